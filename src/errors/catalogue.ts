@@ -1,0 +1,43 @@
+/**
+ * Every error Slipway can report, with a stable code and who must act on it:
+ * - user:     the person running Slipway can fix it (exit 2, no stack trace);
+ * - upstream: a remote system failed or refused for now; retry later (exit 3);
+ * - bug:      Slipway itself is wrong (exit 70, stack trace with --debug).
+ * docs/errors.md documents each code; a test fails when one is missing there.
+ */
+export type Who = "user" | "upstream" | "bug";
+
+interface CatalogueEntry {
+  readonly who: Who;
+  readonly summary: string;
+}
+
+export const errorCatalogue = {
+  USAGE: { who: "user", summary: "The command line is not valid: an unknown option, a missing argument." },
+  CONFIG_NOT_FOUND: { who: "user", summary: "The config file (slipway.yml) does not exist or cannot be read." },
+  CONFIG_SYNTAX: { who: "user", summary: "The config file is not well-formed YAML." },
+  CONFIG_INVALID: { who: "user", summary: "The config file is YAML but does not match the schema: unknown keys, wrong types, missing values." },
+  CONFIG_VARIABLE: { who: "user", summary: "A ${VAR} in the config names a variable that is not set and has no default." },
+  CONFIG_EXISTS: { who: "user", summary: "`slipway init` would overwrite an existing config file." },
+  REFERENCE_INVALID: { who: "user", summary: "An image reference, name, tag or digest does not follow the distribution reference grammar." },
+  ENGINE_UNREACHABLE: { who: "user", summary: "The Docker engine socket does not answer: the engine is not running or DOCKER_HOST is wrong." },
+  ENGINE_FAILED: { who: "upstream", summary: "The Docker engine refused or failed a request." },
+  IMAGE_NOT_FOUND: { who: "user", summary: "An image does not exist locally or in its registry." },
+  BUILD_FAILED: { who: "user", summary: "An image build failed: a Dockerfile step returned an error." },
+  CONTAINER_NOT_FOUND: { who: "user", summary: "A container does not exist." },
+  REGISTRY_UNREACHABLE: { who: "upstream", summary: "The registry does not answer at its address." },
+  REGISTRY_AUTH: { who: "user", summary: "The registry refused the credentials, or needs credentials that are not configured." },
+  REGISTRY_NOT_FOUND: { who: "user", summary: "The registry has no such repository, tag or manifest." },
+  REGISTRY_RATE_LIMITED: { who: "upstream", summary: "The registry asked Slipway to slow down (HTTP 429); retry after the time it gave." },
+  REGISTRY_FAILED: { who: "upstream", summary: "The registry answered with an unexpected error." },
+  GIT_REMOTE_INVALID: { who: "user", summary: "A git remote is not an ssh, https or file remote, or is malformed." },
+  GIT_REMOTE_UNREACHABLE: { who: "user", summary: "A git remote cannot be read: it does not exist, or access is denied." },
+  GIT_BRANCH_NOT_FOUND: { who: "user", summary: "A git branch or commit does not exist in its remote." },
+  GIT_FAILED: { who: "upstream", summary: "A git command failed unexpectedly." },
+  STORE_FAILED: { who: "user", summary: "The state store cannot be opened or written (check the state directory and its permissions)." },
+  INTERNAL: { who: "bug", summary: "Slipway hit a bug. Run again with --debug and report the output." },
+} as const satisfies Record<string, CatalogueEntry>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export const exitCodes = { ok: 0, user: 2, upstream: 3, bug: 70 } as const satisfies Record<"ok" | Who, number>;
