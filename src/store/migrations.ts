@@ -1,0 +1,32 @@
+/**
+ * The store's schema, as an ordered list of migrations. A migration is never edited once
+ * released: add a new one. Each runs in a transaction and is recorded in schema_migrations.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sqlite: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: "audit log and locks",
+    sqlite: `
+      CREATE TABLE audit (
+        id      INTEGER PRIMARY KEY AUTOINCREMENT,
+        at      TEXT    NOT NULL,
+        actor   TEXT    NOT NULL,
+        action  TEXT    NOT NULL,
+        subject TEXT    NOT NULL,
+        detail  TEXT    NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX audit_subject ON audit (subject, id);
+      CREATE TABLE locks (
+        name       TEXT PRIMARY KEY,
+        holder     TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+    `,
+  },
+];

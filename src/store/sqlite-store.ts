@@ -1,0 +1,137 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { SlipwayError } from "../errors/index.js";
+import { migrations, type Migration } from "./migrations.js";
+import type { AuditEntry, LockLease, NewAuditEntry, Store } from "./store.js";
+
+type Db = Database.Database;
+
+interface AuditRow {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  detail: string;
+}
+
+interface LockRow {
+  name: string;
+  holder: string;
+  expires_at: string;
+}
+
+/** Opens (creating if needed) the SQLite store at `file` and brings its schema up to date. */
+export function openSqliteStore(file: string): Store {
+  const db = openDatabase(file);
+  migrate(db, migrations);
+  return new SqliteStore(db, file);
+}
+
+function openDatabase(file: string): Db {
+  try {
+    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+    const db = new Database(file);
+    db.pragma("journal_mode = WAL");
+    db.pragma("busy_timeout = 5000");
+    db.pragma("foreign_keys = ON");
+    return db;
+  } catch (error) {
+    throw new SlipwayError("STORE_FAILED", `cannot open the state store ${file}: ${(error as Error).message}`, {
+      hint: "check that the state directory exists and is writable, or choose another with --state-dir",
+      cause: error,
+    });
+  }
+}
+
+export function migrate(db: Db, list: readonly Migration[]): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const applied = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null };
+  const current = applied.v ?? 0;
+  const known = list.at(-1)?.version ?? 0;
+  if (current > known) {
+    throw new SlipwayError("STORE_FAILED", `the state store has schema version ${current}, newer than this Slipway knows (${known})`, {
+      hint: "upgrade Slipway, or point --state-dir at another directory",
+    });
+  }
+  const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+  for (const migration of list.filter((m) => m.version > current)) {
+    db.transaction(() => {
+      db.exec(migration.sqlite);
+      record.run(migration.version, migration.name, new Date().toISOString());
+    })();
+  }
+  return Math.max(current, known);
+}
+
+class SqliteStore implements Store {
+  readonly kind = "sqlite" as const;
+
+  constructor(
+    private readonly db: Db,
+    readonly location: string,
+  ) {}
+
+  async schemaVersion(): Promise<number> {
+    const row = this.db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null };
+    return row.v ?? 0;
+  }
+
+  async appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
+    const at = entry.at ?? new Date();
+    const detail = JSON.stringify(entry.detail);
+    const result = this.db
+      .prepare("INSERT INTO audit (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)")
+      .run(at.toISOString(), entry.actor, entry.action, entry.subject, detail);
+    return { ...entry, id: Number(result.lastInsertRowid), at, detail: JSON.parse(detail) as Record<string, unknown> };
+  }
+
+  async listAudit(options: { subject?: string; limit?: number } = {}): Promise<AuditEntry[]> {
+    const limit = options.limit ?? 100;
+    const rows = (
+      options.subject === undefined
+        ? this.db.prepare("SELECT * FROM audit ORDER BY id DESC LIMIT ?").all(limit)
+        : this.db.prepare("SELECT * FROM audit WHERE subject = ? ORDER BY id DESC LIMIT ?").all(options.subject, limit)
+    ) as AuditRow[];
+    return rows.map(toAuditEntry);
+  }
+
+  async acquireLock(name: string, holder: string, leaseMs: number, now = new Date()): Promise<{ acquired: boolean; lease: LockLease }> {
+    const expiresAt = new Date(now.getTime() + leaseMs).toISOString();
+    // One statement decides: insert, or take over when free, expired or already ours.
+    this.db
+      .prepare(
+        `INSERT INTO locks (name, holder, expires_at) VALUES (@name, @holder, @expiresAt)
+         ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+         WHERE locks.holder = excluded.holder OR locks.expires_at <= @now`,
+      )
+      .run({ name, holder, expiresAt, now: now.toISOString() });
+    const row = this.db.prepare("SELECT * FROM locks WHERE name = ?").get(name) as LockRow;
+    return { acquired: row.holder === holder, lease: toLease(row) };
+  }
+
+  async releaseLock(name: string, holder: string): Promise<boolean> {
+    return this.db.prepare("DELETE FROM locks WHERE name = ? AND holder = ?").run(name, holder).changes > 0;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+function toAuditEntry(row: AuditRow): AuditEntry {
+  return {
+    id: row.id,
+    at: new Date(row.at),
+    actor: row.actor,
+    action: row.action,
+    subject: row.subject,
+    detail: JSON.parse(row.detail) as Record<string, unknown>,
+  };
+}
+
+function toLease(row: LockRow): LockLease {
+  return { name: row.name, holder: row.holder, expiresAt: new Date(row.expires_at) };
+}
