@@ -109,3 +109,18 @@ YAML
   tail -20 "$dir/registry.log" >&2
   die "the registry did not answer on 127.0.0.1:$port in 10 s (see $dir/registry.log); is the port taken? set SLIPWAY_REGISTRY_PORT"
 }
+
+# Puts `slipway` on the PATH (a symlink in /usr/local/bin) unless another one is there.
+link_cli() {
+  local target="$SLIPWAY_ROOT/bin/slipway.js" link=/usr/local/bin/slipway
+  if [ "$(readlink -f "$link" 2>/dev/null)" = "$target" ]; then
+    skip "slipway command: $link already points here, skipped"
+  elif [ -e "$link" ] || [ "$(id -u)" -ne 0 ]; then
+    skip "slipway command: not linked ($link exists or not root); using $target"
+    export PATH="$SLIPWAY_ROOT/bin:$PATH"
+    ln -sf "$target" "$SLIPWAY_ROOT/bin/slipway"
+  else
+    ln -s "$target" "$link"
+    say "linked $link -> $target"
+  fi
+}

@@ -1,0 +1,3 @@
+#!/bin/sh
+# app1: builds the daily report.
+echo "app1 report v1"

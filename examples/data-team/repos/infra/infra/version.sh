@@ -1,0 +1,3 @@
+#!/bin/sh
+# infra: the team's framework library.
+echo "infra 1.0"

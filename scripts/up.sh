@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Brings Slipway up on this machine and runs the example project (examples/data-team) as far
+# as Slipway goes: installs what is missing, starts the Docker engine and a loopback registry
+# when they are not running, builds Slipway, then checks and plans the example.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+ensure_packages
+ensure_node_modules
+build_slipway
+ensure_docker
+ensure_registry
+link_cli
+
+example="$SLIPWAY_ROOT/examples/data-team"
+export SLIPWAY_REGISTRY="127.0.0.1:$SLIPWAY_REGISTRY_PORT"
+export SLIPWAY_STATE_DIR="${SLIPWAY_STATE_DIR:-$SLIPWAY_STATE/example}"
+say "preparing the example's git repositories"
+"$example/prepare.sh"
+
+cd "$example"
+say "slipway validate"
+slipway validate
+say "slipway doctor (engine, registry, store, every source)"
+slipway doctor
+
+cat <<MSG
+
+Slipway is up.
+  example project : $example (slipway.yml, repos/, work/remotes/)
+  registry        : http://$SLIPWAY_REGISTRY/v2/_catalog
+  state store     : $SLIPWAY_STATE_DIR/slipway.db
+  engine log      : /var/log/slipway-dockerd.log (when Slipway started the engine)
+Next: cd $example && slipway --help
+MSG

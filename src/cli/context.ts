@@ -1,0 +1,34 @@
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+
+/** The options every command shares, declared once on the program (src/cli/main.ts). */
+export interface GlobalOptions {
+  readonly config: string;
+  readonly envFile?: string;
+  readonly stateDir?: string;
+  readonly debug?: boolean;
+}
+
+export function globalOptions(command: Command): GlobalOptions {
+  return command.optsWithGlobals<GlobalOptions>();
+}
+
+/**
+ * Where Slipway keeps its store and caches: --state-dir, else $SLIPWAY_STATE_DIR, else the
+ * config's state_dir (relative to the config file), else $XDG_STATE_HOME/slipway or
+ * ~/.local/state/slipway.
+ */
+export function resolveStateDir(options: GlobalOptions, configured?: { dir: string; stateDir?: string }): string {
+  if (options.stateDir) return resolve(options.stateDir);
+  const fromEnv = process.env["SLIPWAY_STATE_DIR"];
+  if (fromEnv) return resolve(fromEnv);
+  if (configured?.stateDir) return resolve(configured.dir, configured.stateDir);
+  const xdg = process.env["XDG_STATE_HOME"];
+  return xdg ? join(xdg, "slipway") : join(homedir(), ".local", "state", "slipway");
+}
+
+/** Writes data as JSON (for --json) or as lines for people. */
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
