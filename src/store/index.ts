@@ -1,3 +1,3 @@
-export type { AuditEntry, LockLease, NewAuditEntry, Store } from "./store.js";
+export type { AuditEntry, BuildOutcome, BuildRecord, BuildStatus, LockLease, NewAuditEntry, NewBuild, Store } from "./store.js";
 export { openStore } from "./open-store.js";
 export { openSqliteStore } from "./sqlite-store.js";

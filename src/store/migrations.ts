@@ -29,4 +29,26 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "builds",
+    sqlite: `
+      CREATE TABLE builds (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        image       TEXT    NOT NULL,
+        status      TEXT    NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'skipped')),
+        fingerprint TEXT,
+        tag         TEXT,
+        reference   TEXT,
+        digest      TEXT,
+        reasons     TEXT    NOT NULL DEFAULT '[]',
+        inputs      TEXT    NOT NULL DEFAULT '{}',
+        started_at  TEXT    NOT NULL,
+        finished_at TEXT,
+        error       TEXT,
+        log         TEXT    NOT NULL DEFAULT ''
+      );
+      CREATE INDEX builds_image ON builds (image, id);
+    `,
+  },
 ];

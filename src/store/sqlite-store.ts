@@ -3,7 +3,8 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { SlipwayError } from "../errors/index.js";
 import { migrations, type Migration } from "./migrations.js";
-import type { AuditEntry, LockLease, NewAuditEntry, Store } from "./store.js";
+import { SqliteBuilds } from "./sqlite-builds.js";
+import type { AuditEntry, BuildOutcome, BuildRecord, BuildStatus, LockLease, NewAuditEntry, NewBuild, Store } from "./store.js";
 
 type Db = Database.Database;
 
@@ -68,11 +69,14 @@ export function migrate(db: Db, list: readonly Migration[]): number {
 
 class SqliteStore implements Store {
   readonly kind = "sqlite" as const;
+  private readonly builds: SqliteBuilds;
 
   constructor(
     private readonly db: Db,
     readonly location: string,
-  ) {}
+  ) {
+    this.builds = new SqliteBuilds(db);
+  }
 
   async schemaVersion(): Promise<number> {
     const row = this.db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null };
@@ -114,6 +118,18 @@ class SqliteStore implements Store {
 
   async releaseLock(name: string, holder: string): Promise<boolean> {
     return this.db.prepare("DELETE FROM locks WHERE name = ? AND holder = ?").run(name, holder).changes > 0;
+  }
+
+  async startBuild(build: NewBuild): Promise<BuildRecord> {
+    return this.builds.start(build);
+  }
+
+  async finishBuild(id: number, outcome: BuildOutcome): Promise<BuildRecord> {
+    return this.builds.finish(id, outcome);
+  }
+
+  async listBuilds(options: { image?: string; status?: BuildStatus; limit?: number } = {}): Promise<BuildRecord[]> {
+    return this.builds.list(options);
   }
 
   async close(): Promise<void> {

@@ -24,6 +24,32 @@ export interface LockLease {
   readonly expiresAt: Date;
 }
 
+export type BuildStatus = "running" | "succeeded" | "failed" | "skipped";
+
+/** One attempt to build (and test, and push) one image. */
+export interface BuildRecord {
+  readonly id: number;
+  readonly image: string;
+  readonly status: BuildStatus;
+  readonly fingerprint?: string;
+  /** The tag it was given (e.g. 20180923T082316Z) and the full pushed reference. */
+  readonly tag?: string;
+  readonly reference?: string;
+  readonly digest?: string;
+  /** Why it was built, as the planner's reasons. */
+  readonly reasons: readonly unknown[];
+  /** The fingerprint inputs: definition and sealed commits, parent digest, args, labels. */
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly startedAt: Date;
+  readonly finishedAt?: Date;
+  readonly error?: string;
+  /** The build and test output, truncated to its last 64 KiB. */
+  readonly log: string;
+}
+
+export type NewBuild = Pick<BuildRecord, "image" | "reasons" | "inputs"> & { readonly fingerprint?: string; readonly startedAt?: Date };
+export type BuildOutcome = Pick<BuildRecord, "status"> & Partial<Pick<BuildRecord, "fingerprint" | "tag" | "reference" | "digest" | "error" | "log" | "inputs">> & { readonly finishedAt?: Date };
+
 export interface Store {
   readonly kind: "sqlite" | "postgres";
   /** Where the state lives, for people: a file path or a redacted URL. */
@@ -42,6 +68,12 @@ export interface Store {
    */
   acquireLock(name: string, holder: string, leaseMs: number, now?: Date): Promise<{ acquired: boolean; lease: LockLease }>;
   releaseLock(name: string, holder: string): Promise<boolean>;
+
+  /** Records a build before it starts (status running); finishBuild records its outcome. */
+  startBuild(build: NewBuild): Promise<BuildRecord>;
+  finishBuild(id: number, outcome: BuildOutcome): Promise<BuildRecord>;
+  /** Newest first; `image` narrows to one image, `status` to one outcome. */
+  listBuilds(options?: { image?: string; status?: BuildStatus; limit?: number }): Promise<BuildRecord[]>;
 
   close(): Promise<void>;
 }

@@ -96,3 +96,24 @@ test("an unwritable state directory is a STORE_FAILED error naming the file", as
 test("an unknown store URL is refused with an example of a good one", () => {
   assert.throws(() => openStore({ stateDir: "/tmp", url: "mysql://x" }), (e: unknown) => isSlipwayError(e, "STORE_FAILED") && /sqlite:PATH/.test(e.message));
 });
+
+test("a build is recorded before it starts and its outcome kept, newest first, with secrets scrubbed from its log", async (t) => {
+  const file = join(tempDir(t), "slipway.db");
+  const store = openSqliteStore(file);
+  const token = new Secret("tok-1234567890");
+  const first = await store.startBuild({ image: "app1-prod", reasons: [{ kind: "first-build" }], inputs: { sealed: {} } });
+  assert.equal(first.status, "running");
+  await store.finishBuild(first.id, { status: "failed", error: "step 3 failed", log: `RUN echo ${token.reveal()}\nexit 1` });
+  const second = await store.startBuild({ image: "app1-prod", reasons: [], inputs: {}, fingerprint: "f".repeat(64) });
+  const done = await store.finishBuild(second.id, { status: "succeeded", tag: "20260101T000000Z", reference: "localhost:5000/x/app1-prod:20260101T000000Z", digest: "sha256:abc" });
+  assert.equal(done.fingerprint, "f".repeat(64));
+  assert.ok(done.finishedAt instanceof Date);
+  await store.close();
+
+  const again = openSqliteStore(file);
+  const builds = await again.listBuilds({ image: "app1-prod" });
+  assert.deepEqual(builds.map((b) => b.status), ["succeeded", "failed"]);
+  assert.ok(!builds[1]?.log.includes("tok-1234567890"));
+  assert.equal((await again.listBuilds({ status: "succeeded" }))[0]?.tag, "20260101T000000Z");
+  await again.close();
+});
