@@ -16,6 +16,7 @@ SLIPWAY_PACKAGES=(
   "git:git"
   "busybox:busybox-static"
   "curl:curl"
+  "htpasswd:apache2-utils"
 )
 
 ensure_packages() {

@@ -1,0 +1,90 @@
+import type Docker from "dockerode";
+import { buildImage, type BuildOptions, type BuildResult } from "./build.js";
+import { containerLogs, execInContainer, followLogs, waitContainer, type ExecResult, type LogOptions } from "./container-io.js";
+import type { ContainerSpec } from "./container-spec.js";
+import {
+  createContainer, inspectContainer, listContainers, removeContainer, startContainer, stopContainer,
+  type ContainerDetails, type ContainerSummary,
+} from "./containers.js";
+import type { EngineEndpoint } from "./docker-host.js";
+import { subscribeEvents, type EngineEvent, type EventOptions } from "./events.js";
+import { imageLabels, inspectImage, listImages, removeImage, tagImage, type ImageDetails, type ImageSummary } from "./images.js";
+import type { LogChunk } from "./log-frames.js";
+import { createNetwork, listNetworks, removeNetwork, type NetworkSpec, type NetworkSummary } from "./networks.js";
+import { pullImage, pushImage, type PullResult, type PushResult, type TransferOptions } from "./push-pull.js";
+import { engineInfo, engineVersion, type EngineInfo, type EngineVersion } from "./system.js";
+import { createVolume, listVolumes, removeVolume, type VolumeSummary } from "./volumes.js";
+
+type Labels = Readonly<Record<string, string>>;
+
+/** One Docker engine, as Slipway uses it. Every failure is a SlipwayError. */
+export interface Engine {
+  /** The engine's address, e.g. unix:///var/run/docker.sock. */
+  readonly address: string;
+
+  version(): Promise<EngineVersion>;
+  info(): Promise<EngineInfo>;
+
+  build(options: BuildOptions): Promise<BuildResult>;
+  push(ref: string, options?: TransferOptions): Promise<PushResult>;
+  pull(ref: string, options?: TransferOptions): Promise<PullResult>;
+  inspectImage(ref: string): Promise<ImageDetails | undefined>;
+  listImages(options?: { labels?: Labels; reference?: string }): Promise<ImageSummary[]>;
+  tagImage(source: string, target: string): Promise<void>;
+  removeImage(ref: string, options?: { force?: boolean }): Promise<boolean>;
+  imageLabels(ref: string): Promise<Record<string, string>>;
+
+  createContainer(spec: ContainerSpec): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  stopContainer(id: string, options?: { timeoutSeconds?: number }): Promise<void>;
+  removeContainer(id: string, options?: { force?: boolean; volumes?: boolean }): Promise<boolean>;
+  inspectContainer(id: string): Promise<ContainerDetails | undefined>;
+  listContainers(options?: { labels?: Labels; all?: boolean }): Promise<ContainerSummary[]>;
+  logs(id: string, options?: LogOptions): Promise<{ stdout: string; stderr: string }>;
+  followLogs(id: string, options?: LogOptions & { signal?: AbortSignal }): AsyncIterable<LogChunk>;
+  wait(id: string): Promise<number>;
+  exec(id: string, command: readonly string[], options?: { user?: string; workingDir?: string; env?: Labels }): Promise<ExecResult>;
+
+  createNetwork(spec: NetworkSpec): Promise<string>;
+  removeNetwork(name: string): Promise<boolean>;
+  listNetworks(options?: { labels?: Labels }): Promise<NetworkSummary[]>;
+  createVolume(spec: { name: string; labels?: Labels }): Promise<string>;
+  removeVolume(name: string): Promise<boolean>;
+  listVolumes(options?: { labels?: Labels }): Promise<VolumeSummary[]>;
+
+  /** Resolves once subscribed; iterate the result. Ends when `signal` aborts. */
+  events(options?: EventOptions): Promise<AsyncIterable<EngineEvent>>;
+}
+
+export function createEngine(docker: Docker, endpoint: EngineEndpoint): Engine {
+  return {
+    address: endpoint.display,
+    version: () => engineVersion(docker, endpoint),
+    info: () => engineInfo(docker, endpoint),
+    build: (options) => buildImage(docker, endpoint, options),
+    push: (ref, options) => pushImage(docker, endpoint, ref, options),
+    pull: (ref, options) => pullImage(docker, endpoint, ref, options),
+    inspectImage: (ref) => inspectImage(docker, endpoint, ref),
+    listImages: (options) => listImages(docker, endpoint, options),
+    tagImage: (source, target) => tagImage(docker, endpoint, source, target),
+    removeImage: (ref, options) => removeImage(docker, endpoint, ref, options),
+    imageLabels: (ref) => imageLabels(docker, endpoint, ref),
+    createContainer: (spec) => createContainer(docker, endpoint, spec),
+    startContainer: (id) => startContainer(docker, endpoint, id),
+    stopContainer: (id, options) => stopContainer(docker, endpoint, id, options),
+    removeContainer: (id, options) => removeContainer(docker, endpoint, id, options),
+    inspectContainer: (id) => inspectContainer(docker, endpoint, id),
+    listContainers: (options) => listContainers(docker, endpoint, options),
+    logs: (id, options) => containerLogs(docker, endpoint, id, options),
+    followLogs: (id, options) => followLogs(docker, endpoint, id, options),
+    wait: (id) => waitContainer(docker, endpoint, id),
+    exec: (id, command, options) => execInContainer(docker, endpoint, id, command, options),
+    createNetwork: (spec) => createNetwork(docker, endpoint, spec),
+    removeNetwork: (name) => removeNetwork(docker, endpoint, name),
+    listNetworks: (options) => listNetworks(docker, endpoint, options),
+    createVolume: (spec) => createVolume(docker, endpoint, spec),
+    removeVolume: (name) => removeVolume(docker, endpoint, name),
+    listVolumes: (options) => listVolumes(docker, endpoint, options),
+    events: (options) => subscribeEvents(docker, endpoint, options),
+  };
+}
