@@ -24,6 +24,7 @@ export const errorCatalogue = {
   ENGINE_FAILED: { who: "upstream", summary: "The Docker engine refused or failed a request." },
   IMAGE_NOT_FOUND: { who: "user", summary: "An image does not exist locally or in its registry." },
   BUILD_FAILED: { who: "user", summary: "An image build failed: a Dockerfile step returned an error." },
+  TEST_FAILED: { who: "user", summary: "An image's test failed inside the built image; nothing below it was built or pushed." },
   CONTAINER_NOT_FOUND: { who: "user", summary: "A container does not exist." },
   REGISTRY_UNREACHABLE: { who: "upstream", summary: "The registry does not answer at its address." },
   REGISTRY_AUTH: { who: "user", summary: "The registry refused the credentials, or needs credentials that are not configured." },

@@ -1,0 +1,22 @@
+import { timestampTag, versionCountShaTag } from "../graph/tag-schemes.js";
+import type { FingerprintInputs } from "../graph/fingerprint.js";
+import type { SourceReader } from "./ports.js";
+import type { BuildTarget } from "./targets.js";
+
+/**
+ * The tag a new build gets under its target's scheme. The commit a tag names is the image's
+ * main code: its first sealed source, else its definition.
+ */
+export async function newTag(target: BuildTarget, inputs: Pick<FingerprintInputs, "definition" | "sealed">, sources: SourceReader, now: Date): Promise<string> {
+  const [firstSeal] = Object.values(inputs.sealed);
+  const code = firstSeal ?? (inputs.definition.source === "local" ? undefined : inputs.definition);
+  switch (target.tagScheme) {
+    case "timestamp":
+      return timestampTag(now);
+    case "sha":
+      return (code?.commit ?? inputs.definition.commit.replace(/^dir:/, "")).slice(0, 12);
+    case "version-count-sha":
+      if (!code) return versionCountShaTag({ version: "0.0.0", count: 0, sha: inputs.definition.commit.replace(/^dir:/, "") });
+      return versionCountShaTag(await sources.describe(code.source, code.commit));
+  }
+}
