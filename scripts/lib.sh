@@ -17,6 +17,10 @@ SLIPWAY_PACKAGES=(
   "busybox:busybox-static"
   "curl:curl"
   "htpasswd:apache2-utils"
+  "openssl:openssl"
+  "caddy:caddy"
+  "docker-compose:docker-compose"
+  "wrk:wrk"
 )
 
 ensure_packages() {

@@ -51,4 +51,49 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX builds_image ON builds (image, id);
     `,
   },
+  {
+    version: 3,
+    name: "revisions and deployments",
+    sqlite: `
+      CREATE TABLE revisions (
+        service     TEXT    NOT NULL,
+        environment TEXT    NOT NULL,
+        revision    INTEGER NOT NULL,
+        image       TEXT    NOT NULL,
+        digest      TEXT,
+        image_id    TEXT,
+        spec        TEXT    NOT NULL,
+        spec_hash   TEXT    NOT NULL,
+        created_at  TEXT    NOT NULL,
+        PRIMARY KEY (service, environment, revision)
+      );
+      CREATE TABLE deployments (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        service       TEXT    NOT NULL,
+        environment   TEXT    NOT NULL,
+        from_revision INTEGER,
+        to_revision   INTEGER NOT NULL,
+        strategy      TEXT    NOT NULL,
+        trigger       TEXT    NOT NULL,
+        holder        TEXT    NOT NULL,
+        status        TEXT    NOT NULL CHECK (status IN ('running', 'succeeded', 'rolled-back', 'failed')),
+        started_at    TEXT    NOT NULL,
+        finished_at   TEXT,
+        error         TEXT,
+        log           TEXT    NOT NULL DEFAULT ''
+      );
+      CREATE INDEX deployments_service ON deployments (service, environment, id);
+      CREATE TABLE deployment_steps (
+        deployment_id INTEGER NOT NULL REFERENCES deployments (id),
+        seq           INTEGER NOT NULL,
+        name          TEXT    NOT NULL,
+        detail        TEXT    NOT NULL DEFAULT '{}',
+        status        TEXT    NOT NULL CHECK (status IN ('started', 'done', 'failed')),
+        started_at    TEXT    NOT NULL,
+        finished_at   TEXT,
+        error         TEXT,
+        PRIMARY KEY (deployment_id, seq)
+      );
+    `,
+  },
 ];

@@ -4,7 +4,24 @@ import Database from "better-sqlite3";
 import { SlipwayError } from "../errors/index.js";
 import { migrations, type Migration } from "./migrations.js";
 import { SqliteBuilds } from "./sqlite-builds.js";
-import type { AuditEntry, BuildOutcome, BuildRecord, BuildStatus, LockLease, NewAuditEntry, NewBuild, Store } from "./store.js";
+import { SqliteDeployments } from "./sqlite-deployments.js";
+import type {
+  AuditEntry,
+  BuildOutcome,
+  BuildRecord,
+  BuildStatus,
+  DeploymentRecord,
+  DeploymentStatus,
+  DeploymentStep,
+  LockLease,
+  NewAuditEntry,
+  NewBuild,
+  NewDeployment,
+  NewRevision,
+  RevisionRecord,
+  StepStatus,
+  Store,
+} from "./store.js";
 
 type Db = Database.Database;
 
@@ -70,12 +87,14 @@ export function migrate(db: Db, list: readonly Migration[]): number {
 class SqliteStore implements Store {
   readonly kind = "sqlite" as const;
   private readonly builds: SqliteBuilds;
+  private readonly deployments: SqliteDeployments;
 
   constructor(
     private readonly db: Db,
     readonly location: string,
   ) {
     this.builds = new SqliteBuilds(db);
+    this.deployments = new SqliteDeployments(db);
   }
 
   async schemaVersion(): Promise<number> {
@@ -130,6 +149,57 @@ class SqliteStore implements Store {
 
   async listBuilds(options: { image?: string; status?: BuildStatus; limit?: number } = {}): Promise<BuildRecord[]> {
     return this.builds.list(options);
+  }
+
+  async saveRevision(revision: NewRevision): Promise<RevisionRecord> {
+    return this.deployments.saveRevision(revision);
+  }
+
+  async getRevision(service: string, environment: string, revision: number): Promise<RevisionRecord | undefined> {
+    return this.deployments.getRevision(service, environment, revision);
+  }
+
+  async listRevisions(service: string, environment: string, options: { limit?: number } = {}): Promise<RevisionRecord[]> {
+    return this.deployments.listRevisions(service, environment, options.limit ?? 50);
+  }
+
+  async startDeployment(deployment: NewDeployment): Promise<DeploymentRecord> {
+    return this.deployments.startDeployment(deployment);
+  }
+
+  async finishDeployment(
+    id: number,
+    outcome: { status: Exclude<DeploymentStatus, "running">; error?: string; log?: string; finishedAt?: Date },
+  ): Promise<DeploymentRecord> {
+    return this.deployments.finishDeployment(id, outcome);
+  }
+
+  async takeOverDeployment(id: number, holder: string): Promise<DeploymentRecord> {
+    return this.deployments.takeOver(id, holder);
+  }
+
+  async getDeployment(id: number): Promise<DeploymentRecord | undefined> {
+    return this.deployments.getDeployment(id);
+  }
+
+  async listDeployments(options: { service?: string; environment?: string; status?: DeploymentStatus; limit?: number } = {}): Promise<DeploymentRecord[]> {
+    return this.deployments.listDeployments(options);
+  }
+
+  async startStep(deploymentId: number, name: string, detail: Readonly<Record<string, unknown>> = {}): Promise<DeploymentStep> {
+    return this.deployments.startStep(deploymentId, name, detail);
+  }
+
+  async finishStep(
+    deploymentId: number,
+    seq: number,
+    outcome: { status: Exclude<StepStatus, "started">; error?: string; detail?: Readonly<Record<string, unknown>> },
+  ): Promise<DeploymentStep> {
+    return this.deployments.finishStep(deploymentId, seq, outcome);
+  }
+
+  async listSteps(deploymentId: number): Promise<DeploymentStep[]> {
+    return this.deployments.listSteps(deploymentId);
   }
 
   async close(): Promise<void> {

@@ -50,6 +50,64 @@ export interface BuildRecord {
 export type NewBuild = Pick<BuildRecord, "image" | "reasons" | "inputs"> & { readonly fingerprint?: string; readonly startedAt?: Date };
 export type BuildOutcome = Pick<BuildRecord, "status"> & Partial<Pick<BuildRecord, "fingerprint" | "tag" | "reference" | "digest" | "error" | "log" | "inputs">> & { readonly finishedAt?: Date };
 
+export type DeploymentStatus = "running" | "succeeded" | "rolled-back" | "failed";
+
+/** One deployable version of a service in an environment: the image and the full declared spec. */
+export interface RevisionRecord {
+  readonly service: string;
+  readonly environment: string;
+  readonly revision: number;
+  /** The reference as deployed (tag or digest form) and, when known, its digest and local image id. */
+  readonly image: string;
+  readonly digest?: string;
+  readonly imageId?: string;
+  /** The normalized service spec the containers were created from (never secrets in clear). */
+  readonly spec: Readonly<Record<string, unknown>>;
+  readonly specHash: string;
+  readonly createdAt: Date;
+}
+
+export type NewRevision = Omit<RevisionRecord, "revision" | "createdAt"> & { readonly createdAt?: Date };
+
+/** One attempt to move a service in an environment to a revision. */
+export interface DeploymentRecord {
+  readonly id: number;
+  readonly service: string;
+  readonly environment: string;
+  readonly fromRevision?: number;
+  readonly toRevision: number;
+  readonly strategy: string;
+  /** What started it: "cli", "rollback", "webhook:github", "poll", "resume". */
+  readonly trigger: string;
+  /** The process that ran it ("host:pid"), to tell a live deployment from an interrupted one. */
+  readonly holder: string;
+  readonly status: DeploymentStatus;
+  readonly startedAt: Date;
+  readonly finishedAt?: Date;
+  readonly error?: string;
+  /** Logs kept with the record: the failed containers' output on a rollback. Last 64 KiB. */
+  readonly log: string;
+}
+
+export type NewDeployment = Pick<DeploymentRecord, "service" | "environment" | "toRevision" | "strategy" | "trigger" | "holder"> & {
+  readonly fromRevision?: number;
+  readonly startedAt?: Date;
+};
+
+export type StepStatus = "started" | "done" | "failed";
+
+/** A step of a deployment, recorded (status started) before it acts. */
+export interface DeploymentStep {
+  readonly deploymentId: number;
+  readonly seq: number;
+  readonly name: string;
+  readonly detail: Readonly<Record<string, unknown>>;
+  readonly status: StepStatus;
+  readonly startedAt: Date;
+  readonly finishedAt?: Date;
+  readonly error?: string;
+}
+
 export interface Store {
   readonly kind: "sqlite" | "postgres";
   /** Where the state lives, for people: a file path or a redacted URL. */
@@ -74,6 +132,24 @@ export interface Store {
   finishBuild(id: number, outcome: BuildOutcome): Promise<BuildRecord>;
   /** Newest first; `image` narrows to one image, `status` to one outcome. */
   listBuilds(options?: { image?: string; status?: BuildStatus; limit?: number }): Promise<BuildRecord[]>;
+
+  /** Saves a new revision with the next number for its service and environment. */
+  saveRevision(revision: NewRevision): Promise<RevisionRecord>;
+  getRevision(service: string, environment: string, revision: number): Promise<RevisionRecord | undefined>;
+  /** Newest first. */
+  listRevisions(service: string, environment: string, options?: { limit?: number }): Promise<RevisionRecord[]>;
+
+  startDeployment(deployment: NewDeployment): Promise<DeploymentRecord>;
+  finishDeployment(id: number, outcome: { status: Exclude<DeploymentStatus, "running">; error?: string; log?: string; finishedAt?: Date }): Promise<DeploymentRecord>;
+  /** Moves a running deployment to another holder (a process resuming an interrupted one). */
+  takeOverDeployment(id: number, holder: string): Promise<DeploymentRecord>;
+  getDeployment(id: number): Promise<DeploymentRecord | undefined>;
+  /** Newest first. */
+  listDeployments(options?: { service?: string; environment?: string; status?: DeploymentStatus; limit?: number }): Promise<DeploymentRecord[]>;
+  /** Records a step as started and returns it with its sequence number. */
+  startStep(deploymentId: number, name: string, detail?: Readonly<Record<string, unknown>>): Promise<DeploymentStep>;
+  finishStep(deploymentId: number, seq: number, outcome: { status: Exclude<StepStatus, "started">; error?: string; detail?: Readonly<Record<string, unknown>> }): Promise<DeploymentStep>;
+  listSteps(deploymentId: number): Promise<DeploymentStep[]>;
 
   close(): Promise<void>;
 }
