@@ -35,7 +35,16 @@ export const errorCatalogue = {
   GIT_REMOTE_UNREACHABLE: { who: "user", summary: "A git remote cannot be read: it does not exist, or access is denied." },
   GIT_BRANCH_NOT_FOUND: { who: "user", summary: "A git branch or commit does not exist in its remote." },
   GIT_FAILED: { who: "upstream", summary: "A git command failed unexpectedly." },
+  GIT_BRANCH_INVALID: { who: "user", summary: "A branch name is not a valid git branch name (git check-ref-format rules)." },
+  GIT_PATH_NOT_FOUND: { who: "user", summary: "A path does not exist in a git source at the commit used." },
   STORE_FAILED: { who: "user", summary: "The state store cannot be opened or written (check the state directory and its permissions)." },
+  PROXY_UNREACHABLE: { who: "user", summary: "The reverse proxy (Caddy) admin API does not answer at its address: the proxy is not running." },
+  PROXY_FAILED: { who: "user", summary: "The reverse proxy (Caddy) refused a route or config change, e.g. the port is already in use." },
+  SERVICE_SPEC_INVALID: { who: "user", summary: "A service's spec cannot be deployed as written (Slipway could not reproduce it faithfully); nothing was stopped." },
+  DEPLOY_LOCKED: { who: "user", summary: "Another deployment of the same service and environment is running." },
+  DEPLOY_FAILED: { who: "user", summary: "A deployment did not complete: the new revision was not healthy by its deadline, exited, or its image is missing; the old revision kept serving." },
+  REVISION_NOT_FOUND: { who: "user", summary: "The service has no such revision (or no earlier revision to roll back to)." },
+  HEALTH_CHECK_INVALID: { who: "user", summary: "A health check cannot run as configured: a timing or port out of range, an empty command, a port the container does not publish, or a docker check on a container without a HEALTHCHECK." },
   INTERNAL: { who: "bug", summary: "Slipway hit a bug. Run again with --debug and report the output." },
 } as const satisfies Record<string, CatalogueEntry>;
 

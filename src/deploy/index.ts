@@ -1,0 +1,10 @@
+export { deployService, currentRevision, resumeInterrupted, type DeployRequest, type DeployResult } from "./deploy-service.js";
+export { acquireDeployLock, processHolder, holderIsGone } from "./deploy-lock.js";
+export { checkDeployable } from "./deployable.js";
+export { containerSpecFor } from "./container-spec-for.js";
+export { LABEL, containerName, routeId, serviceSelector } from "./labels.js";
+export { listReplicas, collectLogs, type Replica } from "./replicas.js";
+export { convergeTo } from "./converge.js";
+export { specHash, proxiedPorts, namedVolumes } from "./service-spec.js";
+export type { ServiceSpec, HealthProbe, HealthSettings, UpdateSettings, ServicePort, ServiceVolume, Strategy } from "./service-spec.js";
+export type { DeployPorts, HealthGate, HealthResult, TrafficRouter } from "./ports.js";

@@ -1,0 +1,37 @@
+import type { Engine, RegistryCredentials } from "../engine/index.js";
+import type { Store } from "../store/index.js";
+import type { ServiceSpec } from "./service-spec.js";
+
+/** The reverse proxy as a deployment sees it: one route per published port. */
+export interface TrafficRouter {
+  /** Creates or atomically replaces a route; the listening socket stays open. */
+  setRoute(route: { id: string; listen: { host?: string; port: number }; upstreams: readonly string[] }): Promise<void>;
+  /** The upstreams a route forwards to now, or undefined when there is no such route. */
+  upstreamsOf(id: string): Promise<readonly string[] | undefined>;
+  removeRoute(id: string): Promise<void>;
+}
+
+export type HealthResult =
+  | { readonly healthy: true; readonly afterMs: number }
+  | { readonly healthy: false; readonly reason: "deadline" | "exited" | "unhealthy"; readonly detail: string };
+
+/** Waits until one container of a revision is ready for traffic, by the service's health settings. */
+export interface HealthGate {
+  waitHealthy(container: { id: string; name: string }, spec: ServiceSpec, signal?: AbortSignal): Promise<HealthResult>;
+}
+
+export interface DeployPorts {
+  readonly engine: Engine;
+  readonly store: Store;
+  /** Needed when the service publishes TCP ports. */
+  readonly router?: TrafficRouter;
+  readonly health: HealthGate;
+  /** Who runs this deployment: "host:pid". */
+  readonly holder: string;
+  /** One line of progress for people. */
+  readonly log: (line: string) => void;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly credentialsFor?: (ref: string) => Promise<RegistryCredentials | undefined>;
+  /** Fault injection for the kill-at-every-step test: "before:<step>" or "after:<step>" (SLIPWAY_FAULT). */
+  readonly fault?: string;
+}

@@ -1,0 +1,114 @@
+import { publishedPort, type ContainerSummary, type Engine } from "../engine/index.js";
+import { containerSpecFor } from "./container-spec-for.js";
+import { LABEL, revisionOf, routeId, serviceSelector } from "./labels.js";
+import type { DeployPorts } from "./ports.js";
+import { proxiedPorts, type ServiceSpec } from "./service-spec.js";
+
+export interface Replica {
+  readonly id: string;
+  readonly name: string;
+  readonly revision: number;
+  readonly replica: number;
+  readonly running: boolean;
+}
+
+/** Every container of a service in an environment that Slipway created, running or not. */
+export async function listReplicas(engine: Engine, service: string, environment: string): Promise<Replica[]> {
+  const containers = await engine.listContainers({ labels: serviceSelector(service, environment), all: true });
+  return containers.map(toReplica).sort((a, b) => a.revision - b.revision || a.replica - b.replica);
+}
+
+function toReplica(container: ContainerSummary): Replica {
+  return {
+    id: container.id,
+    name: container.name,
+    revision: revisionOf(container.labels) ?? 0,
+    replica: Number(container.labels[LABEL.replica] ?? "0"),
+    running: container.state === "running" || container.state === "restarting",
+  };
+}
+
+/** Creates (does not start) replicas `numbers` of a revision; a leftover of the same name is replaced. */
+export async function createReplicas(
+  ports: DeployPorts,
+  spec: ServiceSpec,
+  identity: { revision: number; specHash: string; deploymentId: number },
+  numbers: readonly number[],
+): Promise<Replica[]> {
+  const existing = await listReplicas(ports.engine, spec.service, spec.environment);
+  const created: Replica[] = [];
+  for (const replica of numbers) {
+    const leftover = existing.find((r) => r.revision === identity.revision && r.replica === replica);
+    if (leftover !== undefined) await ports.engine.removeContainer(leftover.id, { force: true });
+    const containerSpec = containerSpecFor(spec, { ...identity, replica });
+    const id = await ports.engine.createContainer(containerSpec);
+    created.push({ id, name: containerSpec.name ?? id, revision: identity.revision, replica, running: false });
+  }
+  return created;
+}
+
+export async function startReplicas(engine: Engine, replicas: readonly Replica[]): Promise<void> {
+  for (const replica of replicas) await engine.startContainer(replica.id);
+}
+
+export async function stopReplicas(engine: Engine, replicas: readonly Replica[], spec: ServiceSpec): Promise<void> {
+  const timeoutSeconds = Math.ceil((spec.stopGracePeriodMs ?? 10_000) / 1000);
+  await Promise.all(replicas.map((replica) => engine.stopContainer(replica.id, { timeoutSeconds })));
+}
+
+/** Removes containers, never their volumes: named volumes are the service's state. */
+export async function removeReplicas(engine: Engine, replicas: readonly Replica[]): Promise<void> {
+  await Promise.all(replicas.map((replica) => engine.removeContainer(replica.id, { force: true, volumes: false })));
+}
+
+/** The last lines each replica wrote, to keep with a failed deployment's record. */
+export async function collectLogs(engine: Engine, replicas: readonly Replica[], lines = 100): Promise<string> {
+  const parts: string[] = [];
+  for (const replica of replicas) {
+    try {
+      const { stdout, stderr } = await engine.logs(replica.id, { tail: lines });
+      const text = [stdout, stderr].filter((s) => s.trim() !== "").join("\n");
+      parts.push(`--- ${replica.name} ---\n${text === "" ? "(no output)" : text.trimEnd()}`);
+    } catch {
+      parts.push(`--- ${replica.name} --- (logs unavailable)`);
+    }
+  }
+  return parts.join("\n");
+}
+
+/** For each proxied port, the route id and the loopback addresses of these replicas. */
+export async function routesFor(engine: Engine, spec: ServiceSpec, replicas: readonly Replica[]): Promise<RouteTarget[]> {
+  const targets: RouteTarget[] = [];
+  for (const port of proxiedPorts(spec)) {
+    const upstreams: string[] = [];
+    for (const replica of replicas) {
+      const details = await engine.inspectContainer(replica.id);
+      const hostPort = details === undefined ? undefined : publishedPort(details, port.target, "tcp");
+      if (hostPort !== undefined) upstreams.push(`127.0.0.1:${hostPort}`);
+    }
+    targets.push({
+      id: routeId(spec.service, spec.environment, port.published ?? port.target),
+      listen: { port: port.published ?? port.target, ...(port.hostIp === undefined ? {} : { host: port.hostIp }) },
+      upstreams,
+    });
+  }
+  return targets;
+}
+
+export interface RouteTarget {
+  readonly id: string;
+  readonly listen: { readonly host?: string; readonly port: number };
+  readonly upstreams: readonly string[];
+}
+
+/** Points every route of the service at exactly these replicas, in one change per route. */
+export async function switchTraffic(ports: DeployPorts, spec: ServiceSpec, replicas: readonly Replica[]): Promise<RouteTarget[]> {
+  const routes = await routesFor(ports.engine, spec, replicas);
+  if (routes.length === 0) return routes;
+  if (ports.router === undefined) throw new Error(`service ${spec.service} publishes ports but no proxy is configured`);
+  for (const route of routes) {
+    if (route.upstreams.length === 0) throw new Error(`no running replica of ${spec.service} publishes port ${route.listen.port}`);
+    await ports.router.setRoute(route);
+  }
+  return routes;
+}

@@ -1,0 +1,107 @@
+import { createHash } from "node:crypto";
+import type { HealthcheckSpec } from "../engine/index.js";
+
+export type Strategy = "recreate" | "blue-green" | "rolling";
+
+/** How Slipway decides a container is ready for traffic. */
+export type HealthProbe =
+  | { readonly kind: "http"; readonly path: string; readonly status?: number; readonly port?: number }
+  | { readonly kind: "tcp"; readonly port?: number }
+  | { readonly kind: "docker" }
+  | { readonly kind: "command"; readonly command: readonly string[] }
+  | { readonly kind: "running" };
+
+export interface HealthSettings {
+  readonly probe: HealthProbe;
+  readonly startPeriodMs: number;
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  /** A revision not healthy this long after its start is rolled back. */
+  readonly deadlineMs: number;
+}
+
+export interface UpdateSettings {
+  readonly strategy: Strategy;
+  /** Rolling: how many replicas are replaced at a time. */
+  readonly batch: number;
+  /** How long old containers keep finishing their requests after traffic moved away. */
+  readonly drainMs: number;
+  /** How many revisions' images are kept locally for an offline rollback. */
+  readonly keep: number;
+  /** Start-first strategies on a named volume only when the user says two writers are fine. */
+  readonly allowSharedVolumes: boolean;
+}
+
+export interface ServicePort {
+  readonly target: number;
+  /** Where users reach it: the proxy listens here. Omitted: not published. */
+  readonly published?: number;
+  readonly protocol: "tcp" | "udp";
+  readonly hostIp?: string;
+}
+
+export type ServiceVolume =
+  | { readonly type: "volume" | "bind"; readonly source: string; readonly target: string; readonly readOnly: boolean }
+  | { readonly type: "tmpfs"; readonly target: string; readonly sizeBytes?: number };
+
+/**
+ * Everything a deployment needs to create a service's containers, fully resolved: the
+ * environment's variables merged in, the image reference chosen. Containers are always
+ * created from this, never copied from the old container's inspect output.
+ */
+export interface ServiceSpec {
+  readonly service: string;
+  readonly environment: string;
+  readonly image: string;
+  readonly command?: readonly string[];
+  readonly entrypoint?: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly ports: readonly ServicePort[];
+  readonly volumes: readonly ServiceVolume[];
+  readonly restart?: { readonly policy: "no" | "always" | "on-failure" | "unless-stopped"; readonly maxRetries?: number };
+  readonly memoryBytes?: number;
+  readonly cpus?: number;
+  readonly user?: string;
+  readonly workingDir?: string;
+  readonly hostname?: string;
+  readonly networks: readonly { readonly name: string; readonly aliases: readonly string[] }[];
+  readonly healthcheck?: HealthcheckSpec;
+  readonly replicas: number;
+  readonly stopGracePeriodMs?: number;
+  readonly stopSignal?: string;
+  readonly init?: boolean;
+  readonly readOnly?: boolean;
+  readonly health: HealthSettings;
+  readonly update: UpdateSettings;
+}
+
+/** A stable hash of the spec (key order does not matter), recorded with each revision. */
+export function specHash(spec: ServiceSpec): string {
+  return createHash("sha256").update(canonicalJson(spec)).digest("hex").slice(0, 16);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Ports the proxy fronts: published TCP ports. UDP is published directly by the engine. */
+export function proxiedPorts(spec: ServiceSpec): ServicePort[] {
+  return spec.ports.filter((port) => port.published !== undefined && port.protocol === "tcp");
+}
+
+export function directPorts(spec: ServiceSpec): ServicePort[] {
+  return spec.ports.filter((port) => port.published !== undefined && port.protocol === "udp");
+}
+
+export function namedVolumes(spec: ServiceSpec): string[] {
+  return spec.volumes.flatMap((volume) => (volume.type === "volume" && !volume.readOnly ? [volume.source] : []));
+}
