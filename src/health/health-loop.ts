@@ -1,0 +1,47 @@
+import type { Clock } from "./clock.js";
+import type { HealthTiming } from "./health-check.js";
+import { deadlineOutcome, pastDeadline, probeBudgetMs, recordProbe, startHealthWait, type HealthOutcome, type ProbeResult } from "./health-state.js";
+
+/** One probe, given the time it may take and the wait's signal. */
+export type Probe = (options: { readonly timeoutMs: number; readonly signal?: AbortSignal }) => Promise<ProbeResult>;
+
+/** Reported after every probe, e.g. to log or record it. */
+export interface ProbeEvent {
+  /** 1 for the first probe. */
+  readonly attempt: number;
+  /** Since the wait began. */
+  readonly elapsedMs: number;
+  readonly result: ProbeResult;
+  /** Consecutive failures that count towards `retries`, this one included. */
+  readonly failures: number;
+}
+
+export interface HealthLoopOptions {
+  readonly clock: Clock;
+  readonly signal?: AbortSignal;
+  readonly onProbe?: (event: ProbeEvent) => void;
+}
+
+/**
+ * Probes until health-state decides: healthy, exited, unhealthy or past the deadline.
+ * Rejects with the signal's reason when `signal` aborts.
+ */
+export async function runHealthLoop(timing: HealthTiming, probe: Probe, options: HealthLoopOptions): Promise<HealthOutcome> {
+  const { clock, signal, onProbe } = options;
+  let state = startHealthWait(clock.now());
+  let lastDetail: string | undefined;
+  for (;;) {
+    signal?.throwIfAborted();
+    const now = clock.now();
+    if (pastDeadline(state, timing, now)) return deadlineOutcome(state, timing, lastDetail);
+    const result = await probe({ timeoutMs: probeBudgetMs(state, timing, now), ...(signal === undefined ? {} : { signal }) });
+    signal?.throwIfAborted();
+    const ended = clock.now();
+    const step = recordProbe(state, result, timing, ended);
+    onProbe?.({ attempt: step.state.probes, elapsedMs: ended - state.startedAt, result, failures: step.state.failures });
+    if (step.kind === "done") return step.outcome;
+    state = step.state;
+    lastDetail = result.detail;
+    await clock.sleep(step.waitMs, signal);
+  }
+}
