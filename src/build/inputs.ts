@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { SlipwayError } from "../errors/index.js";
 import type { FingerprintInputs } from "../graph/fingerprint.js";
 import type { SourceReader } from "./ports.js";
 import { normalizePath, type BuildTarget } from "./targets.js";
@@ -30,6 +31,7 @@ async function definitionOf(target: BuildTarget, sources: SourceReader, env: str
   const context = target.context;
   if (context.kind === "local") {
     const dockerfile = env !== undefined && existsSync(join(context.dir, `${target.dockerfile}.${env}`)) ? `${target.dockerfile}.${env}` : target.dockerfile;
+    if (!existsSync(join(context.dir, dockerfile))) throw dockerfileMissing(target, join(context.dir, dockerfile));
     return { source: "local", path: context.dir, dockerfile, commit: `dir:${hashDirectory(context.dir)}` };
   }
   const path = normalizePath(context.path);
@@ -37,7 +39,16 @@ async function definitionOf(target: BuildTarget, sources: SourceReader, env: str
   const commit = await sources.lastCommitTouching(context.source, head, [path]);
   const variant = `${target.dockerfile}.${env ?? ""}`;
   const dockerfile = env !== undefined && (await sources.fileExists(context.source, commit, path === "" ? variant : `${path}/${variant}`)) ? variant : target.dockerfile;
+  if (dockerfile === target.dockerfile && !(await sources.fileExists(context.source, commit, path === "" ? dockerfile : `${path}/${dockerfile}`))) {
+    throw dockerfileMissing(target, `${context.source}:${path === "" ? "" : `${path}/`}${dockerfile} (commit ${commit.slice(0, 7)})`);
+  }
   return { source: context.source, path, dockerfile, commit };
+}
+
+function dockerfileMissing(target: BuildTarget, where: string): SlipwayError {
+  return new SlipwayError("DOCKERFILE_NOT_FOUND", `image ${target.name} has no Dockerfile: ${where} does not exist`, {
+    hint: "check the image's context and dockerfile in slipway.yml, or commit the Dockerfile",
+  });
 }
 
 async function sealedCommit(source: string, sources: SourceReader): Promise<string> {

@@ -50,7 +50,7 @@ async function runOne(
   const id = await engine.createContainer({ image: imageId, command: test.command, env: { ...test.env }, labels: options.labels });
   try {
     await engine.startContainer(id);
-    const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timeout = test.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), timeout);

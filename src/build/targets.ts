@@ -38,6 +38,8 @@ export interface ImageTest {
   readonly name: string;
   readonly command: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /** Default: 10 minutes. */
+  readonly timeoutMs?: number;
 }
 
 /** The build arg that carries the parent image (by digest) into `FROM ${PARENT}`. */

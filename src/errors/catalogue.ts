@@ -23,6 +23,7 @@ export const errorCatalogue = {
   ENGINE_UNREACHABLE: { who: "user", summary: "The Docker engine socket does not answer: the engine is not running or DOCKER_HOST is wrong." },
   ENGINE_FAILED: { who: "upstream", summary: "The Docker engine refused or failed a request." },
   IMAGE_NOT_FOUND: { who: "user", summary: "An image does not exist locally or in its registry." },
+  DOCKERFILE_NOT_FOUND: { who: "user", summary: "An image's Dockerfile does not exist in its build context at the planned commit." },
   BUILD_FAILED: { who: "user", summary: "An image build failed: a Dockerfile step returned an error." },
   TEST_FAILED: { who: "user", summary: "An image's test failed inside the built image; nothing below it was built or pushed." },
   CONTAINER_NOT_FOUND: { who: "user", summary: "A container does not exist." },

@@ -1,0 +1,54 @@
+import { normalizeReference } from "../reference/index.js";
+import { createRegistryClient, type RegistryClient, type RegistryCredentials } from "../registry/index.js";
+import type { RegistryReader } from "./ports.js";
+
+export interface RegistryPool {
+  /** The client for a registry host, created once. */
+  client(host: string): RegistryClient;
+  /** HTTP requests sent to all registries so far. */
+  requests(): number;
+}
+
+/**
+ * One registry client per host. The registry of slipway.yml gets its configured credentials
+ * and `insecure` setting; other registries (external bases) use Docker's own credentials.
+ */
+export function createRegistryPool(configured?: { host: string; insecure: boolean; credentials?: RegistryCredentials }): RegistryPool {
+  const clients = new Map<string, RegistryClient>();
+  return {
+    client(host) {
+      let client = clients.get(host);
+      if (client === undefined) {
+        const own = configured !== undefined && configured.host === host;
+        client = createRegistryClient({
+          host,
+          ...(own && configured.insecure ? { insecure: true } : {}),
+          ...(own && configured.credentials !== undefined ? { credentials: configured.credentials } : {}),
+        });
+        clients.set(host, client);
+      }
+      return client;
+    },
+    requests() {
+      let total = 0;
+      for (const client of clients.values()) total += client.stats().requests;
+      return total;
+    },
+  };
+}
+
+/** The planner's registry port: one manifest HEAD per reference, remembered for the run. */
+export function createRegistryReader(pool: RegistryPool): RegistryReader {
+  const known = new Map<string, Promise<string | undefined>>();
+  return {
+    digest(ref) {
+      let answer = known.get(ref);
+      if (answer === undefined) {
+        const parsed = normalizeReference(ref);
+        answer = pool.client(parsed.domain).manifestDigest(parsed.path, parsed.digest ?? parsed.tag ?? "latest");
+        known.set(ref, answer);
+      }
+      return answer;
+    },
+  };
+}

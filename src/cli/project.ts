@@ -1,0 +1,52 @@
+import type { Command } from "commander";
+import { loadConfig, type LoadedConfig } from "../config/index.js";
+import { connectEngine, type Engine } from "../engine/index.js";
+import { openStore, type Store } from "../store/index.js";
+import { globalOptions, resolveStateDir, type GlobalOptions } from "./context.js";
+
+/**
+ * What a command works on: the loaded config, the state directory, and the store and engine,
+ * each opened on first use and closed by `close()`.
+ */
+export interface Project {
+  readonly options: GlobalOptions;
+  readonly loaded: LoadedConfig;
+  readonly stateDir: string;
+  store(): Store;
+  engine(): Promise<Engine>;
+  close(): Promise<void>;
+}
+
+export async function openProject(command: Command): Promise<Project> {
+  const options = globalOptions(command);
+  const loaded = await loadConfig({ path: options.config, ...(options.envFile === undefined ? {} : { envFile: options.envFile }) });
+  const stateDir = resolveStateDir(options, { dir: loaded.dir, ...(loaded.config.state_dir === undefined ? {} : { stateDir: loaded.config.state_dir }) });
+  let store: Store | undefined;
+  let engine: Promise<Engine> | undefined;
+  return {
+    options,
+    loaded,
+    stateDir,
+    store() {
+      store ??= openStore({ stateDir, ...(process.env.SLIPWAY_STORE === undefined ? {} : { url: process.env.SLIPWAY_STORE }) });
+      return store;
+    },
+    engine() {
+      engine ??= connectEngine();
+      return engine;
+    },
+    async close() {
+      await store?.close();
+    },
+  };
+}
+
+/** Runs `fn` with the project open, closing it afterwards whatever happens. */
+export async function withProject<T>(command: Command, fn: (project: Project) => Promise<T>): Promise<T> {
+  const project = await openProject(command);
+  try {
+    return await fn(project);
+  } finally {
+    await project.close();
+  }
+}
