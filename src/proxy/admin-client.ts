@@ -1,0 +1,134 @@
+import { request } from "node:http";
+import { SlipwayError } from "../errors/index.js";
+
+/** The admin API answers config changes quickly; a slow answer means the proxy is stuck. */
+const DEFAULT_TIMEOUT_MS = 15_000;
+
+export type AdminMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface AdminRequest {
+  readonly method: AdminMethod;
+  /** Path under the admin URL, e.g. /config/apps/http/servers. */
+  readonly path: string;
+  readonly body?: unknown;
+  /** Optimistic concurrency: the ETag of the value read at the same path. */
+  readonly ifMatch?: string;
+  readonly timeoutMs?: number;
+}
+
+export interface AdminResponse {
+  readonly status: number;
+  readonly text: string;
+  /** Caddy sends the config ETag as a trailer on GET /config/ answers. */
+  readonly etag: string | undefined;
+}
+
+/** Thin client for Caddy's admin API: one request, JSON in and out, errors mapped to codes. */
+export interface AdminClient {
+  readonly url: string;
+  /** Sends a request; a non-2xx answer becomes PROXY_FAILED naming `what` was attempted. */
+  call(what: string, req: AdminRequest): Promise<AdminResponse>;
+  /** Reads a config path: its JSON value (null when absent) and its ETag. */
+  read(path: string): Promise<{ value: unknown; etag: string | undefined }>;
+}
+
+export function createAdminClient(url: string): AdminClient {
+  const call = async (what: string, req: AdminRequest): Promise<AdminResponse> => {
+    const response = await send(url, req);
+    if (response.status >= 200 && response.status < 300) return response;
+    throw refused(url, what, response);
+  };
+  return {
+    url,
+    call,
+    async read(path) {
+      const response = await call(`reading ${path}`, { method: "GET", path });
+      return { value: parseJson(response.text, url, path), etag: response.etag };
+    },
+  };
+}
+
+/** True when the admin API answers at `url` (any HTTP answer counts). */
+export async function adminAnswers(url: string, timeoutMs = 1_000): Promise<boolean> {
+  try {
+    await send(url, { method: "GET", path: "/config/", timeoutMs });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function send(base: string, req: AdminRequest): Promise<AdminResponse> {
+  const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+  // Caddy restarts its admin endpoint on every config change: never reuse a connection.
+  const headers: Record<string, string> = { connection: "close" };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  if (req.ifMatch !== undefined) headers["if-match"] = req.ifMatch;
+  return new Promise((resolve, reject) => {
+    const outgoing = request(new URL(req.path, base), { method: req.method, headers, agent: false, timeout: req.timeoutMs ?? DEFAULT_TIMEOUT_MS }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("error", (error) => reject(unreachable(base, error)));
+      res.on("end", () => {
+        const etag = res.trailers.etag ?? headerValue(res.headers.etag);
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8"), etag });
+      });
+    });
+    outgoing.on("timeout", () => outgoing.destroy(new Error(`no answer within ${(req.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`)));
+    outgoing.on("error", (error) => reject(unreachable(base, error)));
+    outgoing.end(body);
+  });
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function parseJson(text: string, url: string, path: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new SlipwayError("PROXY_FAILED", `the proxy at ${url} answered ${path} with something that is not JSON`, {
+      details: [text.slice(0, 200)],
+      hint: "check that the address is Caddy's admin API and not another program",
+      cause: error,
+    });
+  }
+}
+
+function unreachable(url: string, error: Error): SlipwayError {
+  return new SlipwayError("PROXY_UNREACHABLE", `the reverse proxy does not answer at ${url} (${error.message})`, {
+    hint: "start it: a deploy starts Slipway's managed proxy (Caddy), or run `caddy run`; `slipway doctor` checks it",
+    cause: error,
+  });
+}
+
+/** Caddy answers refusals as {"error": "..."}; its text is the useful part. */
+function refused(url: string, what: string, response: AdminResponse): SlipwayError {
+  const reason = caddyError(response.text) ?? `HTTP ${response.status}`;
+  return new SlipwayError("PROXY_FAILED", `the reverse proxy at ${url} refused ${what}: ${reason}`, {
+    hint: hintFor(reason),
+  });
+}
+
+export function isConflict(error: unknown): boolean {
+  return error instanceof SlipwayError && error.code === "PROXY_FAILED" && /If-Match header did not match/i.test(error.message);
+}
+
+function caddyError(text: string): string | undefined {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (typeof parsed === "object" && parsed !== null && "error" in parsed && typeof parsed.error === "string") return parsed.error;
+  } catch {
+    // not JSON: fall back to the raw text
+  }
+  const trimmed = text.trim();
+  return trimmed === "" ? undefined : trimmed.slice(0, 500);
+}
+
+function hintFor(reason: string): string {
+  if (/address already in use/i.test(reason)) {
+    return "another process listens on that port: stop it or publish the service on another port; the previous routes stay in place";
+  }
+  return "the proxy kept its previous config; fix the route and try again";
+}
