@@ -1,6 +1,8 @@
 import type { Command } from "commander";
+import { registerBuildCommands } from "./build-commands.js";
+import { registerConfigCommands } from "./config-commands.js";
 
 /** Every command group of the CLI, by name. Each registers its subcommands on the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: readonly RegisterCommand[] = [];
+export const commands: readonly RegisterCommand[] = [registerConfigCommands, registerBuildCommands];

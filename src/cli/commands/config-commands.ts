@@ -1,0 +1,90 @@
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { SlipwayError } from "../../errors/index.js";
+import { configJsonSchema, loadConfig, starterConfig, type LoadedConfig } from "../../config/index.js";
+import { globalOptions, printJson } from "../context.js";
+
+/** slipway validate | schema | init: check, describe and start a config file. */
+export function registerConfigCommands(program: Command): void {
+  program
+    .command("validate")
+    .description("check the config file and list every problem with its line and column")
+    .option("--json", "print the result as JSON (problems too, with exit code 2)")
+    .action(async (options: { json?: boolean }, command: Command) => {
+      const global = globalOptions(command);
+      const load = (): Promise<LoadedConfig> => loadConfig({ path: global.config, ...(global.envFile ? { envFile: global.envFile } : {}) });
+      if (!options.json) {
+        process.stdout.write(`${summary(await load())}\n`);
+        return;
+      }
+      try {
+        const loaded = await load();
+        printJson({ valid: true, path: loaded.path, ...counts(loaded) });
+      } catch (error) {
+        if (!(error instanceof SlipwayError)) throw error;
+        printJson({ valid: false, code: error.code, message: error.message, details: error.details, hint: error.hint });
+        process.exitCode = error.exitCode;
+      }
+    });
+
+  program
+    .command("schema")
+    .description("print the JSON Schema of the config file, for editors")
+    .option("-o, --output <file>", "write the schema to a file instead of printing it")
+    .action((options: { output?: string }) => {
+      const text = `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
+      if (!options.output) {
+        process.stdout.write(text);
+        return;
+      }
+      writeFileSync(resolve(options.output), text);
+      process.stdout.write(`wrote ${options.output}\n`);
+    });
+
+  program
+    .command("init")
+    .description("write a starter slipway.yml, commented and valid")
+    .option("-o, --output <file>", "where to write it", "slipway.yml")
+    .option("--force", "overwrite the file if it exists")
+    .action((options: { output: string; force?: boolean }) => {
+      const path = resolve(options.output);
+      try {
+        writeFileSync(path, starterConfig(), { flag: options.force ? "w" : "wx" });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        throw new SlipwayError("CONFIG_EXISTS", `${options.output} already exists`, {
+          hint: "pass --force to overwrite it, or --output FILE to write the starter config elsewhere",
+        });
+      }
+      process.stdout.write(`wrote ${options.output}: edit it, then run \`slipway validate\`\n`);
+    });
+}
+
+interface Counts {
+  readonly sources: number;
+  readonly images: number;
+  readonly services: number;
+  readonly jobs: number;
+}
+
+function counts(loaded: LoadedConfig): Counts {
+  const { config } = loaded;
+  return {
+    sources: Object.keys(config.sources).length,
+    images: Object.keys(config.images).length,
+    services: Object.keys(config.services).length,
+    jobs: Object.keys(config.jobs).length,
+  };
+}
+
+/** "slipway.yml is valid: 3 sources, 5 images, 0 services, 1 job" */
+export function summary(loaded: LoadedConfig, shown = displayPath(loaded.path)): string {
+  const parts = Object.entries(counts(loaded)).map(([kind, count]) => `${count} ${count === 1 ? kind.slice(0, -1) : kind}`);
+  return `${shown} is valid: ${parts.join(", ")}`;
+}
+
+function displayPath(path: string): string {
+  const cwd = `${process.cwd()}/`;
+  return path.startsWith(cwd) ? path.slice(cwd.length) : path;
+}
