@@ -8,3 +8,5 @@ export { convergeTo } from "./converge.js";
 export { specHash, proxiedPorts, namedVolumes } from "./service-spec.js";
 export type { ServiceSpec, HealthProbe, HealthSettings, UpdateSettings, ServicePort, ServiceVolume, Strategy } from "./service-spec.js";
 export type { DeployPorts, HealthGate, HealthResult, TrafficRouter } from "./ports.js";
+export { specFromConfig, chooseEnvironment, DEFAULT_ENVIRONMENT } from "./spec-from-config.js";
+export { createHealthGate, healthCheckFor } from "./health-gate.js";

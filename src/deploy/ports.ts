@@ -8,7 +8,7 @@ export interface TrafficRouter {
   setRoute(route: { id: string; listen: { host?: string; port: number }; upstreams: readonly string[] }): Promise<void>;
   /** The upstreams a route forwards to now, or undefined when there is no such route. */
   upstreamsOf(id: string): Promise<readonly string[] | undefined>;
-  removeRoute(id: string): Promise<void>;
+  removeRoute(id: string): Promise<unknown>;
 }
 
 export type HealthResult =

@@ -1,0 +1,38 @@
+import type { Engine } from "../engine/index.js";
+import { waitHealthy, type HealthCheck } from "../health/index.js";
+import type { HealthGate, HealthResult } from "./ports.js";
+import type { ServiceSpec } from "./service-spec.js";
+
+/** The deploy engine's health gate over src/health, probing each container on its published loopback port. */
+export function createHealthGate(engine: Engine): HealthGate {
+  return {
+    async waitHealthy(container, spec, signal): Promise<HealthResult> {
+      const outcome = await waitHealthy(healthCheckFor(spec), { containerId: container.id, engine }, signal === undefined ? {} : { signal });
+      if (outcome.healthy) return { healthy: true, afterMs: outcome.after };
+      return { healthy: false, reason: outcome.reason, detail: outcome.detail };
+    },
+  };
+}
+
+/** http and tcp probes default to the service's first port (the container side). */
+export function healthCheckFor(spec: ServiceSpec): HealthCheck {
+  const { probe, startPeriodMs, intervalMs, timeoutMs, retries, deadlineMs } = spec.health;
+  const timing = { startPeriodMs, intervalMs, timeoutMs, retries, deadlineMs };
+  const firstPort = spec.ports.find((p) => p.protocol === "tcp")?.target;
+  switch (probe.kind) {
+    case "http":
+      return { kind: "http", path: probe.path, ...(probe.status === undefined ? {} : { status: probe.status }), ...portOf(probe.port ?? firstPort), ...timing };
+    case "tcp":
+      return { kind: "tcp", ...portOf(probe.port ?? firstPort), ...timing };
+    case "command":
+      return { kind: "command", command: probe.command, ...timing };
+    case "docker":
+      return { kind: "docker", ...timing };
+    case "running":
+      return { kind: "running", ...timing };
+  }
+}
+
+function portOf(port: number | undefined): { port?: number } {
+  return port === undefined ? {} : { port };
+}
