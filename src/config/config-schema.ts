@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { Secret } from "../util/secret.js";
+import { nameSchema } from "./common-schemas.js";
+import { environmentSchema, fileListSchema } from "./environment-schema.js";
+import { imageSchema } from "./image-schema.js";
+import { jobSchema } from "./job-schema.js";
+import { notifySchema } from "./notify-schema.js";
+import { registrySchema } from "./registry-schema.js";
+import { serviceSchema } from "./service-schema.js";
+import { sourceSchema } from "./source-schema.js";
+
+const storeSchema = z
+  .strictObject({
+    url: z
+      .string()
+      .regex(/^postgres(?:ql)?:\/\/\S+$/, "expected a postgres:// URL")
+      .transform((url) => new Secret(url))
+      .describe("A PostgreSQL URL (postgres://user:${PASSWORD}@host/db), for several controllers sharing state."),
+  })
+  .describe("Where Slipway records builds and deployments. Default: embedded SQLite in state_dir.");
+
+/** The whole of slipway.yml. Every mapping is strict: an unknown key is an error. */
+export const configSchema = z
+  .strictObject({
+    version: z.literal(1, { error: "expected 1 (the only config version)" }).optional().describe("The config format version; only 1 exists."),
+    registry: registrySchema.optional(),
+    state_dir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Where Slipway keeps its store and caches, relative to this file's directory. Default: $SLIPWAY_STATE_DIR or ~/.local/state/slipway."),
+    store: storeSchema.optional(),
+    sources: z.record(nameSchema, sourceSchema).default({}).describe("Git repositories by name."),
+    images: z.record(nameSchema, imageSchema).default({}).describe("Images to build, by name (the name is also the repository name)."),
+    environments: z.record(nameSchema, environmentSchema).default({}).describe("Deployment targets by name."),
+    services: z.record(nameSchema, serviceSchema).default({}).describe("Services to run, by name."),
+    compose: fileListSchema.optional().describe("docker-compose files whose services are added to services:, relative to this file's directory."),
+    jobs: z.record(nameSchema, jobSchema).default({}).describe("Scheduled jobs by name."),
+    notify: z.array(notifySchema).default([]).describe("Where to send notifications."),
+  })
+  .describe("Slipway's config: slipway.yml in the app's repository.");
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;

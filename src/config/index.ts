@@ -1,0 +1,18 @@
+export { loadConfig, findConfig, CONFIG_NAMES, type LoadConfigOptions, type LoadedConfig } from "./load-config.js";
+export { parseConfigText, type Config, type ParseConfigOptions, type ParsedConfigText } from "./parse-config-text.js";
+export { configSchema, type ConfigInput, type ParsedConfig } from "./config-schema.js";
+export { configJsonSchema, type JsonSchema } from "./json-schema.js";
+export { renderConfigDocs } from "./config-docs.js";
+export { starterConfig } from "./starter-config.js";
+export { parseDuration, parseBytes, durationSchema, bytesSchema } from "./units.js";
+export { parseContext, type ImageContext } from "./context.js";
+export { interpolate, type Interpolated, type VariableProblem, type Lookup } from "./interpolate.js";
+export { didYouMean } from "./did-you-mean.js";
+export { checkCron } from "./cron.js";
+export { NAME_PATTERN, looksLikeImageName } from "./names.js";
+export type { RegistryConfig } from "./registry-schema.js";
+export type { SourceConfig } from "./source-schema.js";
+export type { ImageConfig, ImageTestConfig } from "./image-schema.js";
+export type { EnvironmentConfig } from "./environment-schema.js";
+export type { JobConfig } from "./job-schema.js";
+export { notifyEvents, type NotifyConfig, type NotifyEvent } from "./notify-schema.js";

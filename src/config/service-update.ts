@@ -1,0 +1,82 @@
+import { z } from "zod";
+import { durationSchema } from "./units.js";
+
+/**
+ * How a new revision of a service replaces the old one:
+ * - recreate: stop the old containers, then start the new (a short outage; safe for volumes);
+ * - blue-green: start the new revision beside the old, switch the proxy once it is healthy,
+ *   drain and stop the old (no outage; both run for a moment);
+ * - rolling: replace `batch` replicas at a time, each batch health-gated, behind the proxy.
+ */
+export type Strategy = "recreate" | "blue-green" | "rolling";
+
+export const STRATEGIES = ["recreate", "blue-green", "rolling"] as const satisfies readonly Strategy[];
+
+export interface UpdatePolicy {
+  readonly strategy: Strategy;
+  /** rolling: how many replicas are replaced at a time. */
+  readonly batch: number;
+  /** Time the old revision keeps serving requests it already has after the switch (ms). */
+  readonly drain: number;
+  /** Old revisions kept (images and records) for rollback. */
+  readonly keep: number;
+  /** Let blue-green and rolling run two revisions on one named volume at once. */
+  readonly allowSharedVolumes: boolean;
+}
+
+export const UPDATE_DEFAULTS = { batch: 1, drain: 10_000, keep: 5, allowSharedVolumes: false } as const;
+
+/** The update section as written: the strategy may still be left to defaultStrategy. */
+export interface UpdateInput {
+  readonly strategy?: Strategy;
+  readonly batch?: number;
+  readonly drain: number;
+  readonly keep: number;
+  readonly allowSharedVolumes: boolean;
+}
+
+export const updateSchema = z
+  .strictObject({
+    strategy: z
+      .enum(STRATEGIES)
+      .optional()
+      .describe(
+        "recreate (stop old, start new), blue-green (start new beside old, switch when healthy) or rolling (batch by batch). " +
+          "Default: recreate with a named volume, rolling with more than one replica, else blue-green.",
+      ),
+    batch: z.number().int().min(1).optional().describe("rolling: how many replicas are replaced at a time (default 1)."),
+    drain: durationSchema.optional().describe("Time the old revision finishes its requests after the switch, before it is stopped (default 10s)."),
+    keep: z.number().int().min(1).default(UPDATE_DEFAULTS.keep).describe("Old revisions kept for rollback (default 5)."),
+    allow_shared_volumes: z
+      .boolean()
+      .default(UPDATE_DEFAULTS.allowSharedVolumes)
+      .describe("true: let blue-green and rolling run the old and new revision on one named volume at once (two writers)."),
+  })
+  .transform((value): UpdateInput => {
+    const input: { strategy?: Strategy; batch?: number; drain: number; keep: number; allowSharedVolumes: boolean } = {
+      drain: value.drain ?? UPDATE_DEFAULTS.drain,
+      keep: value.keep,
+      allowSharedVolumes: value.allow_shared_volumes,
+    };
+    if (value.strategy !== undefined) input.strategy = value.strategy;
+    if (value.batch !== undefined) input.batch = value.batch;
+    return input;
+  })
+  .describe("How a new revision replaces the old one.");
+
+/** What defaultStrategy looks at. */
+export interface StrategyInputs {
+  readonly volumes: readonly { readonly type: string }[];
+  readonly replicas: number;
+}
+
+/**
+ * The strategy of a service that names none: recreate when it mounts a named volume (two
+ * revisions must not write one volume at once), rolling with more than one replica, else
+ * blue-green.
+ */
+export function defaultStrategy(service: StrategyInputs): Strategy {
+  if (service.volumes.some((volume) => volume.type === "volume")) return "recreate";
+  if (service.replicas > 1) return "rolling";
+  return "blue-green";
+}

@@ -1,0 +1,81 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command } from "commander";
+import { registerConfigCommands } from "../../../src/cli/commands/config-commands.js";
+import { isSlipwayError } from "../../../src/errors/index.js";
+import { parseConfigText } from "../../../src/config/index.js";
+
+/** The program as src/cli/main.ts builds it (its global options), with only the config commands. */
+async function run(args: readonly string[]): Promise<{ stdout: string; exitCode: number | undefined }> {
+  const program = new Command("slipway").option("-c, --config <file>", "", "slipway.yml").option("--env-file <file>").exitOverride();
+  registerConfigCommands(program);
+  let stdout = "";
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array): boolean => {
+    stdout += String(chunk);
+    return true;
+  }) as typeof process.stdout.write;
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync([...args], { from: "user" });
+  } finally {
+    process.stdout.write = write;
+  }
+  const exitCode = typeof process.exitCode === "number" ? process.exitCode : undefined;
+  process.exitCode = undefined;
+  return { stdout, exitCode };
+}
+
+function tempDir(t: { after: (fn: () => void) => void }): string {
+  const dir = mkdtempSync(join(tmpdir(), "slipway-cli-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test("slipway init writes a starter config that validates, and refuses to overwrite it without --force", async (t) => {
+  const file = join(tempDir(t), "slipway.yml");
+  const first = await run(["init", "-o", file]);
+  assert.match(first.stdout, /^wrote .*slipway\.yml: edit it, then run `slipway validate`/);
+  parseConfigText(readFileSync(file, "utf8"), { env: {} });
+  writeFileSync(file, "# mine\n");
+  await assert.rejects(run(["init", "-o", file]), (error) => isSlipwayError(error, "CONFIG_EXISTS") && /--force/.test(error.hint ?? ""));
+  assert.equal(readFileSync(file, "utf8"), "# mine\n");
+  await run(["init", "-o", file, "--force"]);
+  assert.match(readFileSync(file, "utf8"), /^# slipway\.yml/);
+});
+
+test("slipway validate counts what the config defines", async (t) => {
+  const file = join(tempDir(t), "slipway.yml");
+  writeFileSync(file, "registry: localhost:5000\nsources:\n  s: { repo: ./s.git }\nimages:\n  a: { context: 's:a' }\n  b: { context: 's:b', from: a }\njobs:\n  j: { image: b, schedule: '@daily', command: [run] }\n");
+  const { stdout } = await run(["-c", file, "validate"]);
+  assert.equal(stdout, `${file} is valid: 1 source, 2 images, 0 services, 1 job\n`);
+  const json = await run(["-c", file, "validate", "--json"]);
+  assert.deepEqual(JSON.parse(json.stdout), { valid: true, path: file, sources: 1, images: 2, services: 0, jobs: 1 });
+});
+
+test("slipway validate fails with the config's error; with --json it prints the problems and sets exit code 2", async (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, "slipway.yml");
+  writeFileSync(file, "registry: localhost:5000\nimages:\n  a: { context: ./a, tag: daily }\n");
+  await assert.rejects(run(["-c", file, "validate"]), (error) => isSlipwayError(error, "CONFIG_INVALID"));
+  const { stdout, exitCode } = await run(["-c", file, "validate", "--json"]);
+  const result = JSON.parse(stdout) as { valid: boolean; code: string; details: string[] };
+  assert.equal(result.valid, false);
+  assert.equal(result.code, "CONFIG_INVALID");
+  assert.match(result.details[0] ?? "", /:3:27: images\.a\.tag: expected one of timestamp, version-count-sha, sha/);
+  assert.equal(exitCode, 2);
+  await assert.rejects(run(["-c", join(dir, "missing.yml"), "validate"]), (error) => isSlipwayError(error, "CONFIG_NOT_FOUND"));
+});
+
+test("slipway schema prints the JSON Schema, or writes it with -o", async (t) => {
+  const { stdout } = await run(["schema"]);
+  const schema = JSON.parse(stdout) as { title: string; properties: Record<string, unknown> };
+  assert.equal(schema.title, "slipway.yml");
+  assert.ok("images" in schema.properties);
+  const file = join(tempDir(t), "schema.json");
+  await run(["schema", "-o", file]);
+  assert.deepEqual(JSON.parse(readFileSync(file, "utf8")), schema);
+});
