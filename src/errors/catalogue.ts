@@ -46,6 +46,7 @@ export const errorCatalogue = {
   DEPLOY_FAILED: { who: "user", summary: "A deployment did not complete: the new revision was not healthy by its deadline, exited, or its image is missing; the old revision kept serving." },
   REVISION_NOT_FOUND: { who: "user", summary: "The service has no such revision (or no earlier revision to roll back to)." },
   HEALTH_CHECK_INVALID: { who: "user", summary: "A health check cannot run as configured: a timing or port out of range, an empty command, a port the container does not publish, or a docker check on a container without a HEALTHCHECK." },
+  CHECKS_FAILED: { who: "user", summary: "`slipway doctor` found something that does not answer; each failed check says what to do." },
   INTERNAL: { who: "bug", summary: "Slipway hit a bug. Run again with --debug and report the output." },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -2,8 +2,9 @@ import type { Command } from "commander";
 import { registerBuildCommands } from "./build-commands.js";
 import { registerConfigCommands } from "./config-commands.js";
 import { registerDeployCommands } from "./deploy-commands.js";
+import { registerDoctorCommand } from "./doctor-command.js";
 
 /** Every command group of the CLI, by name. Each registers its subcommands on the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: readonly RegisterCommand[] = [registerConfigCommands, registerBuildCommands, registerDeployCommands];
+export const commands: readonly RegisterCommand[] = [registerConfigCommands, registerBuildCommands, registerDeployCommands, registerDoctorCommand];

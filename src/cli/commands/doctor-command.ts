@@ -1,0 +1,57 @@
+import type { Command } from "commander";
+import { openBuildSession } from "../../build/session.js";
+import { SlipwayError, formatError } from "../../errors/index.js";
+import { printJson } from "../context.js";
+import { withProject } from "../project.js";
+
+interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/** slipway doctor: checks that everything Slipway drives answers, one line each. */
+export function registerDoctorCommand(program: Command): void {
+  program
+    .command("doctor")
+    .description("check the config, the Docker engine, the registry, the store and every source, and say how to fix what fails")
+    .option("--json", "print the checks as JSON")
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withProject(command, async (project) => {
+        const config = project.loaded.config;
+        const checks: Check[] = [{ name: "config", ok: true, detail: project.loaded.path }];
+        const run = async (name: string, probe: () => Promise<string>): Promise<void> => {
+          try {
+            checks.push({ name, ok: true, detail: await probe() });
+          } catch (error) {
+            checks.push({ name, ok: false, detail: formatError(error, { debug: false }).replace(/\n/g, "\n    ") });
+          }
+        };
+        await run("engine", async () => {
+          const version = await (await project.engine()).version();
+          return `Docker ${version.version} (API ${version.apiVersion})`;
+        });
+        await run("store", async () => `${project.store().location}, schema version ${await project.store().schemaVersion()}`);
+        const session = openBuildSession({ config, configDir: project.loaded.dir, stateDir: project.stateDir, store: project.store() });
+        if (config.registry !== undefined) {
+          const registry = config.registry;
+          await run(`registry ${registry.host}`, async () => {
+            const client = session.registries.client(registry.host);
+            await client.ping();
+            return `${client.baseUrl} answers`;
+          });
+        }
+        for (const [name, source] of Object.entries(config.sources)) {
+          await run(`source ${name}`, async () => `${source.branch} at ${(await session.sources.head(name)).slice(0, 7)}`);
+        }
+        if (options.json) printJson({ ok: checks.every((c) => c.ok), checks });
+        else for (const check of checks) process.stdout.write(`${check.ok ? "ok  " : "FAIL"} ${check.name}: ${check.detail}\n`);
+        const failed = checks.filter((c) => !c.ok);
+        if (failed.length > 0) {
+          throw new SlipwayError("CHECKS_FAILED", `${failed.length} of ${checks.length} checks failed: ${failed.map((c) => c.name).join(", ")}`, {
+            hint: "each failed check above says what to do",
+          });
+        }
+      });
+    });
+}
