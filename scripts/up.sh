@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings Slipway up on this machine and runs the example project (examples/data-team) as far
 # as Slipway goes: installs what is missing, starts the Docker engine and a loopback registry
-# when they are not running, builds Slipway, then checks and plans the example.
+# when they are not running, builds Slipway, then checks, plans, builds, pushes and deploys the
+# example: five images built in dependency order and a service served through the proxy.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -23,6 +24,16 @@ say "slipway validate"
 slipway validate
 say "slipway doctor (engine, registry, store, every source)"
 slipway doctor
+say "slipway plan (what must be rebuilt, and why)"
+slipway plan
+say "slipway build --push (in dependency order, tests inside the built images)"
+slipway build --push
+say "slipway deploy reports (health-gated, through the proxy on port 18080)"
+slipway deploy reports
+say "the service answers:"
+curl -fsS http://127.0.0.1:18080/
+say "slipway status"
+slipway status
 
 cat <<MSG
 
@@ -31,5 +42,8 @@ Slipway is up.
   registry        : http://$SLIPWAY_REGISTRY/v2/_catalog
   state store     : $SLIPWAY_STATE_DIR/slipway.db
   engine log      : /var/log/slipway-dockerd.log (when Slipway started the engine)
-Next: cd $example && slipway --help
+  service         : http://127.0.0.1:18080/ (the reports service, behind Caddy)
+  proxy log       : $SLIPWAY_STATE_DIR/proxy/caddy.log
+Next: cd $example && ./show-changes.sh   (a change in each repository, and what Slipway rebuilds)
+      slipway --help
 MSG

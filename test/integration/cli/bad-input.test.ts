@@ -1,0 +1,123 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startRegistry } from "../../harness/registry.js";
+
+const bin = fileURLToPath(new URL("../../../../bin/slipway.js", import.meta.url));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function slipway(dir: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [bin, "--state-dir", join(dir, "state"), ...args],
+      { cwd: dir, env: { ...process.env, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr }),
+    );
+  });
+}
+
+function project(t: { after(fn: () => void): void }, yaml: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "slipway-bad-input-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, "slipway.yml"), yaml);
+  return dir;
+}
+
+/** One clear message: a single error line with its code, a non-zero exit, and no stack trace. */
+function assertOneClearError(run: Run, code: string, pattern: RegExp): void {
+  assert.notEqual(run.code, 0, `exit code was 0; stderr: ${run.stderr}`);
+  const errors = run.stderr.split("\n").filter((line) => line.startsWith("error["));
+  assert.equal(errors.length, 1, run.stderr);
+  assert.match(errors[0] ?? "", new RegExp(`^error\\[${code}\\]`), run.stderr);
+  assert.match(run.stderr, pattern);
+  assert.doesNotMatch(run.stderr, /^\s+at .+\(.*:\d+:\d+\)$/m, "no stack trace without --debug");
+}
+
+const SERVICE = `
+services:
+  web:
+    image: busybox:latest
+    command: [httpd, -f, -p, "8080"]
+    ports: ["18999:8080"]
+`;
+
+test("malformed YAML names the line and column", async (t) => {
+  const dir = project(t, "sources:\n  app: { repo: ./x.git, branch: main\nimages: {}\n");
+  const run = await slipway(dir, ["validate"]);
+  assertOneClearError(run, "CONFIG_SYNTAX", /slipway\.yml:\d+:\d+/);
+  assert.equal(run.code, 2);
+});
+
+test("a misspelt key says which key was meant", async (t) => {
+  const dir = project(t, "imagez: {}\n");
+  assertOneClearError(await slipway(dir, ["validate"]), "CONFIG_INVALID", /slipway\.yml:1:1.*did you mean "images"/s);
+});
+
+test("a value of the wrong type says what was expected", async (t) => {
+  const dir = project(t, "sources:\n  app:\n    repo: ./x.git\n    paths: app/\n");
+  assertOneClearError(await slipway(dir, ["validate"]), "CONFIG_INVALID", /slipway\.yml:4:\d+.*expected/s);
+});
+
+test("an undefined variable is named, with where it is used", async (t) => {
+  const dir = project(t, "registry: ${NO_SUCH_REGISTRY_VAR}/team\n");
+  assertOneClearError(await slipway(dir, ["validate"], { NO_SUCH_REGISTRY_VAR: undefined }), "CONFIG_VARIABLE", /slipway\.yml:1:11: variable NO_SUCH_REGISTRY_VAR is not set/);
+});
+
+test("a missing config file says how to create one", async (t) => {
+  const dir = project(t, "");
+  const run = await slipway(dir, ["--config", "nope.yml", "validate"]);
+  assertOneClearError(run, "CONFIG_NOT_FOUND", /nope\.yml[\s\S]*slipway init/);
+});
+
+test("an unreachable Docker socket says how to start the engine", async (t) => {
+  const dir = project(t, SERVICE);
+  const run = await slipway(dir, ["logs", "web"], { DOCKER_HOST: "unix:///tmp/slipway-no-such.sock" });
+  assertOneClearError(run, "ENGINE_UNREACHABLE", /\/tmp\/slipway-no-such\.sock[\s\S]*dockerd/);
+});
+
+test("an unreachable registry names its address", async (t) => {
+  const dir = project(t, "registry: 127.0.0.1:1/team\nimages:\n  app: { context: ./app }\n");
+  const run = await slipway(dir, ["images", "latest", "app"]);
+  assertOneClearError(run, "REGISTRY_UNREACHABLE", /127\.0\.0\.1:1/);
+  assert.equal(run.code, 3, "a registry that is down is upstream's failure: exit 3");
+});
+
+test("wrong registry credentials are refused without showing the password", async (t) => {
+  const registry = await startRegistry({ auth: { username: "ana", password: "right-password" } });
+  t.after(() => registry.stop());
+  const dir = project(t, `registry:\n  url: ${registry.host}/team\n  username: ana\n  password: \${REG_PASSWORD}\nimages:\n  app: { context: ./app }\n`);
+  const run = await slipway(dir, ["images", "latest", "app"], { REG_PASSWORD: "wrong-password-123" });
+  assertOneClearError(run, "REGISTRY_AUTH", new RegExp(registry.host.replace(/\./g, "\\.")));
+  assert.doesNotMatch(run.stderr + run.stdout, /wrong-password-123|right-password/);
+});
+
+test("an invalid image reference or tag is refused before it reaches the engine", async (t) => {
+  const dir = project(t, SERVICE);
+  assertOneClearError(await slipway(dir, ["deploy", "web", "--image", "Busybox/Upper:1"]), "REFERENCE_INVALID", /uppercase/);
+  assertOneClearError(await slipway(dir, ["deploy", "web", "--image", "busybox:-bad"]), "REFERENCE_INVALID", /busybox:-bad/);
+});
+
+test("a git remote or branch that does not exist is named, with the branches that do", async (t) => {
+  const missingRemote = project(t, "registry: 127.0.0.1:5000/team\nsources:\n  app: { repo: ./no-such-repo.git, branch: main }\nimages:\n  app: { context: \"app:\" }\n");
+  assertOneClearError(await slipway(missingRemote, ["plan"]), "GIT_REMOTE_UNREACHABLE", /no-such-repo\.git/);
+
+  const dir = project(t, "registry: 127.0.0.1:5000/team\nsources:\n  app: { repo: ./repo.git, branch: mian }\nimages:\n  app: { context: \"app:\" }\n");
+  await new Promise<void>((resolve, reject) => {
+    execFile("git", ["init", "-q", "--bare", "-b", "main", join(dir, "repo.git")], (error) => (error ? reject(error) : resolve()));
+  });
+  const seed = join(dir, "seed");
+  for (const args of [["init", "-q", "-b", "main", seed], ["-C", seed, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "one"], ["-C", seed, "push", "-q", join(dir, "repo.git"), "main"]]) {
+    await new Promise<void>((resolve, reject) => execFile("git", args, (error) => (error ? reject(error) : resolve())));
+  }
+  assertOneClearError(await slipway(dir, ["plan"]), "GIT_BRANCH_NOT_FOUND", /mian[\s\S]*main/);
+});
