@@ -1,3 +1,7 @@
+import { createHash } from "node:crypto";
+
+import { createHash } from "node:crypto";
+
 /** Labels on everything a deployment creates, so actual state can be read from the engine. */
 export const LABEL = {
   managed: "dev.slipway.managed",
@@ -24,7 +28,16 @@ export function containerName(service: string, environment: string, revision: nu
   return `${service}-${environment}-r${revision}-${replica}`;
 }
 
-/** The proxy route of one published port of a service in an environment. */
+/** The proxy takes route ids of at most this many characters. */
+const ROUTE_ID_MAX = 63;
+
+/**
+ * The proxy route of one published port of a service in an environment: `<service>-<environment>-<port>`,
+ * or when that is too long for the proxy, its start, a hash of the whole and the port (stable, unique).
+ */
 export function routeId(service: string, environment: string, port: number): string {
-  return `${service}-${environment}-${port}`;
+  const id = `${service}-${environment}-${port}`;
+  if (id.length <= ROUTE_ID_MAX) return id;
+  const tail = `-${createHash("sha256").update(id).digest("hex").slice(0, 10)}-${port}`;
+  return `${id.slice(0, ROUTE_ID_MAX - tail.length)}${tail}`;
 }

@@ -34,7 +34,7 @@ export async function runHealthLoop(timing: HealthTiming, probe: Probe, options:
     signal?.throwIfAborted();
     const now = clock.now();
     if (pastDeadline(state, timing, now)) return deadlineOutcome(state, timing, lastDetail);
-    const result = await probe({ timeoutMs: probeBudgetMs(state, timing, now), ...(signal === undefined ? {} : { signal }) });
+    const result = await probe({ timeoutMs: Math.max(1, Math.ceil(probeBudgetMs(state, timing, now))), ...(signal === undefined ? {} : { signal }) });
     signal?.throwIfAborted();
     const ended = clock.now();
     const step = recordProbe(state, result, timing, ended);
