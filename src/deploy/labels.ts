@@ -1,7 +1,5 @@
 import { createHash } from "node:crypto";
 
-import { createHash } from "node:crypto";
-
 /** Labels on everything a deployment creates, so actual state can be read from the engine. */
 export const LABEL = {
   managed: "dev.slipway.managed",
