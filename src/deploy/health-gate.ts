@@ -3,13 +3,23 @@ import { waitHealthy, type HealthCheck } from "../health/index.js";
 import type { HealthGate, HealthResult } from "./ports.js";
 import type { ServiceSpec } from "./service-spec.js";
 
+const KEEP_ALIVE_MS = 60_000;
+
 /** The deploy engine's health gate over src/health, probing each container on its published loopback port. */
 export function createHealthGate(engine: Engine): HealthGate {
   return {
     async waitHealthy(container, spec, signal): Promise<HealthResult> {
-      const outcome = await waitHealthy(healthCheckFor(spec), { containerId: container.id, engine }, signal === undefined ? {} : { signal });
-      if (outcome.healthy) return { healthy: true, afterMs: outcome.after };
-      return { healthy: false, reason: outcome.reason, detail: outcome.detail };
+      // A probe's timeout is an unref'd timer (AbortSignal.timeout), and a fetch that Docker's
+      // port proxy hangs up on before the app listens can stay pending with no socket: without
+      // a handle of our own, a `slipway deploy` process would exit (code 13) mid-wait.
+      const keepAlive = setInterval(() => undefined, KEEP_ALIVE_MS);
+      try {
+        const outcome = await waitHealthy(healthCheckFor(spec), { containerId: container.id, engine }, signal === undefined ? {} : { signal });
+        if (outcome.healthy) return { healthy: true, afterMs: outcome.after };
+        return { healthy: false, reason: outcome.reason, detail: outcome.detail };
+      } finally {
+        clearInterval(keepAlive);
+      }
     },
   };
 }

@@ -42,7 +42,8 @@ export async function blueGreen(ctx: RolloutContext): Promise<RolloutOutcome> {
   ports.log(`started ${created.map((r) => r.name).join(", ")}`);
   const failure = await startAndCheck(ctx, created);
   if (failure !== undefined) return rollBackNew(ctx, created, failure, { restoreRoutes: false });
-  await steps.run("switch", { to: created.map((r) => r.name) }, () => switchTraffic(ports, spec, created));
+  const switchFailure = await trySwitch(ctx, "switch", created);
+  if (switchFailure !== undefined) return rollBackNew(ctx, created, switchFailure, { restoreRoutes: true, restart: ctx.old.filter((r) => r.running) });
   await retire(ctx, ctx.old);
   return { status: "succeeded" };
 }
@@ -61,7 +62,8 @@ export async function recreate(ctx: RolloutContext): Promise<RolloutOutcome> {
   await steps.run("stop-old", { containers: running.map((r) => r.name) }, () => stopReplicas(ports.engine, running, spec));
   const failure = await startAndCheck(ctx, created);
   if (failure !== undefined) return rollBackNew(ctx, created, failure, { restoreRoutes: true, restart: running });
-  await steps.run("switch", { to: created.map((r) => r.name) }, () => switchTraffic(ports, spec, created));
+  const switchFailure = await trySwitch(ctx, "switch", created);
+  if (switchFailure !== undefined) return rollBackNew(ctx, created, switchFailure, { restoreRoutes: true, restart: running });
   await steps.run("remove-old", { containers: ctx.old.map((r) => r.name) }, () => removeReplicas(ports.engine, ctx.old));
   return { status: "succeeded" };
 }
@@ -90,9 +92,8 @@ export async function rolling(ctx: RolloutContext): Promise<RolloutOutcome> {
     remainingOld = remainingOld.slice(created.length);
     // The last batch also retires every old replica beyond the new count.
     if (start + spec.update.batch >= numbers.length) retiring.push(...remainingOld.splice(0));
-    await steps.run(`switch:${batch}`, { to: [...remainingOld, ...live].map((r) => r.name) }, () =>
-      switchTraffic(ports, spec, [...remainingOld, ...live]),
-    );
+    const switchFailure = await trySwitch(ctx, `switch:${batch}`, [...remainingOld, ...live]);
+    if (switchFailure !== undefined) return rollBackRolling(ctx, live, [...retiring, ...remainingOld], switchFailure);
     await retire(ctx, retiring, `:${batch}`);
   }
   if (staleOld.length > 0) await steps.run("remove-stale", { containers: staleOld.map((r) => r.name) }, () => removeReplicas(ports.engine, staleOld));
@@ -109,18 +110,38 @@ async function startAndCheck(ctx: RolloutContext, replicas: readonly Replica[], 
   try {
     await steps.run(`start${suffix}`, { containers: replicas.map((r) => r.name) }, () => startReplicas(ports.engine, replicas));
   } catch (error) {
-    return `the new container did not start: ${error instanceof Error ? error.message : String(error)}`;
+    return `the new container did not start: ${errorText(error)}`;
   }
-  const results = await steps.run(`health${suffix}`, { containers: replicas.map((r) => r.name), deadlineMs: spec.health.deadlineMs }, () =>
-    Promise.all(replicas.map(async (replica) => ({ replica, result: await ports.health.waitHealthy(replica, spec) }))),
-  );
+  let results: { replica: Replica; result: HealthResult }[];
+  try {
+    results = await steps.run(`health${suffix}`, { containers: replicas.map((r) => r.name), deadlineMs: spec.health.deadlineMs }, () =>
+      Promise.all(replicas.map(async (replica) => ({ replica, result: await ports.health.waitHealthy(replica, spec) }))),
+    );
+  } catch (error) {
+    return `the new container's health could not be checked: ${errorText(error)}`;
+  }
   const failed = results.find((r): r is { replica: Replica; result: Extract<HealthResult, { healthy: false }> } => !r.result.healthy);
   if (failed === undefined) {
     ports.log(`healthy: ${replicas.map((r) => r.name).join(", ")}`);
     return undefined;
   }
-  const why = failed.result.reason === "deadline" ? `not healthy within ${Math.round(spec.health.deadlineMs / 1000)} s` : failed.result.reason;
-  return `${failed.replica.name} ${why}: ${failed.result.detail}`;
+  // The health gate's detail says what happened ("exited with code 3 after 0.3 s", "not healthy within 5 s; the last probe: HTTP 404").
+  const { reason, detail } = failed.result;
+  return `${failed.replica.name} ${reason === "unhealthy" ? `is not healthy: ${detail}` : detail}`;
+}
+
+/** The switch step; a proxy that refuses or fails the change is a reason to roll back, like a failed health check. */
+async function trySwitch(ctx: RolloutContext, name: string, replicas: readonly Replica[]): Promise<string | undefined> {
+  try {
+    await ctx.steps.run(name, { to: replicas.map((r) => r.name) }, () => switchTraffic(ctx.ports, ctx.spec, replicas));
+    return undefined;
+  } catch (error) {
+    return `traffic could not be switched to the new revision: ${errorText(error)}`;
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 async function retire(ctx: RolloutContext, replicas: readonly Replica[], suffix = ""): Promise<void> {
@@ -145,11 +166,15 @@ async function rollBackNew(
   ports.log(`rolling back: ${error}`);
   const log = await collectLogs(ports.engine, created);
   await steps.run("rollback", { remove: created.map((r) => r.name), reason: error }, async () => {
-    if (options.restart !== undefined && options.restart.length > 0) {
-      await startReplicas(ports.engine, options.restart);
-      if (options.restoreRoutes) await switchTraffic(ports, spec, options.restart);
+    try {
+      if (options.restart !== undefined && options.restart.length > 0) {
+        await startReplicas(ports.engine, options.restart);
+        // The old replicas are the previous revision's: its spec says their routes.
+        if (options.restoreRoutes) await switchTraffic(ports, ctx.previous?.spec ?? spec, options.restart);
+      }
+    } finally {
+      await removeReplicas(ports.engine, created);
     }
-    await removeReplicas(ports.engine, created);
   });
   return { status: "rolled-back", error, log };
 }
