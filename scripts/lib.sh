@@ -129,3 +129,20 @@ link_cli() {
     say "linked $link -> $target"
   fi
 }
+
+# Caddy applies each route change by opening a new listening socket and closing the old one;
+# without listener migration, connections queued on the old socket are reset (a failed request
+# during a switch). net.ipv4.tcp_migrate_req=1 (Linux 5.14+) hands them to the new socket.
+ensure_listener_migration() {
+  local file=/proc/sys/net/ipv4/tcp_migrate_req
+  if [ ! -e "$file" ]; then
+    skip "listener migration: not supported by this kernel, skipped (a proxy switch under load may reset a queued connection)"
+  elif [ "$(cat "$file")" = 1 ]; then
+    skip "listener migration (net.ipv4.tcp_migrate_req): already on"
+  elif [ "$(id -u)" -eq 0 ]; then
+    say "turning on listener migration (sysctl net.ipv4.tcp_migrate_req=1) for zero-loss proxy switches"
+    sysctl -qw net.ipv4.tcp_migrate_req=1 || skip "could not set it (a container without the privilege?); switches under load may reset a queued connection"
+  else
+    skip "listener migration is off; as root: sysctl -w net.ipv4.tcp_migrate_req=1"
+  fi
+}

@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib.sh"
 ensure_packages
 ensure_node_modules
 ensure_docker
+ensure_listener_migration
 cd "$SLIPWAY_ROOT"
 say "running the test suite (npm test)"
 npm test

@@ -11,6 +11,7 @@ ensure_node_modules
 build_slipway
 ensure_docker
 ensure_registry
+ensure_listener_migration
 link_cli
 
 example="$SLIPWAY_ROOT/examples/data-team"
