@@ -1,15 +1,12 @@
 import { createHash } from "node:crypto";
 import type { HealthcheckSpec } from "../engine/index.js";
+import { canonicalJson } from "../graph/fingerprint.js";
+import type { HealthProbeSpec } from "../health/index.js";
 
 export type Strategy = "recreate" | "blue-green" | "rolling";
 
-/** How Slipway decides a container is ready for traffic. */
-export type HealthProbe =
-  | { readonly kind: "http"; readonly path: string; readonly status?: number; readonly port?: number }
-  | { readonly kind: "tcp"; readonly port?: number }
-  | { readonly kind: "docker" }
-  | { readonly kind: "command"; readonly command: readonly string[] }
-  | { readonly kind: "running" };
+/** How Slipway decides a container is ready for traffic: the health module's probe kinds. */
+export type HealthProbe = HealthProbeSpec;
 
 export interface HealthSettings {
   readonly probe: HealthProbe;
@@ -80,17 +77,6 @@ export interface ServiceSpec {
 /** A stable hash of the spec (key order does not matter), recorded with each revision. */
 export function specHash(spec: ServiceSpec): string {
   return createHash("sha256").update(canonicalJson(spec)).digest("hex").slice(0, 16);
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** Ports the proxy fronts: published TCP ports. UDP is published directly by the engine. */
