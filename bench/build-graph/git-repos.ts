@@ -66,16 +66,3 @@ function writeFiles(dir: string, files: Files): void {
     writeFileSync(file, content);
   }
 }
-
-/** Runs `work` over `items`, at most `limit` at a time. */
-export async function inBatches<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}

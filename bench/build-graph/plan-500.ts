@@ -10,7 +10,8 @@ import { runGit, type GitCounts } from "../../src/sources/index.js";
 import { openStore } from "../../src/store/index.js";
 import type { BenchContext } from "./bench-context.js";
 import { BRANCH, graphConfig, remoteOf, sourceFiles, SOURCES } from "./graph-500.js";
-import { createBareRepo, inBatches } from "./git-repos.js";
+import { forEachLimited } from "../../src/util/semaphore.js";
+import { createBareRepo } from "./git-repos.js";
 import { mean, summarize, timed, type Summary } from "./measure.js";
 import { copyManifest, readManifest } from "./registry-copy.js";
 
@@ -56,7 +57,7 @@ export async function benchPlan500(context: BenchContext, runs: number, log: (li
   const remotesDir = join(dir, "remotes");
   mkdirSync(remotesDir, { recursive: true });
   log(`creating ${SOURCES} bare git repositories`);
-  await inBatches([...Array(SOURCES).keys()], 4, (i) => createBareRepo(remoteOf(remotesDir, i), BRANCH, sourceFiles(i)));
+  await forEachLimited([...Array(SOURCES).keys()], 4, (i) => createBareRepo(remoteOf(remotesDir, i), BRANCH, sourceFiles(i)));
   const configPath = join(dir, "slipway.yml");
   const text = graphConfig({ registry: `${context.registry.host}/bench`, remotesDir, base: context.base });
   writeFileSync(configPath, text);
@@ -130,7 +131,7 @@ async function makeUpToDate(open: () => BuildSession, context: BenchContext, con
     if (plan.toBuild.length === 0) return round - 1;
     const ready = plan.entries.flatMap((e) => (e.action === "build" && e.fingerprint !== undefined ? [{ image: e.image, fp: e.fingerprint }] : []));
     log(`round ${round}: ${plan.toBuild.length} images to build, ${ready.length} with a known fingerprint`);
-    await inBatches(ready, 8, async ({ image, fp }) => {
+    await forEachLimited(ready, 8, async ({ image, fp }) => {
       const repository = normalizeReference(session.targets.get(image)?.repository ?? "").path;
       await copyManifest(context.registry.url, manifest, repository, fingerprintTag(fp));
     });

@@ -2,7 +2,7 @@ import type { ProgressEvent } from "../engine/index.js";
 import type { ImageGraph } from "../graph/image-graph.js";
 import type { Plan, PlanEntry } from "../graph/plan.js";
 import { buildOne, type BuildDeps, type BuiltImage } from "./build-one.js";
-import { createSemaphore } from "./semaphore.js";
+import { createSemaphore } from "../util/semaphore.js";
 import type { BuildTarget } from "./targets.js";
 
 export type ImageOutcome =

@@ -5,6 +5,7 @@ import { invalidError, syntaxError, variableError } from "./config-errors.js";
 import { interpolateDocument } from "./interpolate-document.js";
 import { positionOf, type Anchor, type ConfigPath, type Position } from "./positions.js";
 import { readTopLevel } from "./compose-top-level.js";
+import { yamlData } from "./yaml-data.js";
 
 /**
  * A docker-compose file (version 2, 3 or the compose spec) read as a way to write services.
@@ -45,7 +46,7 @@ export function parseComposeText(text: string, options: ComposeOptions = {}): Co
     const problems = interpolateDocument(document, text, lineCounter, (name) => env[name]);
     if (problems.length > 0) throw variableError(file, problems, ".env");
   }
-  const { topLevel, problems } = readTopLevel(toData(document, file));
+  const { topLevel, problems } = readTopLevel(yamlData(document, file));
   if (problems.length > 0) throw invalidError(file, problems, document, lineCounter);
   return {
     path: file,
@@ -73,11 +74,3 @@ export async function loadComposeServices(path: string, options: Omit<ComposeOpt
   return parseComposeText(text, { path: shown, ...(options.env === undefined ? {} : { env: options.env }) });
 }
 
-function toData(document: Document, file: string): unknown {
-  try {
-    return document.toJS({ maxAliasCount: 1000 }) ?? {};
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new SlipwayError("CONFIG_SYNTAX", `${file}: ${reason}`, { hint: "check the anchors (&name) and aliases (*name) of the file", cause: error });
-  }
-}

@@ -1,10 +1,10 @@
 import { dirname, isAbsolute, resolve } from "node:path";
 import { LineCounter, parseDocument, type Document } from "yaml";
-import { SlipwayError } from "../errors/index.js";
 import { configSchema, type ParsedConfig } from "./config-schema.js";
 import { invalidError, syntaxError, variableError } from "./config-errors.js";
 import { crossReferenceProblems } from "./cross-references.js";
 import { interpolateDocument } from "./interpolate-document.js";
+import { yamlData } from "./yaml-data.js";
 import { configErrorMap, problemsFromIssues, type KnownKeys } from "./issues.js";
 
 /** slipway.yml, parsed, checked and normalized: local build contexts are absolute directories. */
@@ -46,7 +46,7 @@ export function parseConfigText(text: string, options: ParseConfigOptions = {}):
   const variableProblems = interpolateDocument(document, text, lineCounter, lookup);
   if (variableProblems.length > 0) throw variableError(file, variableProblems, options.envFile ?? ".env");
 
-  const data = toData(document, file);
+  const data = yamlData(document, file);
   const known: KnownKeys = new WeakMap();
   const result = configSchema.safeParse(data, { error: configErrorMap(known), reportInput: true });
   if (!result.success) throw invalidError(file, problemsFromIssues(result.error.issues, known), document, lineCounter);
@@ -58,14 +58,6 @@ export function parseConfigText(text: string, options: ParseConfigOptions = {}):
   return { config: normalize(result.data, dir), document, lineCounter };
 }
 
-function toData(document: Document, file: string): unknown {
-  try {
-    return document.toJS({ maxAliasCount: 1000 }) ?? {};
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new SlipwayError("CONFIG_SYNTAX", `${file}: ${reason}`, { hint: "check the anchors (&name) and aliases (*name) of the file", cause: error });
-  }
-}
 
 function normalize(config: ParsedConfig, dir: string): Config {
   const images = Object.fromEntries(

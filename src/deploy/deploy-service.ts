@@ -98,9 +98,9 @@ async function deployLocked(ports: DeployPorts, request: DeployRequest): Promise
 
   let outcome: RolloutOutcome;
   try {
+    // The image was pulled above (before the revision was saved); the step records the outcome.
     await steps.run("pull", { image: spec.image }, async () => {
       if (pullError !== undefined) throw pullError;
-      await ensureImage(ports, spec.image);
     });
     const context: RolloutContext = {
       ports,

@@ -1,3 +1,4 @@
+import { forEachLimited } from "../util/semaphore.js";
 import { fingerprint, type FingerprintInputs } from "./fingerprint.js";
 import type { ImageGraph } from "./image-graph.js";
 
@@ -58,25 +59,13 @@ export async function planBuilds(graph: ImageGraph, selected: readonly string[],
   const images = graph.withAncestors(selected);
   // Inputs do not depend on other images: resolve them side by side first (the ports remember
   // them), then decide in graph order, which needs each parent's outcome.
-  await inParallel(images, INPUT_CONCURRENCY, (image) => ports.inputsOf(image));
+  await forEachLimited(images, INPUT_CONCURRENCY, (image) => ports.inputsOf(image));
   const entries = new Map<string, PlanEntry>();
   for (const image of images) {
     entries.set(image, await planOne(image, graph, entries, ports, options.force === true && selected.includes(image)));
   }
   const list = [...entries.values()];
   return { entries: list, toBuild: list.filter((e) => e.action === "build").map((e) => e.image) };
-}
-
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 async function planOne(image: string, graph: ImageGraph, planned: ReadonlyMap<string, PlanEntry>, ports: PlanPorts, force: boolean): Promise<PlanEntry> {

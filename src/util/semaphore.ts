@@ -16,3 +16,9 @@ export function createSemaphore(limit: number): <T>(work: () => Promise<T>) => P
     }
   };
 }
+
+/** Runs `work` over every item, at most `limit` at once; rejects with the first failure. */
+export async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  const hold = createSemaphore(Math.max(1, limit));
+  await Promise.all(items.map((item) => hold(() => work(item))));
+}

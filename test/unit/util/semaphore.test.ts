@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createSemaphore } from "../../../src/build/semaphore.js";
+import { createSemaphore } from "../../../src/util/semaphore.js";
 
 test("no more than the limit run at once, and every piece of work runs", async () => {
   const limit = createSemaphore(2);
