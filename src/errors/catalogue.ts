@@ -47,6 +47,9 @@ export const errorCatalogue = {
   REVISION_NOT_FOUND: { who: "user", summary: "The service has no such revision (or no earlier revision to roll back to)." },
   HEALTH_CHECK_INVALID: { who: "user", summary: "A health check cannot run as configured: a timing or port out of range, an empty command, a port the container does not publish, or a docker check on a container without a HEALTHCHECK." },
   CHECKS_FAILED: { who: "user", summary: "`slipway doctor` found something that does not answer; each failed check says what to do." },
+  TOKEN_EXISTS: { who: "user", summary: "An API token with that name already exists." },
+  API_UNAUTHORIZED: { who: "user", summary: "The controller refused the request: no bearer token, or one that is unknown or revoked." },
+  CONTROLLER_UNREACHABLE: { who: "user", summary: "SLIPWAY_URL is set but no Slipway controller answers there." },
   INTERNAL: { who: "bug", summary: "Slipway hit a bug. Run again with --debug and report the output." },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -96,4 +96,66 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: "controller: pipeline runs, job runs, tokens, webhook deliveries, watch state",
+    sqlite: `
+      CREATE TABLE pipeline_runs (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        environment TEXT    NOT NULL,
+        source      TEXT    NOT NULL,
+        branch      TEXT    NOT NULL,
+        commit_sha  TEXT    NOT NULL,
+        trigger     TEXT    NOT NULL,
+        status      TEXT    NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'cancelled')),
+        started_at  TEXT    NOT NULL,
+        finished_at TEXT,
+        error       TEXT,
+        summary     TEXT    NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX pipeline_runs_environment ON pipeline_runs (environment, id);
+      CREATE TABLE pipeline_steps (
+        run_id      INTEGER NOT NULL REFERENCES pipeline_runs (id),
+        seq         INTEGER NOT NULL,
+        name        TEXT    NOT NULL,
+        status      TEXT    NOT NULL CHECK (status IN ('started', 'done', 'failed', 'skipped')),
+        detail      TEXT    NOT NULL DEFAULT '{}',
+        started_at  TEXT    NOT NULL,
+        finished_at TEXT,
+        error       TEXT,
+        PRIMARY KEY (run_id, seq)
+      );
+      CREATE TABLE job_runs (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        job         TEXT    NOT NULL,
+        trigger     TEXT    NOT NULL,
+        status      TEXT    NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'skipped')),
+        image       TEXT,
+        exit_code   INTEGER,
+        started_at  TEXT    NOT NULL,
+        finished_at TEXT,
+        error       TEXT
+      );
+      CREATE INDEX job_runs_job ON job_runs (job, id);
+      CREATE TABLE api_tokens (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        name         TEXT    NOT NULL UNIQUE,
+        hash         TEXT    NOT NULL UNIQUE,
+        created_at   TEXT    NOT NULL,
+        last_used_at TEXT,
+        revoked_at   TEXT
+      );
+      CREATE TABLE webhook_deliveries (
+        provider    TEXT NOT NULL,
+        delivery_id TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (provider, delivery_id)
+      );
+      CREATE TABLE watch_state (
+        key        TEXT PRIMARY KEY,
+        value      TEXT NOT NULL,
+        checked_at TEXT NOT NULL
+      );
+    `,
+  },
 ];

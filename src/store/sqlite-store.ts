@@ -4,9 +4,18 @@ import Database from "better-sqlite3";
 import { SlipwayError } from "../errors/index.js";
 import { migrations, type Migration } from "./migrations.js";
 import { SqliteBuilds } from "./sqlite-builds.js";
+import { SqliteController } from "./sqlite-controller.js";
 import { SqliteDeployments } from "./sqlite-deployments.js";
 import type {
+  ApiTokenRecord,
   AuditEntry,
+  JobRunRecord,
+  NewJobRun,
+  NewPipelineRun,
+  PipelineRunRecord,
+  PipelineRunStatus,
+  PipelineStep,
+  PipelineStepStatus,
   BuildOutcome,
   BuildRecord,
   BuildStatus,
@@ -88,6 +97,7 @@ class SqliteStore implements Store {
   readonly kind = "sqlite" as const;
   private readonly builds: SqliteBuilds;
   private readonly deployments: SqliteDeployments;
+  private readonly controller: SqliteController;
 
   constructor(
     private readonly db: Db,
@@ -95,6 +105,7 @@ class SqliteStore implements Store {
   ) {
     this.builds = new SqliteBuilds(db);
     this.deployments = new SqliteDeployments(db);
+    this.controller = new SqliteController(db);
   }
 
   async schemaVersion(): Promise<number> {
@@ -200,6 +211,81 @@ class SqliteStore implements Store {
 
   async listSteps(deploymentId: number): Promise<DeploymentStep[]> {
     return this.deployments.listSteps(deploymentId);
+  }
+
+  async startPipelineRun(run: NewPipelineRun): Promise<PipelineRunRecord> {
+    return this.controller.startRun(run);
+  }
+
+  async finishPipelineRun(
+    id: number,
+    outcome: { status: Exclude<PipelineRunStatus, "running">; error?: string; summary?: Readonly<Record<string, unknown>>; finishedAt?: Date },
+  ): Promise<PipelineRunRecord> {
+    return this.controller.finishRun(id, outcome);
+  }
+
+  async getPipelineRun(id: number): Promise<PipelineRunRecord | undefined> {
+    return this.controller.getRun(id);
+  }
+
+  async listPipelineRuns(options: { environment?: string; status?: PipelineRunStatus; limit?: number } = {}): Promise<PipelineRunRecord[]> {
+    return this.controller.listRuns(options);
+  }
+
+  async startPipelineStep(runId: number, name: string, detail: Readonly<Record<string, unknown>> = {}): Promise<PipelineStep> {
+    return this.controller.startRunStep(runId, name, detail);
+  }
+
+  async finishPipelineStep(
+    runId: number,
+    seq: number,
+    outcome: { status: Exclude<PipelineStepStatus, "started">; error?: string; detail?: Readonly<Record<string, unknown>> },
+  ): Promise<PipelineStep> {
+    return this.controller.finishRunStep(runId, seq, outcome);
+  }
+
+  async listPipelineSteps(runId: number): Promise<PipelineStep[]> {
+    return this.controller.listRunSteps(runId);
+  }
+
+  async startJobRun(run: NewJobRun): Promise<JobRunRecord> {
+    return this.controller.startJobRun(run);
+  }
+
+  async finishJobRun(id: number, outcome: { status: "succeeded" | "failed"; exitCode?: number; error?: string; image?: string; finishedAt?: Date }): Promise<JobRunRecord> {
+    return this.controller.finishJobRun(id, outcome);
+  }
+
+  async listJobRuns(options: { job?: string; limit?: number } = {}): Promise<JobRunRecord[]> {
+    return this.controller.listJobRuns(options);
+  }
+
+  async createToken(name: string, hash: string): Promise<ApiTokenRecord> {
+    return this.controller.createToken(name, hash);
+  }
+
+  async useToken(hash: string, now = new Date()): Promise<ApiTokenRecord | undefined> {
+    return this.controller.useToken(hash, now);
+  }
+
+  async listTokens(): Promise<ApiTokenRecord[]> {
+    return this.controller.listTokens();
+  }
+
+  async revokeToken(name: string): Promise<boolean> {
+    return this.controller.revokeToken(name);
+  }
+
+  async recordDelivery(provider: string, deliveryId: string, now = new Date()): Promise<boolean> {
+    return this.controller.recordDelivery(provider, deliveryId, now);
+  }
+
+  async getWatch(key: string): Promise<{ value: string; checkedAt: Date } | undefined> {
+    return this.controller.getWatch(key);
+  }
+
+  async setWatch(key: string, value: string, now = new Date()): Promise<void> {
+    this.controller.setWatch(key, value, now);
   }
 
   async close(): Promise<void> {

@@ -108,6 +108,69 @@ export interface DeploymentStep {
   readonly error?: string;
 }
 
+export type PipelineRunStatus = "running" | "succeeded" | "failed" | "cancelled";
+
+/** One run of an environment's pipeline: plan, build, test, push, deploy for one commit. */
+export interface PipelineRunRecord {
+  readonly id: number;
+  readonly environment: string;
+  readonly source: string;
+  readonly branch: string;
+  readonly commit: string;
+  /** What started it: "webhook:github", "poll", "cli", "api". */
+  readonly trigger: string;
+  readonly status: PipelineRunStatus;
+  readonly startedAt: Date;
+  readonly finishedAt?: Date;
+  readonly error?: string;
+  /** What it did: images built, services deployed, why it was cancelled. */
+  readonly summary: Readonly<Record<string, unknown>>;
+}
+
+export type NewPipelineRun = Pick<PipelineRunRecord, "environment" | "source" | "branch" | "commit" | "trigger"> & { readonly startedAt?: Date };
+
+export type PipelineStepStatus = "started" | "done" | "failed" | "skipped";
+
+export interface PipelineStep {
+  readonly runId: number;
+  readonly seq: number;
+  readonly name: string;
+  readonly status: PipelineStepStatus;
+  readonly detail: Readonly<Record<string, unknown>>;
+  readonly startedAt: Date;
+  readonly finishedAt?: Date;
+  readonly error?: string;
+}
+
+export type JobRunStatus = "running" | "succeeded" | "failed" | "skipped";
+
+/** One run of a scheduled job (or a one-off `slipway job run`). */
+export interface JobRunRecord {
+  readonly id: number;
+  readonly job: string;
+  /** "schedule", "cli", "api", "launcher". */
+  readonly trigger: string;
+  readonly status: JobRunStatus;
+  /** The image reference the run used. */
+  readonly image?: string;
+  readonly exitCode?: number;
+  readonly startedAt: Date;
+  readonly finishedAt?: Date;
+  readonly error?: string;
+}
+
+export type NewJobRun = Pick<JobRunRecord, "job" | "trigger"> & { readonly status?: "running" | "skipped"; readonly image?: string; readonly startedAt?: Date; readonly error?: string };
+
+/** An API token; only its SHA-256 hash is stored. */
+export interface ApiTokenRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly hash: string;
+  readonly createdAt: Date;
+  readonly lastUsedAt?: Date;
+  readonly revokedAt?: Date;
+}
+
 export interface Store {
   readonly kind: "sqlite" | "postgres";
   /** Where the state lives, for people: a file path or a redacted URL. */
@@ -150,6 +213,34 @@ export interface Store {
   startStep(deploymentId: number, name: string, detail?: Readonly<Record<string, unknown>>): Promise<DeploymentStep>;
   finishStep(deploymentId: number, seq: number, outcome: { status: Exclude<StepStatus, "started">; error?: string; detail?: Readonly<Record<string, unknown>> }): Promise<DeploymentStep>;
   listSteps(deploymentId: number): Promise<DeploymentStep[]>;
+
+  startPipelineRun(run: NewPipelineRun): Promise<PipelineRunRecord>;
+  finishPipelineRun(id: number, outcome: { status: Exclude<PipelineRunStatus, "running">; error?: string; summary?: Readonly<Record<string, unknown>>; finishedAt?: Date }): Promise<PipelineRunRecord>;
+  getPipelineRun(id: number): Promise<PipelineRunRecord | undefined>;
+  /** Newest first. */
+  listPipelineRuns(options?: { environment?: string; status?: PipelineRunStatus; limit?: number }): Promise<PipelineRunRecord[]>;
+  startPipelineStep(runId: number, name: string, detail?: Readonly<Record<string, unknown>>): Promise<PipelineStep>;
+  finishPipelineStep(runId: number, seq: number, outcome: { status: Exclude<PipelineStepStatus, "started">; error?: string; detail?: Readonly<Record<string, unknown>> }): Promise<PipelineStep>;
+  listPipelineSteps(runId: number): Promise<PipelineStep[]>;
+
+  startJobRun(run: NewJobRun): Promise<JobRunRecord>;
+  finishJobRun(id: number, outcome: { status: "succeeded" | "failed"; exitCode?: number; error?: string; image?: string; finishedAt?: Date }): Promise<JobRunRecord>;
+  /** Newest first. */
+  listJobRuns(options?: { job?: string; limit?: number }): Promise<JobRunRecord[]>;
+
+  /** Stores a new token's hash under a unique name; refuses a name in use (TOKEN_EXISTS). */
+  createToken(name: string, hash: string): Promise<ApiTokenRecord>;
+  /** The live (not revoked) token with this hash, its last use updated. */
+  useToken(hash: string, now?: Date): Promise<ApiTokenRecord | undefined>;
+  listTokens(): Promise<ApiTokenRecord[]>;
+  revokeToken(name: string): Promise<boolean>;
+
+  /** Records a webhook delivery id; false when it was seen before (a re-delivery). */
+  recordDelivery(provider: string, deliveryId: string, now?: Date): Promise<boolean>;
+
+  /** Last-seen values of watched things (a source's head, a tag's digest), by key. */
+  getWatch(key: string): Promise<{ value: string; checkedAt: Date } | undefined>;
+  setWatch(key: string, value: string, now?: Date): Promise<void>;
 
   close(): Promise<void>;
 }
