@@ -3,7 +3,7 @@ import { openBuildSession } from "../../build/session.js";
 import type { ImageOutcome } from "../../build/execute.js";
 import { SlipwayError, formatError } from "../../errors/index.js";
 import { describeReason, type Plan } from "../../graph/plan.js";
-import { latestTag } from "../../graph/tag-schemes.js";
+import { newestInRegistry } from "../../images/index.js";
 import { normalizeReference } from "../../reference/index.js";
 import { printJson } from "../context.js";
 import { createProgressRenderer, formatDuration, type TaskProgress } from "../progress.js";
@@ -81,16 +81,8 @@ export function registerBuildCommands(program: Command): void {
         const target = session.targets.get(name);
         const repository = target?.repository ?? name;
         const scheme = target?.tagScheme ?? "timestamp";
-        const ref = normalizeReference(repository);
-        const client = session.registries.client(ref.domain);
-        const tags = await client.listTags(ref.path);
-        const tag = latestTag(scheme, tags);
-        if (tag === undefined) {
-          throw new SlipwayError("REGISTRY_NOT_FOUND", `${repository} has no tag of the ${scheme} scheme in the registry (${tags.length} tags in all)`, {
-            hint: `build and push it first: slipway build ${target === undefined ? "" : name} --push`,
-          });
-        }
-        const digest = await client.manifestDigest(ref.path, tag);
+        const client = session.registries.client(normalizeReference(repository).domain);
+        const { tag, digest } = await newestInRegistry(client, repository, scheme);
         if (options.json) printJson({ image: name, repository, tag, reference: `${repository}:${tag}`, digest });
         else process.stdout.write(`${repository}:${tag}${digest === undefined ? "" : `  ${digest}`}\n`);
       });

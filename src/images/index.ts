@@ -1,0 +1,1 @@
+export { newestInRegistry, newestLocal, type NewestImage } from "./newest-image.js";
