@@ -7,4 +7,9 @@ import { registerDoctorCommand } from "./doctor-command.js";
 /** Every command group of the CLI, by name. Each registers its subcommands on the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: readonly RegisterCommand[] = [registerConfigCommands, registerBuildCommands, registerDeployCommands, registerDoctorCommand];
+export const commands: readonly RegisterCommand[] = [
+  registerConfigCommands,
+  registerBuildCommands,
+  registerDeployCommands,
+  registerDoctorCommand,
+];
