@@ -1,65 +1,68 @@
+import { Cron, type CronOptions } from "croner";
+
 /**
- * A syntactic check of cron schedules: 5 fields (minute hour day-of-month month day-of-week)
- * or 6 (seconds first), each `*`, a value, a range, a step or a list of these; or one of the
- * @hourly/@daily/... shorthands. Returns what is wrong, or undefined when it is well-formed.
+ * Cron schedules are checked by croner, the library that runs them, so what validates is
+ * exactly what runs. 5 fields (minute hour day-of-month month day-of-week) or 6 (seconds
+ * first), croner's extensions (L, W, #) included, or one of the @hourly/@daily/... shorthands.
+ * When croner refuses a schedule, each field is tried on its own to say which one is wrong.
  */
-const shorthands = new Set(["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"]);
-const months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-const days = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+
+/** The options every schedule is parsed and run with. */
+export const cronOptions = { mode: "5-or-6-parts" } as const satisfies CronOptions;
+
+const shorthands = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"];
 
 interface Field {
   readonly name: string;
-  readonly min: number;
-  readonly max: number;
-  readonly names?: readonly string[];
-  /** The value of names[0]: months count from 1, days from 0. */
-  readonly namesFrom?: number;
+  readonly range: string;
 }
 
-const second: Field = { name: "second", min: 0, max: 59 };
+const second: Field = { name: "second", range: "0-59" };
 const fiveFields: readonly Field[] = [
-  { name: "minute", min: 0, max: 59 },
-  { name: "hour", min: 0, max: 23 },
-  { name: "day of month", min: 1, max: 31 },
-  { name: "month", min: 1, max: 12, names: months, namesFrom: 1 },
-  { name: "day of week", min: 0, max: 7, names: days, namesFrom: 0 },
+  { name: "minute", range: "0-59" },
+  { name: "hour", range: "0-23" },
+  { name: "day of month", range: "1-31" },
+  { name: "month", range: "1-12 or jan-dec" },
+  { name: "day of week", range: "0-7 or sun-sat" },
 ];
 
+/** Returns what is wrong with a schedule, or undefined when croner accepts it and it runs at all. */
 export function checkCron(schedule: string): string | undefined {
   const text = schedule.trim();
-  if (text.startsWith("@")) return shorthands.has(text) ? undefined : `unknown shorthand ${text} (use ${[...shorthands].join(", ")})`;
+  if (text.startsWith("@")) return shorthands.includes(text.toLowerCase()) ? cronerProblem(text) : `unknown shorthand ${text} (use ${shorthands.join(", ")})`;
   const parts = text.split(/\s+/);
   const fields = parts.length === 6 ? [second, ...fiveFields] : parts.length === 5 ? fiveFields : undefined;
   if (!fields) return `expected 5 fields (minute hour day-of-month month day-of-week) or 6 (with seconds first), got ${parts.length}`;
+  const problem = cronerProblem(text);
+  if (problem === undefined) return new Cron(text, { ...cronOptions, paused: true }).nextRun() === null ? `"${text}" never runs (no date matches it)` : undefined;
+  return fieldProblem(parts, fields) ?? problem;
+}
+
+/** croner's complaint about a pattern, without its prefix; undefined when it parses. */
+function cronerProblem(pattern: string): string | undefined {
+  try {
+    new Cron(pattern, { ...cronOptions, paused: true }).stop();
+    return undefined;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return message.replace(/^CronPattern:\s*/, "");
+  }
+}
+
+/** The first field croner refuses when every other field is `*`, described in our words. */
+function fieldProblem(parts: readonly string[], fields: readonly Field[]): string | undefined {
   for (const [index, part] of parts.entries()) {
     const field = fields[index];
-    if (!field) continue;
-    const problem = checkField(part, field);
-    if (problem) return problem;
+    if (field === undefined) continue;
+    const alone = parts.map((other, at) => (at === index ? other : "*")).join(" ");
+    const problem = cronerProblem(alone);
+    if (problem === undefined) continue;
+    if (/nth weekday/i.test(problem)) return `${field.name} field "${part}": the N of #N must be 1-5 or L`;
+    if (/invalid value|out of range/i.test(problem)) return `${field.name} field "${part}" must be within ${field.range}`;
+    if (/larger than to value/i.test(problem)) return `range in ${field.name} field "${part}" runs backwards`;
+    if (/illegal characters/i.test(problem)) return `${field.name} field "${part}" is not a value, range, step or list`;
+    if (/stepping/i.test(problem)) return `bad step in ${field.name} field "${part}" (use */N or A-B/N, N at least 1)`;
+    return `${field.name} field "${part}": ${problem}`;
   }
   return undefined;
-}
-
-function checkField(text: string, field: Field): string | undefined {
-  for (const item of text.split(",")) {
-    const [range = "", step, extra] = item.split("/");
-    if (extra !== undefined || (step !== undefined && !/^[1-9]\d*$/.test(step))) return `bad step in ${field.name} field "${text}"`;
-    if (range === "*" || range === "?") continue;
-    const ends = range.split("-");
-    if (ends.length > 2) return `bad range in ${field.name} field "${text}"`;
-    const values = ends.map((end) => valueOf(end, field));
-    if (values.some((value) => value === undefined)) return `${field.name} field "${text}" must be within ${field.min}-${field.max}`;
-    const [low = 0, high = low] = values as number[];
-    if (low > high) return `range ${range} in ${field.name} field runs backwards`;
-  }
-  return undefined;
-}
-
-function valueOf(text: string, field: Field): number | undefined {
-  if (/^\d+$/.test(text)) {
-    const value = Number(text);
-    return value >= field.min && value <= field.max ? value : undefined;
-  }
-  const index = field.names?.indexOf(text.toLowerCase()) ?? -1;
-  return index >= 0 ? index + (field.namesFrom ?? 0) : undefined;
 }

@@ -3,18 +3,22 @@ import { argvSchema, envSchema, nameSchema } from "./common-schemas.js";
 import { checkCron } from "./cron.js";
 import { bytesSchema, durationSchema } from "./units.js";
 
+/** The issue's default: 1 MB per log file, 30 rotated files kept. */
+export const DEFAULT_LOG_MAX_SIZE = 1024 * 1024;
+export const DEFAULT_LOG_FILES = 30;
+
 const scheduleSchema = z
   .string({ error: 'expected a cron schedule, e.g. "0 * * * *"' })
   .superRefine((value, ctx) => {
     const problem = checkCron(value);
     if (problem) ctx.addIssue({ code: "custom", message: `expected a cron schedule: ${problem}` });
   })
-  .describe('When to run: a cron schedule ("0 * * * *", 6 fields for seconds) or @hourly, @daily, @weekly, @monthly.');
+  .describe("When to run: a cron schedule (\"0 * * * *\"; 6 fields for seconds first; croner's L, W and # too) or @hourly, @daily, @weekly, @monthly.");
 
 const logSchema = z
   .strictObject({
-    max_size: bytesSchema.default(10 * 1024 * 1024).describe("Rotate the log when it reaches this size, e.g. 1MB. Default: 10m."),
-    files: z.number().int().min(1).default(10).describe("How many rotated logs to keep. Default: 10."),
+    max_size: bytesSchema.default(DEFAULT_LOG_MAX_SIZE).describe("Rotate the log before it passes this size, e.g. 512k or 10MB. Default: 1MB."),
+    files: z.number().int().min(1).default(DEFAULT_LOG_FILES).describe("How many rotated logs to keep besides the current one (NAME.log.1 … NAME.log.N). Default: 30."),
   })
   .describe("Where each run's output goes: rotated log files.");
 
@@ -28,7 +32,7 @@ export const jobSchema = z
     timeout: durationSchema.optional().describe("Stop a run after this long, e.g. 1h. Default: no limit."),
     overlap: z.enum(["skip", "queue"]).default("skip").describe("When a run is due while the last still runs: skip it (default) or queue it."),
     environment: nameSchema.optional().describe("The environment whose variables and Docker host the job uses."),
-    log: logSchema.default({ max_size: 10 * 1024 * 1024, files: 10 }),
+    log: logSchema.default({ max_size: DEFAULT_LOG_MAX_SIZE, files: DEFAULT_LOG_FILES }),
   })
   .describe("A scheduled batch command.");
 

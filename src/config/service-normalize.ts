@@ -70,7 +70,15 @@ function resolveUpdate(fields: ServiceFields, service: { replicas: number; volum
   const strategyFrom = written?.strategy !== undefined ? ["update", "strategy"] : fromOrder !== undefined ? ["deploy", "update_config", "order"] : "default";
   const allowSharedVolumes = written?.allowSharedVolumes ?? UPDATE_DEFAULTS.allowSharedVolumes;
   issues.push(...strategyIssues({ strategy, strategyFrom, replicas: service.replicas, batch, ports: fields.ports, volumes: service.volumes, allowSharedVolumes }));
-  return { strategy, batch, drain: written?.drain ?? UPDATE_DEFAULTS.drain, keep: written?.keep ?? UPDATE_DEFAULTS.keep, allowSharedVolumes };
+  const auto = written?.auto;
+  return {
+    strategy,
+    batch,
+    drain: written?.drain ?? UPDATE_DEFAULTS.drain,
+    keep: written?.keep ?? UPDATE_DEFAULTS.keep,
+    allowSharedVolumes,
+    ...(auto === undefined ? {} : { auto }),
+  };
 }
 
 function resolveServiceHealth(fields: ServiceFields, issues: ServiceIssue[]): HealthCheck {

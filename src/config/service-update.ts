@@ -22,7 +22,15 @@ export interface UpdatePolicy {
   readonly keep: number;
   /** Let blue-green and rolling run two revisions on one named volume at once. */
   readonly allowSharedVolumes: boolean;
+  /**
+   * Auto-update of an external image: true redeploys when its tag's digest changes, "monitor"
+   * only reports it. Absent (the default, `auto: false`): neither. Not part of the deploy spec.
+   */
+  readonly auto?: AutoUpdate;
 }
+
+/** What `update.auto` asks for, when not false. */
+export type AutoUpdate = true | "monitor";
 
 export const UPDATE_DEFAULTS = { batch: 1, drain: 10_000, keep: 5, allowSharedVolumes: false } as const;
 
@@ -33,6 +41,7 @@ export interface UpdateInput {
   readonly drain: number;
   readonly keep: number;
   readonly allowSharedVolumes: boolean;
+  readonly auto?: AutoUpdate;
 }
 
 export const updateSchema = z
@@ -51,15 +60,23 @@ export const updateSchema = z
       .boolean()
       .default(UPDATE_DEFAULTS.allowSharedVolumes)
       .describe("true: let blue-green and rolling run the old and new revision on one named volume at once (two writers)."),
+    auto: z
+      .union([z.boolean(), z.literal("monitor")])
+      .optional()
+      .describe(
+        "For an external image (e.g. myorg/foo:qa): true redeploys the service with its own strategy when the tag's digest changes in the registry, " +
+          '"monitor" only reports that an update is available, false (default) does neither.',
+      ),
   })
   .transform((value): UpdateInput => {
-    const input: { strategy?: Strategy; batch?: number; drain: number; keep: number; allowSharedVolumes: boolean } = {
+    const input: { strategy?: Strategy; batch?: number; drain: number; keep: number; allowSharedVolumes: boolean; auto?: AutoUpdate } = {
       drain: value.drain ?? UPDATE_DEFAULTS.drain,
       keep: value.keep,
       allowSharedVolumes: value.allow_shared_volumes,
     };
     if (value.strategy !== undefined) input.strategy = value.strategy;
     if (value.batch !== undefined) input.batch = value.batch;
+    if (value.auto !== undefined && value.auto !== false) input.auto = value.auto;
     return input;
   })
   .describe("How a new revision replaces the old one.");

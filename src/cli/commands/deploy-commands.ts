@@ -1,4 +1,6 @@
 import type { Command } from "commander";
+import { createDeployPorts } from "../../app/deploy-ports.js";
+import { serviceImage } from "../../app/service-image.js";
 import { openBuildSession } from "../../build/session.js";
 import { parseDuration } from "../../config/index.js";
 import {
@@ -6,17 +8,12 @@ import {
   currentRevision,
   deployService,
   listReplicas,
-  processHolder,
-  proxiedPorts,
   specFromConfig,
   type DeployPorts,
   type ServiceSpec,
 } from "../../deploy/index.js";
-import { createHealthGate } from "../../deploy/health-gate.js";
 import { SlipwayError } from "../../errors/index.js";
-import { latestTag } from "../../graph/tag-schemes.js";
-import { connectProxy, startManagedProxy } from "../../proxy/index.js";
-import { normalizeReference, parseReference } from "../../reference/index.js";
+import { parseReference } from "../../reference/index.js";
 import type { RevisionRecord } from "../../store/index.js";
 import { printJson } from "../context.js";
 import { formatDuration } from "../progress.js";
@@ -166,44 +163,15 @@ export function registerDeployCommands(program: Command): void {
     });
 }
 
-/** The newest pushed build of a graph image (by its tag scheme), or the reference as written. */
-async function resolveImage(project: Project, service: string): Promise<string> {
-  const config = project.loaded.config;
-  const declared = config.services[service]?.image;
-  if (declared === undefined) return service; // specFromConfig reports the unknown service
-  if (config.images[declared] === undefined) return declared;
-  const session = openBuildSession({ config, configDir: project.loaded.dir, stateDir: project.stateDir, store: project.store() });
-  const target = session.targets.get(declared);
-  if (target === undefined) return declared;
-  const ref = normalizeReference(target.repository);
-  const tags = await session.registries.client(ref.domain).listTags(ref.path);
-  const tag = latestTag(target.tagScheme, tags);
-  if (tag === undefined) {
-    throw new SlipwayError("IMAGE_NOT_FOUND", `image ${declared} of service ${service} has no pushed build in ${target.repository}`, {
-      hint: `build and push it first: slipway build ${declared} --push (or pass --image REF)`,
-    });
-  }
-  return `${target.repository}:${tag}`;
+function deployPorts(project: Project, spec: ServiceSpec): Promise<DeployPorts> {
+  return project.engine().then((engine) =>
+    createDeployPorts({ engine, store: project.store(), stateDir: project.stateDir, spec, log: (line) => process.stderr.write(`${line}\n`) }),
+  );
 }
 
-async function deployPorts(project: Project, spec: ServiceSpec): Promise<DeployPorts> {
-  const engine = await project.engine();
-  let router: DeployPorts["router"];
-  if (proxiedPorts(spec).length > 0) {
-    const admin = process.env.SLIPWAY_PROXY_ADMIN;
-    const handle = admin === undefined ? await startManagedProxy({ stateDir: project.stateDir }) : undefined;
-    router = await connectProxy(admin ?? handle?.adminUrl ?? "");
-  }
-  return {
-    engine,
-    store: project.store(),
-    ...(router === undefined ? {} : { router }),
-    health: createHealthGate(engine),
-    holder: processHolder(),
-    log: (line) => process.stderr.write(`${line}\n`),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    ...(process.env.SLIPWAY_FAULT === undefined ? {} : { fault: process.env.SLIPWAY_FAULT }),
-  };
+function resolveImage(project: Project, service: string): Promise<string> {
+  const config = project.loaded.config;
+  return serviceImage(config, () => openBuildSession({ config, configDir: project.loaded.dir, stateDir: project.stateDir, store: project.store() }), service);
 }
 
 async function rollbackTarget(project: Project, service: string, environment: string, to: string | undefined): Promise<RevisionRecord> {

@@ -1,0 +1,36 @@
+import type { Engine } from "../engine/index.js";
+import { createHealthGate, processHolder, proxiedPorts, type DeployPorts, type ServiceSpec } from "../deploy/index.js";
+import { connectProxy, startManagedProxy } from "../proxy/index.js";
+import type { Store } from "../store/index.js";
+
+/**
+ * The adapters a deployment runs on, for the CLI and the controller alike. A service that
+ * publishes TCP ports gets the reverse proxy: the one at SLIPWAY_PROXY_ADMIN, else Caddy
+ * started (once, detached) by Slipway under the state directory.
+ */
+export async function createDeployPorts(input: {
+  engine: Engine;
+  store: Store;
+  stateDir: string;
+  spec: ServiceSpec;
+  log: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+}): Promise<DeployPorts> {
+  const env = input.env ?? process.env;
+  let router: DeployPorts["router"];
+  if (proxiedPorts(input.spec).length > 0) {
+    const admin = env.SLIPWAY_PROXY_ADMIN;
+    const handle = admin === undefined ? await startManagedProxy({ stateDir: input.stateDir }) : undefined;
+    router = await connectProxy(admin ?? handle?.adminUrl ?? "");
+  }
+  return {
+    engine: input.engine,
+    store: input.store,
+    ...(router === undefined ? {} : { router }),
+    health: createHealthGate(input.engine),
+    holder: processHolder(),
+    log: input.log,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    ...(env.SLIPWAY_FAULT === undefined ? {} : { fault: env.SLIPWAY_FAULT }),
+  };
+}
