@@ -25,8 +25,11 @@ export interface WorkQueue {
   snapshot(): { running: { key: string; label: string }[]; waiting: { key: string; label: string }[] };
   /** Resolves when nothing runs or waits. */
   idle(): Promise<void>;
-  /** Takes no more work, drops what waits, and resolves when what runs has finished. */
-  close(): Promise<void>;
+  /**
+   * Takes no more work, drops what waits, and resolves when what runs has finished; with
+   * `abortRunning` the running work is asked to stop at its next safe point.
+   */
+  close(options?: { abortRunning?: string }): Promise<void>;
 }
 
 export function createWorkQueue(options: { concurrency: number; onError: (item: WorkItem, error: unknown) => void }): WorkQueue {
@@ -86,9 +89,10 @@ export function createWorkQueue(options: { concurrency: number; onError: (item: 
       if (running.size === 0 && waiting.size === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
-    close() {
+    close(closeOptions = {}) {
       closed = true;
       waiting.clear();
+      if (closeOptions.abortRunning !== undefined) for (const { controller } of running.values()) controller.abort(closeOptions.abortRunning);
       return this.idle();
     },
   };

@@ -3,6 +3,7 @@ import { registerBuildCommands } from "./build-commands.js";
 import { registerConfigCommands } from "./config-commands.js";
 import { registerDeployCommands } from "./deploy-commands.js";
 import { registerDoctorCommand } from "./doctor-command.js";
+import { registerServeCommands } from "./serve-commands.js";
 
 /** Every command group of the CLI, by name. Each registers its subcommands on the program. */
 export type RegisterCommand = (program: Command) => void;
@@ -12,4 +13,5 @@ export const commands: readonly RegisterCommand[] = [
   registerBuildCommands,
   registerDeployCommands,
   registerDoctorCommand,
+  registerServeCommands,
 ];

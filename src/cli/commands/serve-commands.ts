@@ -1,0 +1,89 @@
+import type { Command } from "commander";
+import { startController } from "../../controller/controller.js";
+import { SlipwayError } from "../../errors/index.js";
+import { createApiToken } from "../../server/tokens.js";
+import { printJson } from "../context.js";
+import { withProject } from "../project.js";
+
+const DEFAULT_LISTEN = "127.0.0.1:8420";
+
+/** slipway serve | token: the long-running controller and the API tokens it accepts. */
+export function registerServeCommands(program: Command): void {
+  program
+    .command("serve")
+    .description("run the controller: webhooks, pollers, pipelines, auto-update, scheduled jobs and the HTTP API")
+    .option("--listen <host:port>", `where the HTTP server listens (default: controller.listen, else ${DEFAULT_LISTEN})`)
+    .option("--log-level <level>", "trace, debug, info, warn or error", "info")
+    .action(async (options: { listen?: string; logLevel: string }, command: Command) => {
+      await withProject(command, async (project) => {
+        const listen = parseListen(options.listen ?? DEFAULT_LISTEN);
+        const controller = await startController({
+          loaded: project.loaded,
+          stateDir: project.stateDir,
+          store: project.store(),
+          engine: await project.engine(),
+          listen,
+          logger: { level: options.logLevel },
+        });
+        await new Promise<void>((resolve) => {
+          const stop = (signal: NodeJS.Signals): void => {
+            controller.app.log.info({ signal }, "signal received");
+            void controller.stop().then(resolve);
+          };
+          process.once("SIGTERM", stop);
+          process.once("SIGINT", stop);
+        });
+      });
+    });
+
+  const token = program.command("token").description("API tokens for the controller's HTTP API (stored hashed)");
+  token
+    .command("create")
+    .description("create a token and print it once; only its hash is kept")
+    .argument("<name>", "who or what uses it, e.g. ci")
+    .option("--json", "print {name, token} as JSON")
+    .action(async (name: string, options: { json?: boolean }, command: Command) => {
+      await withProject(command, async (project) => {
+        const { token: value } = await createApiToken(project.store(), name);
+        if (options.json) printJson({ name, token: value });
+        else process.stdout.write(`${value}\n`);
+        process.stderr.write(`token ${name} created; it is shown only now. Send it as: Authorization: Bearer <token> (the CLI reads SLIPWAY_TOKEN)\n`);
+      });
+    });
+  token
+    .command("list")
+    .description("the tokens' names, when they were created and last used (never the tokens)")
+    .option("--json", "print as JSON")
+    .action(async (options: { json?: boolean }, command: Command) => {
+      await withProject(command, async (project) => {
+        const tokens = await project.store().listTokens();
+        if (options.json) {
+          printJson(tokens.map((t) => ({ name: t.name, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt ?? null })));
+          return;
+        }
+        if (tokens.length === 0) process.stdout.write("no tokens; create one with: slipway token create NAME\n");
+        for (const t of tokens) process.stdout.write(`${t.name}  created ${t.createdAt.toISOString()}  last used ${t.lastUsedAt?.toISOString() ?? "never"}\n`);
+      });
+    });
+  token
+    .command("revoke")
+    .description("revoke a token: requests with it are refused from now on")
+    .argument("<name>", "the token's name")
+    .action(async (name: string, _options: unknown, command: Command) => {
+      await withProject(command, async (project) => {
+        if (!(await project.store().revokeToken(name))) {
+          throw new SlipwayError("USAGE", `there is no token named ${name}`, { hint: "slipway token list shows them" });
+        }
+        process.stdout.write(`token ${name} revoked\n`);
+      });
+    });
+}
+
+export function parseListen(text: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (match === null || !(port >= 0 && port <= 65_535)) {
+    throw new SlipwayError("USAGE", `--listen ${text} is not host:port`, { hint: `e.g. ${DEFAULT_LISTEN}, or 0.0.0.0:8420 to listen on every interface` });
+  }
+  return { host: match[1] ?? (match[2] === "" ? "0.0.0.0" : (match[2] ?? "127.0.0.1")), port };
+}

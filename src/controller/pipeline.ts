@@ -1,0 +1,176 @@
+import { createDeployPorts } from "../app/deploy-ports.js";
+import { openBuildSession } from "../build/session.js";
+import type { ImageOutcome } from "../build/execute.js";
+import type { LoadedConfig } from "../config/index.js";
+import { deployService, specFromConfig } from "../deploy/index.js";
+import type { Engine } from "../engine/index.js";
+import { SlipwayError, isSlipwayError } from "../errors/index.js";
+import { describeReason } from "../graph/plan.js";
+import { headOf, validateRemote } from "../sources/index.js";
+import type { PipelineRunRecord, Store } from "../store/index.js";
+import { BUILD_ONLY, imagesOfEnvironment, servicesUsing } from "./pipeline-targets.js";
+import { checkpoint, WorkCancelled } from "./work-queue.js";
+
+export interface PipelineRequest {
+  readonly environment: string;
+  readonly deploy: boolean;
+  readonly source: string;
+  readonly branch: string;
+  /** "webhook:github", "poll", "api", "recheck". */
+  readonly trigger: string;
+}
+
+export interface PipelineDeps {
+  readonly loaded: LoadedConfig;
+  readonly stateDir: string;
+  readonly store: Store;
+  readonly engine: Engine;
+  readonly log: (fields: Record<string, unknown>, message: string) => void;
+  /** Builds at once within one run. */
+  readonly jobs?: number;
+  /** Called once per finished run and per deployment, for notifications. */
+  readonly onEvent?: (event: PipelineEvent) => void;
+}
+
+export type PipelineEvent =
+  | { readonly kind: "build"; readonly run: PipelineRunRecord; readonly outcome: ImageOutcome }
+  | { readonly kind: "deploy"; readonly run: PipelineRunRecord; readonly service: string; readonly ok: boolean; readonly revision?: number; readonly image: string; readonly error?: string }
+  | { readonly kind: "run"; readonly run: PipelineRunRecord };
+
+/**
+ * One pipeline run for an environment: the source's branch is read at its newest commit (so
+ * runs coalesced while another ran build the newest), then plan -> build, test and push (the
+ * environment's Dockerfile variants) -> deploy the environment's services whose image was
+ * rebuilt, each by the exact reference just pushed. Every step is recorded before it acts;
+ * the signal is honoured between steps (never inside a deployment).
+ */
+export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, signal: AbortSignal): Promise<PipelineRunRecord> {
+  const { store, loaded } = deps;
+  const declared = loaded.config.sources[request.source];
+  if (declared === undefined) throw new SlipwayError("CONFIG_INVALID", `there is no source "${request.source}" in slipway.yml`);
+  const commit = await headOf(validateRemote(declared.repo, { baseDir: loaded.dir }), request.branch);
+  const run = await store.startPipelineRun({ environment: request.environment, source: request.source, branch: request.branch, commit, trigger: request.trigger });
+  const fields = { run: run.id, environment: request.environment, source: request.source, branch: request.branch, commit: commit.slice(0, 12) };
+  deps.log(fields, "pipeline started");
+  const summary: { built: string[]; upToDate: string[]; failed: string[]; deployed: string[]; deployFailed: string[] } = {
+    built: [],
+    upToDate: [],
+    failed: [],
+    deployed: [],
+    deployFailed: [],
+  };
+  try {
+    // The pushed source is read at the pushed branch; the others at their own branches.
+    const config = { ...loaded.config, sources: { ...loaded.config.sources, [request.source]: { ...declared, branch: request.branch } } };
+    const environment = request.environment === BUILD_ONLY ? undefined : request.environment;
+    const session = openBuildSession({ config, configDir: loaded.dir, stateDir: deps.stateDir, store, ...(environment === undefined ? {} : { env: environment }) });
+
+    checkpoint(signal);
+    const images = environment === undefined ? Object.keys(config.images) : imagesOfEnvironment(config, environment);
+    const plan = await step(store, run.id, "plan", { images }, async () => {
+      const planned = await session.plan(images);
+      return {
+        result: planned,
+        detail: {
+          toBuild: planned.toBuild,
+          reasons: Object.fromEntries(planned.entries.filter((e) => e.action !== "up-to-date").map((e) => [e.image, e.reasons.map(describeReason)])),
+        },
+      };
+    });
+
+    checkpoint(signal);
+    const report =
+      plan.toBuild.length === 0
+        ? undefined
+        : await step(store, run.id, "build", { images: plan.toBuild }, async () => {
+            const built = await session.build(plan, deps.engine, { push: true, noCache: false, jobs: deps.jobs ?? 2 });
+            return { result: built, detail: { outcomes: built.outcomes.map(outcomeDetail) } };
+          }, (built) => (built.ok ? undefined : "a build or test failed"));
+    const rebuilt = new Map<string, string>();
+    for (const outcome of report?.outcomes ?? []) {
+      deps.onEvent?.({ kind: "build", run, outcome });
+      if (outcome.outcome === "built") {
+        summary.built.push(outcome.image);
+        rebuilt.set(outcome.image, outcome.built.reference); // a timestamp tag names one build
+      } else if (outcome.outcome === "up-to-date") summary.upToDate.push(outcome.image);
+      else summary.failed.push(outcome.image);
+    }
+
+    if (request.deploy && environment !== undefined) {
+      for (const service of servicesUsing(config, environment, new Set(rebuilt.keys()))) {
+        checkpoint(signal);
+        const image = rebuilt.get(config.services[service]?.image ?? "") ?? "";
+        try {
+          const result = await step(store, run.id, `deploy ${service}`, { service, image }, async () => {
+            const spec = specFromConfig({ config, configDir: loaded.dir, service, environment, image });
+            const ports = await createDeployPorts({ engine: deps.engine, store, stateDir: deps.stateDir, spec, log: (line) => deps.log({ ...fields, service }, line) });
+            const deployed = await deployService(ports, { spec, trigger: `pipeline:${run.id}`, waitMs: 10 * 60_000 });
+            return { result: deployed, detail: { revision: deployed.revision, status: deployed.status } };
+          });
+          summary.deployed.push(service);
+          deps.onEvent?.({ kind: "deploy", run, service, ok: true, revision: result.revision, image });
+        } catch (error) {
+          if (error instanceof WorkCancelled) throw error;
+          summary.deployFailed.push(service);
+          deps.onEvent?.({ kind: "deploy", run, service, ok: false, image, error: messageOf(error) });
+        }
+      }
+    }
+
+    const failed = summary.failed.length > 0 || summary.deployFailed.length > 0;
+    const error = failed ? [...summary.failed.map((i) => `build of ${i} failed`), ...summary.deployFailed.map((s) => `deploy of ${s} failed`)].join("; ") : undefined;
+    const finished = await store.finishPipelineRun(run.id, { status: failed ? "failed" : "succeeded", summary, ...(error === undefined ? {} : { error }) });
+    deps.log({ ...fields, ...summary }, `pipeline ${finished.status}`);
+    deps.onEvent?.({ kind: "run", run: finished });
+    return finished;
+  } catch (error) {
+    const cancelled = error instanceof WorkCancelled;
+    const finished = await store.finishPipelineRun(run.id, {
+      status: cancelled ? "cancelled" : "failed",
+      error: cancelled ? `cancelled at a safe point: ${error.reason}` : messageOf(error),
+      summary,
+    });
+    deps.log({ ...fields, error: finished.error }, `pipeline ${finished.status}`);
+    deps.onEvent?.({ kind: "run", run: finished });
+    return finished;
+  }
+}
+
+/** Records a step before it acts and its outcome after; `failure` turns a result into a failed step. */
+async function step<T>(
+  store: Store,
+  runId: number,
+  name: string,
+  detail: Record<string, unknown>,
+  act: () => Promise<{ result: T; detail: Record<string, unknown> }>,
+  failure?: (result: T) => string | undefined,
+): Promise<T> {
+  const started = await store.startPipelineStep(runId, name, detail);
+  try {
+    const done = await act();
+    const problem = failure?.(done.result);
+    await store.finishPipelineStep(runId, started.seq, { status: problem === undefined ? "done" : "failed", detail: { ...detail, ...done.detail }, ...(problem === undefined ? {} : { error: problem }) });
+    return done.result;
+  } catch (error) {
+    await store.finishPipelineStep(runId, started.seq, { status: "failed", error: messageOf(error) });
+    throw error;
+  }
+}
+
+function outcomeDetail(outcome: ImageOutcome): Record<string, unknown> {
+  switch (outcome.outcome) {
+    case "built":
+      return { image: outcome.image, outcome: "built", reference: outcome.built.reference, digest: outcome.built.digest, durationMs: outcome.durationMs };
+    case "up-to-date":
+      return { image: outcome.image, outcome: "up-to-date", reference: outcome.reference, digest: outcome.digest };
+    case "failed":
+      return { image: outcome.image, outcome: "failed", error: messageOf(outcome.error) };
+    case "skipped":
+      return { image: outcome.image, outcome: "skipped", because: outcome.because };
+  }
+}
+
+function messageOf(error: unknown): string {
+  if (isSlipwayError(error)) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}

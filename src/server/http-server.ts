@@ -1,0 +1,61 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import { SlipwayError, isSlipwayError } from "../errors/index.js";
+import type { Store } from "../store/index.js";
+import { version } from "../cli/version.js";
+import { authenticate } from "./tokens.js";
+
+export interface HttpServerOptions {
+  readonly store: Store;
+  /** Structured logs (pino, one JSON object per line); false for none. */
+  readonly logger: boolean | { level: string; stream?: NodeJS.WritableStream };
+  /** What /healthz reports beyond "ok". */
+  readonly health: () => Record<string, unknown>;
+  /** Largest request body accepted, in bytes. */
+  readonly bodyLimit: number;
+}
+
+/**
+ * The controller's HTTP server: /healthz for probes, /hooks/* for webhooks (each verifies its
+ * own signature), and /api/v1/* behind bearer tokens. Errors answer as JSON
+ * `{ error: { code, message, hint? } }` with the status their kind implies.
+ */
+export function createHttpServer(options: HttpServerOptions): FastifyInstance {
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: options.logger === true ? "info" : options.logger.level, ...(options.logger !== true && options.logger.stream !== undefined ? { stream: options.logger.stream } : {}), redact: ["req.headers.authorization", "req.headers[\"x-gitlab-token\"]"] },
+    bodyLimit: options.bodyLimit,
+    disableRequestLogging: false,
+  });
+
+  app.get("/healthz", async () => ({ ok: true, version, ...options.health() }));
+
+  app.addHook("onRequest", async (request, reply) => {
+    if (!request.url.startsWith("/api/")) return;
+    const token = await authenticate(options.store, request.headers.authorization);
+    if (token === undefined) {
+      await reply.code(401).header("www-authenticate", 'Bearer realm="slipway"').send(errorBody(new SlipwayError("API_UNAUTHORIZED", "a valid bearer token is required", { hint: "create one with: slipway token create NAME, and send Authorization: Bearer <token>" })));
+      return reply;
+    }
+    request.log.info({ token: token.name }, "authenticated");
+    return undefined;
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    if (isSlipwayError(error)) {
+      const status = error.code === "API_UNAUTHORIZED" ? 401 : error.who === "user" ? (/NOT_FOUND$/.test(error.code) ? 404 : error.code === "DEPLOY_LOCKED" ? 409 : 400) : error.who === "upstream" ? 502 : 500;
+      request.log.warn({ code: error.code }, error.message);
+      return reply.code(status).send(errorBody(error));
+    }
+    const fastifyError = error as { statusCode?: number; message?: string; code?: string };
+    if (typeof fastifyError.statusCode === "number" && fastifyError.statusCode < 500) {
+      return reply.code(fastifyError.statusCode).send({ error: { code: fastifyError.code ?? "BAD_REQUEST", message: fastifyError.message ?? "bad request" } });
+    }
+    request.log.error({ err: error }, "request failed");
+    return reply.code(500).send({ error: { code: "INTERNAL", message: "Slipway hit a bug; the controller's log has the details" } });
+  });
+
+  return app;
+}
+
+export function errorBody(error: SlipwayError): { error: { code: string; message: string; hint?: string } } {
+  return { error: { code: error.code, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) } };
+}

@@ -1,0 +1,31 @@
+import { createHash, randomBytes } from "node:crypto";
+import { SlipwayError } from "../errors/index.js";
+import type { ApiTokenRecord, Store } from "../store/index.js";
+
+/** A new API token: 32 random bytes, shown once; only its SHA-256 is stored. */
+export function generateToken(): string {
+  return `slw_${randomBytes(32).toString("base64url")}`;
+}
+
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+export async function createApiToken(store: Store, name: string): Promise<{ token: string; record: ApiTokenRecord }> {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name)) {
+    throw new SlipwayError("USAGE", `"${name}" is not a token name`, { hint: "use letters, digits, dot, dash and underscore, e.g. ci or alice-laptop" });
+  }
+  const token = generateToken();
+  const record = await store.createToken(name, hashToken(token));
+  return { token, record };
+}
+
+/**
+ * The token record a request's Authorization header names, or undefined. Tokens are compared
+ * by their hash: the lookup is by a value an attacker cannot steer byte by byte.
+ */
+export async function authenticate(store: Store, header: string | undefined): Promise<ApiTokenRecord | undefined> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
+  if (match?.[1] === undefined) return undefined;
+  return store.useToken(hashToken(match[1]));
+}
