@@ -1,0 +1,41 @@
+import type { NotifyEventPayload, NotifyOutcome } from "./types.js";
+
+const MARKS: Record<NotifyOutcome, string> = {
+  succeeded: "✅",
+  failed: "❌",
+  "rolled-back": "↩️",
+  available: "🆕",
+  started: "▶️",
+  cancelled: "⏹️",
+  skipped: "⏭️",
+};
+
+const MAX_FACTS = 10;
+const MAX_VALUE_LENGTH = 200;
+
+/**
+ * The event as a few lines a person reads in a chat: a mark and the title, then what it is
+ * about (event, subject, environment, outcome), then the detail facts, then the link.
+ */
+export function eventLines(event: NotifyEventPayload): string[] {
+  const about = [event.event, event.subject, event.environment, event.outcome].filter((part) => part !== undefined);
+  const lines = [`${MARKS[event.outcome]} ${event.title}`, about.join(" · ")];
+  const facts = detailFacts(event.detail);
+  if (facts.length > 0) lines.push(facts.join(" · "));
+  if (event.url !== undefined) lines.push(event.url);
+  return lines;
+}
+
+/** `key: value` for each detail entry, values on one line and shortened; at most ten. */
+export function detailFacts(detail: Readonly<Record<string, unknown>>): string[] {
+  const entries = Object.entries(detail).filter(([, value]) => value !== undefined);
+  const shown = entries.slice(0, MAX_FACTS).map(([key, value]) => `${key}: ${factValue(value)}`);
+  if (entries.length > MAX_FACTS) shown.push(`(${entries.length - MAX_FACTS} more)`);
+  return shown;
+}
+
+function factValue(value: unknown): string {
+  const text = value instanceof Date ? value.toISOString() : typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > MAX_VALUE_LENGTH ? `${line.slice(0, MAX_VALUE_LENGTH - 1)}…` : line;
+}
