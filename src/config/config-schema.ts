@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Secret } from "../util/secret.js";
 import { nameSchema } from "./common-schemas.js";
+import { controllerSchema } from "./controller-schema.js";
 import { environmentSchema, fileListSchema } from "./environment-schema.js";
 import { imageSchema } from "./image-schema.js";
 import { jobSchema } from "./job-schema.js";
@@ -37,6 +38,7 @@ export const configSchema = z
     compose: fileListSchema.optional().describe("docker-compose files whose services are added to services:, relative to this file's directory."),
     jobs: z.record(nameSchema, jobSchema).default({}).describe("Scheduled jobs by name."),
     notify: z.array(notifySchema).default([]).describe("Where to send notifications."),
+    controller: controllerSchema.optional(),
   })
   .describe("Slipway's config: slipway.yml in the app's repository.");
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { tagSchemes } from "../graph/tag-schemes.js";
 import { argvSchema, envSchema, nameSchema, textMapSchema } from "./common-schemas.js";
 import { parseContext, type ImageContext } from "./context.js";
+import { imageLaunchSchema } from "./image-launch-schema.js";
 import { REPOSITORY_PATTERN } from "./names.js";
 import { durationSchema } from "./units.js";
 
@@ -54,6 +55,7 @@ export const imageSchema = z
       .regex(REPOSITORY_PATTERN, "expected host[:port]/path/name in lowercase")
       .optional()
       .describe("Where this image is pushed, overriding <registry>/<name>."),
+    launch: imageLaunchSchema.optional(),
   })
   .describe("An image to build.");
 

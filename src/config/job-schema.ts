@@ -3,7 +3,7 @@ import { argvSchema, envSchema, nameSchema } from "./common-schemas.js";
 import { checkCron } from "./cron.js";
 import { bytesSchema, durationSchema } from "./units.js";
 
-/** The default: 1 MB per log file, 30 rotated files kept. */
+/** The default: 1 MB per log file, 30 files kept (at most 30 MB per job). */
 export const DEFAULT_LOG_MAX_SIZE = 1024 * 1024;
 export const DEFAULT_LOG_FILES = 30;
 
@@ -18,7 +18,7 @@ const scheduleSchema = z
 const logSchema = z
   .strictObject({
     max_size: bytesSchema.default(DEFAULT_LOG_MAX_SIZE).describe("Rotate the log before it passes this size, e.g. 512k or 10MB. Default: 1MB."),
-    files: z.number().int().min(1).default(DEFAULT_LOG_FILES).describe("How many rotated logs to keep besides the current one (NAME.log.1 … NAME.log.N). Default: 30."),
+    files: z.number().int().min(1).default(DEFAULT_LOG_FILES).describe("How many log files to keep, the current one included (NAME.log, NAME.log.1 … NAME.log.N-1); the oldest is dropped. Default: 30."),
   })
   .describe("Where each run's output goes: rotated log files.");
 

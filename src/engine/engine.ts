@@ -1,4 +1,5 @@
 import type Docker from "dockerode";
+import { createAttachedContainer, type AttachedContainer, type AttachOptions } from "./attach.js";
 import { buildImage, type BuildOptions, type BuildResult } from "./build.js";
 import { containerLogs, execInContainer, followLogs, waitContainer, type ExecResult, type LogOptions } from "./container-io.js";
 import type { ContainerSpec } from "./container-spec.js";
@@ -35,6 +36,8 @@ export interface Engine {
   imageLabels(ref: string): Promise<Record<string, string>>;
 
   createContainer(spec: ContainerSpec): Promise<string>;
+  /** Creates a container with its output (and stdin, when asked) attached; start it with startContainer. */
+  createAttached(spec: ContainerSpec, options: AttachOptions): Promise<AttachedContainer>;
   startContainer(id: string): Promise<void>;
   stopContainer(id: string, options?: { timeoutSeconds?: number }): Promise<void>;
   removeContainer(id: string, options?: { force?: boolean; volumes?: boolean }): Promise<boolean>;
@@ -70,6 +73,7 @@ export function createEngine(docker: Docker, endpoint: EngineEndpoint): Engine {
     removeImage: (ref, options) => removeImage(docker, endpoint, ref, options),
     imageLabels: (ref) => imageLabels(docker, endpoint, ref),
     createContainer: (spec) => createContainer(docker, endpoint, spec),
+    createAttached: (spec, options) => createAttachedContainer(docker, endpoint, spec, options),
     startContainer: (id) => startContainer(docker, endpoint, id),
     stopContainer: (id, options) => stopContainer(docker, endpoint, id, options),
     removeContainer: (id, options) => removeContainer(docker, endpoint, id, options),

@@ -6,6 +6,7 @@ export type { TransferOptions, PushResult, PullResult } from "./push-pull.js";
 export type { RegistryCredentials } from "./registry-auth.js";
 export type { ImageDetails, ImageSummary } from "./images.js";
 export type { ContainerDetails, ContainerSummary } from "./containers.js";
+export type { AttachedContainer, AttachOptions } from "./attach.js";
 export { publishedPort } from "./containers.js";
 export type { ExecResult, LogOptions } from "./container-io.js";
 export type { LogChunk, LogStream } from "./log-frames.js";

@@ -50,6 +50,14 @@ export const errorCatalogue = {
   TOKEN_EXISTS: { who: "user", summary: "An API token with that name already exists." },
   API_UNAUTHORIZED: { who: "user", summary: "The controller refused the request: no bearer token, or one that is unknown or revoked." },
   CONTROLLER_UNREACHABLE: { who: "user", summary: "SLIPWAY_URL is set but no Slipway controller answers there." },
+  JOB_NOT_FOUND: { who: "user", summary: "slipway.yml declares no job by that name." },
+  JOB_LOG_FAILED: { who: "user", summary: "A job's log file cannot be opened or written (check the log directory, its permissions and free space)." },
+  LAUNCH_INVALID: { who: "user", summary: "`slipway run` cannot launch the image as asked: no dev mount configured, no local checkout to mount, or an unreadable env file." },
+  API_BAD_REQUEST: { who: "user", summary: "A request to the controller's HTTP API has a body or query that does not match the route's schema." },
+  SERVICE_NOT_FOUND: { who: "user", summary: "slipway.yml declares no service by that name." },
+  SOURCE_NOT_FOUND: { who: "user", summary: "slipway.yml declares no source by that name." },
+  PIPELINE_NOT_FOUND: { who: "user", summary: "The store has no pipeline run with that id." },
+  CONTROLLER_STOPPING: { who: "upstream", summary: "The controller is shutting down and takes no new work; retry when it is back." },
   INTERNAL: { who: "bug", summary: "Slipway hit a bug. Run again with --debug and report the output." },
 } as const satisfies Record<string, CatalogueEntry>;
 

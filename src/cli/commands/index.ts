@@ -3,6 +3,8 @@ import { registerBuildCommands } from "./build-commands.js";
 import { registerConfigCommands } from "./config-commands.js";
 import { registerDeployCommands } from "./deploy-commands.js";
 import { registerDoctorCommand } from "./doctor-command.js";
+import { registerJobCommands } from "./job-commands.js";
+import { registerRunCommand } from "./run-command.js";
 import { registerServeCommands } from "./serve-commands.js";
 
 /** Every command group of the CLI, by name. Each registers its subcommands on the program. */
@@ -13,5 +15,7 @@ export const commands: readonly RegisterCommand[] = [
   registerBuildCommands,
   registerDeployCommands,
   registerDoctorCommand,
+  registerJobCommands,
+  registerRunCommand,
   registerServeCommands,
 ];

@@ -1,0 +1,71 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parse as parseDotenv } from "dotenv";
+import type { BuildTarget } from "../build/targets.js";
+import type { Config, JobConfig } from "../config/index.js";
+import type { RegistryCredentials } from "../engine/index.js";
+import { SlipwayError } from "../errors/index.js";
+import type { TagScheme } from "../graph/tag-schemes.js";
+import { Secret } from "../util/secret.js";
+import { jobNotFound } from "./scheduler.js";
+
+/**
+ * What a run of a job needs from slipway.yml, for the CLI and the controller alike.
+ * Variables whose names look secret (…TOKEN, …PASSWORD, …SECRET, …KEY, …CREDENTIALS, …AUTH)
+ * become Secrets: passed to the container, redacted from the job's output, never logged.
+ */
+const SECRET_NAME = /(?:^|_)(?:TOKEN|SECRET|PASSWORD|PASSWD|PASS|KEY|CREDENTIALS?|AUTH|API_?KEY|PRIVATE)(?:_|$)/i;
+
+export function findJob(config: Config, name: string): JobConfig {
+  const job = Object.hasOwn(config.jobs, name) ? config.jobs[name] : undefined;
+  if (job === undefined) throw jobNotFound(name, Object.keys(config.jobs));
+  return job;
+}
+
+/** The repository and tag scheme of the image a job runs in. */
+export function jobImage(targets: ReadonlyMap<string, BuildTarget>, name: string, job: JobConfig): { repository: string; scheme: TagScheme } {
+  const target = targets.get(job.image);
+  if (target === undefined) {
+    throw new SlipwayError("CONFIG_INVALID", `job ${name} runs in image ${job.image}, which slipway.yml does not declare`, { hint: "declare it under images:" });
+  }
+  return { repository: target.repository, scheme: target.tagScheme };
+}
+
+/** The job's variables: its environment's variables and env files, then its own env (which wins). */
+export function jobEnv(config: Config, configDir: string, job: JobConfig): Record<string, string | Secret> {
+  const environment = job.environment === undefined ? undefined : config.environments[job.environment];
+  const plain: Record<string, string> = {
+    ...(environment?.variables ?? {}),
+    ...readEnvFiles(environment?.env_file ?? [], configDir),
+    ...(job.env ?? {}),
+  };
+  return Object.fromEntries(Object.entries(plain).map(([key, value]) => [key, isSecretName(key) ? new Secret(value) : value]));
+}
+
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+/** Where job logs live: <state dir>/logs/jobs/<job>.log */
+export function jobLogDir(stateDir: string): string {
+  return join(stateDir, "logs", "jobs");
+}
+
+/** Credentials for pulling from slipway.yml's registry, when it declares some. */
+export function registryCredentials(config: Config): RegistryCredentials | undefined {
+  const registry = config.registry;
+  if (registry?.username === undefined || registry.password === undefined) return undefined;
+  return { username: registry.username, password: registry.password };
+}
+
+function readEnvFiles(files: readonly string[], configDir: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const file of files) {
+    const path = resolve(configDir, file);
+    if (!existsSync(path)) {
+      throw new SlipwayError("CONFIG_NOT_FOUND", `the env file ${file} does not exist (looked for ${path})`, { hint: "create it, or fix env_file in slipway.yml" });
+    }
+    Object.assign(values, parseDotenv(readFileSync(path, "utf8")));
+  }
+  return values;
+}

@@ -1,0 +1,11 @@
+export { launch, type LaunchContext, type LaunchRequest, type LaunchResult } from "./launch.js";
+export { launchSpec, launchEnv, LAUNCH_LABEL, type LaunchPlan } from "./launch-spec.js";
+export { resolveLaunchTarget, type LaunchTarget, type ConfiguredImage } from "./launch-target.js";
+export { pickVersion, type PickedVersion, type PickPorts } from "./pick-version.js";
+export { runAttached, type LaunchIo, type RunOptions } from "./run-attached.js";
+export { containerDirs, dirVariables, defaultRunBase, hostDirs, ensureHostDirs, hostDirKinds, type HostDirs, type HostDirKind } from "./host-dirs.js";
+export { parseEnvAssignments, parseEnvFile } from "./env-args.js";
+export { findCheckout } from "./checkout.js";
+export { FrameSplitter, type OutputFrame } from "./output-frames.js";
+export { shouldAttachStdin } from "./stdin.js";
+export { launchConfig, jobLogSettings } from "./context-from-config.js";

@@ -1,0 +1,13 @@
+export type { Accepted, GitHint, Hint, ImageHint, ProviderId, Rejected, RejectStatus, WebhookRequest, WebhookResult } from "./types.js";
+export { webhookProviders, verifyWebhook, type WebhookProvider } from "./providers.js";
+export { verifyGithub } from "./github.js";
+export { verifyGitlab } from "./gitlab.js";
+export { verifyGitea } from "./gitea.js";
+export { verifyGeneric, genericBodySchema, type GenericBody } from "./generic.js";
+export { verifyRegistry, REGISTRY_EVENTS_MEDIA_TYPE } from "./registry.js";
+export { verifyDockerhub } from "./dockerhub.js";
+export { constantTimeEqual, hmacSha256Hex } from "./compare.js";
+export { registerWebhookRoutes, type HintMeta, type WebhookLog, type WebhookReply, type WebhookRoutesOptions } from "./routes.js";
+export { matchHints, sourcesForHint, imagesForHint, type HintMatches, type SourceLocation } from "./match-hints.js";
+export { gitRepoKey } from "./git-url.js";
+export type { ControllerConfig, WebhooksConfig, ListenAddress } from "../config/controller-schema.js";
