@@ -23,7 +23,6 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const app = Fastify({
     logger: options.logger === false ? false : { level: options.logger === true ? "info" : options.logger.level, ...(options.logger !== true && options.logger.stream !== undefined ? { stream: options.logger.stream } : {}), redact: ["req.headers.authorization", "req.headers[\"x-gitlab-token\"]"] },
     bodyLimit: options.bodyLimit,
-    disableRequestLogging: false,
   });
 
   app.get("/healthz", async () => ({ ok: true, version, ...options.health() }));

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { parseListen, type ListenAddress } from "../../config/controller-schema.js";
 import { startController } from "../../controller/controller.js";
 import { SlipwayError } from "../../errors/index.js";
 import { createApiToken } from "../../server/tokens.js";
@@ -6,6 +7,15 @@ import { printJson } from "../context.js";
 import { withProject } from "../project.js";
 
 const DEFAULT_LISTEN = "127.0.0.1:8420";
+
+function listenAddress(value: string | ListenAddress): ListenAddress {
+  if (typeof value !== "string") return value;
+  const parsed = parseListen(value);
+  if (parsed === undefined) {
+    throw new SlipwayError("USAGE", `--listen ${value} is not host:port`, { hint: `e.g. ${DEFAULT_LISTEN}, or 0.0.0.0:8420 to listen on every interface` });
+  }
+  return parsed;
+}
 
 /** slipway serve | token: the long-running controller and the API tokens it accepts. */
 export function registerServeCommands(program: Command): void {
@@ -16,7 +26,7 @@ export function registerServeCommands(program: Command): void {
     .option("--log-level <level>", "trace, debug, info, warn or error", "info")
     .action(async (options: { listen?: string; logLevel: string }, command: Command) => {
       await withProject(command, async (project) => {
-        const listen = parseListen(options.listen ?? DEFAULT_LISTEN);
+        const listen = listenAddress(options.listen ?? project.loaded.config.controller?.listen ?? DEFAULT_LISTEN);
         const controller = await startController({
           loaded: project.loaded,
           stateDir: project.stateDir,
@@ -77,13 +87,4 @@ export function registerServeCommands(program: Command): void {
         process.stdout.write(`token ${name} revoked\n`);
       });
     });
-}
-
-export function parseListen(text: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
-  const port = Number(match?.[3]);
-  if (match === null || !(port >= 0 && port <= 65_535)) {
-    throw new SlipwayError("USAGE", `--listen ${text} is not host:port`, { hint: `e.g. ${DEFAULT_LISTEN}, or 0.0.0.0:8420 to listen on every interface` });
-  }
-  return { host: match[1] ?? (match[2] === "" ? "0.0.0.0" : (match[2] ?? "127.0.0.1")), port };
 }

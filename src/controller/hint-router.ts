@@ -1,0 +1,34 @@
+import type { Config } from "../config/index.js";
+import type { Hint } from "../webhooks/index.js";
+import { sourcesForHint } from "../webhooks/match-hints.js";
+
+export interface RoutedHints {
+  /** (source, branch) pairs with a new commit: each starts the pipelines bound to the branch. */
+  readonly pushes: { source: string; branch: string }[];
+  /** Image hints, for the auto-updater (which re-reads the digest itself). */
+  readonly images: { repository: string; tag?: string }[];
+  /** Hints about nothing this config uses: logged and otherwise ignored. */
+  readonly ignored: Hint[];
+}
+
+/**
+ * Which sources and branches a delivery's hints are about. A push matches a source by its
+ * repository on any branch: the branch decides the pipelines (an environment's branch, or the
+ * source's own), so a push to `test.1` of the app's repository reaches the test1 pipeline.
+ */
+export function routeHints(hints: readonly Hint[], config: Config, configDir: string): RoutedHints {
+  const pushes: { source: string; branch: string }[] = [];
+  const images: { repository: string; tag?: string }[] = [];
+  const ignored: Hint[] = [];
+  for (const hint of hints) {
+    if (hint.kind === "image") {
+      images.push({ repository: hint.repository, ...(hint.tag === undefined ? {} : { tag: hint.tag }) });
+      continue;
+    }
+    const onBranch = Object.fromEntries(Object.entries(config.sources).map(([name, s]) => [name, { repo: s.repo, branch: hint.branch ?? s.branch }]));
+    const matched = sourcesForHint(hint, onBranch, configDir);
+    if (matched.length === 0) ignored.push(hint);
+    for (const source of matched) pushes.push({ source, branch: hint.branch ?? config.sources[source]?.branch ?? "" });
+  }
+  return { pushes, images, ignored };
+}
