@@ -5,6 +5,7 @@ import { registerDeployCommands } from "./deploy-commands.js";
 import { registerDoctorCommand } from "./doctor-command.js";
 import { registerJobCommands } from "./job-commands.js";
 import { registerRunCommand } from "./run-command.js";
+import { registerPipelineCommands } from "./pipeline-commands.js";
 import { registerServeCommands } from "./serve-commands.js";
 
 /** Every command group of the CLI, by name. Each registers its subcommands on the program. */
@@ -18,4 +19,5 @@ export const commands: readonly RegisterCommand[] = [
   registerJobCommands,
   registerRunCommand,
   registerServeCommands,
+  registerPipelineCommands,
 ];
