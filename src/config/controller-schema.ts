@@ -113,6 +113,9 @@ export const controllerSchema = z
     recheck: durationSchema
       .prefault("24h")
       .describe("How often every watched source and image tag is re-checked in full, whatever webhooks said. Default: 24h."),
+    watch_interval: durationSchema
+      .prefault("5m")
+      .describe("How often the tags of auto-updated services (update.auto) and of containers labelled dev.slipway.auto-update are checked in their registries. Default: 5m."),
     poll_jitter: z
       .number()
       .min(0, "expected a fraction from 0 to 1")

@@ -1,0 +1,162 @@
+import type { FastifyBaseLogger } from "fastify";
+import { createDeployPorts } from "../app/deploy-ports.js";
+import {
+  autoUpdateServices,
+  checkServiceUpdate,
+  checkWatchedContainer,
+  cleanupImages,
+  listWatchedContainers,
+  type ServiceUpdateReport,
+} from "../autoupdate/index.js";
+import type { RegistryPool } from "../build/registry-reader.js";
+import type { LoadedConfig } from "../config/index.js";
+import { specFromConfig } from "../deploy/index.js";
+import type { Engine } from "../engine/index.js";
+import { connectRawContainers } from "../engine/raw-create.js";
+import type { Notifier } from "../notify/index.js";
+import { tagPoller, type Poller } from "../pollers/index.js";
+import { parseReference } from "../reference/index.js";
+import type { Store } from "../store/index.js";
+import { imagesForHint } from "../webhooks/match-hints.js";
+import type { WorkQueue } from "./work-queue.js";
+
+export interface AutoUpdates {
+  start(): void;
+  stop(): Promise<void>;
+  /** Image pushes announced by a webhook: the services and containers on that tag are checked now. */
+  onImageHints(images: readonly { repository: string; tag?: string }[], trigger: string): void;
+  /** Queues a check of every auto-updated service and labelled container. */
+  checkAll(trigger: string): void;
+}
+
+/**
+ * Keeps watched images current: every service with `update.auto` whose image is an external
+ * tag (in each environment it deploys to), and every running container labelled
+ * dev.slipway.auto-update. A tag poller per service reference, a periodic scan of labelled
+ * containers, and webhook hints all lead to the same check, queued under the service's (or
+ * container's) key so one update of it runs at a time. The check re-reads the digest from the
+ * registry: a hint is only a hint, and one digest is deployed once.
+ */
+export function createAutoUpdates(input: {
+  loaded: LoadedConfig;
+  stateDir: string;
+  store: Store;
+  engine: Engine;
+  registries: RegistryPool;
+  queue: WorkQueue;
+  notifier: Notifier;
+  log: FastifyBaseLogger;
+  intervalMs: number;
+  jitter: number;
+}): AutoUpdates {
+  const { loaded, store, engine, queue, notifier, log } = input;
+  const config = loaded.config;
+  const targets = autoUpdateServices(config).flatMap(({ service, image }) =>
+    environmentsOf(loaded, service).map((environment) => ({ service, image, environment })),
+  );
+
+  const submitService = (service: string, environment: string, trigger: string): void => {
+    queue.submit({
+      key: `service:${service}@${environment}`,
+      label: `auto-update ${service} (${environment}, ${trigger})`,
+      run: async () => {
+        const spec = specFromConfig({ config, configDir: loaded.dir, service, environment, image: config.services[service]?.image ?? "" });
+        const deploy = await createDeployPorts({ engine, store, stateDir: input.stateDir, spec, log: (line) => log.info({ service, environment }, line) });
+        const report = await checkServiceUpdate({ deploy, registries: input.registries }, { config, configDir: loaded.dir, service, environment, waitMs: 10 * 60_000 });
+        log.info({ service, environment, trigger, status: report.status, digest: report.digest, previous: report.previousDigest }, "auto-update checked");
+        notifyService(notifier, report);
+      },
+    });
+  };
+
+  const submitContainers = (trigger: string, only?: ReadonlySet<string>): void => {
+    queue.submit({
+      key: "containers",
+      label: `auto-update labelled containers (${trigger})`,
+      run: async () => {
+        const raw = connectRawContainers();
+        for (const watched of await listWatchedContainers(engine)) {
+          if (only !== undefined && imagesForHint({ kind: "image", repository: repositoryOf(watched.image), ...tagOf(watched.image) }, [...only]).length === 0) continue;
+          const report = await checkWatchedContainer({ engine, raw, registries: input.registries, log: (line) => log.info({ container: watched.name }, line) }, watched);
+          log.info({ container: watched.name, status: report.status, trigger }, "auto-update checked");
+          if (report.status === "updated") {
+            notifier.notify({ event: "deploy", title: `Updated container ${watched.name} to ${watched.image}`, subject: watched.name, outcome: "succeeded", detail: { image: report.imageId, order: report.order } });
+            await cleanupImages(engine, { candidates: [report.previousImageId], keep: new Set() });
+          } else if (report.status === "available") {
+            notifier.notify({ event: "update-available", title: `A new ${watched.image} is available for container ${watched.name}`, subject: watched.name, outcome: "available", detail: { image: report.imageId } });
+          } else if (report.status === "refused" || report.status === "failed") {
+            notifier.notify({ event: "deploy", title: `Update of container ${watched.name} ${report.status}: ${report.reason}`, subject: watched.name, outcome: "failed", detail: { reason: report.reason } });
+          }
+        }
+      },
+    });
+  };
+
+  const pollers: Poller[] = targets.map(({ service, image, environment }) =>
+    tagPoller({
+      repository: repositoryOf(image),
+      tag: tagOf(image).tag ?? "latest",
+      registries: input.registries,
+      intervalMs: input.intervalMs,
+      jitter: input.jitter,
+      store,
+      log,
+      onChange: () => submitService(service, environment, "poll"),
+    }),
+  );
+  let scan: NodeJS.Timeout | undefined;
+
+  return {
+    start() {
+      for (const poller of pollers) poller.start();
+      scan = setInterval(() => submitContainers("scan"), input.intervalMs);
+      scan.unref();
+      submitContainers("start");
+    },
+    async stop() {
+      if (scan !== undefined) clearInterval(scan);
+      await Promise.all(pollers.map((poller) => poller.stop()));
+    },
+    onImageHints(images, trigger) {
+      for (const hint of images) {
+        for (const target of targets) {
+          if (imagesForHint({ kind: "image", ...hint }, [target.image]).length > 0) submitService(target.service, target.environment, trigger);
+        }
+      }
+      const hinted = new Set(images.map((hint) => (hint.tag === undefined ? hint.repository : `${hint.repository}:${hint.tag}`)));
+      submitContainers(trigger, hinted);
+    },
+    checkAll(trigger) {
+      for (const target of targets) submitService(target.service, target.environment, trigger);
+      submitContainers(trigger);
+    },
+  };
+}
+
+function environmentsOf(loaded: LoadedConfig, service: string): string[] {
+  const declared = loaded.config.services[service]?.environments;
+  if (declared !== undefined) return [...declared];
+  const all = Object.keys(loaded.config.environments);
+  return all.length === 0 ? ["default"] : all;
+}
+
+function repositoryOf(reference: string): string {
+  const parsed = parseReference(reference);
+  return parsed.domain === undefined ? parsed.path : `${parsed.domain}/${parsed.path}`;
+}
+
+function tagOf(reference: string): { tag?: string } {
+  const tag = parseReference(reference).tag;
+  return tag === undefined ? {} : { tag };
+}
+
+function notifyService(notifier: Notifier, report: ServiceUpdateReport): void {
+  const { service, environment } = report;
+  if (report.status === "updated") {
+    notifier.notify({ event: "deploy", title: `Updated ${service} in ${environment} to ${report.digest.slice(0, 19)}`, subject: service, environment, outcome: "succeeded", detail: { revision: report.revision, digest: report.digest, previous: report.previousDigest } });
+  } else if (report.status === "available" && report.firstSeen !== false) {
+    notifier.notify({ event: "update-available", title: `A new image is available for ${service} in ${environment}`, subject: service, environment, outcome: "available", detail: { digest: report.digest, current: report.previousDigest } });
+  } else if (report.status === "failed") {
+    notifier.notify({ event: "rollback", title: `Update of ${service} in ${environment} failed; the running revision kept serving`, subject: service, environment, outcome: "rolled-back", detail: { digest: report.digest, error: report.error } });
+  }
+}

@@ -1,0 +1,126 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { loadConfig } from "../../../src/config/index.js";
+import { startController, type Controller } from "../../../src/controller/controller.js";
+import { deployService, serviceSelector, specFromConfig } from "../../../src/deploy/index.js";
+import type { Engine } from "../../../src/engine/index.js";
+import { buildWebImages, ensureListenerMigration, startDeployWorld, webCommand, type DeployWorld } from "../../harness/deploy.js";
+import { ensureEngine } from "../../harness/engine.js";
+import { cleanupTestRun, testName } from "../../harness/labels.js";
+import { startRegistry, type TestRegistry } from "../../harness/registry.js";
+import { assertNoFailedRequests, assertOnlyAnswers, underLoad } from "../deploy/fixture.js";
+import { freePort, waitForBody } from "../proxy/helpers.js";
+
+/**
+ * Auto-update end to end: the distribution registry's own notification of a push to a
+ * watched external tag reaches `slipway serve`'s /hooks/registry, which re-reads the digest
+ * and redeploys the service by digest with its blue-green strategy, under load, with no
+ * failed request; the same digest announced again deploys nothing.
+ */
+const TOKEN = "registry-notification-token";
+
+let engine: Engine;
+let registry: TestRegistry;
+let world: DeployWorld;
+let images: Record<string, string>;
+let configDir: string;
+let controller: Controller | undefined;
+const service = testName("watched");
+
+before(async () => {
+  engine = await ensureEngine();
+  ensureListenerMigration();
+  images = await buildWebImages(engine, ["v1", "v2"]);
+  world = await startDeployWorld(engine, await freePort());
+  process.env.SLIPWAY_PROXY_ADMIN = world.handle.adminUrl;
+  configDir = mkdtempSync(join(tmpdir(), "slipway-registry-push-"));
+});
+
+after(async () => {
+  await controller?.stop();
+  for (const c of await engine.listContainers({ labels: serviceSelector(service, "default"), all: true })) await engine.removeContainer(c.id, { force: true });
+  await world?.stop();
+  await cleanupTestRun(engine);
+  await registry?.stop();
+  delete process.env.SLIPWAY_PROXY_ADMIN;
+  rmSync(configDir, { recursive: true, force: true });
+});
+
+test("a registry push of a watched tag updates its service by digest with no failed request, once", async () => {
+  const controllerPort = await freePort();
+  registry = await startRegistry({
+    extraConfig: [
+      "notifications:",
+      "  endpoints:",
+      "    - name: slipway",
+      `      url: http://127.0.0.1:${controllerPort}/hooks/registry`,
+      "      headers:",
+      `        Authorization: [Bearer ${TOKEN}]`,
+      "      timeout: 2s",
+      "      threshold: 3",
+      "      backoff: 1s",
+      "",
+    ].join("\n"),
+  });
+  const ref = `${registry.host}/${testName("foo")}:qa`;
+  await engine.tagImage(images.v1 ?? "", ref);
+  await engine.push(ref);
+  const published = await freePort();
+  writeFileSync(
+    join(configDir, "slipway.yml"),
+    [
+      "controller:",
+      `  listen: 127.0.0.1:${controllerPort}`,
+      "  watch_interval: 1h",
+      `  webhooks: { registry: { token: ${TOKEN} } }`,
+      "services:",
+      `  ${service}:`,
+      `    image: ${ref}`,
+      `    command: ${JSON.stringify(webCommand(8080)).replaceAll("$", "$$$$")}`,
+      `    ports: ["127.0.0.1:${published}:8080"]`,
+      "    stop_grace_period: 2s",
+      "    health: { http: /, interval: 200ms, deadline: 10s }",
+      "    update: { strategy: blue-green, drain: 300ms, auto: true }",
+      "",
+    ].join("\n"),
+  );
+  const loaded = await loadConfig({ cwd: configDir, env: {} });
+  const url = `http://127.0.0.1:${published}/`;
+  const first = await deployService(world.ports, { spec: specFromConfig({ config: loaded.config, configDir, service, environment: "default", image: ref }), trigger: "test" });
+  assert.equal(first.status, "succeeded");
+  await waitForBody(url, "v1", 5_000);
+
+  controller = await startController({ loaded, stateDir: world.stateDir, store: world.store, engine, listen: { host: "127.0.0.1", port: controllerPort }, logger: false });
+  // This host keeps v1 under the tag: only the registry knows about v2.
+  await engine.tagImage(images.v2 ?? "", ref);
+  const pushed = await engine.push(ref);
+  await engine.tagImage(images.v1 ?? "", ref);
+
+  const { samples, doneAt } = await underLoad(url, async () => {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const [latest] = await world.store.listDeployments({ service, limit: 1 });
+      if (latest?.trigger === "auto-update" && latest.status !== "running") return latest;
+      await sleep(100);
+    }
+    throw new Error("no auto-update deployment within 60 s of the push");
+  });
+  assertNoFailedRequests(samples);
+  assertOnlyAnswers(samples, doneAt, "v2");
+  const [deployment] = await world.store.listDeployments({ service, limit: 1 });
+  assert.equal(deployment?.status, "succeeded");
+  assert.equal(deployment?.strategy, "blue-green");
+  const [revision] = await world.store.listRevisions(service, "default", { limit: 1 });
+  assert.equal(revision?.image, `${ref}@${pushed.digest}`, "deployed by digest");
+
+  // The same digest announced again (a re-push of the tag): checked, nothing deployed.
+  await engine.tagImage(images.v2 ?? "", ref);
+  await engine.push(ref);
+  await sleep(3_000);
+  await controller.queue.idle();
+  assert.equal((await world.store.listDeployments({ service })).length, 2, "one deployment per digest");
+});

@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Engine } from "../../../src/engine/index.js";
+import { verifyWebhookSignature } from "../../../src/notify/index.js";
+import { openStore } from "../../../src/store/index.js";
+import { ensureBaseImage } from "../../harness/base-image.js";
+import { ensureEngine } from "../../harness/engine.js";
+import { cleanupTestRun, testLabels, testRunId } from "../../harness/labels.js";
+import { freePort, startRegistry, type TestRegistry } from "../../harness/registry.js";
+import { startReceiver, type Receiver } from "../notify/receiver.js";
+
+/**
+ * `slipway serve` as a process: its scheduler runs cron jobs in the newest image of their
+ * source, their logs rotate, a failing job is notified to a local receiver with a valid
+ * signature, and SIGTERM stops the controller cleanly.
+ */
+const bin = fileURLToPath(new URL("../../../../bin/slipway.js", import.meta.url));
+const SECRET = "notify-signing-secret";
+
+let engine: Engine;
+let registry: TestRegistry;
+let receiver: Receiver;
+let work: string;
+
+before(async () => {
+  engine = await ensureEngine();
+  registry = await startRegistry();
+  receiver = await startReceiver();
+  work = mkdtempSync(join(tmpdir(), "slipway-serve-"));
+  const repository = `${registry.host}/team${testRunId}/tool`;
+  const base = await ensureBaseImage(engine);
+  for (const [tag, version] of [["20260101T000000Z", "tool v1"], ["20260102T000000Z", "tool v2"]] as const) {
+    const dir = join(work, `ctx-${tag}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, "version"), `${version}\n`);
+    writeFileSync(join(dir, "Dockerfile"), `FROM ${base}\nCOPY version /version\n`);
+    await engine.build({ contextDir: dir, tags: [`${repository}:${tag}`], labels: testLabels() });
+    await engine.push(`${repository}:${tag}`);
+  }
+  mkdirSync(join(work, "project", "tool"), { recursive: true });
+  writeFileSync(join(work, "project", "tool", "Dockerfile"), `FROM ${base}\n`);
+  writeFileSync(
+    join(work, "project", "slipway.yml"),
+    [
+      `registry: ${registry.host}/team${testRunId}`,
+      "images:",
+      "  tool: { context: ./tool }",
+      "jobs:",
+      "  report:",
+      "    image: tool",
+      '    schedule: "* * * * * *"',
+      "    command: [cat, /version]",
+      "    log: { max_size: 200, files: 3 }",
+      "  broken:",
+      "    image: tool",
+      '    schedule: "*/2 * * * * *"',
+      '    command: [sh, -c, "echo going wrong; exit 4"]',
+      "notify:",
+      `  - webhook: ${receiver.url}/hooks/slipway`,
+      `    secret: ${SECRET}`,
+      "    events: [job-failure]",
+      "",
+    ].join("\n"),
+  );
+});
+
+after(async () => {
+  await receiver?.close();
+  await registry?.stop();
+  if (engine) await cleanupTestRun(engine);
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+test("serve runs cron jobs in the newest image, rotates their logs, notifies a failing job, and stops on SIGTERM", async () => {
+  const stateDir = join(work, "state");
+  const port = await freePort();
+  const child = spawn(process.execPath, [bin, "-c", join(work, "project", "slipway.yml"), "--state-dir", stateDir, "serve", "--listen", `127.0.0.1:${port}`], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+
+  const alive = (): string => (child.exitCode === null ? output : `the controller exited with ${child.exitCode}:\n${output}`);
+  await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true, 20_000, alive);
+  await receiver.waitFor(1);
+  await waitUntil(async () => readdirSync(join(stateDir, "logs", "jobs")).filter((f) => f.startsWith("report.log")).length >= 3, 60_000, alive);
+
+  child.kill("SIGTERM");
+  assert.equal(await exited, 0, output);
+  assert.match(output, /"msg":"stopped"/);
+
+  const logs = readdirSync(join(stateDir, "logs", "jobs")).filter((f) => f.startsWith("report.log")).sort();
+  assert.deepEqual(logs, ["report.log", "report.log.1", "report.log.2"], "at most 3 files of 200 bytes");
+  const current = readFileSync(join(stateDir, "logs", "jobs", "report.log.1"), "utf8");
+  assert.match(current, /tool v2/, "the job ran in the newest image");
+  assert.doesNotMatch(current, /tool v1/);
+
+  const store = openStore({ stateDir });
+  try {
+    const report = await store.listJobRuns({ job: "report", limit: 1000 });
+    assert.ok(report.some((r) => r.status === "succeeded" && r.exitCode === 0 && r.trigger === "schedule"));
+    assert.ok(report.every((r) => r.status !== "running"), "no run left running after SIGTERM");
+    const broken = await store.listJobRuns({ job: "broken", limit: 1000 });
+    assert.ok(broken.some((r) => r.status === "failed" && r.exitCode === 4));
+  } finally {
+    await store.close();
+  }
+
+  const notice = receiver.received[0];
+  assert.ok(notice);
+  const body = JSON.parse(notice.body) as { event: string; subject: string; outcome: string };
+  assert.deepEqual([body.event, body.subject, body.outcome], ["job-failure", "broken", "failed"]);
+  assert.ok(
+    verifyWebhookSignature(SECRET, { signature: header(notice.headers["x-slipway-signature"]), timestamp: header(notice.headers["x-slipway-timestamp"]) }, notice.body),
+    "the receiver can verify the signature",
+  );
+});
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, context: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (context().startsWith("the controller exited")) break;
+    if (await check().catch(() => false)) return;
+    await sleep(250);
+  }
+  throw new Error(`gave up waiting (limit ${timeoutMs} ms); controller output:\n${context()}`);
+}
