@@ -1,4 +1,5 @@
 /** Small numeric helpers for the benchmark's figures. */
+import { readFileSync } from "node:fs";
 
 export interface Summary {
   readonly median: number;
@@ -41,4 +42,31 @@ export function table(header: readonly string[], rows: readonly (readonly string
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
   return [line(header), `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`, ...rows.map(line)].join("\n");
+}
+
+/** CPU time used so far by this process and by its children that have ended (Linux: /proc/self/stat). */
+export interface CpuReading {
+  readonly self: NodeJS.CpuUsage;
+  readonly childrenMs: number;
+}
+
+export function cpuNow(): CpuReading {
+  return { self: process.cpuUsage(), childrenMs: endedChildrenCpuMs() };
+}
+
+/** CPU milliseconds since `before`: this process (Slipway itself) and its ended children (git). */
+export function cpuSince(before: CpuReading): { readonly selfMs: number; readonly childrenMs: number } {
+  const self = process.cpuUsage(before.self);
+  return { selfMs: (self.user + self.system) / 1000, childrenMs: endedChildrenCpuMs() - before.childrenMs };
+}
+
+/** cutime + cstime of /proc/self/stat (fields 16 and 17, in clock ticks of 10 ms); 0 where there is no /proc. */
+function endedChildrenCpuMs(): number {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return 0;
+  }
 }

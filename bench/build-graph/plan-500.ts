@@ -12,7 +12,8 @@ import type { BenchContext } from "./bench-context.js";
 import { BRANCH, graphConfig, remoteOf, sourceFiles, SOURCES } from "./graph-500.js";
 import { forEachLimited } from "../../src/util/semaphore.js";
 import { createBareRepo } from "./git-repos.js";
-import { mean, summarize, timed, type Summary } from "./measure.js";
+import { setTimeout as sleep } from "node:timers/promises";
+import { cpuNow, cpuSince, mean, summarize, timed, type Summary } from "./measure.js";
 import { copyManifest, readManifest } from "./registry-copy.js";
 
 export interface Latency {
@@ -29,6 +30,8 @@ export interface PlanRun {
   readonly toBuild: number;
   /** Measured just before this run; undefined for the first plan. */
   readonly latency?: Latency;
+  /** CPU used by the plan: Slipway's own process, and the git processes it ran (timed runs only). */
+  readonly cpu?: { readonly selfMs: number; readonly childrenMs: number };
 }
 
 export interface Plan500Result {
@@ -46,10 +49,14 @@ export interface Plan500Result {
   readonly beyondNetwork: Summary;
   /** Of that, an estimate of local git (log, cat-file in the mirrors) per run: count x local git latency. */
   readonly localGitEstimate: Summary;
+  /** CPU per plan of Slipway's process and of the git processes (ls-remote, cat-file) it ran. */
+  readonly cpu: { readonly selfMs: Summary; readonly gitMs: Summary };
   readonly engine: { readonly imagesBefore: number; readonly imagesAfter: number; readonly unchanged: boolean; readonly pullEvents: number };
 }
 
 const PROBES = 30;
+/** Longer than a mirror reader's idle time (2 s), so its cat-file has ended and its CPU is counted. */
+const BATCH_IDLE_WAIT_MS = 2500;
 
 /** Part (a): planning a 500-image graph over 100 unchanged sources, all up to date in the registry. */
 export async function benchPlan500(context: BenchContext, runs: number, log: (line: string) => void): Promise<Plan500Result> {
@@ -73,10 +80,13 @@ export async function benchPlan500(context: BenchContext, runs: number, log: (li
     const probes = await probeTargets(open(), remotesDir);
     const imagesBefore = await imageIds(context);
     const events = await watchImageEvents(context);
-    const measured: (PlanRun & { latency: Latency })[] = [];
+    const measured: (PlanRun & { latency: Latency; cpu: { selfMs: number; childrenMs: number } })[] = [];
     for (let run = 1; run <= runs; run += 1) {
       const latency = await measureLatency(context, probes);
-      const result = { ...(await planOnce(open(), context.registry.host)), latency };
+      const before = cpuNow();
+      const planned = await planOnce(open(), context.registry.host);
+      await sleep(BATCH_IDLE_WAIT_MS); // the batch git processes end when idle; only ended children are counted
+      const result = { ...planned, latency, cpu: cpuSince(before) };
       if (result.toBuild !== 0) throw new Error(`run ${run}: the plan wants to build ${result.toBuild} images; expected none`);
       measured.push(result);
       log(`run ${run}: ${result.ms.toFixed(0)} ms, ${result.git.lsRemote} ls-remote, ${result.git.fetch} fetch, ${result.registryRequests} registry requests`);
@@ -99,6 +109,7 @@ export async function benchPlan500(context: BenchContext, runs: number, log: (li
       },
       beyondNetwork: summarize(beyond),
       localGitEstimate: summarize(measured.map((r) => r.git.other * r.latency.localGitMs)),
+      cpu: { selfMs: summarize(measured.map((r) => r.cpu.selfMs)), gitMs: summarize(measured.map((r) => r.cpu.childrenMs)) },
       engine: { imagesBefore: imagesBefore.length, imagesAfter: imagesAfter.length, unchanged: imagesBefore.join() === imagesAfter.join(), pullEvents },
     };
   } finally {

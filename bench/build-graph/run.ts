@@ -65,6 +65,7 @@ function printPlan500(r: Plan500Result): void {
         ["latency of one ls-remote / manifest HEAD / local git, median", `${formatMs(r.latency.lsRemoteMs.median)} / ${formatMs(r.latency.headMs.median)} / ${formatMs(r.latency.localGitMs.median)}`],
         ["beyond the ls-remote and HEAD round trips, median (min - max)", spread(r.beyondNetwork)],
         ["  of which local git commands (count x latency), median (min - max)", spread(r.localGitEstimate)],
+        ["CPU per plan: Slipway's process / the git processes it ran, median", `${formatMs(r.cpu.selfMs.median)} / ${formatMs(r.cpu.gitMs.median)}`],
         ["images pulled (engine pull events) / engine images changed", `${r.engine.pullEvents} / ${r.engine.unchanged ? "no" : "yes"}`],
         ["first plan, empty mirror cache (clones)", `${formatMs(r.firstPlan.ms)} (${r.firstPlan.git.clone} clones, ${r.firstPlan.git.lsRemote} ls-remote)`],
       ],
@@ -73,11 +74,11 @@ function printPlan500(r: Plan500Result): void {
   console.log("\nper run (latencies probed just before each plan):\n");
   console.log(
     table(
-      ["run", "wall", "ls-remote", "HEAD", "local git", "beyond round trips", "local git x count"],
+      ["run", "wall", "ls-remote", "HEAD", "local git", "beyond round trips", "local git x count", "CPU Slipway / git"],
       r.runs.map((run, i) => {
         const l = run.latency ?? { lsRemoteMs: 0, headMs: 0, localGitMs: 0 };
         const beyond = run.ms - run.git.lsRemote * l.lsRemoteMs - (run.registryByMethod.HEAD ?? 0) * l.headMs;
-        return [String(i + 1), formatMs(run.ms), formatMs(l.lsRemoteMs), formatMs(l.headMs), formatMs(l.localGitMs), formatMs(beyond), formatMs(run.git.other * l.localGitMs)];
+        return [String(i + 1), formatMs(run.ms), formatMs(l.lsRemoteMs), formatMs(l.headMs), formatMs(l.localGitMs), formatMs(beyond), formatMs(run.git.other * l.localGitMs), run.cpu ? `${formatMs(run.cpu.selfMs)} / ${formatMs(run.cpu.childrenMs)}` : "-"];
       }),
     ),
   );

@@ -54,17 +54,39 @@ export interface Plan {
 
 /** How many images' inputs are resolved at once (each is a few git reads of a local mirror). */
 const INPUT_CONCURRENCY = 8;
+/** How many images of one graph level are decided at once (each is one registry HEAD). */
+const DECIDE_CONCURRENCY = 16;
+
+/** The images grouped by depth (roots first), each group in graph order; parents are always in an earlier group. */
+export function levels(images: readonly string[], graph: ImageGraph): string[][] {
+  const depth = new Map<string, number>();
+  const groups: string[][] = [];
+  for (const image of images) {
+    const parent = graph.parentOf(image);
+    const level = parent.kind === "graph" && depth.has(parent.name) ? (depth.get(parent.name) ?? 0) + 1 : 0;
+    depth.set(image, level);
+    (groups[level] ??= []).push(image);
+  }
+  return groups;
+}
 
 export async function planBuilds(graph: ImageGraph, selected: readonly string[], ports: PlanPorts, options: { force?: boolean } = {}): Promise<Plan> {
   const images = graph.withAncestors(selected);
   // Inputs do not depend on other images: resolve them side by side first (the ports remember
   // them), then decide in graph order, which needs each parent's outcome.
   await forEachLimited(images, INPUT_CONCURRENCY, (image) => ports.inputsOf(image));
+  // Then level by level: an image needs only its parent's outcome, so the images of one level
+  // (and their registry HEADs) are decided side by side; entries keep the graph order.
   const entries = new Map<string, PlanEntry>();
-  for (const image of images) {
-    entries.set(image, await planOne(image, graph, entries, ports, options.force === true && selected.includes(image)));
+  for (const level of levels(images, graph)) {
+    await forEachLimited(level, DECIDE_CONCURRENCY, async (image) => {
+      entries.set(image, await planOne(image, graph, entries, ports, options.force === true && selected.includes(image)));
+    });
   }
-  const list = [...entries.values()];
+  const list = images.flatMap((image) => {
+    const entry = entries.get(image);
+    return entry === undefined ? [] : [entry];
+  });
   return { entries: list, toBuild: list.filter((e) => e.action === "build").map((e) => e.image) };
 }
 

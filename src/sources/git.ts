@@ -73,14 +73,22 @@ export function gitEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.Pro
   return { ...env, ...extra };
 }
 
-/** Starts git with the safe argv and environment; for streaming output (git archive). */
-export function spawnGit(args: readonly string[], options: Pick<RunGitOptions, "cwd" | "env" | "counts" | "timeoutMs"> = {}): ChildProcess {
+export interface SpawnGitOptions extends Pick<RunGitOptions, "cwd" | "env" | "counts"> {
+  /** 0 runs without a time limit (long-lived `cat-file --batch`, which its owner closes). */
+  readonly timeoutMs?: number;
+  /** "pipe" to write to git's standard input (batch commands); ignored by default. */
+  readonly stdin?: "pipe" | "ignore";
+}
+
+/** Starts git with the safe argv and environment; for streaming output (git archive, log, cat-file --batch). */
+export function spawnGit(args: readonly string[], options: SpawnGitOptions = {}): ChildProcess {
   countRun(args, options.counts);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return spawn("git", gitArgv(args), {
     cwd: options.cwd,
     env: gitEnv(options.env),
-    stdio: ["ignore", "pipe", "pipe"],
-    timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    stdio: [options.stdin ?? "ignore", "pipe", "pipe"],
+    ...(timeoutMs === 0 ? {} : { timeout: timeoutMs }),
   });
 }
 

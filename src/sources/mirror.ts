@@ -7,7 +7,7 @@ import { withFileLock } from "./file-lock.js";
 import { createGitCounts, runGit, type GitCounts } from "./git.js";
 import { headOf } from "./ls-remote.js";
 import { validateRemote, type Remote } from "./remote.js";
-import { hasCommit } from "./tree.js";
+import { openMirrorReader, type MirrorReader } from "./mirror-reader.js";
 
 /** A source as slipway.yml declares it. */
 export interface SourceSpec {
@@ -31,6 +31,8 @@ export interface Mirrors {
   ensure(source: SourceSpec, commit?: string): Promise<Mirror>;
   /** The branch head in the remote: one ls-remote, no fetch. */
   head(source: SourceSpec): Promise<string>;
+  /** Batched reads of a mirror (one per directory, for the life of these mirrors). */
+  reader(dir: string): MirrorReader;
   /** How many git programs ran through these mirrors. */
   stats(): GitCounts;
   /** The counter the tree functions can add to. */
@@ -51,10 +53,20 @@ export function openMirrors(options: MirrorsOptions): Mirrors {
   const counts = createGitCounts();
   mkdirSync(cacheDir, { recursive: true });
   const remoteOf = (source: SourceSpec): Remote => validateRemote(source.repo, { baseDir });
+  const readers = new Map<string, MirrorReader>();
+  const reader = (dir: string): MirrorReader => {
+    let known = readers.get(dir);
+    if (known === undefined) {
+      known = openMirrorReader(dir, { counts });
+      readers.set(dir, known);
+    }
+    return known;
+  };
 
   return {
     counts,
     stats: () => ({ ...counts }),
+    reader,
     async head(source) {
       return headOf(remoteOf(source), source.branch, { counts, timeoutMs: options.timeoutMs });
     },
@@ -63,12 +75,13 @@ export function openMirrors(options: MirrorsOptions): Mirrors {
       const remote = remoteOf(source);
       const dir = join(cacheDir, mirrorName(remote));
       const mirror = { dir, remote };
-      const present = (): Promise<boolean> => (commit === undefined ? Promise.resolve(false) : hasCommit(dir, commit, counts));
+      const present = (): Promise<boolean> => (commit === undefined ? Promise.resolve(false) : reader(dir).hasCommit(commit));
       if (isMirror(dir) && (await present())) return mirror;
       await withFileLock(`${dir}.lock`, async () => {
         if (!isMirror(dir)) await clone(remote, dir, counts, options.timeoutMs);
         else if (!(await present())) await fetch(remote, dir, counts, options.timeoutMs);
       });
+      reader(dir).reset(); // the batch processes started before the clone or fetch may not see its objects
       if (commit !== undefined && !(await present())) {
         throw new SlipwayError("GIT_BRANCH_NOT_FOUND", `the commit ${commit} of source ${source.name} does not exist in ${remote.display}`, {
           hint: "the branch may have been force-pushed; plan again to use its current head",

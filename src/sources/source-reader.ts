@@ -56,8 +56,8 @@ export function createSourceReader(mirrors: Mirrors, sources: readonly ReaderSou
       return known;
     },
     lastCommitTouching: (name, commit, paths) =>
-      within(name, async () => tree.lastCommitTouching((await mirrorAt(name, commit)).dir, commit, paths, counts)),
-    fileExists: async (name, commit, path) => tree.fileExists((await mirrorAt(name, commit)).dir, commit, path, counts),
+      within(name, async () => mirrors.reader((await mirrorAt(name, commit)).dir).lastCommitTouching(commit, paths)),
+    fileExists: async (name, commit, path) => mirrors.reader((await mirrorAt(name, commit)).dir).fileExists(commit, path),
     exportTree: (name, commit, path, dest) => within(name, async () => tree.exportTree((await mirrorAt(name, commit)).dir, commit, path, dest, counts)),
     async changedPaths(name, from, to, paths) {
       const mirror = await mirrorAt(name, to);

@@ -114,7 +114,8 @@ export function assertCommit(commit: string): void {
   throw new SlipwayError("INTERNAL", `"${commit.slice(0, 80)}" is not a commit id`);
 }
 
-function pathNotFound(path: string, commit: string): SlipwayError {
+/** A path that is not in the tree at a commit (nor in its history). */
+export function pathNotFound(path: string, commit: string): SlipwayError {
   return new SlipwayError("GIT_PATH_NOT_FOUND", `"${path}" does not exist at commit ${commit.slice(0, 12)}`, {
     hint: "check the path (the image's context or the source's `paths:`) against the repository at that commit",
   });
