@@ -1,7 +1,19 @@
 import type { FastifyInstance } from "fastify";
 import type { LoadedConfig } from "../config/index.js";
+import { SlipwayError } from "../errors/index.js";
+import type { JobScheduler } from "../jobs/index.js";
 import type { Engine } from "../engine/index.js";
+import { createNotifier } from "../notify/index.js";
 import { createHttpServer } from "../server/http-server.js";
+import { registerApiRoutes } from "../server/api-routes.js";
+import { registerWebhookRoutes } from "../webhooks/index.js";
+import { routeHints } from "./hint-router.js";
+import { pipelineNotice } from "./pipeline-notices.js";
+import { createRegistryPool } from "../build/registry-reader.js";
+import { registryCredentials } from "../jobs/index.js";
+import { createAutoUpdates } from "./auto-updates.js";
+import { scheduleJobs } from "./job-schedule.js";
+import { sourcePollers } from "./source-pollers.js";
 import type { Store } from "../store/index.js";
 import { runPipeline, type PipelineEvent } from "./pipeline.js";
 import { pipelinesFor, watchedBranches } from "./pipeline-targets.js";
@@ -25,6 +37,7 @@ export interface Controller {
   readonly url: string;
   readonly app: FastifyInstance;
   readonly queue: WorkQueue;
+  readonly jobs: JobScheduler;
   /** Queues the pipelines a new commit on source@branch starts; returns what was queued. */
   triggerPipelines(source: string, branch: string, trigger: string): { environment: string; outcome: SubmitOutcome }[];
   /** Re-checks everything: every watched branch's pipelines (a no-op plan when nothing changed). */
@@ -40,7 +53,7 @@ export interface Controller {
  */
 export async function startController(options: ControllerOptions): Promise<Controller> {
   const { loaded, store } = options;
-  const app = createHttpServer({ store, logger: options.logger, bodyLimit: options.bodyLimit ?? 1024 * 1024, health: () => ({ queue: queue.snapshot() }) });
+  const app = createHttpServer({ store, logger: options.logger, bodyLimit: options.bodyLimit ?? loaded.config.controller?.max_body ?? 1024 * 1024, health: () => ({ queue: queue.snapshot() }) });
   const log = app.log;
   const queue = createWorkQueue({
     concurrency: options.concurrency ?? 2,
@@ -49,6 +62,13 @@ export async function startController(options: ControllerOptions): Promise<Contr
       else log.error({ work: item.label, err: error }, "work failed");
     },
   });
+
+  const notifier = createNotifier(loaded.config.notify, { log });
+  const onPipelineEvent = (event: PipelineEvent): void => {
+    const notice = pipelineNotice(event);
+    if (notice !== undefined) notifier.notify(notice);
+    options.onPipelineEvent?.(event);
+  };
 
   const triggerPipelines: Controller["triggerPipelines"] = (source, branch, trigger) =>
     pipelinesFor(loaded.config, source, branch).map((target) => {
@@ -64,7 +84,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
                 store,
                 engine: options.engine,
                 log: (fields, message) => log.info(fields, message),
-                ...(options.onPipelineEvent === undefined ? {} : { onEvent: options.onPipelineEvent }),
+                onEvent: onPipelineEvent,
               },
               { environment: target.environment, deploy: target.deploy, source, branch, trigger },
               signal,
@@ -79,28 +99,84 @@ export async function startController(options: ControllerOptions): Promise<Contr
 
   const recheck = (trigger: string): void => {
     for (const { source, branch } of watchedBranches(loaded.config)) triggerPipelines(source, branch, trigger);
+    autoUpdates.checkAll(trigger);
   };
 
   app.get("/api/v1/queue", async () => queue.snapshot());
 
-  await app.listen({ host: options.listen.host, port: options.listen.port });
+  const settings = loaded.config.controller;
+  if (settings !== undefined) {
+    registerWebhookRoutes(app, {
+      webhooks: settings.webhooks,
+      maxBody: settings.max_body,
+      store,
+      log,
+      onHints: (hints, meta) => {
+        const routed = routeHints(hints, loaded.config, loaded.dir);
+        for (const hint of routed.ignored) log.info({ provider: meta.provider, delivery: meta.deliveryId, hint }, "webhook names nothing slipway.yml uses; ignored");
+        for (const push of routed.pushes) triggerPipelines(push.source, push.branch, `webhook:${meta.provider}`);
+        if (routed.images.length > 0) autoUpdates.onImageHints(routed.images, `webhook:${meta.provider}`);
+      },
+    });
+  }
+
+  const pollers = sourcePollers(loaded, store, log, loaded.config.controller?.poll_jitter ?? 0.1, (source, branch) => triggerPipelines(source, branch, "poll"));
+  const credentials = registryCredentials(loaded.config);
+  const registries = createRegistryPool(
+    loaded.config.registry === undefined ? undefined : { host: loaded.config.registry.host, insecure: loaded.config.registry.insecure, ...(credentials === undefined ? {} : { credentials }) },
+  );
+  const autoUpdates = createAutoUpdates({
+    loaded,
+    stateDir: options.stateDir,
+    store,
+    engine: options.engine,
+    registries,
+    queue,
+    notifier,
+    log,
+    intervalMs: settings?.watch_interval ?? 5 * 60_000,
+    jitter: settings?.poll_jitter ?? 0.1,
+  });
+  const scheduler = scheduleJobs({ loaded, stateDir: options.stateDir, store, engine: options.engine, notifier, log });
+  const recheckEvery = loaded.config.controller?.recheck ?? 24 * 3_600_000;
+  const recheckTimer = setInterval(() => recheck("recheck"), recheckEvery);
+  recheckTimer.unref();
+
+  registerApiRoutes(app, { loaded, stateDir: options.stateDir, store, engine: options.engine, queue, triggerPipelines, log, jobs: scheduler });
+  try {
+    await app.listen({ host: options.listen.host, port: options.listen.port });
+  } catch (error) {
+    await app.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SlipwayError("LISTEN_FAILED", `the controller cannot listen on ${options.listen.host}:${options.listen.port}: ${code === "EADDRINUSE" ? "the port is in use" : (error as Error).message}`, {
+      hint: code === "EADDRINUSE" ? "stop what listens there (is another slipway serve running?), or choose another address with --listen or controller.listen" : "choose another address with --listen or controller.listen",
+      cause: error,
+    });
+  }
   const address = app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.listen.port;
   const url = `http://${options.listen.host.includes(":") ? `[${options.listen.host}]` : options.listen.host}:${port}`;
-  log.info({ url, config: loaded.path, stateDir: options.stateDir }, "controller listening");
+  for (const poller of pollers) poller.start();
+  scheduler.start();
+  autoUpdates.start();
+  log.info({ url, config: loaded.path, stateDir: options.stateDir, pollers: pollers.length }, "controller listening");
 
   let stopping: Promise<void> | undefined;
   return {
     url,
     app,
     queue,
+    jobs: scheduler,
     triggerPipelines,
     recheck,
     stop() {
       stopping ??= (async () => {
         log.info("stopping: no new work; running work stops at its next safe point");
+        clearInterval(recheckTimer);
+        await Promise.all([...pollers.map((poller) => poller.stop()), scheduler.stop(), autoUpdates.stop()]);
         await app.close();
         await queue.close({ abortRunning: "the controller is stopping" });
+        await notifier.close(5_000);
         log.info("stopped");
       })();
       return stopping;

@@ -6,7 +6,7 @@ import { deployService, specFromConfig } from "../deploy/index.js";
 import type { Engine } from "../engine/index.js";
 import { SlipwayError, isSlipwayError } from "../errors/index.js";
 import { describeReason } from "../graph/plan.js";
-import { headOf, validateRemote } from "../sources/index.js";
+import { headOf, lsRemote, validateRemote } from "../sources/index.js";
 import type { PipelineRunRecord, Store } from "../store/index.js";
 import { BUILD_ONLY, imagesOfEnvironment, servicesUsing } from "./pipeline-targets.js";
 import { checkpoint, WorkCancelled } from "./work-queue.js";
@@ -60,14 +60,18 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
     deployFailed: [],
   };
   try {
-    // The pushed source is read at the pushed branch; the others at their own branches.
-    const config = { ...loaded.config, sources: { ...loaded.config.sources, [request.source]: { ...declared, branch: request.branch } } };
     const environment = request.environment === BUILD_ONLY ? undefined : request.environment;
+    // An environment's pipeline reads every source that has the environment's branch at that
+    // branch (the pushed source always has it), the others at their own branch: pushes to
+    // several repositories' test.1 coalesce into one run that sees all of them.
+    const branches = environment === undefined ? { [request.source]: request.branch } : await sourcesWithBranch(loaded, request.branch);
+    const sources = Object.fromEntries(Object.entries(loaded.config.sources).map(([name, s]) => [name, { ...s, branch: branches[name] ?? s.branch }]));
+    const config = { ...loaded.config, sources };
     const session = openBuildSession({ config, configDir: loaded.dir, stateDir: deps.stateDir, store, ...(environment === undefined ? {} : { env: environment }) });
 
     checkpoint(signal);
     const images = environment === undefined ? Object.keys(config.images) : imagesOfEnvironment(config, environment);
-    const plan = await step(store, run.id, "plan", { images }, async () => {
+    const plan = await step(store, run.id, "plan", { images, branches: Object.fromEntries(Object.entries(sources).map(([name, s]) => [name, s.branch])) }, async () => {
       const planned = await session.plan(images);
       return {
         result: planned,
@@ -134,6 +138,17 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
     deps.onEvent?.({ kind: "run", run: finished });
     return finished;
   }
+}
+
+/** The sources whose remote has `branch`, each mapped to it (one ls-remote per source, at once). */
+async function sourcesWithBranch(loaded: LoadedConfig, branch: string): Promise<Record<string, string>> {
+  const entries = await Promise.all(
+    Object.entries(loaded.config.sources).map(async ([name, source]) => {
+      const refs = await lsRemote(validateRemote(source.repo, { baseDir: loaded.dir }));
+      return refs.has(`refs/heads/${branch}`) ? [[name, branch] as const] : [];
+    }),
+  );
+  return Object.fromEntries(entries.flat());
 }
 
 /** Records a step before it acts and its outcome after; `failure` turns a result into a failed step. */

@@ -10,6 +10,8 @@ export interface WorkItem {
   /** For people and logs: "pipeline test1 at 1a2b3c4". */
   readonly label: string;
   run(signal: AbortSignal): Promise<void>;
+  /** Called when the item is dropped before it started: replaced by newer work of its key, or the queue closed. */
+  dropped?(reason: "replaced" | "closed"): void;
 }
 
 export interface SubmitOptions {
@@ -71,8 +73,10 @@ export function createWorkQueue(options: { concurrency: number; onError: (item: 
     submit(item, submitOptions = {}) {
       if (closed) return "refused-closed";
       const current = running.get(item.key);
-      const replaced = waiting.has(item.key);
-      waiting.delete(item.key); // re-inserted last: the newest work keeps its place in line fairly
+      const previous = waiting.get(item.key);
+      const replaced = previous !== undefined;
+      waiting.delete(item.key);
+      previous?.dropped?.("replaced"); // re-inserted last: the newest work keeps its place in line fairly
       waiting.set(item.key, item);
       if (current !== undefined && submitOptions.supersede === true) current.controller.abort("superseded");
       pump();
@@ -91,7 +95,9 @@ export function createWorkQueue(options: { concurrency: number; onError: (item: 
     },
     close(closeOptions = {}) {
       closed = true;
+      const dropped = [...waiting.values()];
       waiting.clear();
+      for (const item of dropped) item.dropped?.("closed");
       if (closeOptions.abortRunning !== undefined) for (const { controller } of running.values()) controller.abort(closeOptions.abortRunning);
       return this.idle();
     },

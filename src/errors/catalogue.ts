@@ -58,6 +58,7 @@ export const errorCatalogue = {
   SOURCE_NOT_FOUND: { who: "user", summary: "slipway.yml declares no source by that name." },
   PIPELINE_NOT_FOUND: { who: "user", summary: "The store has no pipeline run with that id." },
   CONTROLLER_STOPPING: { who: "upstream", summary: "The controller is shutting down and takes no new work; retry when it is back." },
+  LISTEN_FAILED: { who: "user", summary: "`slipway serve` cannot listen on its address: the port is in use or the address is not on this host." },
   INTERNAL: { who: "bug", summary: "Slipway hit a bug. Run again with --debug and report the output." },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from "fastify";
-import { SlipwayError, isSlipwayError } from "../errors/index.js";
+import { SlipwayError } from "../errors/index.js";
+import { apiErrorJson, errorReply } from "./api-errors.js";
 import type { Store } from "../store/index.js";
 import { version } from "../cli/version.js";
 import { authenticate } from "./tokens.js";
@@ -31,7 +32,8 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     if (!request.url.startsWith("/api/")) return;
     const token = await authenticate(options.store, request.headers.authorization);
     if (token === undefined) {
-      await reply.code(401).header("www-authenticate", 'Bearer realm="slipway"').send(errorBody(new SlipwayError("API_UNAUTHORIZED", "a valid bearer token is required", { hint: "create one with: slipway token create NAME, and send Authorization: Bearer <token>" })));
+      const refused = new SlipwayError("API_UNAUTHORIZED", "a valid bearer token is required", { hint: "create one with: slipway token create NAME, and send Authorization: Bearer <token>" });
+      await reply.code(401).header("www-authenticate", 'Bearer realm="slipway"').send({ error: apiErrorJson(refused) });
       return reply;
     }
     request.log.info({ token: token.name }, "authenticated");
@@ -39,10 +41,10 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   });
 
   app.setErrorHandler(async (error, request, reply) => {
-    if (isSlipwayError(error)) {
-      const status = error.code === "API_UNAUTHORIZED" ? 401 : error.who === "user" ? (/NOT_FOUND$/.test(error.code) ? 404 : error.code === "DEPLOY_LOCKED" ? 409 : 400) : error.who === "upstream" ? 502 : 500;
-      request.log.warn({ code: error.code }, error.message);
-      return reply.code(status).send(errorBody(error));
+    const known = errorReply(error);
+    if (known !== undefined) {
+      request.log.warn({ code: known.body.error.code }, known.body.error.message);
+      return reply.code(known.status).send(known.body);
     }
     const fastifyError = error as { statusCode?: number; message?: string; code?: string };
     if (typeof fastifyError.statusCode === "number" && fastifyError.statusCode < 500) {
@@ -53,8 +55,4 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   });
 
   return app;
-}
-
-export function errorBody(error: SlipwayError): { error: { code: string; message: string; hint?: string } } {
-  return { error: { code: error.code, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) } };
 }

@@ -1,15 +1,21 @@
 import type { Command } from "commander";
-import { openBuildSession } from "../../build/session.js";
-import type { ImageOutcome } from "../../build/execute.js";
-import { SlipwayError, formatError } from "../../errors/index.js";
-import { describeReason, type Plan } from "../../graph/plan.js";
-import { newestInRegistry } from "../../images/index.js";
-import { normalizeReference } from "../../reference/index.js";
+import { buildImages, latestImage, planImages, type BuildReportJson, type LatestImage, type OutcomeJson, type PlanJson } from "../../app/index.js";
+import { SlipwayError } from "../../errors/index.js";
 import { printJson } from "../context.js";
 import { createProgressRenderer, formatDuration, type TaskProgress } from "../progress.js";
-import { withProject } from "../project.js";
+import { remoteError, remoteOrLocal, type RemoteClient } from "../remote.js";
 
-/** slipway plan | build | images latest: the image graph. */
+/** What a build returns, here or from the controller: the plan, the report, and the error to exit with. */
+interface BuildAnswer {
+  readonly plan: PlanJson;
+  readonly report: BuildReportJson;
+  readonly failure?: SlipwayError;
+}
+
+/**
+ * slipway plan | build | images latest: the image graph. With SLIPWAY_URL set they ask the
+ * controller there and print its answer the same way (a remote build shows no live progress).
+ */
 export function registerBuildCommands(program: Command): void {
   program
     .command("plan")
@@ -18,12 +24,17 @@ export function registerBuildCommands(program: Command): void {
     .option("--env <environment>", "plan with the environment's Dockerfile variants (Dockerfile.<env>)")
     .option("--json", "print the plan as JSON")
     .action(async (images: string[], options: { env?: string; json?: boolean }, command: Command) => {
-      await withProject(command, async (project) => {
-        const session = openBuildSession({ config: project.loaded.config, configDir: project.loaded.dir, stateDir: project.stateDir, store: project.store(), ...(options.env === undefined ? {} : { env: options.env }) });
-        const plan = await session.plan(images);
-        if (options.json) printJson(planJson(plan));
-        else process.stdout.write(renderPlan(plan));
-      });
+      const plan = await remoteOrLocal(
+        command,
+        (remote) => {
+          const query = new URLSearchParams({ images: images.join(",") });
+          if (options.env !== undefined) query.set("env", options.env);
+          return remote.call<PlanJson>("GET", `/api/v1/plan?${query.toString()}`);
+        },
+        (context) => planImages(context, { images, ...(options.env === undefined ? {} : { env: options.env }) }),
+      );
+      if (options.json) printJson(plan);
+      else process.stdout.write(renderPlan(plan));
     });
 
   program
@@ -39,34 +50,32 @@ export function registerBuildCommands(program: Command): void {
     .action(async (images: string[], options: { push?: boolean; jobs: string; cache: boolean; force?: boolean; env?: string; json?: boolean }, command: Command) => {
       const jobs = Number(options.jobs);
       if (!Number.isInteger(jobs) || jobs < 1) throw new SlipwayError("USAGE", `--jobs must be a whole number of at least 1, not "${options.jobs}"`);
-      await withProject(command, async (project) => {
-        const session = openBuildSession({ config: project.loaded.config, configDir: project.loaded.dir, stateDir: project.stateDir, store: project.store(), ...(options.env === undefined ? {} : { env: options.env }) });
-        const plan = await session.plan(images, { force: options.force === true });
-        if (!options.json) process.stdout.write(renderPlan(plan));
-        if (plan.toBuild.length === 0) {
-          if (options.json) printJson({ ok: true, outcomes: [] });
-          return;
-        }
-        const engine = await project.engine();
-        const renderer = createProgressRenderer(process.stderr, { quiet: options.json === true });
-        const tasks = new Map<string, TaskProgress>();
-        const report = await session.build(plan, engine, {
-          jobs,
-          push: options.push === true,
-          noCache: !options.cache,
-          onStart: (image) => tasks.set(image, renderer.task(image, "building")),
-          onProgress: (image, event) => tasks.get(image)?.event(event),
-          onNote: (image, text) => tasks.get(image)?.note(text),
-          onOutcome: (outcome) => tasks.get(outcome.image)?.done(outcomeLine(outcome)),
-        });
-        if (options.json) printJson({ ok: report.ok, durationMs: report.durationMs, outcomes: report.outcomes.map(outcomeJson) });
-        else process.stdout.write(renderReport(report.outcomes, report.durationMs));
-        const failed = report.outcomes.find((o): o is Extract<ImageOutcome, { outcome: "failed" }> => o.outcome === "failed");
-        if (failed !== undefined) {
-          if (failed.error instanceof SlipwayError) throw failed.error;
-          throw new SlipwayError("BUILD_FAILED", `${failed.image} failed: ${failed.error instanceof Error ? failed.error.message : String(failed.error)}`);
-        }
-      });
+      const input = { images, push: options.push === true, force: options.force === true, jobs, noCache: !options.cache, ...(options.env === undefined ? {} : { env: options.env }) };
+      const answer = await remoteOrLocal(
+        command,
+        async (remote) => {
+          const built = await remoteBuild(remote, input);
+          if (!options.json) process.stdout.write(renderPlan(built.plan));
+          return built;
+        },
+        (context) => {
+          const renderer = createProgressRenderer(process.stderr, { quiet: options.json === true });
+          const tasks = new Map<string, TaskProgress>();
+          return buildImages(context, input, {
+            onPlan: (plan) => {
+              if (!options.json) process.stdout.write(renderPlan(plan));
+            },
+            onStart: (image) => tasks.set(image, renderer.task(image, "building")),
+            onProgress: (image, event) => tasks.get(image)?.event(event),
+            onNote: (image, text) => tasks.get(image)?.note(text),
+            onOutcome: (outcome) => tasks.get(outcome.image)?.done(outcomeLine(outcome)),
+          });
+        },
+      );
+      const nothingToBuild = answer.plan.toBuild.length === 0;
+      if (options.json) printJson(answer.report);
+      else if (!nothingToBuild) process.stdout.write(renderReport(answer.report.outcomes, answer.report.durationMs ?? 0));
+      if (answer.failure !== undefined) throw answer.failure;
     });
 
   const imagesCommand = program.command("images").description("images in the registry");
@@ -76,48 +85,44 @@ export function registerBuildCommands(program: Command): void {
     .argument("<name>", "an image of slipway.yml, or a repository (registry/path)")
     .option("--json", "print the reference, tag and digest as JSON")
     .action(async (name: string, options: { json?: boolean }, command: Command) => {
-      await withProject(command, async (project) => {
-        const session = openBuildSession({ config: project.loaded.config, configDir: project.loaded.dir, stateDir: project.stateDir, store: project.store() });
-        const target = session.targets.get(name);
-        const repository = target?.repository ?? name;
-        const scheme = target?.tagScheme ?? "timestamp";
-        const client = session.registries.client(normalizeReference(repository).domain);
-        const { tag, digest } = await newestInRegistry(client, repository, scheme);
-        if (options.json) printJson({ image: name, repository, tag, reference: `${repository}:${tag}`, digest });
-        else process.stdout.write(`${repository}:${tag}${digest === undefined ? "" : `  ${digest}`}\n`);
-      });
+      const latest = await remoteOrLocal(
+        command,
+        (remote) => remote.call<LatestImage>("GET", `/api/v1/images/${encodeURIComponent(name)}/latest`),
+        (context) => latestImage(context, name),
+      );
+      if (options.json) printJson(latest);
+      else process.stdout.write(`${latest.reference}${latest.digest === undefined ? "" : `  ${latest.digest}`}\n`);
     });
 }
 
-export function renderPlan(plan: Plan): string {
+/** POST /api/v1/builds: the report also when the build failed (the answer then carries the error too). */
+async function remoteBuild(remote: RemoteClient, input: { images: string[]; push: boolean; force: boolean; jobs: number; noCache: boolean; env?: string }): Promise<BuildAnswer> {
+  const path = "/api/v1/builds";
+  const answer = await remote.request("POST", path, input);
+  const body = answer.body as (BuildReportJson & { plan?: PlanJson; error?: unknown }) | undefined;
+  if (body?.plan === undefined || !Array.isArray(body.outcomes)) throw remoteError(answer, remote.url, path);
+  const report: BuildReportJson = { ok: body.ok, ...(body.durationMs === undefined ? {} : { durationMs: body.durationMs }), outcomes: body.outcomes };
+  return { plan: body.plan, report, ...(answer.status >= 300 ? { failure: remoteError(answer, remote.url, path) } : {}) };
+}
+
+export function renderPlan(plan: PlanJson): string {
   const lines: string[] = [];
-  for (const entry of plan.entries) {
+  for (const entry of plan.images) {
     if (entry.action === "up-to-date") {
       lines.push(`  ${entry.image}: up to date (${entry.digest.slice(0, 19)})`);
       continue;
     }
     lines.push(`  ${entry.image}: rebuild`);
-    for (const reason of entry.reasons) lines.push(`      - ${describeReason(reason)}`);
+    for (const reason of entry.reasons) lines.push(`      - ${reason.text}`);
   }
-  const head = plan.toBuild.length === 0 ? "Nothing to rebuild." : `${plan.toBuild.length} of ${plan.entries.length} images to rebuild: ${plan.toBuild.join(", ")}`;
+  const head = plan.toBuild.length === 0 ? "Nothing to rebuild." : `${plan.toBuild.length} of ${plan.images.length} images to rebuild: ${plan.toBuild.join(", ")}`;
   return `${head}\n${lines.join("\n")}\n`;
 }
 
-function planJson(plan: Plan): unknown {
-  return {
-    toBuild: plan.toBuild,
-    images: plan.entries.map((entry) =>
-      entry.action === "up-to-date"
-        ? { image: entry.image, action: entry.action, fingerprint: entry.fingerprint, digest: entry.digest }
-        : { image: entry.image, action: entry.action, reasons: entry.reasons.map((r) => ({ ...r, text: describeReason(r) })), ...(entry.fingerprint === undefined ? {} : { fingerprint: entry.fingerprint }) },
-    ),
-  };
-}
-
-function outcomeLine(outcome: ImageOutcome): string {
+function outcomeLine(outcome: OutcomeJson): string {
   switch (outcome.outcome) {
     case "built":
-      return `${outcome.image}: built ${outcome.built.reference}${outcome.built.digest === undefined ? "" : ` (${outcome.built.digest.slice(0, 19)})`} in ${formatDuration(outcome.durationMs)}`;
+      return `${outcome.image}: built ${outcome.reference}${outcome.digest === undefined ? "" : ` (${outcome.digest.slice(0, 19)})`} in ${formatDuration(outcome.durationMs)}`;
     case "failed":
       return `${outcome.image}: FAILED after ${formatDuration(outcome.durationMs)}`;
     case "skipped":
@@ -127,19 +132,8 @@ function outcomeLine(outcome: ImageOutcome): string {
   }
 }
 
-function renderReport(outcomes: readonly ImageOutcome[], durationMs: number): string {
-  const count = (kind: ImageOutcome["outcome"]): number => outcomes.filter((o) => o.outcome === kind).length;
+function renderReport(outcomes: readonly OutcomeJson[], durationMs: number): string {
+  const count = (kind: OutcomeJson["outcome"]): number => outcomes.filter((o) => o.outcome === kind).length;
   const lines = outcomes.filter((o) => o.outcome !== "up-to-date").map((o) => `  ${outcomeLine(o)}`);
   return `${lines.join("\n")}\nbuilt ${count("built")}, failed ${count("failed")}, skipped ${count("skipped")}, up to date ${count("up-to-date")} in ${formatDuration(durationMs)}\n`;
-}
-
-function outcomeJson(outcome: ImageOutcome): unknown {
-  switch (outcome.outcome) {
-    case "built":
-      return { image: outcome.image, outcome: "built", tag: outcome.built.tag, reference: outcome.built.reference, digest: outcome.built.digest, fingerprint: outcome.built.fingerprint, durationMs: outcome.durationMs };
-    case "failed":
-      return { image: outcome.image, outcome: "failed", error: formatError(outcome.error, { debug: false }), durationMs: outcome.durationMs };
-    default:
-      return outcome;
-  }
 }

@@ -2,6 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -120,4 +122,18 @@ test("a git remote or branch that does not exist is named, with the branches tha
     await new Promise<void>((resolve, reject) => execFile("git", args, (error) => (error ? reject(error) : resolve())));
   }
   assertOneClearError(await slipway(dir, ["plan"]), "GIT_BRANCH_NOT_FOUND", /mian[\s\S]*main/);
+});
+
+test("the controller's bad inputs: a port in use, a bad listen address, a bad webhook config, an unknown job", async (t) => {
+  const busy = createServer();
+  await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+  t.after(() => busy.close());
+  const port = (busy.address() as AddressInfo).port;
+  const dir = project(t, SERVICE);
+  assertOneClearError(await slipway(dir, ["serve", "--listen", `127.0.0.1:${port}`]), "LISTEN_FAILED", new RegExp(`127\\.0\\.0\\.1:${port}[\\s\\S]*in use`));
+  assertOneClearError(await slipway(dir, ["serve", "--listen", "nonsense"]), "USAGE", /host:port/);
+  const hooks = project(t, "controller:\n  webhooks:\n    github: { secret: \"\" }\n    bitbucket: {}\n");
+  const run = await slipway(hooks, ["validate"]);
+  assertOneClearError(run, "CONFIG_INVALID", /controller\.webhooks\.github\.secret[\s\S]*controller\.webhooks\.bitbucket: unknown key/);
+  assertOneClearError(await slipway(dir, ["job", "run", "nightly"]), "JOB_NOT_FOUND", /nightly/);
 });

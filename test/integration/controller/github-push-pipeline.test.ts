@@ -110,6 +110,7 @@ test("a GitHub push to test.1 runs the test1 pipeline and test1 serves the new c
   assert.deepEqual(summary.deployed, ["reports"]);
   const steps = await store.listPipelineSteps(finished.id);
   assert.deepEqual(steps.map((s) => [s.name, s.status]), [["plan", "done"], ["build", "done"], ["deploy reports", "done"]]);
+  assert.deepEqual(steps[0]?.detail.branches, { "my-docker": "master", infra: "develop", app1: "test.1" }, "only the app has a test.1 branch");
 
   const page = await (await fetch(`http://127.0.0.1:${webPort}/`)).text();
   assert.match(page, /app1 report for test1/, "test1 runs the code of the test.1 branch");

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Engine } from "../../../src/engine/index.js";
@@ -22,6 +23,7 @@ import { startReceiver, type Receiver } from "../notify/receiver.js";
  */
 const bin = fileURLToPath(new URL("../../../../bin/slipway.js", import.meta.url));
 const SECRET = "notify-signing-secret";
+const run = promisify(execFile);
 
 let engine: Engine;
 let registry: TestRegistry;
@@ -80,7 +82,9 @@ after(async () => {
 test("serve runs cron jobs in the newest image, rotates their logs, notifies a failing job, and stops on SIGTERM", async () => {
   const stateDir = join(work, "state");
   const port = await freePort();
-  const child = spawn(process.execPath, [bin, "-c", join(work, "project", "slipway.yml"), "--state-dir", stateDir, "serve", "--listen", `127.0.0.1:${port}`], {
+  const config = join(work, "project", "slipway.yml");
+  const token = (await run(process.execPath, [bin, "-c", config, "--state-dir", stateDir, "token", "create", "ops"])).stdout.trim();
+  const child = spawn(process.execPath, [bin, "-c", config, "--state-dir", stateDir, "serve", "--listen", `127.0.0.1:${port}`], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -91,6 +95,21 @@ test("serve runs cron jobs in the newest image, rotates their logs, notifies a f
   const alive = (): string => (child.exitCode === null ? output : `the controller exited with ${child.exitCode}:\n${output}`);
   await waitUntil(async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok === true, 20_000, alive);
   await receiver.waitFor(1);
+
+  // A one-off run through the API, under the job's overlap rule; its record answers.
+  const api = (path: string, init: RequestInit = {}): Promise<Response> => fetch(`http://127.0.0.1:${port}${path}`, { ...init, headers: { authorization: `Bearer ${token}` } });
+  let oneOff: { status: string; exitCode?: number; trigger: string } | undefined;
+  await waitUntil(async () => {
+    const response = await api("/api/v1/jobs/report/runs", { method: "POST" });
+    if (response.status !== 200) return false;
+    oneOff = (await response.json()) as typeof oneOff;
+    return oneOff?.status !== "skipped"; // the scheduled run was still running: skipped by the overlap rule, try again
+  }, 20_000, alive);
+  assert.deepEqual([oneOff?.status, oneOff?.exitCode, oneOff?.trigger], ["succeeded", 0, "api"]);
+  assert.equal((await api("/api/v1/jobs/nope/runs", { method: "POST" })).status, 404);
+  const history = (await (await api("/api/v1/jobs/report/runs?limit=500")).json()) as { trigger: string }[];
+  assert.ok(history.some((r) => r.trigger === "api"));
+  assert.equal((await fetch(`http://127.0.0.1:${port}/api/v1/jobs`)).status, 401, "the API needs the token");
   await waitUntil(async () => readdirSync(join(stateDir, "logs", "jobs")).filter((f) => f.startsWith("report.log")).length >= 3, 60_000, alive);
 
   child.kill("SIGTERM");

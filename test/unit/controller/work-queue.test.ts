@@ -89,3 +89,21 @@ describe("work queue", () => {
     assert.deepEqual(ran, ["a"]);
   });
 });
+
+describe("work queue: dropped work", () => {
+  it("tells replaced and closed-over work that it will not run", async () => {
+    const queue = createWorkQueue({ concurrency: 1, onError: () => undefined });
+    const gate = deferred();
+    const dropped: string[] = [];
+    const item = (label: string, key = "k"): WorkItem => ({ key, label, run: async () => gate.promise, dropped: (reason) => void dropped.push(`${label}:${reason}`) });
+    queue.submit(item("running"));
+    queue.submit(item("first"));
+    queue.submit(item("second"));
+    queue.submit(item("other", "k2"));
+    assert.deepEqual(dropped, ["first:replaced"]);
+    const closing = queue.close();
+    assert.deepEqual(dropped, ["first:replaced", "second:closed", "other:closed"]);
+    gate.resolve();
+    await closing;
+  });
+});

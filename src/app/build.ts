@@ -1,0 +1,79 @@
+import type { ExecuteOptions, ImageOutcome } from "../build/execute.js";
+import { SlipwayError, formatError } from "../errors/index.js";
+import type { AppContext } from "./context.js";
+import { planJson, planSession, type PlanInput, type PlanJson } from "./plan.js";
+
+export interface BuildInput extends PlanInput {
+  /** Push each image after its tests pass. */
+  readonly push: boolean;
+  /** Independent images built at once. */
+  readonly jobs: number;
+  readonly noCache: boolean;
+}
+
+/** One image's outcome as `slipway build --json` and POST /api/v1/builds show it. */
+export type OutcomeJson =
+  | { image: string; outcome: "built"; tag: string; reference: string; digest?: string; fingerprint: string; durationMs: number }
+  | { image: string; outcome: "failed"; error: string; durationMs: number }
+  | { image: string; outcome: "skipped"; because: string }
+  | { image: string; outcome: "up-to-date"; reference: string; digest: string };
+
+/** `slipway build --json`: durationMs is absent when there was nothing to build. */
+export interface BuildReportJson {
+  ok: boolean;
+  durationMs?: number;
+  outcomes: OutcomeJson[];
+}
+
+export interface BuildRun {
+  readonly plan: PlanJson;
+  readonly report: BuildReportJson;
+  /** The first failed image's error (the one the CLI exits with); undefined when all went well. */
+  readonly failure?: SlipwayError;
+}
+
+export type BuildCallbacks = Pick<ExecuteOptions, "onStart" | "onProgress" | "onNote"> & {
+  /** The plan, before anything is built. */
+  readonly onPlan?: (plan: PlanJson) => void;
+  readonly onOutcome?: (outcome: OutcomeJson) => void;
+};
+
+/** Plans, then builds (tests, pushes) what the plan says must be rebuilt, in dependency order. */
+export async function buildImages(context: AppContext, input: BuildInput, callbacks: BuildCallbacks = {}): Promise<BuildRun> {
+  const { session, plan } = await planSession(context, input);
+  const planned = planJson(plan);
+  callbacks.onPlan?.(planned);
+  if (plan.toBuild.length === 0) return { plan: planned, report: { ok: true, outcomes: [] } };
+  const { onPlan: _onPlan, onOutcome, ...progress } = callbacks;
+  const report = await session.build(plan, await context.engine(), {
+    jobs: input.jobs,
+    push: input.push,
+    noCache: input.noCache,
+    ...progress,
+    ...(onOutcome === undefined ? {} : { onOutcome: (outcome: ImageOutcome) => onOutcome(outcomeJson(outcome)) }),
+  });
+  const failed = report.outcomes.find((o): o is Extract<ImageOutcome, { outcome: "failed" }> => o.outcome === "failed");
+  return {
+    plan: planned,
+    report: { ok: report.ok, durationMs: report.durationMs, outcomes: report.outcomes.map(outcomeJson) },
+    ...(failed === undefined ? {} : { failure: failureOf(failed) }),
+  };
+}
+
+function failureOf(failed: Extract<ImageOutcome, { outcome: "failed" }>): SlipwayError {
+  if (failed.error instanceof SlipwayError) return failed.error;
+  return new SlipwayError("BUILD_FAILED", `${failed.image} failed: ${failed.error instanceof Error ? failed.error.message : String(failed.error)}`);
+}
+
+export function outcomeJson(outcome: ImageOutcome): OutcomeJson {
+  switch (outcome.outcome) {
+    case "built":
+      return { image: outcome.image, outcome: "built", tag: outcome.built.tag, reference: outcome.built.reference, ...(outcome.built.digest === undefined ? {} : { digest: outcome.built.digest }), fingerprint: outcome.built.fingerprint, durationMs: outcome.durationMs };
+    case "failed":
+      return { image: outcome.image, outcome: "failed", error: formatError(outcome.error, { debug: false }), durationMs: outcome.durationMs };
+    case "skipped":
+      return { image: outcome.image, outcome: "skipped", because: outcome.because };
+    case "up-to-date":
+      return { image: outcome.image, outcome: "up-to-date", reference: outcome.reference, digest: outcome.digest };
+  }
+}

@@ -1,0 +1,15 @@
+import type { LoadedConfig } from "../config/index.js";
+import type { Engine } from "../engine/index.js";
+import type { Store } from "../store/index.js";
+
+/**
+ * What the application functions of src/app work on, for the CLI (a project opened from
+ * slipway.yml) and the controller's HTTP API alike. The engine is connected on first use:
+ * a command that needs none never touches the Docker socket.
+ */
+export interface AppContext {
+  readonly loaded: LoadedConfig;
+  readonly stateDir: string;
+  readonly store: Store;
+  engine(): Promise<Engine>;
+}

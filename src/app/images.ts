@@ -1,0 +1,25 @@
+import { openBuildSession } from "../build/session.js";
+import { newestInRegistry } from "../images/index.js";
+import { normalizeReference } from "../reference/index.js";
+import type { AppContext } from "./context.js";
+
+/** `slipway images latest --json`, GET /api/v1/images/:name/latest. */
+export interface LatestImage {
+  image: string;
+  repository: string;
+  tag: string;
+  reference: string;
+  digest?: string;
+}
+
+/** The newest tag of an image of slipway.yml (or of a repository) in its registry, by its tag scheme. */
+export async function latestImage(context: AppContext, name: string): Promise<LatestImage> {
+  const { config, dir } = context.loaded;
+  const session = openBuildSession({ config, configDir: dir, stateDir: context.stateDir, store: context.store });
+  const target = session.targets.get(name);
+  const repository = target?.repository ?? name;
+  const scheme = target?.tagScheme ?? "timestamp";
+  const client = session.registries.client(normalizeReference(repository).domain);
+  const { tag, digest } = await newestInRegistry(client, repository, scheme);
+  return { image: name, repository, tag, reference: `${repository}:${tag}`, ...(digest === undefined ? {} : { digest }) };
+}

@@ -1,0 +1,54 @@
+import { currentRevision, listReplicas } from "../deploy/index.js";
+import type { AppContext } from "./context.js";
+
+/** One service in one environment: what `slipway status` and GET /api/v1/status show. */
+export interface StatusRow {
+  service: string;
+  environment: string;
+  revision?: number;
+  image?: string;
+  digest?: string;
+  since?: string;
+  containers: { name: string; state: string; health?: string; revision: number }[];
+  lastDeployment?: { id: number; status: string; error?: string; startedAt: string };
+}
+
+/**
+ * What runs where: per environment and service, the current revision and image (with the
+ * digest the engine knows), the containers with their state and health, and the last
+ * deployment. Actual state is read from the engine; desired state from the store.
+ */
+export async function serviceStatus(context: AppContext): Promise<StatusRow[]> {
+  const { config } = context.loaded;
+  const store = context.store;
+  const environments = Object.keys(config.environments).length === 0 ? ["default"] : Object.keys(config.environments);
+  const engine = Object.keys(config.services).length === 0 ? undefined : await context.engine();
+  const rows: StatusRow[] = [];
+  for (const environment of environments) {
+    for (const [service, definition] of Object.entries(config.services)) {
+      if (definition.environments !== undefined && !definition.environments.includes(environment)) continue;
+      const current = await currentRevision({ store }, service, environment);
+      const [last] = await store.listDeployments({ service, environment, limit: 1 });
+      const [lastOk] = await store.listDeployments({ service, environment, status: "succeeded", limit: 1 });
+      const replicas = engine === undefined ? [] : await listReplicas(engine, service, environment);
+      const containers = await Promise.all(
+        replicas.map(async (r) => {
+          const details = await engine?.inspectContainer(r.id);
+          return { name: r.name, state: details?.state.status ?? "gone", ...(details?.state.health === undefined ? {} : { health: details.state.health }), revision: r.revision };
+        }),
+      );
+      const image = current === undefined || engine === undefined ? undefined : await engine.inspectImage(current.image);
+      const digest = image?.repoDigests[0]?.split("@")[1] ?? current?.digest;
+      rows.push({
+        service,
+        environment,
+        ...(current === undefined ? {} : { revision: current.revision, image: current.image }),
+        ...(digest === undefined ? {} : { digest }),
+        ...(lastOk?.finishedAt === undefined ? {} : { since: lastOk.finishedAt.toISOString() }),
+        containers,
+        ...(last === undefined ? {} : { lastDeployment: { id: last.id, status: last.status, ...(last.error === undefined ? {} : { error: last.error }), startedAt: last.startedAt.toISOString() } }),
+      });
+    }
+  }
+  return rows;
+}

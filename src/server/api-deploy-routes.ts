@@ -1,0 +1,51 @@
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { deployFromConfig, deployTarget, rollbackService, serviceHistory, serviceStatus, type Attempt } from "../app/index.js";
+import { chooseEnvironment } from "../deploy/index.js";
+import { errorReply } from "./api-errors.js";
+import { runKeyed } from "./api-queue.js";
+import type { RouteDeps } from "./api-routes.js";
+import { deploymentBody, historyQuery, rollbackBody } from "./api-schemas.js";
+import { parseRequest } from "./api-validate.js";
+
+/** GET /api/v1/status, GET /api/v1/services/:service/history, POST /api/v1/deployments, POST /api/v1/rollbacks. */
+export function registerDeployRoutes(api: FastifyInstance, deps: RouteDeps): void {
+  const { context, loaded } = deps;
+
+  api.get("/api/v1/status", async () => serviceStatus(context));
+
+  api.get<{ Params: { service: string } }>("/api/v1/services/:service/history", async (request) => {
+    const query = parseRequest(historyQuery, request.query, "query", "GET /api/v1/services/:service/history");
+    const environment = chooseEnvironment(loaded.config, query.environment);
+    const entries = await serviceHistory(context, { service: request.params.service, environment, limit: query.limit ?? 20 });
+    const deployments = query.logs === true ? entries : entries.map(({ log: _log, ...entry }) => entry);
+    return { service: request.params.service, environment, deployments };
+  });
+
+  api.post("/api/v1/deployments", async (request, reply) => {
+    const body = parseRequest(deploymentBody, request.body, "body", "POST /api/v1/deployments");
+    const { service, environment } = deployTarget(loaded.config, body.service, body.environment);
+    const log = (line: string): void => deps.log.info({ service, environment }, line);
+    const attempt = await runKeyed(deps.queue, `service:${service}@${environment}`, `deploy ${service} (${environment}) from the API`, () =>
+      deployFromConfig(context, { ...body, service, environment, trigger: "api" }, log),
+    );
+    return answer(reply, attempt);
+  });
+
+  api.post("/api/v1/rollbacks", async (request, reply) => {
+    const body = parseRequest(rollbackBody, request.body, "body", "POST /api/v1/rollbacks");
+    const environment = chooseEnvironment(loaded.config, body.environment);
+    const log = (line: string): void => deps.log.info({ service: body.service, environment }, line);
+    const attempt = await runKeyed(deps.queue, `service:${body.service}@${environment}`, `roll back ${body.service} (${environment}) from the API`, () =>
+      rollbackService(context, { ...body, environment }, log, "api"),
+    );
+    return answer(reply, attempt);
+  });
+}
+
+/** The outcome (200), or the error JSON with the deployment record the failure left. */
+function answer<T>(reply: FastifyReply, attempt: Attempt<T>): FastifyReply {
+  if (attempt.ok) return reply.code(200).send(attempt.value);
+  const known = errorReply(attempt.error);
+  if (known === undefined) throw attempt.error;
+  return reply.code(known.status).send({ ...known.body, ...(attempt.deployment === undefined ? {} : { deployment: attempt.deployment }) });
+}

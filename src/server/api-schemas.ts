@@ -1,0 +1,67 @@
+import { z } from "zod";
+
+/** A message for a value of the wrong type; zod's own words for the other problems (too small, …). */
+function typeError(text: string): (issue: { code: string; input?: unknown }) => string | undefined {
+  return (issue) => (issue.code !== "invalid_type" ? undefined : issue.input === undefined ? "required" : text);
+}
+
+/** For an object: a wrong type, or the keys it does not know. */
+const objectError = (issue: { code: string; keys?: readonly string[] }): string | undefined => {
+  if (issue.code === "unrecognized_keys") return `unknown key${issue.keys?.length === 1 ? "" : "s"} ${(issue.keys ?? []).map((k) => `"${k}"`).join(", ")}`;
+  return issue.code === "invalid_type" ? "expected a JSON object" : undefined;
+};
+
+const name = z.string({ error: typeError("expected a string") }).min(1, { error: "must not be empty" }).max(200);
+const flag = z.boolean({ error: typeError("expected true or false") });
+/** A query flag: true/false/1/0, or present without a value. */
+const queryFlag = z.enum(["true", "false", "1", "0", ""], { error: "expected true or false" }).transform((v) => v === "true" || v === "1" || v === "");
+const limit = z.coerce.number({ error: typeError("expected a number") }).int({ error: typeError("expected a whole number") }).min(1).max(1000);
+
+export const deploymentBody = z.strictObject(
+  {
+    service: name,
+    environment: name.optional(),
+    image: name.optional(),
+    force: flag.optional(),
+    /** Wait this long (ms) for another deployment of the service to finish. */
+    waitMs: z.number({ error: typeError("expected a number of milliseconds") }).int().min(0).max(3_600_000).optional(),
+  },
+  { error: objectError },
+);
+
+export const rollbackBody = z.strictObject(
+  {
+    service: name,
+    environment: name.optional(),
+    to: z.union([name, z.number().int().min(1)], { error: typeError("expected a revision number") }).transform(String).optional(),
+  },
+  { error: objectError },
+);
+
+export const buildBody = z.strictObject(
+  {
+    images: z.array(name, { error: typeError("expected an array of image names") }).optional(),
+    push: flag.optional(),
+    force: flag.optional(),
+    env: name.optional(),
+    jobs: z.number({ error: typeError("expected a number") }).int().min(1).max(64).optional(),
+    noCache: flag.optional(),
+  },
+  { error: objectError },
+);
+
+export const pipelineBody = z.strictObject({ source: name, branch: name.optional() }, { error: objectError });
+
+export const historyQuery = z.object({ environment: name.optional(), logs: queryFlag.optional(), limit: limit.optional() });
+
+export const planQuery = z.object({
+  images: z
+    .string()
+    .optional()
+    .transform((text) => (text ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "")),
+  env: name.optional(),
+});
+
+export const pipelinesQuery = z.object({ environment: name.optional(), limit: limit.optional() });
+
+export const pipelineParams = z.object({ id: z.coerce.number({ error: typeError("expected a run id") }).int({ error: typeError("expected a run id") }).min(1) });
