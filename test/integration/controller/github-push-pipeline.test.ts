@@ -140,6 +140,31 @@ async function removeReports(on: Engine): Promise<void> {
   for (const container of await on.listContainers({ labels: serviceSelector("reports", "test1"), all: true })) await on.removeContainer(container.id, { force: true });
 }
 
+test("three pushes in a row coalesce: the superseded run stops at a safe point, one run builds and deploys the newest commit", async () => {
+  const before = (await store.listPipelineRuns({ environment: "test1", limit: 100 })).length;
+  const remote = join(dir, "work", "remotes", "app1.git");
+  // Three commits pushed in a row; their webhooks arrive while the first one's run is under way.
+  const commits: string[] = [];
+  for (const n of [1, 2, 3]) commits.push(await pushBranch(remote, "test.1", { "app1/report.sh": `#!/bin/sh\necho "app1 report, push ${n}"\n` }, true));
+  const newest = commits[2] ?? "";
+  for (const commit of commits) {
+    const payload = JSON.stringify({ ref: "refs/heads/test.1", after: commit, repository: { clone_url: remote } });
+    assert.equal((await sendGithub(payload, `push-${commit}`)).status, 202);
+  }
+  await controller.queue.idle();
+  const runs = (await store.listPipelineRuns({ environment: "test1", limit: 100 })).slice(0, -before || undefined);
+  assert.ok(runs.length >= 1 && runs.length <= 2, `three pushes, at most two runs (got ${runs.length})`);
+  const [last, ...earlier] = runs;
+  assert.equal(last?.status, "succeeded", last?.error);
+  assert.equal(last?.commit, newest, "the last run built the newest commit");
+  for (const run of earlier) {
+    assert.ok(run.status === "cancelled" || run.status === "succeeded", `${run.status}: ${run.error ?? ""}`);
+    if (run.status === "cancelled") assert.match(run.error ?? "", /superseded/);
+  }
+  const page = await (await fetch(`http://127.0.0.1:${webPort}/`)).text();
+  assert.match(page, /app1 report, push 3/);
+});
+
 function sendGithub(payload: string, delivery: string): Promise<Response> {
   const signature = `sha256=${createHmac("sha256", SECRET).update(payload).digest("hex")}`;
   return fetch(`${controller.url}/hooks/github`, {
@@ -159,13 +184,13 @@ async function waitForRun(environment: string, timeoutMs: number): Promise<Pipel
   throw new Error(`no finished ${environment} pipeline run within ${timeoutMs} ms`);
 }
 
-/** Creates (or moves) `branch` in a bare remote: the default branch plus one commit writing `files`. */
-async function pushBranch(remote: string, branch: string, files: Record<string, string>): Promise<string> {
+/** Creates `branch` in a bare remote from the default branch (or, `existing`, moves it on) with one commit writing `files`. */
+async function pushBranch(remote: string, branch: string, files: Record<string, string>, existing = false): Promise<string> {
   const work = mkdtempSync(join(tmpdir(), "slipway-clone-"));
   const git = async (...args: string[]): Promise<string> => (await run("git", args, { cwd: work, env: GIT_ENV })).stdout.trim();
   try {
     await git("clone", "--quiet", "--", remote, ".");
-    await git("checkout", "--quiet", "-b", branch);
+    await git("checkout", "--quiet", ...(existing ? [branch] : ["-b", branch]));
     for (const [path, content] of Object.entries(files)) writeFileSync(join(work, path), content, { mode: 0o755 });
     await git("add", "--all");
     await git("commit", "--quiet", "-m", `change for ${branch}`);
