@@ -2,6 +2,8 @@ import type { Engine } from "../../src/engine/index.js";
 import { httpdCommand } from "../../test/harness/base-image.js";
 import { testLabels, testName } from "../../test/harness/labels.js";
 import { freePort, get } from "../../test/integration/proxy/helpers.js";
+import { CLIENTS, TIMEOUT_MS } from "./iteration.js";
+import { startLiveLoad } from "./load.js";
 
 /**
  * The physical floor of any v1 -> v2 update on this machine: "pull" (the image is local, so it is
@@ -36,4 +38,19 @@ async function firstAnswer(url: string, body: string, timeoutMs: number): Promis
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   throw new Error(`${url} did not answer ${body} within ${timeoutMs} ms`);
+}
+
+/**
+ * The same floor while the bench's load (8 closed-loop clients, on their worker thread) runs
+ * against `url` — the conditions every method is measured in. 300 ms of load first, as in an
+ * iteration.
+ */
+export async function measureFloorUnderLoad(engine: Engine, image: string, body: string, url: string): Promise<number> {
+  const load = startLiveLoad(url, { clients: CLIENTS, timeoutMs: TIMEOUT_MS });
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return await measureFloor(engine, image, body);
+  } finally {
+    await load.stop();
+  }
 }

@@ -1,4 +1,4 @@
-import { get } from "../../test/integration/proxy/helpers.js";
+import { Worker } from "node:worker_threads";
 
 /** One request of the closed-loop load (performance.now() times). */
 export interface Sample {
@@ -18,34 +18,36 @@ export interface LiveLoad {
 /**
  * Closed-loop load like the deploy tests' (test/integration/proxy/helpers.ts `startLoad`):
  * `clients` loops, each sending its next GET as soon as the last ended, each with its own
- * timeout; a non-200 answer, a timeout or a connection error is a failure. The samples are
- * readable while it runs, so the bench can wait until v2 answers.
+ * timeout; a non-200 answer, a timeout or a connection error is a failure. The clients run on a
+ * worker thread (load-worker.ts), so they do not share an event loop with the tool under test;
+ * the samples arrive every 10 ms and are readable while it runs, so the bench can wait until v2
+ * answers. Times are on this thread's performance.now() clock.
  */
 export function startLiveLoad(url: string, options: { clients: number; timeoutMs: number }): LiveLoad {
   const samples: Sample[] = [];
-  let running = true;
-  const client = async (): Promise<void> => {
-    while (running) {
-      const startedAt = performance.now();
-      try {
-        const { status, body } = await get(url, options.timeoutMs);
-        const endedAt = performance.now();
-        samples.push(status === 200 ? { startedAt, endedAt, body } : { startedAt, endedAt, error: `HTTP ${status}` });
-      } catch (error) {
-        samples.push({ startedAt, endedAt: performance.now(), error: error instanceof Error ? `${error.message} ${String(error.cause ?? "")}` : String(error) });
-      }
-    }
-  };
-  const clients = Array.from({ length: options.clients }, () => client());
+  const worker = new Worker(new URL("./load-worker.js", import.meta.url), { workerData: { url, clients: options.clients, timeoutMs: options.timeoutMs } });
+  const origin = performance.timeOrigin;
+  const local = (absolute: number): number => absolute - origin;
+  const stopped = new Promise<void>((resolve, reject) => {
+    worker.on("message", (message: WorkerMessage) => {
+      if (message.kind === "stopped") return resolve();
+      for (const s of message.samples) samples.push({ ...s, startedAt: local(s.startedAt), endedAt: local(s.endedAt) });
+    });
+    worker.on("error", reject);
+    worker.on("exit", () => resolve());
+  });
   return {
     samples,
     async stop() {
-      running = false;
-      await Promise.all(clients);
+      worker.postMessage("stop");
+      await stopped;
+      await worker.terminate();
       return samples;
     },
   };
 }
+
+type WorkerMessage = { readonly kind: "samples"; readonly samples: readonly Sample[] } | { readonly kind: "stopped" };
 
 /** What one update under load did to the clients. */
 export interface UpdateFigures {

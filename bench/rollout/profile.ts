@@ -3,9 +3,8 @@ import { buildWebImages, ensureListenerMigration, startDeployWorld } from "../..
 import { ensureEngine } from "../../test/harness/engine.js";
 import { cleanupTestRun } from "../../test/harness/labels.js";
 import { freePort } from "../../test/integration/proxy/helpers.js";
-import { measureFloor } from "./floor.js";
-import { CLIENTS, runIteration, TIMEOUT_MS } from "./iteration.js";
-import { startLiveLoad } from "./load.js";
+import { measureFloor, measureFloorUnderLoad } from "./floor.js";
+import { runIteration } from "./iteration.js";
 import { blueGreenMethod, rollingMethod } from "./slipway-methods.js";
 import { median, ms } from "./stats.js";
 
@@ -39,11 +38,8 @@ try {
   for (let round = 1; round <= runs; round += 1) {
     floors.push(await measureFloor(engine, images.v2, "v2"));
     if (loadedFloor && methods[0] !== undefined) {
-      const url = await methods[0].serveV1();
-      const load = startLiveLoad(url, { clients: CLIENTS, timeoutMs: TIMEOUT_MS });
-      const underLoad = await measureFloor(engine, images.v2, "v2");
-      await load.stop();
-      console.log(`${round} floor ${ms(floors.at(-1) ?? Number.NaN)}, under load (in-process clients) ${ms(underLoad)}`);
+      const underLoad = await measureFloorUnderLoad(engine, images.v2, "v2", await methods[0].serveV1());
+      console.log(`${round} floor ${ms(floors.at(-1) ?? Number.NaN)}, under load ${ms(underLoad)}`);
     }
     for (const method of methods) {
       const result = await runIteration(method);

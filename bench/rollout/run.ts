@@ -6,7 +6,7 @@ import { ensureEngine } from "../../test/harness/engine.js";
 import { cleanupTestRun } from "../../test/harness/labels.js";
 import { freePort } from "../../test/integration/proxy/helpers.js";
 import { composeMethod } from "./compose-method.js";
-import { measureFloor } from "./floor.js";
+import { measureFloor, measureFloorUnderLoad } from "./floor.js";
 import { CLIENTS, runIteration, TIMEOUT_MS, type IterationResult } from "./iteration.js";
 import { manualMethod } from "./manual-method.js";
 import type { Images, Method } from "./method.js";
@@ -52,6 +52,7 @@ const world = await startDeployWorld(engine, await freePort());
 const results: IterationResult[] = [];
 const failures: { method: string; round: number; error: string }[] = [];
 const floors: number[] = [];
+const loadedFloors: number[] = [];
 let throughput: ThroughputResult | undefined;
 const methods: Method[] = [];
 try {
@@ -61,11 +62,14 @@ try {
   methods.push(...all.filter((m) => only.has(m.id)));
   for (let round = 1; round <= runs && methods.length > 0; round += 1) {
     floors.push(await measureFloor(engine, images.v2, "v2"));
+    // The same floor under the same load as the methods: 8 clients on the first method's v1.
+    const first = methods[0];
+    if (first !== undefined) loadedFloors.push(await measureFloorUnderLoad(engine, images.v2, "v2", await first.serveV1()));
     for (const method of methods) {
       try {
         const result = await runIteration(method);
         results.push(result);
-        log(`round ${round} ${method.id}: ${result.failed}/${result.requests} failed, gap ${ms(result.longestGapMs)}, only v2 after ${ms(result.onlyNewMs)} (floor ${ms(floors.at(-1) ?? Number.NaN)})${result.errors.length > 0 ? ` ${result.errors.join("; ")}` : ""}`);
+        log(`round ${round} ${method.id}: ${result.failed}/${result.requests} failed, gap ${ms(result.longestGapMs)}, only v2 after ${ms(result.onlyNewMs)} (floor ${ms(floors.at(-1) ?? Number.NaN)}, under load ${ms(loadedFloors.at(-1) ?? Number.NaN)})${result.errors.length > 0 ? ` ${result.errors.join("; ")}` : ""}`);
       } catch (error) {
         failures.push({ method: method.id, round, error: String(error) });
         log(`round ${round} ${method.id}: ERROR ${String(error)}`);
@@ -83,13 +87,15 @@ printRollouts();
 if (throughput !== undefined) printThroughput(throughput);
 console.log(`\nload average at end ${loadavg().map((l) => l.toFixed(2)).join(" ")}; took ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
 if (values.json !== undefined) {
-  writeFileSync(values.json, `${JSON.stringify({ date: started.toISOString(), cores: cpus().length, node: process.version, drainMs, healthIntervalMs, floors, results, failures, throughput }, null, 2)}\n`);
+  writeFileSync(values.json, `${JSON.stringify({ date: started.toISOString(), cores: cpus().length, node: process.version, drainMs, healthIntervalMs, floors, loadedFloors, results, failures, throughput }, null, 2)}\n`);
 }
 
 function printRollouts(): void {
   const floor = median(floors);
+  const loadedFloor = median(loadedFloors);
   console.log(`\n## v1 -> v2 under load\n`);
-  console.log(`floor (inspect local image + create + start + first v2 answer, engine API): median ${ms(floor)}, p90 ${ms(percentile(floors, 90))}, ${floors.length} runs\n`);
+  console.log(`floor (inspect local image + create + start + first v2 answer, engine API): median ${ms(floor)}, p90 ${ms(percentile(floors, 90))}, ${floors.length} runs`);
+  console.log(`the same floor under the methods' load (8 clients on the first method's v1): median ${ms(loadedFloor)}, p90 ${ms(percentile(loadedFloors, 90))}, ${loadedFloors.length} runs\n`);
   const rows = methods.map((m) => {
     const mine = results.filter((r) => r.method === m.id);
     const only = mine.map((r) => r.onlyNewMs);
@@ -105,9 +111,10 @@ function printRollouts(): void {
       `${ms(median(only))} / ${ms(percentile(only, 90))}`,
       ms(median(mine.map((r) => r.toolMs))),
       `${(median(only) / floor).toFixed(2)}x`,
+      `${(median(only) / loadedFloor).toFixed(2)}x`,
     ];
   });
-  console.log(table(["method", "runs", "failed requests (total)", "max per run", "runs with failures", "longest gap median / max", "only v2 after median / p90", "tool returned (median)", "ratio to floor (medians)"], rows));
+  console.log(table(["method", "runs", "failed requests (total)", "max per run", "runs with failures", "longest gap median / max", "only v2 after median / p90", "tool returned (median)", "ratio to floor (medians)", "ratio to floor under load"], rows));
 }
 
 function printThroughput(t: ThroughputResult): void {

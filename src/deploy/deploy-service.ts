@@ -110,6 +110,7 @@ async function deployLocked(ports: DeployPorts, request: DeployRequest): Promise
       deploymentId: deployment.id,
       steps,
       old: replicas.filter((r) => r.revision !== revision.revision),
+      existing: replicas,
       ...(current === undefined ? {} : { previous: { spec: current.spec as unknown as ServiceSpec, revision: current.revision, specHash: current.specHash } }),
     };
     outcome = await (spec.update.strategy === "recreate" ? recreate : spec.update.strategy === "rolling" ? rolling : blueGreen)(context);

@@ -14,7 +14,8 @@ export function createHealthGate(engine: Engine): HealthGate {
       // a handle of our own, a `slipway deploy` process would exit (code 13) mid-wait.
       const keepAlive = setInterval(() => undefined, KEEP_ALIVE_MS);
       try {
-        const outcome = await waitHealthy(healthCheckFor(spec), { containerId: container.id, engine }, signal === undefined ? {} : { signal });
+        // The container was just started: eager probes make it healthy as soon as it answers.
+        const outcome = await waitHealthy(healthCheckFor(spec), { containerId: container.id, engine }, { eager: true, ...(signal === undefined ? {} : { signal }) });
         if (outcome.healthy) return { healthy: true, afterMs: outcome.after };
         return { healthy: false, reason: outcome.reason, detail: outcome.detail };
       } finally {

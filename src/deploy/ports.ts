@@ -9,6 +9,12 @@ export interface TrafficRouter {
   /** The upstreams a route forwards to now, or undefined when there is no such route. */
   upstreamsOf(id: string): Promise<readonly string[] | undefined>;
   removeRoute(id: string): Promise<unknown>;
+  /**
+   * In-flight requests per upstream address (Caddy's GET /reverse_proxy/upstreams). With it the
+   * drain ends as soon as the retired replicas have nothing in flight; without it the drain
+   * always lasts `update.drainMs`.
+   */
+  upstreamStatus?(): Promise<readonly { readonly address: string; readonly numRequests: number }[]>;
 }
 
 export type HealthResult =

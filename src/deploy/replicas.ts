@@ -34,21 +34,32 @@ export async function createReplicas(
   spec: ServiceSpec,
   identity: { revision: number; specHash: string; deploymentId: number },
   numbers: readonly number[],
+  /** The service's containers when the caller has just listed them (saves a list call). */
+  known?: readonly Replica[],
 ): Promise<Replica[]> {
-  const existing = await listReplicas(ports.engine, spec.service, spec.environment);
-  const created: Replica[] = [];
-  for (const replica of numbers) {
-    const leftover = existing.find((r) => r.revision === identity.revision && r.replica === replica);
-    if (leftover !== undefined) await ports.engine.removeContainer(leftover.id, { force: true });
-    const containerSpec = containerSpecFor(spec, { ...identity, replica });
-    const id = await ports.engine.createContainer(containerSpec);
-    created.push({ id, name: containerSpec.name ?? id, revision: identity.revision, replica, running: false });
-  }
-  return created;
+  const existing = known ?? (await listReplicas(ports.engine, spec.service, spec.environment));
+  // All at once: the engine creates (and below, starts) containers concurrently.
+  const results = await Promise.allSettled(
+    numbers.map(async (replica): Promise<Replica> => {
+      const leftover = existing.find((r) => r.revision === identity.revision && r.replica === replica);
+      if (leftover !== undefined) await ports.engine.removeContainer(leftover.id, { force: true });
+      const containerSpec = containerSpecFor(spec, { ...identity, replica });
+      const id = await ports.engine.createContainer(containerSpec);
+      return { id, name: containerSpec.name ?? id, revision: identity.revision, replica, running: false };
+    }),
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed === undefined) return results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  // Leave nothing half-made behind: the ones that were created are removed again.
+  await Promise.all(results.map((r) => (r.status === "fulfilled" ? ports.engine.removeContainer(r.value.id, { force: true }).catch(() => false) : false)));
+  throw failed.reason;
 }
 
+/** Starts the replicas concurrently; rejects with the first failure once every start has ended. */
 export async function startReplicas(engine: Engine, replicas: readonly Replica[]): Promise<void> {
-  for (const replica of replicas) await engine.startContainer(replica.id);
+  const results = await Promise.allSettled(replicas.map((replica) => engine.startContainer(replica.id)));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed !== undefined) throw failed.reason;
 }
 
 export async function stopReplicas(engine: Engine, replicas: readonly Replica[], spec: ServiceSpec): Promise<void> {
@@ -79,11 +90,14 @@ export async function collectLogs(engine: Engine, replicas: readonly Replica[], 
 /** For each proxied port, the route id and the loopback addresses of these replicas. */
 export async function routesFor(engine: Engine, spec: ServiceSpec, replicas: readonly Replica[]): Promise<RouteTarget[]> {
   const targets: RouteTarget[] = [];
-  for (const port of proxiedPorts(spec)) {
+  const ports = proxiedPorts(spec);
+  if (ports.length === 0) return targets;
+  // One inspect per replica, concurrently, for every port.
+  const details = await Promise.all(replicas.map((replica) => engine.inspectContainer(replica.id)));
+  for (const port of ports) {
     const upstreams: string[] = [];
-    for (const replica of replicas) {
-      const details = await engine.inspectContainer(replica.id);
-      const hostPort = details === undefined ? undefined : publishedPort(details, port.target, "tcp");
+    for (const detail of details) {
+      const hostPort = detail === undefined ? undefined : publishedPort(detail, port.target, "tcp");
       if (hostPort !== undefined) upstreams.push(`127.0.0.1:${hostPort}`);
     }
     targets.push({

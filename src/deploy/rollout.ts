@@ -5,9 +5,11 @@ import {
   removeReplicas,
   startReplicas,
   stopReplicas,
+  routesFor,
   switchTraffic,
   type Replica,
 } from "./replicas.js";
+import { waitDrained } from "../proxy/index.js";
 import type { ServiceSpec } from "./service-spec.js";
 import type { StepRunner } from "./steps.js";
 
@@ -20,9 +22,18 @@ export interface RolloutContext {
   readonly steps: StepRunner;
   /** The containers serving now (the current revision), and any leftovers of earlier ones. */
   readonly old: readonly Replica[];
+  /**
+   * Every container of the service as listed when the deployment began (the lock is held, so
+   * only this deployment changes them): what `create` checks for leftovers of the same name.
+   */
+  readonly existing?: readonly Replica[];
   /** The current revision's spec, to bring back replicas a rolling update already retired. */
   readonly previous?: { readonly spec: ServiceSpec; readonly revision: number; readonly specHash: string };
 }
+
+/** How often a drain asks the proxy for in-flight counts, and how long none must be in flight. */
+const DRAIN_POLL_MS = 20;
+const DRAIN_QUIET_MS = 50;
 
 export type RolloutOutcome = { readonly status: "succeeded" } | { readonly status: "rolled-back"; readonly error: string; readonly log: string };
 
@@ -37,7 +48,7 @@ export function replicaNumbers(count: number): number[] {
 export async function blueGreen(ctx: RolloutContext): Promise<RolloutOutcome> {
   const { ports, spec, steps } = ctx;
   const created = await steps.run("create", { revision: ctx.revision, replicas: spec.replicas }, () =>
-    createReplicas(ports, spec, identity(ctx), replicaNumbers(spec.replicas)),
+    createReplicas(ports, spec, identity(ctx), replicaNumbers(spec.replicas), ctx.existing),
   );
   ports.log(`started ${created.map((r) => r.name).join(", ")}`);
   const failure = await startAndCheck(ctx, created);
@@ -56,7 +67,7 @@ export async function blueGreen(ctx: RolloutContext): Promise<RolloutOutcome> {
 export async function recreate(ctx: RolloutContext): Promise<RolloutOutcome> {
   const { ports, spec, steps } = ctx;
   const created = await steps.run("create", { revision: ctx.revision, replicas: spec.replicas }, () =>
-    createReplicas(ports, spec, identity(ctx), replicaNumbers(spec.replicas)),
+    createReplicas(ports, spec, identity(ctx), replicaNumbers(spec.replicas), ctx.existing),
   );
   const running = ctx.old.filter((r) => r.running);
   await steps.run("stop-old", { containers: running.map((r) => r.name) }, () => stopReplicas(ports.engine, running, spec));
@@ -70,34 +81,73 @@ export async function recreate(ctx: RolloutContext): Promise<RolloutOutcome> {
 
 /**
  * Replicas replaced `update.batch` at a time: each batch starts, must be healthy, joins the
- * route, and only then is the same number of old replicas drained and removed.
+ * route, and only then is the same number of old replicas drained and removed. The next batch
+ * is created and started beside the current one (at most two batches are starting at a time),
+ * and a retired batch drains and stops while the next one joins the route: no old replica
+ * leaves the route before its replacement is healthy.
  */
 export async function rolling(ctx: RolloutContext): Promise<RolloutOutcome> {
   const { ports, spec, steps } = ctx;
-  const numbers = replicaNumbers(spec.replicas);
+  const batches = chunks(replicaNumbers(spec.replicas), spec.update.batch);
   let remainingOld = ctx.old.filter((r) => r.running);
   const staleOld = ctx.old.filter((r) => !r.running);
   const live: Replica[] = [];
-  for (let start = 0, batch = 1; start < numbers.length; start += spec.update.batch, batch += 1) {
-    const wanted = numbers.slice(start, start + spec.update.batch);
-    const created = await steps.run(`create:${batch}`, { revision: ctx.revision, replicas: wanted }, () =>
-      createReplicas(ports, spec, identity(ctx), wanted),
-    );
-    const failure = await startAndCheck(ctx, created, `:${batch}`);
-    if (failure !== undefined) {
-      return rollBackRolling(ctx, [...live, ...created], remainingOld, failure);
-    }
+  const launches = batches.map((): Promise<Launched> | undefined => undefined);
+  const launch = (index: number): void => {
+    const wanted = batches[index];
+    if (wanted !== undefined && launches[index] === undefined) launches[index] = launchBatch(ctx, wanted, index + 1);
+  };
+  const retiring: Promise<void>[] = [];
+  // A failed batch takes every new replica with it, those of a batch still starting included.
+  const rollBack = async (error: string, old: readonly Replica[]): Promise<RolloutOutcome> => {
+    const started = await Promise.all(launches.map((l) => l ?? Promise.resolve({ created: [] })));
+    await Promise.allSettled(retiring);
+    const created = [...new Set([...live, ...started.flatMap((l) => l.created)])];
+    return rollBackRolling(ctx, created, old, error);
+  };
+  launch(0);
+  launch(1);
+  for (let index = 0; index < batches.length; index += 1) {
+    const batch = index + 1;
+    const { created, failure } = await (launches[index] ?? launchBatch(ctx, batches[index] ?? [], batch));
+    if (failure !== undefined) return rollBack(failure, remainingOld);
     live.push(...created);
-    const retiring = remainingOld.slice(0, created.length);
+    const leaving = remainingOld.slice(0, created.length);
     remainingOld = remainingOld.slice(created.length);
     // The last batch also retires every old replica beyond the new count.
-    if (start + spec.update.batch >= numbers.length) retiring.push(...remainingOld.splice(0));
+    if (index === batches.length - 1) leaving.push(...remainingOld.splice(0));
     const switchFailure = await trySwitch(ctx, `switch:${batch}`, [...remainingOld, ...live]);
-    if (switchFailure !== undefined) return rollBackRolling(ctx, live, [...retiring, ...remainingOld], switchFailure);
-    await retire(ctx, retiring, `:${batch}`);
+    if (switchFailure !== undefined) return rollBack(switchFailure, [...leaving, ...remainingOld]);
+    launch(index + 2);
+    retiring.push(retire(ctx, leaving, `:${batch}`));
   }
+  await Promise.all(retiring);
   if (staleOld.length > 0) await steps.run("remove-stale", { containers: staleOld.map((r) => r.name) }, () => removeReplicas(ports.engine, staleOld));
   return { status: "succeeded" };
+}
+
+interface Launched {
+  readonly created: readonly Replica[];
+  readonly failure?: string;
+}
+
+/** create:N, start:N and health:N of one batch; never rejects (a failure is the reason to roll back). */
+async function launchBatch(ctx: RolloutContext, wanted: readonly number[], batch: number): Promise<Launched> {
+  const { ports, spec, steps } = ctx;
+  let created: Replica[];
+  try {
+    created = await steps.run(`create:${batch}`, { revision: ctx.revision, replicas: wanted }, () => createReplicas(ports, spec, identity(ctx), wanted, ctx.existing));
+  } catch (error) {
+    return { created: [], failure: `the new containers could not be created: ${errorText(error)}` };
+  }
+  const failure = await startAndCheck(ctx, created, `:${batch}`);
+  return failure === undefined ? { created } : { created, failure };
+}
+
+function chunks(numbers: readonly number[], size: number): number[][] {
+  const out: number[][] = [];
+  for (let start = 0; start < numbers.length; start += Math.max(1, size)) out.push(numbers.slice(start, start + Math.max(1, size)));
+  return out;
 }
 
 function identity(ctx: RolloutContext): { revision: number; specHash: string; deploymentId: number } {
@@ -149,11 +199,26 @@ async function retire(ctx: RolloutContext, replicas: readonly Replica[], suffix 
   if (replicas.length === 0) return;
   const running = replicas.filter((r) => r.running);
   if (running.length > 0 && spec.update.drainMs > 0) {
-    await steps.run(`drain${suffix}`, { containers: running.map((r) => r.name), ms: spec.update.drainMs }, () => ports.sleep(spec.update.drainMs));
+    await steps.run(`drain${suffix}`, { containers: running.map((r) => r.name), ms: spec.update.drainMs }, () => drain(ctx, running));
   }
   await steps.run(`stop-old${suffix}`, { containers: running.map((r) => r.name) }, () => stopReplicas(ports.engine, running, spec));
   await steps.run(`remove-old${suffix}`, { containers: replicas.map((r) => r.name) }, () => removeReplicas(ports.engine, replicas));
   ports.log(`retired ${replicas.map((r) => r.name).join(", ")}`);
+}
+
+/**
+ * Until the proxy has no request in flight to these (retired) replicas, at most
+ * `update.drainMs`; the whole time when the proxy cannot tell or the service has no route.
+ */
+async function drain(ctx: RolloutContext, replicas: readonly Replica[]): Promise<void> {
+  const { ports, spec } = ctx;
+  const router = ports.router;
+  // The retired replicas are the previous revision's: its spec says their ports.
+  const upstreams = (await routesFor(ports.engine, ctx.previous?.spec ?? spec, replicas)).flatMap((r) => r.upstreams);
+  if (router?.upstreamStatus === undefined || upstreams.length === 0) return ports.sleep(spec.update.drainMs);
+  const source = { upstreamStatus: () => router.upstreamStatus?.() ?? Promise.resolve([]) };
+  const report = await waitDrained(source, upstreams, { timeoutMs: spec.update.drainMs, intervalMs: DRAIN_POLL_MS, quietMs: DRAIN_QUIET_MS });
+  if (!report.drained) ports.log(`drain of ${replicas.map((r) => r.name).join(", ")} ended after ${report.waitedMs} ms with requests in flight: ${JSON.stringify(report.inFlight)}`);
 }
 
 async function rollBackNew(

@@ -20,6 +20,8 @@ export interface HealthLoopOptions {
   readonly clock: Clock;
   readonly signal?: AbortSignal;
   readonly onProbe?: (event: ProbeEvent) => void;
+  /** When the wait began on `clock` (the deadline and start period count from it); now unless given. */
+  readonly startedAt?: number;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface HealthLoopOptions {
  */
 export async function runHealthLoop(timing: HealthTiming, probe: Probe, options: HealthLoopOptions): Promise<HealthOutcome> {
   const { clock, signal, onProbe } = options;
-  let state = startHealthWait(clock.now());
+  let state = startHealthWait(options.startedAt ?? clock.now());
   let lastDetail: string | undefined;
   for (;;) {
     signal?.throwIfAborted();

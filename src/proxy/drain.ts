@@ -1,10 +1,21 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Proxy } from "./types.js";
+import type { UpstreamStatus } from "./types.js";
+
+/** What a drain needs of the proxy: its in-flight counts (Proxy.upstreamStatus). */
+export interface InFlightSource {
+  upstreamStatus(): Promise<readonly Pick<UpstreamStatus, "address" | "numRequests">[]>;
+}
 
 export interface DrainOptions {
   readonly timeoutMs: number;
   /** How often to ask the proxy; 100 ms unless given. */
   readonly intervalMs?: number;
+  /**
+   * Drained only once no request has been in flight for this long (two looks at least this far
+   * apart), so a request the proxy accepted just before a switch but had not yet sent on is
+   * counted too. 0 (the first empty look is enough) unless given.
+   */
+  readonly quietMs?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -21,15 +32,22 @@ export interface DrainReport {
  * previous revision's), or until the timeout; the report says which. An upstream Caddy no longer
  * knows has nothing in flight through it.
  */
-export async function waitDrained(proxy: Pick<Proxy, "upstreamStatus">, upstreams: readonly string[], options: DrainOptions): Promise<DrainReport> {
+export async function waitDrained(proxy: InFlightSource, upstreams: readonly string[], options: DrainOptions): Promise<DrainReport> {
   const started = Date.now();
   const wanted = new Set(upstreams);
+  const quietMs = options.quietMs ?? 0;
+  let quietSince: number | undefined;
   for (;;) {
+    const looked = Date.now();
     const status = await proxy.upstreamStatus();
     const inFlight = Object.fromEntries(status.filter((u) => wanted.has(u.address) && u.numRequests > 0).map((u) => [u.address, u.numRequests]));
     const waitedMs = Date.now() - started;
-    if (Object.keys(inFlight).length === 0) return { drained: true, waitedMs, inFlight };
-    if (waitedMs >= options.timeoutMs) return { drained: false, waitedMs, inFlight };
-    await sleep(Math.min(options.intervalMs ?? 100, Math.max(1, options.timeoutMs - waitedMs)), undefined, { signal: options.signal });
+    const empty = Object.keys(inFlight).length === 0;
+    quietSince = empty ? (quietSince ?? looked) : undefined;
+    if (quietSince !== undefined && looked - quietSince >= quietMs) return { drained: true, waitedMs, inFlight };
+    if (waitedMs >= options.timeoutMs) return { drained: empty, waitedMs, inFlight };
+    const untilQuiet = quietSince === undefined ? Number.POSITIVE_INFINITY : quietSince + quietMs - Date.now();
+    const pause = Math.min(options.intervalMs ?? 100, Math.max(1, untilQuiet), Math.max(1, options.timeoutMs - waitedMs));
+    await sleep(pause, undefined, { signal: options.signal });
   }
 }

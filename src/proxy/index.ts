@@ -1,6 +1,6 @@
 export { startManagedProxy, proxyPaths, type ManagedProxyOptions } from "./managed-proxy.js";
 export { connectProxy } from "./proxy.js";
-export { waitDrained, type DrainOptions, type DrainReport } from "./drain.js";
+export { waitDrained, type DrainOptions, type DrainReport, type InFlightSource } from "./drain.js";
 export { DEFAULT_ADMIN_ADDRESS, parseAdminAddress, type AdminAddress } from "./admin-address.js";
 export { planReconcile, sameRoute, type ReconcilePlan } from "./reconcile-plan.js";
 export { routeProblems, serverName, SERVER_PREFIX } from "./route-config.js";

@@ -36,12 +36,13 @@ async function setRoute(admin: AdminClient, adminPort: number, route: Route): Pr
   const path = serverPath(route.id);
   const what = `route ${JSON.stringify(route.id)} (listen ${formatAddress(route.listen)} -> ${route.upstreams.join(", ")})`;
   await retryOnConflict(async () => {
-    const current = await readRoute(admin, route.id);
+    // Both reads at once: a switch is one round trip for them and one for the change.
+    const [current, status] = await Promise.all([readRoute(admin, route.id), readUpstreamStatus(admin)]);
     if (current.raw === null) {
       await admin.call(what, { method: "PUT", path, body: toServerConfig(route) });
       return;
     }
-    const inFlight = inFlightByAddress(await readUpstreamStatus(admin));
+    const inFlight = inFlightByAddress(status);
     const parked = nextParked(current.live, parkedUpstreams(current.raw), route.upstreams, inFlight);
     await admin.call(what, { method: "PATCH", path, body: toServerConfig(route, parked), ifMatch: current.etag });
   });

@@ -35,6 +35,10 @@ test("rolling v1 -> v2 with 3 replicas one at a time: no failed request, then on
       assert.ok(steps.includes(`${name}:${batch}:done`), `step ${name}:${batch} missing from ${steps.join(", ")}`);
     }
   }
+  // The next batch starts beside the current one, never two ahead; steps are recorded before they act.
+  const at = (name: string): number => steps.indexOf(`${name}:done`);
+  assert.ok(at("create:2") < at("switch:1"), `batch 2 was not started beside batch 1: ${steps.join(", ")}`);
+  assert.ok(at("create:3") > at("switch:1"), `batch 3 started before batch 1 joined the route: ${steps.join(", ")}`);
 });
 
 test("recreate keeps the named volume's data and creates the new container exactly as declared", async () => {
