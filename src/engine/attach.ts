@@ -1,9 +1,8 @@
 import type Docker from "dockerode";
-import { endpoint as endpointConfig, laterNetworks, toCreateOptions, type ContainerSpec } from "./container-spec.js";
-import { containerError } from "./containers.js";
+import type { ContainerSpec } from "./container-spec.js";
+import { containerError, createFromSpec } from "./containers.js";
 import type { EngineEndpoint } from "./docker-host.js";
-import { describeEngineFailure, engineError } from "./errors.js";
-import { imageNotFound } from "./images.js";
+import { engineError } from "./errors.js";
 
 /**
  * A created (not yet started) container with its streams attached, as `docker run -a` does:
@@ -31,26 +30,14 @@ export async function createAttachedContainer(
   options: AttachOptions,
 ): Promise<AttachedContainer> {
   const what = spec.name ?? spec.image;
-  const body = {
-    ...toCreateOptions(spec),
+  const container = await createFromSpec(docker, endpoint, spec, {
     AttachStdout: true,
     AttachStderr: true,
     AttachStdin: options.stdin,
     OpenStdin: options.stdin,
     StdinOnce: options.stdin,
-  };
-  let container: Docker.Container;
+  });
   try {
-    container = await docker.createContainer(body);
-  } catch (error) {
-    const failure = describeEngineFailure(error);
-    if (failure.statusCode === 404 && /no such image/i.test(failure.message)) throw imageNotFound(spec.image);
-    throw engineError(error, endpoint, `creating container ${what}`);
-  }
-  try {
-    for (const network of laterNetworks(spec)) {
-      await docker.getNetwork(network.name).connect({ Container: container.id, EndpointConfig: endpointConfig(network) });
-    }
     const stream = await container.attach({ stream: true, stdin: options.stdin, stdout: true, stderr: true, hijack: true });
     return {
       id: container.id,

@@ -38,10 +38,18 @@ export interface ContainerSummary {
 
 /** Creates (does not start) a container; joins its other networks before returning its ID. */
 export async function createContainer(docker: Docker, endpoint: EngineEndpoint, spec: ContainerSpec): Promise<string> {
+  return (await createFromSpec(docker, endpoint, spec)).id;
+}
+
+/**
+ * Creates a container from its spec (with `extra` create-options, e.g. attach flags) and
+ * connects the networks after the first; a container that cannot join them is removed again.
+ */
+export async function createFromSpec(docker: Docker, endpoint: EngineEndpoint, spec: ContainerSpec, extra: Partial<Docker.ContainerCreateOptions> = {}): Promise<Docker.Container> {
   const what = spec.name ?? spec.image;
   let container: Docker.Container;
   try {
-    container = await docker.createContainer(toCreateOptions(spec));
+    container = await docker.createContainer({ ...toCreateOptions(spec), ...extra });
   } catch (error) {
     const failure = describeEngineFailure(error);
     if (failure.statusCode === 404 && /no such image/i.test(failure.message)) throw imageNotFound(spec.image);
@@ -55,7 +63,7 @@ export async function createContainer(docker: Docker, endpoint: EngineEndpoint, 
     await container.remove({ force: true }).catch(() => undefined);
     throw engineError(error, endpoint, `connecting container ${what} to its networks`);
   }
-  return container.id;
+  return container;
 }
 
 export async function startContainer(docker: Docker, endpoint: EngineEndpoint, id: string): Promise<void> {

@@ -14,21 +14,42 @@ export interface LogChunk {
 
 const HEADER = 8;
 
-export class LogDemuxer {
-  #pending: Buffer = Buffer.alloc(0);
-  readonly #decoders = { stdout: new StringDecoder("utf8"), stderr: new StringDecoder("utf8") };
+/** One frame's payload as bytes, so binary output passes through unchanged. */
+export interface OutputFrame {
+  readonly stream: LogStream;
+  readonly bytes: Buffer;
+}
 
-  /** Feeds bytes as they arrive; returns the complete frames they finish. */
-  push(bytes: Buffer): LogChunk[] {
+export class FrameSplitter {
+  #pending: Buffer = Buffer.alloc(0);
+
+  /** Feeds bytes as they arrive; returns the frames they complete. */
+  push(bytes: Buffer): OutputFrame[] {
     this.#pending = this.#pending.length === 0 ? bytes : Buffer.concat([this.#pending, bytes]);
-    const chunks: LogChunk[] = [];
+    const frames: OutputFrame[] = [];
     while (this.#pending.length >= HEADER) {
       const size = this.#pending.readUInt32BE(4);
       if (this.#pending.length < HEADER + size) break;
       const stream: LogStream = this.#pending[0] === 2 ? "stderr" : "stdout";
-      const text = this.#decoders[stream].write(this.#pending.subarray(HEADER, HEADER + size));
+      const payload = this.#pending.subarray(HEADER, HEADER + size);
       this.#pending = this.#pending.subarray(HEADER + size);
-      if (text !== "") chunks.push({ stream, text });
+      if (payload.length > 0) frames.push({ stream, bytes: Buffer.from(payload) });
+    }
+    return frames;
+  }
+}
+
+/** The frames as text per stream (UTF-8 decoded across frame boundaries). */
+export class LogDemuxer {
+  readonly #frames = new FrameSplitter();
+  readonly #decoders = { stdout: new StringDecoder("utf8"), stderr: new StringDecoder("utf8") };
+
+  /** Feeds bytes as they arrive; returns the complete frames they finish. */
+  push(bytes: Buffer): LogChunk[] {
+    const chunks: LogChunk[] = [];
+    for (const frame of this.#frames.push(bytes)) {
+      const text = this.#decoders[frame.stream].write(frame.bytes);
+      if (text !== "") chunks.push({ stream: frame.stream, text });
     }
     return chunks;
   }

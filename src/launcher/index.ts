@@ -6,6 +6,5 @@ export { runAttached, type LaunchIo, type RunOptions } from "./run-attached.js";
 export { containerDirs, dirVariables, defaultRunBase, hostDirs, ensureHostDirs, hostDirKinds, type HostDirs, type HostDirKind } from "./host-dirs.js";
 export { parseEnvAssignments, parseEnvFile } from "./env-args.js";
 export { findCheckout } from "./checkout.js";
-export { FrameSplitter, type OutputFrame } from "./output-frames.js";
 export { shouldAttachStdin } from "./stdin.js";
 export { launchConfig, jobLogSettings } from "./context-from-config.js";

@@ -1,5 +1,5 @@
 import type { ContainerSpec, Engine } from "../engine/index.js";
-import { FrameSplitter } from "./output-frames.js";
+import { FrameSplitter } from "../engine/index.js";
 
 /** The terminal side of a launch: where input comes from and output goes. */
 export interface LaunchIo {

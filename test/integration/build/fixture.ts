@@ -25,7 +25,7 @@ const EXAMPLE = join(dirname(new URL(import.meta.url).pathname), "../../../../ex
 export const IMAGES = ["base", "infra-dev", "infra-prod", "app1-dev", "app1-prod"] as const;
 export type RepoName = "my-docker" | "infra" | "app1";
 
-const GIT_ENV = {
+export const GIT_ENV = {
   ...process.env,
   GIT_CONFIG_GLOBAL: "/dev/null",
   GIT_CONFIG_NOSYSTEM: "1",

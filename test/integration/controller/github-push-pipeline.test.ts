@@ -15,6 +15,7 @@ import type { Engine } from "../../../src/engine/index.js";
 import { startManagedProxy, type ProxyHandle } from "../../../src/proxy/index.js";
 import { openStore, type PipelineRunRecord, type Store } from "../../../src/store/index.js";
 import { ensureEngine } from "../../harness/engine.js";
+import { GIT_ENV } from "../build/fixture.js";
 import { cleanupTestRun, testLabels } from "../../harness/labels.js";
 import { freePort, startRegistry, type TestRegistry } from "../../harness/registry.js";
 
@@ -26,15 +27,6 @@ import { freePort, startRegistry, type TestRegistry } from "../../harness/regist
 const run = promisify(execFile);
 const EXAMPLE = join(dirname(new URL(import.meta.url).pathname), "../../../../examples/data-team");
 const SECRET = "a-github-webhook-secret";
-const GIT_ENV = {
-  ...process.env,
-  GIT_CONFIG_GLOBAL: "/dev/null",
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_AUTHOR_NAME: "Dana Data",
-  GIT_AUTHOR_EMAIL: "dana@slipway.invalid",
-  GIT_COMMITTER_NAME: "Dana Data",
-  GIT_COMMITTER_EMAIL: "dana@slipway.invalid",
-};
 
 let root: string;
 let dir: string;

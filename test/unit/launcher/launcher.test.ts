@@ -2,9 +2,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Command } from "commander";
 import { imageIndex } from "../../../src/cli/commands/run-command.js";
+import { FrameSplitter } from "../../../src/engine/index.js";
 import { isSlipwayError } from "../../../src/errors/index.js";
 import {
-  FrameSplitter, containerDirs, hostDirs, launchSpec, parseEnvAssignments, parseEnvFile, resolveLaunchTarget, type LaunchPlan,
+  containerDirs, hostDirs, launchSpec, parseEnvAssignments, parseEnvFile, resolveLaunchTarget, type LaunchPlan,
 } from "../../../src/launcher/index.js";
 
 function frame(stream: 1 | 2, text: string): Buffer {
