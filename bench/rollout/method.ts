@@ -2,6 +2,8 @@
 export interface Method {
   readonly id: string;
   readonly label: string;
+  /** How many v2 containers it must start (the floor of the same shape starts as many at once). Default 1. */
+  readonly containers?: number;
   /** Makes v1 the only version answering and returns the URL clients use. */
   serveV1(): Promise<string>;
   /** Replaces v1 with v2 (the measured part); resolves when the tool says it is done. */

@@ -52,6 +52,10 @@ const world = await startDeployWorld(engine, await freePort());
 const results: IterationResult[] = [];
 const failures: { method: string; round: number; error: string }[] = [];
 const floors: number[] = [];
+/** The floor of a method's shape: as many containers started at once as it starts (rolling: 2). */
+const shapedFloors = new Map<number, number[]>();
+/** The same, under the methods' load. */
+const shapedLoadedFloors = new Map<number, number[]>();
 const loadedFloors: number[] = [];
 let throughput: ThroughputResult | undefined;
 const methods: Method[] = [];
@@ -62,9 +66,18 @@ try {
   methods.push(...all.filter((m) => only.has(m.id)));
   for (let round = 1; round <= runs && methods.length > 0; round += 1) {
     floors.push(await measureFloor(engine, images.v2, "v2"));
+    for (const count of new Set(methods.map((m) => m.containers ?? 1).filter((n) => n > 1))) {
+      shapedFloors.set(count, [...(shapedFloors.get(count) ?? []), await measureFloor(engine, images.v2, "v2", count)]);
+    }
     // The same floor under the same load as the methods: 8 clients on the first method's v1.
     const first = methods[0];
-    if (first !== undefined) loadedFloors.push(await measureFloorUnderLoad(engine, images.v2, "v2", await first.serveV1()));
+    if (first !== undefined) {
+      const url = await first.serveV1();
+      loadedFloors.push(await measureFloorUnderLoad(engine, images.v2, "v2", url));
+      for (const count of new Set(methods.map((m) => m.containers ?? 1).filter((n) => n > 1))) {
+        shapedLoadedFloors.set(count, [...(shapedLoadedFloors.get(count) ?? []), await measureFloorUnderLoad(engine, images.v2, "v2", url, count)]);
+      }
+    }
     for (const method of methods) {
       try {
         const result = await runIteration(method);
@@ -87,7 +100,7 @@ printRollouts();
 if (throughput !== undefined) printThroughput(throughput);
 console.log(`\nload average at end ${loadavg().map((l) => l.toFixed(2)).join(" ")}; took ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
 if (values.json !== undefined) {
-  writeFileSync(values.json, `${JSON.stringify({ date: started.toISOString(), cores: cpus().length, node: process.version, drainMs, healthIntervalMs, floors, loadedFloors, results, failures, throughput }, null, 2)}\n`);
+  writeFileSync(values.json, `${JSON.stringify({ date: started.toISOString(), cores: cpus().length, node: process.version, drainMs, healthIntervalMs, floors, shapedFloors: Object.fromEntries(shapedFloors), shapedLoadedFloors: Object.fromEntries(shapedLoadedFloors), loadedFloors, results, failures, throughput }, null, 2)}\n`);
 }
 
 function printRollouts(): void {
@@ -95,6 +108,8 @@ function printRollouts(): void {
   const loadedFloor = median(loadedFloors);
   console.log(`\n## v1 -> v2 under load\n`);
   console.log(`floor (inspect local image + create + start + first v2 answer, engine API): median ${ms(floor)}, p90 ${ms(percentile(floors, 90))}, ${floors.length} runs`);
+  for (const [count, list] of shapedFloors) console.log(`floor of ${count} containers started at once (each answering v2): median ${ms(median(list))}, p90 ${ms(percentile(list, 90))}, ${list.length} runs`);
+  for (const [count, list] of shapedLoadedFloors) console.log(`floor of ${count} containers started at once, under the methods' load: median ${ms(median(list))}, p90 ${ms(percentile(list, 90))}, ${list.length} runs`);
   console.log(`the same floor under the methods' load (8 clients on the first method's v1): median ${ms(loadedFloor)}, p90 ${ms(percentile(loadedFloors, 90))}, ${loadedFloors.length} runs\n`);
   const rows = methods.map((m) => {
     const mine = results.filter((r) => r.method === m.id);
@@ -111,10 +126,12 @@ function printRollouts(): void {
       `${ms(median(only))} / ${ms(percentile(only, 90))}`,
       ms(median(mine.map((r) => r.toolMs))),
       `${(median(only) / floor).toFixed(2)}x`,
+      (m.containers ?? 1) === 1 ? "same" : `${(median(only) / median(shapedFloors.get(m.containers ?? 1) ?? [])).toFixed(2)}x`,
       `${(median(only) / loadedFloor).toFixed(2)}x`,
+      `${(median(only) / ((m.containers ?? 1) === 1 ? loadedFloor : median(shapedLoadedFloors.get(m.containers ?? 1) ?? []))).toFixed(2)}x`,
     ];
   });
-  console.log(table(["method", "runs", "failed requests (total)", "max per run", "runs with failures", "longest gap median / max", "only v2 after median / p90", "tool returned (median)", "ratio to floor (medians)", "ratio to floor under load"], rows));
+  console.log(table(["method", "runs", "failed requests (total)", "max per run", "runs with failures", "longest gap median / max", "only v2 after median / p90", "tool returned (median)", "ratio to floor (medians)", "ratio to the floor of its shape", "ratio to floor under load", "ratio to the floor of its shape under load"], rows));
 }
 
 function printThroughput(t: ThroughputResult): void {

@@ -19,7 +19,7 @@ export function blueGreenMethod(world: DeployWorld, images: Images, options: Sli
 /** Rolling: two replicas, one at a time. */
 export function rollingMethod(world: DeployWorld, images: Images, options: SlipwayOptions): Method {
   const label = `Slipway rolling (2 replicas, batch 1, drain ${options.drainMs} ms${probeNote(options)})`;
-  return slipwayMethod(world, images, { id: "rolling", label }, options, { replicas: 2, update: updateOf("rolling", options.drainMs) });
+  return { ...slipwayMethod(world, images, { id: "rolling", label }, options, { replicas: 2, update: updateOf("rolling", options.drainMs) }), containers: 2 };
 }
 
 function probeNote(options: SlipwayOptions): string {

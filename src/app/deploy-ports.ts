@@ -5,8 +5,8 @@ import type { Store } from "../store/index.js";
 
 /**
  * The adapters a deployment runs on, for the CLI and the controller alike. A service that
- * publishes TCP ports gets the reverse proxy: the one at SLIPWAY_PROXY_ADMIN, else Caddy
- * started (once, detached) by Slipway under the state directory.
+ * publishes TCP ports gets the reverse proxy: the one at SLIPWAY_PROXY_ADMIN, else the one
+ * proxy.admin names, else Caddy started (once, detached) by Slipway under the state directory.
  */
 export async function createDeployPorts(input: {
   engine: Engine;
@@ -14,12 +14,14 @@ export async function createDeployPorts(input: {
   stateDir: string;
   spec: ServiceSpec;
   log: (line: string) => void;
+  /** proxy.admin of slipway.yml: the admin API of a Caddy the user runs. */
+  proxyAdmin?: string | undefined;
   env?: NodeJS.ProcessEnv;
 }): Promise<DeployPorts> {
   const env = input.env ?? process.env;
   let router: DeployPorts["router"];
   if (proxiedPorts(input.spec).length > 0) {
-    const admin = env.SLIPWAY_PROXY_ADMIN;
+    const admin = env.SLIPWAY_PROXY_ADMIN ?? input.proxyAdmin;
     const handle = admin === undefined ? await startManagedProxy({ stateDir: input.stateDir }) : undefined;
     router = await connectProxy(admin ?? handle?.adminUrl ?? "");
   }

@@ -77,7 +77,7 @@ export async function deployFromConfig(context: AppContext, input: DeployInput, 
   const image = input.image ?? (await serviceImage(config, () => openBuildSession({ config, configDir: dir, stateDir: context.stateDir, store: context.store }), service));
   const spec = specFromConfig({ config, configDir: dir, service, environment, image });
   return attempt(context.store, spec, async () => {
-    const ports = await createDeployPorts({ engine: await context.engine(), store: context.store, stateDir: context.stateDir, spec, log });
+    const ports = await createDeployPorts({ engine: await context.engine(), store: context.store, stateDir: context.stateDir, spec, log, proxyAdmin: context.loaded.config.proxy?.admin });
     const result = await deployService(ports, { spec, trigger: input.trigger, force: input.force === true, waitMs: input.waitMs ?? 0 });
     return { service, environment, image, status: result.status, revision: result.revision, ...(result.status === "unchanged" ? {} : { deployment: result.deployment.id }) };
   });
@@ -90,7 +90,7 @@ export async function rollbackService(context: AppContext, input: RollbackInput,
   const target = await rollbackTarget(store, input.service, environment, input.to);
   const spec = { ...(target.spec as unknown as ServiceSpec) };
   return attempt(store, spec, async () => {
-    const ports = await createDeployPorts({ engine: await context.engine(), store, stateDir: context.stateDir, spec, log });
+    const ports = await createDeployPorts({ engine: await context.engine(), store, stateDir: context.stateDir, spec, log, proxyAdmin: context.loaded.config.proxy?.admin });
     const result = await deployService(ports, { spec, trigger: "rollback", revision: target, force: true });
     await store.appendAudit({ actor: actor ?? ports.holder, action: "deploy.rollback", subject: input.service, detail: { environment, to: target.revision } });
     return { service: input.service, environment, image: target.image, status: result.status, revision: target.revision };

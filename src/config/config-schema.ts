@@ -20,6 +20,16 @@ const storeSchema = z
   })
   .describe("Where Slipway records builds and deployments. Default: embedded SQLite in state_dir.");
 
+const proxySchema = z
+  .strictObject({
+    admin: z
+      .string()
+      .regex(/^https?:\/\/\S+$/, "expected the admin API's URL, e.g. http://127.0.0.1:2019")
+      .optional()
+      .describe("The admin API of a Caddy you run (e.g. http://127.0.0.1:2019); Slipway adds its routes there. Default: Slipway starts its own Caddy. SLIPWAY_PROXY_ADMIN overrides it."),
+  })
+  .describe("The reverse proxy in front of services that publish ports: Caddy, driven through its admin API.");
+
 /** The whole of slipway.yml. Every mapping is strict: an unknown key is an error. */
 export const configSchema = z
   .strictObject({
@@ -31,6 +41,7 @@ export const configSchema = z
       .optional()
       .describe("Where Slipway keeps its store and caches, relative to this file's directory. Default: $SLIPWAY_STATE_DIR or ~/.local/state/slipway."),
     store: storeSchema.optional(),
+    proxy: proxySchema.optional(),
     sources: z.record(nameSchema, sourceSchema).default({}).describe("Git repositories by name."),
     images: z.record(nameSchema, imageSchema).default({}).describe("Images to build, by name (the name is also the repository name)."),
     environments: z.record(nameSchema, environmentSchema).default({}).describe("Deployment targets by name."),

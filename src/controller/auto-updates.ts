@@ -61,7 +61,7 @@ export function createAutoUpdates(input: {
       label: `auto-update ${service} (${environment}, ${trigger})`,
       run: async () => {
         const spec = specFromConfig({ config, configDir: loaded.dir, service, environment, image: config.services[service]?.image ?? "" });
-        const deploy = await createDeployPorts({ engine, store, stateDir: input.stateDir, spec, log: (line) => log.info({ service, environment }, line) });
+        const deploy = await createDeployPorts({ engine, store, stateDir: input.stateDir, spec, proxyAdmin: config.proxy?.admin, log: (line) => log.info({ service, environment }, line) });
         const report = await checkServiceUpdate({ deploy, registries: input.registries }, { config, configDir: loaded.dir, service, environment, waitMs: 10 * 60_000 });
         log.info({ service, environment, trigger, status: report.status, digest: report.digest, previous: report.previousDigest }, "auto-update checked");
         notifyService(notifier, report);

@@ -107,7 +107,7 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
         try {
           const result = await step(store, run.id, `deploy ${service}`, { service, image }, async () => {
             const spec = specFromConfig({ config, configDir: loaded.dir, service, environment, image });
-            const ports = await createDeployPorts({ engine: deps.engine, store, stateDir: deps.stateDir, spec, log: (line) => deps.log({ ...fields, service }, line) });
+            const ports = await createDeployPorts({ engine: deps.engine, store, stateDir: deps.stateDir, spec, proxyAdmin: config.proxy?.admin, log: (line) => deps.log({ ...fields, service }, line) });
             const deployed = await deployService(ports, { spec, trigger: `pipeline:${run.id}`, waitMs: 10 * 60_000 });
             return { result: deployed, detail: { revision: deployed.revision, status: deployed.status } };
           });

@@ -28,11 +28,10 @@ export interface ApiWorld {
 export async function startApiWorld(engine: Engine, config: Record<string, unknown>): Promise<ApiWorld> {
   const projectDir = mkdtempSync(join(tmpdir(), "slipway-api-"));
   const stateDir = join(projectDir, "state");
-  writeFileSync(join(projectDir, "slipway.yml"), `${JSON.stringify(config, null, 2)}\n`); // JSON is YAML
-  const loaded = await loadConfig({ path: join(projectDir, "slipway.yml") });
   const proxy = await startManagedProxy({ stateDir, adminAddress: `127.0.0.1:${await freePort()}` });
-  const previousAdmin = process.env.SLIPWAY_PROXY_ADMIN;
-  process.env.SLIPWAY_PROXY_ADMIN = proxy.adminUrl; // the controller's deployments use this Caddy
+  // The controller's deployments, and the remote CLI's, use this Caddy: named by proxy.admin.
+  writeFileSync(join(projectDir, "slipway.yml"), `${JSON.stringify({ ...config, proxy: { admin: proxy.adminUrl } }, null, 2)}\n`); // JSON is YAML
+  const loaded = await loadConfig({ path: join(projectDir, "slipway.yml") });
   const store = openSqliteStore(join(stateDir, "slipway.db"));
   const { token } = await createApiToken(store, "test");
   const controller = await startController({ loaded, stateDir, store, engine, listen: { host: "127.0.0.1", port: 0 }, logger: false });
@@ -47,8 +46,6 @@ export async function startApiWorld(engine: Engine, config: Record<string, unkno
       await controller.stop();
       await store.close();
       await proxy.stop();
-      if (previousAdmin === undefined) delete process.env.SLIPWAY_PROXY_ADMIN;
-      else process.env.SLIPWAY_PROXY_ADMIN = previousAdmin;
       rmSync(projectDir, { recursive: true, force: true });
     },
   };
