@@ -50,7 +50,10 @@ export async function buildImages(context: AppContext, input: BuildInput, callba
     push: input.push,
     noCache: input.noCache,
     ...progress,
-    ...(onOutcome === undefined ? {} : { onOutcome: (outcome: ImageOutcome) => onOutcome(outcomeJson(outcome)) }),
+    onOutcome: (outcome: ImageOutcome) => {
+      onOutcome?.(outcomeJson(outcome));
+      notifyBuild(context, outcome);
+    },
   });
   const failed = report.outcomes.find((o): o is Extract<ImageOutcome, { outcome: "failed" }> => o.outcome === "failed");
   return {
@@ -58,6 +61,14 @@ export async function buildImages(context: AppContext, input: BuildInput, callba
     report: { ok: report.ok, durationMs: report.durationMs, outcomes: report.outcomes.map(outcomeJson) },
     ...(failed === undefined ? {} : { failure: failureOf(failed) }),
   };
+}
+
+function notifyBuild(context: AppContext, outcome: ImageOutcome): void {
+  if (outcome.outcome === "built") {
+    context.notify?.({ event: "build", title: `Built ${outcome.built.reference}`, subject: outcome.image, outcome: "succeeded", detail: { digest: outcome.built.digest, durationMs: outcome.durationMs } });
+  } else if (outcome.outcome === "failed") {
+    context.notify?.({ event: "build", title: `Build of ${outcome.image} failed`, subject: outcome.image, outcome: "failed", detail: { error: failureOf(outcome).message } });
+  }
 }
 
 function failureOf(failed: Extract<ImageOutcome, { outcome: "failed" }>): SlipwayError {

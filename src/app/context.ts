@@ -1,5 +1,6 @@
 import type { LoadedConfig } from "../config/index.js";
 import type { Engine } from "../engine/index.js";
+import type { NotifyEventInput } from "../notify/index.js";
 import type { Store } from "../store/index.js";
 
 /**
@@ -12,4 +13,6 @@ export interface AppContext {
   readonly stateDir: string;
   readonly store: Store;
   engine(): Promise<Engine>;
+  /** Sends a notification to slipway.yml's notify: targets; never blocks, never fails the caller. */
+  readonly notify?: (event: NotifyEventInput) => void;
 }

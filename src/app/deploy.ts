@@ -76,11 +76,24 @@ export async function deployFromConfig(context: AppContext, input: DeployInput, 
   const { service, environment } = deployTarget(config, input.service, input.environment);
   const image = input.image ?? (await serviceImage(config, () => openBuildSession({ config, configDir: dir, stateDir: context.stateDir, store: context.store }), service));
   const spec = specFromConfig({ config, configDir: dir, service, environment, image });
-  return attempt(context.store, spec, async () => {
+  const outcome = await attempt(context.store, spec, async () => {
     const ports = await createDeployPorts({ engine: await context.engine(), store: context.store, stateDir: context.stateDir, spec, log, proxyAdmin: context.loaded.config.proxy?.admin });
     const result = await deployService(ports, { spec, trigger: input.trigger, force: input.force === true, waitMs: input.waitMs ?? 0 });
     return { service, environment, image, status: result.status, revision: result.revision, ...(result.status === "unchanged" ? {} : { deployment: result.deployment.id }) };
   });
+  if (outcome.ok && outcome.value.status === "succeeded") {
+    context.notify?.({ event: "deploy", title: `Deployed ${service} ${image} to ${environment}`, subject: service, environment, outcome: "succeeded", detail: { revision: outcome.value.revision, trigger: input.trigger } });
+  } else if (!outcome.ok && outcome.deployment !== undefined) {
+    context.notify?.({
+      event: "rollback",
+      title: `Deploy of ${service} ${image} to ${environment} failed; the old revision kept serving`,
+      subject: service,
+      environment,
+      outcome: "rolled-back",
+      detail: { deployment: outcome.deployment.id, error: outcome.error instanceof Error ? outcome.error.message : String(outcome.error) },
+    });
+  }
+  return outcome;
 }
 
 /** Deploys an earlier revision again: its recorded spec and its image, kept locally. */
@@ -89,12 +102,16 @@ export async function rollbackService(context: AppContext, input: RollbackInput,
   const store = context.store;
   const target = await rollbackTarget(store, input.service, environment, input.to);
   const spec = { ...(target.spec as unknown as ServiceSpec) };
-  return attempt(store, spec, async () => {
+  const outcome = await attempt(store, spec, async () => {
     const ports = await createDeployPorts({ engine: await context.engine(), store, stateDir: context.stateDir, spec, log, proxyAdmin: context.loaded.config.proxy?.admin });
     const result = await deployService(ports, { spec, trigger: "rollback", revision: target, force: true });
     await store.appendAudit({ actor: actor ?? ports.holder, action: "deploy.rollback", subject: input.service, detail: { environment, to: target.revision } });
     return { service: input.service, environment, image: target.image, status: result.status, revision: target.revision };
   });
+  if (outcome.ok) {
+    context.notify?.({ event: "rollback", title: `Rolled ${input.service} in ${environment} back to revision ${target.revision} (${target.image})`, subject: input.service, environment, outcome: "succeeded", detail: { revision: target.revision } });
+  }
+  return outcome;
 }
 
 /** `slipway deploy --json`: the status and revision, and the deployment's id when one ran. */

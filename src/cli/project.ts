@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { loadConfig, type LoadedConfig } from "../config/index.js";
 import { connectEngine, type Engine } from "../engine/index.js";
+import { createNotifier, type Notifier, type NotifyEventInput } from "../notify/index.js";
 import { openStore, type Store } from "../store/index.js";
 import { globalOptions, resolveStateDir, type GlobalOptions } from "./context.js";
 
@@ -14,6 +15,8 @@ export interface Project {
   readonly stateDir: string;
   store(): Store;
   engine(): Promise<Engine>;
+  /** Sends a notification to the config's notify: targets (delivered before close() returns, 10 s at most). */
+  notify(event: NotifyEventInput): void;
   close(): Promise<void>;
 }
 
@@ -23,6 +26,7 @@ export async function openProject(command: Command): Promise<Project> {
   const stateDir = resolveStateDir(options, { dir: loaded.dir, ...(loaded.config.state_dir === undefined ? {} : { stateDir: loaded.config.state_dir }) });
   let store: Store | undefined;
   let engine: Promise<Engine> | undefined;
+  let notifier: Notifier | undefined;
   return {
     options,
     loaded,
@@ -35,7 +39,13 @@ export async function openProject(command: Command): Promise<Project> {
       engine ??= connectEngine();
       return engine;
     },
+    notify(event) {
+      if (loaded.config.notify.length === 0) return;
+      notifier ??= createNotifier(loaded.config.notify);
+      notifier.notify(event);
+    },
     async close() {
+      await notifier?.close(10_000);
       await store?.close();
     },
   };

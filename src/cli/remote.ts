@@ -39,7 +39,7 @@ export async function remoteOrLocal<T>(command: Command, remote: (client: Remote
 
 /** The application context of a project opened by the CLI. */
 export function projectContext(project: Project): AppContext {
-  return { loaded: project.loaded, stateDir: project.stateDir, store: project.store(), engine: () => project.engine() };
+  return { loaded: project.loaded, stateDir: project.stateDir, store: project.store(), engine: () => project.engine(), notify: (event) => project.notify(event) };
 }
 
 export function createRemoteClient(url: string, token: string | undefined): RemoteClient {

@@ -142,7 +142,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
   const recheckTimer = setInterval(() => recheck("recheck"), recheckEvery);
   recheckTimer.unref();
 
-  registerApiRoutes(app, { loaded, stateDir: options.stateDir, store, engine: options.engine, queue, triggerPipelines, log, jobs: scheduler });
+  registerApiRoutes(app, { loaded, stateDir: options.stateDir, store, engine: options.engine, queue, triggerPipelines, log, jobs: scheduler, notify: (event) => notifier.notify(event) });
   try {
     await app.listen({ host: options.listen.host, port: options.listen.port });
   } catch (error) {

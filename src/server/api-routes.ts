@@ -4,6 +4,7 @@ import type { LoadedConfig } from "../config/index.js";
 import type { WorkQueue } from "../controller/work-queue.js";
 import type { Engine } from "../engine/index.js";
 import type { JobScheduler } from "../jobs/index.js";
+import type { NotifyEventInput } from "../notify/index.js";
 import type { Store } from "../store/index.js";
 import { registerBuildRoutes } from "./api-build-routes.js";
 import { registerDeployRoutes } from "./api-deploy-routes.js";
@@ -20,6 +21,8 @@ export interface ApiDeps {
   /** The controller's: queues the pipelines a commit on source@branch starts. */
   readonly triggerPipelines: (source: string, branch: string, trigger: string) => readonly { environment: string; outcome: string }[];
   readonly log: Pick<FastifyBaseLogger, "info" | "warn" | "error">;
+  /** The controller's notifier: API deployments, rollbacks and builds are announced like the controller's own. */
+  readonly notify?: (event: NotifyEventInput) => void;
   /** The controller's job scheduler, for one-off runs under each job's overlap rule. */
   readonly jobs?: Pick<JobScheduler, "runNow" | "next">;
 }
@@ -36,7 +39,7 @@ export interface RouteDeps extends ApiDeps {
  * status its kind implies (the server's error handler, src/server/http-server.ts). See docs/api.md.
  */
 export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const context: AppContext = { loaded: deps.loaded, stateDir: deps.stateDir, store: deps.store, engine: () => Promise.resolve(deps.engine) };
+  const context: AppContext = { loaded: deps.loaded, stateDir: deps.stateDir, store: deps.store, engine: () => Promise.resolve(deps.engine), ...(deps.notify === undefined ? {} : { notify: deps.notify }) };
   const routeDeps: RouteDeps = { ...deps, context };
   void app.register(async (api) => {
     registerDeployRoutes(api, routeDeps);

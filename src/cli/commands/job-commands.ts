@@ -8,6 +8,7 @@ import type { JobRunRecord } from "../../store/index.js";
 import { printJson } from "../context.js";
 import { formatDuration } from "../progress.js";
 import { withProject } from "../project.js";
+import { remoteFromEnv } from "../remote.js";
 
 /** slipway job run | list | history | logs: scheduled jobs, run by hand and looked into. */
 export function registerJobCommands(program: Command): void {
@@ -18,6 +19,14 @@ export function registerJobCommands(program: Command): void {
     .description("run a job once now, in the newest image; its output goes to the terminal and its log, its exit code is passed through")
     .argument("<name>", "a job of slipway.yml")
     .action(async (name: string, _options: unknown, command: Command) => {
+      const remote = remoteFromEnv();
+      if (remote !== undefined) {
+        // The controller runs it under the job's overlap rule; its output goes to the job's log there.
+        const record = await remote.call<{ id: number; status: string; exitCode?: number; error?: string }>("POST", `/api/v1/jobs/${encodeURIComponent(name)}/runs`);
+        process.stderr.write(`job ${name} run ${record.id} on ${remote.url}: ${record.status}${record.error === undefined ? ` (exit code ${record.exitCode ?? "?"})` : `: ${record.error}`}; its output is in the job's log there\n`);
+        process.exitCode = record.status === "skipped" ? 75 : (record.exitCode ?? 1);
+        return;
+      }
       await withProject(command, async (project) => {
         const { config, dir } = project.loaded;
         const spec = findJob(config, name);
@@ -42,6 +51,9 @@ export function registerJobCommands(program: Command): void {
             },
           );
           process.stderr.write(`job ${name} run ${record.id}: ${record.status}${record.error === undefined ? ` (exit code ${record.exitCode ?? "?"})` : `: ${record.error}`}\n`);
+          if (record.status === "failed") {
+            project.notify({ event: "job-failure", title: `Job ${name} failed${record.exitCode === undefined ? "" : ` with exit code ${record.exitCode}`}`, subject: name, outcome: "failed", detail: { run: record.id, image: record.image, exitCode: record.exitCode, error: record.error } });
+          }
           process.exitCode = record.exitCode ?? 1;
         } finally {
           process.removeListener("SIGINT", onSignal);

@@ -3,10 +3,12 @@ import { runPipeline } from "../../controller/pipeline.js";
 import { pipelinesFor } from "../../controller/pipeline-targets.js";
 import { WorkCancelled } from "../../controller/work-queue.js";
 import { SlipwayError } from "../../errors/index.js";
+import { toWire, type Wire } from "../../app/wire.js";
 import type { PipelineRunRecord, PipelineStep } from "../../store/index.js";
 import { printJson } from "../context.js";
 import { formatDuration } from "../progress.js";
 import { withProject } from "../project.js";
+import { remoteFromEnv, remoteOrLocal } from "../remote.js";
 
 /** slipway pipeline run | history | show: the pipelines the controller runs, by hand and on record. */
 export function registerPipelineCommands(program: Command): void {
@@ -19,6 +21,18 @@ export function registerPipelineCommands(program: Command): void {
     .option("-b, --branch <branch>", "the branch (default: the source's own)")
     .option("--json", "print the runs as JSON")
     .action(async (source: string, options: { branch?: string; json?: boolean }, command: Command) => {
+      const remote = remoteFromEnv();
+      if (remote !== undefined) {
+        // The controller queues the runs (coalesced with what it already has) and answers at once.
+        const queued = await remote.call<{ source: string; branch: string; queued: { environment: string; outcome: string }[] }>("POST", "/api/v1/pipelines", {
+          source,
+          ...(options.branch === undefined ? {} : { branch: options.branch }),
+        });
+        if (options.json) printJson(queued);
+        else for (const q of queued.queued) process.stdout.write(`${q.environment}: ${q.outcome} on ${remote.url} (${queued.source}@${queued.branch}); follow with: slipway pipeline history --env ${q.environment}\n`);
+        if (queued.queued.length === 0) process.stdout.write(`no pipeline runs for ${queued.source}@${queued.branch}\n`);
+        return;
+      }
       await withProject(command, async (project) => {
         const { config } = project.loaded;
         const declared = config.sources[source];
@@ -52,7 +66,7 @@ export function registerPipelineCommands(program: Command): void {
           runs.push(run);
         }
         if (options.json) printJson(runs);
-        else for (const run of runs) process.stdout.write(renderRun(run, await project.store().listPipelineSteps(run.id)));
+        else for (const run of runs) process.stdout.write(renderRun(toWire(run), toWire(await project.store().listPipelineSteps(run.id))));
         const failed = runs.find((run) => run.status !== "succeeded");
         if (failed !== undefined) throw new SlipwayError("DEPLOY_FAILED", `pipeline run ${failed.id} (${failed.environment}) ${failed.status}: ${failed.error ?? ""}`, { hint: `slipway pipeline show ${failed.id}` });
       });
@@ -65,8 +79,13 @@ export function registerPipelineCommands(program: Command): void {
     .option("-n, --limit <n>", "how many", "20")
     .option("--json", "print as JSON")
     .action(async (options: { env?: string; limit: string; json?: boolean }, command: Command) => {
-      await withProject(command, async (project) => {
-        const runs = await project.store().listPipelineRuns({ ...(options.env === undefined ? {} : { environment: options.env }), limit: Number(options.limit) || 20 });
+      const limit = Number(options.limit) || 20;
+      const query = `?limit=${limit}${options.env === undefined ? "" : `&environment=${encodeURIComponent(options.env)}`}`;
+      await remoteOrLocal(
+        command,
+        (remote) => remote.call<Wire<PipelineRunRecord>[]>("GET", `/api/v1/pipelines${query}`),
+        async (context) => toWire(await context.store.listPipelineRuns({ ...(options.env === undefined ? {} : { environment: options.env }), limit })),
+      ).then((runs) => {
         if (options.json) {
           printJson(runs);
           return;
@@ -82,25 +101,29 @@ export function registerPipelineCommands(program: Command): void {
     .argument("<id>", "the run's number")
     .option("--json", "print as JSON")
     .action(async (id: string, options: { json?: boolean }, command: Command) => {
-      await withProject(command, async (project) => {
-        const run = await project.store().getPipelineRun(Number(id));
-        if (run === undefined) throw new SlipwayError("USAGE", `there is no pipeline run ${id}`, { hint: "slipway pipeline history lists them" });
-        const steps = await project.store().listPipelineSteps(run.id);
-        if (options.json) printJson({ ...run, steps });
-        else process.stdout.write(renderRun(run, steps));
-      });
+      const { run, steps } = await remoteOrLocal(
+        command,
+        (remote) => remote.call<{ run: Wire<PipelineRunRecord>; steps: Wire<PipelineStep>[] }>("GET", `/api/v1/pipelines/${encodeURIComponent(id)}`),
+        async (context) => {
+          const found = await context.store.getPipelineRun(Number(id));
+          if (found === undefined) throw new SlipwayError("PIPELINE_NOT_FOUND", `there is no pipeline run ${id}`, { hint: "slipway pipeline history lists them" });
+          return { run: toWire(found), steps: toWire(await context.store.listPipelineSteps(found.id)) };
+        },
+      );
+      if (options.json) printJson({ ...run, steps });
+      else process.stdout.write(renderRun(run, steps));
     });
 }
 
-function runLine(run: PipelineRunRecord): string {
-  const took = run.finishedAt === undefined ? "running" : formatDuration(run.finishedAt.getTime() - run.startedAt.getTime());
-  return `#${run.id}  ${run.environment}  ${run.source}@${run.branch} ${run.commit.slice(0, 7)}  ${run.status} (${took})  ${run.trigger}  ${run.startedAt.toISOString()}`;
+function runLine(run: Wire<PipelineRunRecord>): string {
+  const took = run.finishedAt === undefined ? "running" : formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt));
+  return `#${run.id}  ${run.environment}  ${run.source}@${run.branch} ${run.commit.slice(0, 7)}  ${run.status} (${took})  ${run.trigger}  ${run.startedAt}`;
 }
 
-function renderRun(run: PipelineRunRecord, steps: readonly PipelineStep[]): string {
+function renderRun(run: Wire<PipelineRunRecord>, steps: readonly Wire<PipelineStep>[]): string {
   const lines = [runLine(run)];
   for (const step of steps) {
-    const took = step.finishedAt === undefined ? "" : ` ${formatDuration(step.finishedAt.getTime() - step.startedAt.getTime())}`;
+    const took = step.finishedAt === undefined ? "" : ` ${formatDuration(Date.parse(step.finishedAt) - Date.parse(step.startedAt))}`;
     lines.push(`    ${step.name}: ${step.status}${took}${step.error === undefined ? "" : ` — ${step.error}`}`);
   }
   if (run.error !== undefined) lines.push(`    ${run.error}`);

@@ -107,9 +107,20 @@ test("serve runs cron jobs in the newest image, rotates their logs, notifies a f
   }, 20_000, alive);
   assert.deepEqual([oneOff?.status, oneOff?.exitCode, oneOff?.trigger], ["succeeded", 0, "api"]);
   assert.equal((await api("/api/v1/jobs/nope/runs", { method: "POST" })).status, 404);
-  const history = (await (await api("/api/v1/jobs/report/runs?limit=500")).json()) as { trigger: string }[];
-  assert.ok(history.some((r) => r.trigger === "api"));
+  const runs = (await (await api("/api/v1/jobs/report/runs?limit=500")).json()) as { trigger: string }[];
+  assert.ok(runs.some((r) => r.trigger === "api"));
   assert.equal((await fetch(`http://127.0.0.1:${port}/api/v1/jobs`)).status, 401, "the API needs the token");
+
+  // The CLI against the controller, from a directory without slipway.yml.
+  const remoteEnv = { ...process.env, SLIPWAY_URL: `http://127.0.0.1:${port}`, SLIPWAY_TOKEN: token };
+  const history = await run(process.execPath, [bin, "pipeline", "history"], { cwd: tmpdir(), env: remoteEnv });
+  assert.equal(history.stdout, "no pipeline runs yet\n");
+  const unknown = await run(process.execPath, [bin, "job", "run", "nope"], { cwd: tmpdir(), env: remoteEnv }).then(
+    () => ({ code: 0, stderr: "" }),
+    (error: { code: number; stderr: string }) => error,
+  );
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /^error\[JOB_NOT_FOUND\]: there is no job "nope"/m);
   await waitUntil(async () => readdirSync(join(stateDir, "logs", "jobs")).filter((f) => f.startsWith("report.log")).length >= 3, 60_000, alive);
 
   child.kill("SIGTERM");
