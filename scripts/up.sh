@@ -36,6 +36,20 @@ curl -fsS http://127.0.0.1:18080/
 say "slipway status"
 slipway status
 
+# The controller: webhooks, pollers, pipelines, jobs and the HTTP API, detached like the proxy.
+serve_log="$SLIPWAY_STATE_DIR/serve.log"
+if curl -fsS -o /dev/null http://127.0.0.1:8420/healthz 2>/dev/null; then
+  say "slipway serve: already answering on http://127.0.0.1:8420, kept"
+else
+  say "starting the controller: slipway serve (log: $serve_log)"
+  setsid slipway serve >>"$serve_log" 2>&1 </dev/null &
+  for _ in $(seq 1 50); do
+    curl -fsS -o /dev/null http://127.0.0.1:8420/healthz 2>/dev/null && break
+    sleep 0.2
+  done
+  curl -fsS http://127.0.0.1:8420/healthz >/dev/null || { echo "the controller did not answer; see $serve_log" >&2; exit 1; }
+fi
+
 cat <<MSG
 
 Slipway is up.
@@ -45,6 +59,9 @@ Slipway is up.
   engine log      : /var/log/slipway-dockerd.log (when Slipway started the engine)
   service         : http://127.0.0.1:18080/ (the reports service, behind Caddy)
   proxy log       : $SLIPWAY_STATE_DIR/proxy/caddy.log
+  controller      : http://127.0.0.1:8420/healthz (slipway serve; log $serve_log)
 Next: cd $example && ./show-changes.sh   (a change in each repository, and what Slipway rebuilds)
+      cd $example && slipway pipeline run app1   (plan, build, test, push, deploy: what serve does on a push)
+      slipway token create me   (then SLIPWAY_URL=http://127.0.0.1:8420 SLIPWAY_TOKEN=... slipway status)
       slipway --help
 MSG
