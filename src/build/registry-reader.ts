@@ -1,3 +1,5 @@
+import type { Config } from "../config/index.js";
+import { SlipwayError } from "../errors/index.js";
 import { normalizeReference } from "../reference/index.js";
 import { createRegistryClient, type RegistryClient, type RegistryCredentials } from "../registry/index.js";
 import type { RegistryReader } from "./ports.js";
@@ -51,4 +53,23 @@ export function createRegistryReader(pool: RegistryPool): RegistryReader {
       return answer;
     },
   };
+}
+
+/** The credentials of slipway.yml's registry: section; a username without a password is refused. */
+export function registryCredentials(config: Pick<Config, "registry">): RegistryCredentials | undefined {
+  const registry = config.registry;
+  if (registry?.username === undefined) return undefined;
+  if (registry.password === undefined) {
+    throw new SlipwayError("CONFIG_INVALID", "registry.username is set without registry.password", {
+      hint: "add `password: ${REGISTRY_PASSWORD}` under registry: in slipway.yml, and set the variable",
+    });
+  }
+  return { username: registry.username, password: registry.password };
+}
+
+/** The registry pool of a config: its registry with its credentials and `insecure`, others with Docker's. */
+export function registryPoolFor(config: Pick<Config, "registry">): RegistryPool {
+  const registry = config.registry;
+  const credentials = registryCredentials(config);
+  return createRegistryPool(registry === undefined ? undefined : { host: registry.host, insecure: registry.insecure, ...(credentials === undefined ? {} : { credentials }) });
 }

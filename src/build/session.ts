@@ -6,11 +6,10 @@ import { buildImageGraph, type ImageGraph } from "../graph/image-graph.js";
 import { planBuilds, type Plan } from "../graph/plan.js";
 import { createSourceReader, openMirrors, type Mirrors } from "../sources/index.js";
 import type { Store } from "../store/index.js";
-import type { Secret } from "../util/secret.js";
 import { executePlan, type BuildReport, type ExecuteOptions } from "./execute.js";
 import { createPlanPorts } from "./plan-ports.js";
 import type { SourceReader } from "./ports.js";
-import { createRegistryPool, createRegistryReader, type RegistryPool } from "./registry-reader.js";
+import { createRegistryReader, registryCredentials, registryPoolFor, type RegistryPool } from "./registry-reader.js";
 import { targetsFromConfig } from "./targets-from-config.js";
 import type { BuildTarget } from "./targets.js";
 
@@ -38,11 +37,8 @@ export function openBuildSession(input: { config: Config; configDir: string; sta
     mirrors,
     Object.entries(config.sources).map(([name, s]) => ({ name, repo: s.repo, branch: s.branch, ...(s.paths === undefined ? {} : { paths: s.paths }) })),
   );
-  const registry = config.registry;
-  const credentials = registryCredentials(registry);
-  const registries = createRegistryPool(
-    registry === undefined ? undefined : { host: registry.host, insecure: registry.insecure, ...(credentials === undefined ? {} : { credentials }) },
-  );
+  const credentials = registryCredentials(config);
+  const registries = registryPoolFor(config);
   const ports = createPlanPorts({ targets, sources, registry: createRegistryReader(registries), store, ...(input.env === undefined ? {} : { env: input.env }) });
   return {
     targets,
@@ -78,14 +74,4 @@ export function openBuildSession(input: { config: Config; configDir: string; sta
       );
     },
   };
-}
-
-function registryCredentials(registry: Config["registry"]): { username: string; password: Secret } | undefined {
-  if (registry?.username === undefined) return undefined;
-  if (registry.password === undefined) {
-    throw new SlipwayError("CONFIG_INVALID", "registry.username is set without registry.password", {
-      hint: "add `password: ${REGISTRY_PASSWORD}` under registry: in slipway.yml, and set the variable",
-    });
-  }
-  return { username: registry.username, password: registry.password };
 }

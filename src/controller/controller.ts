@@ -9,8 +9,7 @@ import { registerApiRoutes } from "../server/api-routes.js";
 import { registerWebhookRoutes } from "../webhooks/index.js";
 import { routeHints } from "./hint-router.js";
 import { pipelineNotice } from "./pipeline-notices.js";
-import { createRegistryPool } from "../build/registry-reader.js";
-import { registryCredentials } from "../jobs/index.js";
+import { registryPoolFor } from "../build/registry-reader.js";
 import { createAutoUpdates } from "./auto-updates.js";
 import { scheduleJobs } from "./job-schedule.js";
 import { sourcePollers } from "./source-pollers.js";
@@ -121,10 +120,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
   }
 
   const pollers = sourcePollers(loaded, store, log, loaded.config.controller?.poll_jitter ?? 0.1, (source, branch) => triggerPipelines(source, branch, "poll"));
-  const credentials = registryCredentials(loaded.config);
-  const registries = createRegistryPool(
-    loaded.config.registry === undefined ? undefined : { host: loaded.config.registry.host, insecure: loaded.config.registry.insecure, ...(credentials === undefined ? {} : { credentials }) },
-  );
+  const registries = registryPoolFor(loaded.config);
   const autoUpdates = createAutoUpdates({
     loaded,
     stateDir: options.stateDir,
@@ -138,10 +134,6 @@ export async function startController(options: ControllerOptions): Promise<Contr
     jitter: settings?.poll_jitter ?? 0.1,
   });
   const scheduler = scheduleJobs({ loaded, stateDir: options.stateDir, store, engine: options.engine, notifier, log });
-  const recheckEvery = loaded.config.controller?.recheck ?? 24 * 3_600_000;
-  const recheckTimer = setInterval(() => recheck("recheck"), recheckEvery);
-  recheckTimer.unref();
-
   registerApiRoutes(app, { loaded, stateDir: options.stateDir, store, engine: options.engine, queue, triggerPipelines, log, jobs: scheduler, notify: (event) => notifier.notify(event) });
   try {
     await app.listen({ host: options.listen.host, port: options.listen.port });
@@ -156,6 +148,8 @@ export async function startController(options: ControllerOptions): Promise<Contr
   const address = app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.listen.port;
   const url = `http://${options.listen.host.includes(":") ? `[${options.listen.host}]` : options.listen.host}:${port}`;
+  const recheckTimer = setInterval(() => recheck("recheck"), loaded.config.controller?.recheck ?? 24 * 3_600_000);
+  recheckTimer.unref();
   for (const poller of pollers) poller.start();
   scheduler.start();
   autoUpdates.start();

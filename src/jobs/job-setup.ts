@@ -3,7 +3,6 @@ import { join, resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import type { BuildTarget } from "../build/targets.js";
 import type { Config, JobConfig } from "../config/index.js";
-import type { RegistryCredentials } from "../engine/index.js";
 import { SlipwayError } from "../errors/index.js";
 import type { TagScheme } from "../graph/tag-schemes.js";
 import { Secret } from "../util/secret.js";
@@ -52,11 +51,7 @@ export function jobLogDir(stateDir: string): string {
 }
 
 /** Credentials for pulling from slipway.yml's registry, when it declares some. */
-export function registryCredentials(config: Config): RegistryCredentials | undefined {
-  const registry = config.registry;
-  if (registry?.username === undefined || registry.password === undefined) return undefined;
-  return { username: registry.username, password: registry.password };
-}
+export { registryCredentials } from "../build/registry-reader.js";
 
 function readEnvFiles(files: readonly string[], configDir: string): Record<string, string> {
   const values: Record<string, string> = {};

@@ -1,9 +1,7 @@
 import type { LoadedConfig } from "../config/index.js";
 import { DEFAULT_LOG_FILES, DEFAULT_LOG_MAX_SIZE } from "../config/job-schema.js";
 import { targetsFromConfig } from "../build/targets-from-config.js";
-import { createRegistryPool } from "../build/registry-reader.js";
-import type { RegistryCredentials } from "../engine/index.js";
-import { SlipwayError } from "../errors/index.js";
+import { createRegistryPool, registryCredentials } from "../build/registry-reader.js";
 import type { ConfiguredImage } from "./launch-target.js";
 import type { LaunchContext } from "./launch.js";
 import { join } from "node:path";
@@ -20,7 +18,7 @@ export function launchConfig(loaded: LoadedConfig | undefined, image: string, cw
   const base = { registry: (host: string) => pool.client(host), configDir: loaded?.dir ?? cwd };
   if (loaded === undefined) return { ...base, images: new Map(), sources: {} };
   const { config } = loaded;
-  const credentials = registryCredentials(loaded);
+  const credentials = registryCredentials(loaded.config);
   const images = new Map<string, ConfiguredImage>();
   // Only an image of slipway.yml needs the build targets (which insist on a registry).
   if (config.images[image] !== undefined) {
@@ -48,17 +46,6 @@ export function jobLogSettings(loaded: LoadedConfig | undefined, job: string, st
 function registrySettings(loaded: LoadedConfig | undefined): Parameters<typeof createRegistryPool>[0] {
   const registry = loaded?.config.registry;
   if (registry === undefined || loaded === undefined) return undefined;
-  const credentials = registryCredentials(loaded);
+  const credentials = registryCredentials(loaded.config);
   return { host: registry.host, insecure: registry.insecure, ...(credentials === undefined ? {} : { credentials }) };
-}
-
-function registryCredentials(loaded: LoadedConfig): RegistryCredentials | undefined {
-  const registry = loaded.config.registry;
-  if (registry?.username === undefined) return undefined;
-  if (registry.password === undefined) {
-    throw new SlipwayError("CONFIG_INVALID", "registry.username is set without registry.password", {
-      hint: "add `password: ${REGISTRY_PASSWORD}` under registry: in slipway.yml, and set the variable",
-    });
-  }
-  return { username: registry.username, password: registry.password };
 }
