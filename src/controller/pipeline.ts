@@ -63,8 +63,9 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
     const environment = request.environment === BUILD_ONLY ? undefined : request.environment;
     // An environment's pipeline reads every source that has the environment's branch at that
     // branch (the pushed source always has it), the others at their own branch: pushes to
-    // several repositories' test.1 coalesce into one run that sees all of them.
-    const branches = environment === undefined ? { [request.source]: request.branch } : await sourcesWithBranch(loaded, request.branch);
+    // several repositories' test.1 coalesce into one run that sees all of them. A build-only
+    // run was started by a push to the source's own branch: every source stays on its own.
+    const branches: Record<string, string> = environment === undefined ? {} : await sourcesWithBranch(loaded, request.branch);
     const sources = Object.fromEntries(Object.entries(loaded.config.sources).map(([name, s]) => [name, { ...s, branch: branches[name] ?? s.branch }]));
     const config = { ...loaded.config, sources };
     const session = openBuildSession({ config, configDir: loaded.dir, stateDir: deps.stateDir, store, ...(environment === undefined ? {} : { env: environment }) });

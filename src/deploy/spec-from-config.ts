@@ -1,6 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
-import { parse as parseDotenv } from "dotenv";
+import { readEnvFiles } from "../config/env-files.js";
 import type { Config } from "../config/index.js";
 import type { ServiceConfig } from "../config/service-schema.js";
 import { SlipwayError } from "../errors/index.js";
@@ -125,19 +124,4 @@ function engineHealthcheck(check: NonNullable<ServiceConfig["healthcheck"]>): No
     ...(startPeriod === undefined ? {} : { startPeriodSeconds: startPeriod }),
     ...(check.retries === undefined ? {} : { retries: check.retries }),
   };
-}
-
-function readEnvFiles(files: readonly { path: string; required: boolean }[], configDir: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const file of files) {
-    const path = resolve(configDir, file.path);
-    if (!existsSync(path)) {
-      if (!file.required) continue;
-      throw new SlipwayError("CONFIG_NOT_FOUND", `the env file ${file.path} does not exist (looked for ${path})`, {
-        hint: "create it, fix the path in slipway.yml, or mark it `required: false`",
-      });
-    }
-    Object.assign(values, parseDotenv(readFileSync(path, "utf8")));
-  }
-  return values;
 }

@@ -1,7 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { parse as parseDotenv } from "dotenv";
+import { join } from "node:path";
 import type { BuildTarget } from "../build/targets.js";
+import { readEnvFiles } from "../config/env-files.js";
 import type { Config, JobConfig } from "../config/index.js";
 import { SlipwayError } from "../errors/index.js";
 import type { TagScheme } from "../graph/tag-schemes.js";
@@ -52,15 +51,3 @@ export function jobLogDir(stateDir: string): string {
 
 /** Credentials for pulling from slipway.yml's registry, when it declares some. */
 export { registryCredentials } from "../build/registry-reader.js";
-
-function readEnvFiles(files: readonly string[], configDir: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const file of files) {
-    const path = resolve(configDir, file);
-    if (!existsSync(path)) {
-      throw new SlipwayError("CONFIG_NOT_FOUND", `the env file ${file} does not exist (looked for ${path})`, { hint: "create it, or fix env_file in slipway.yml" });
-    }
-    Object.assign(values, parseDotenv(readFileSync(path, "utf8")));
-  }
-  return values;
-}

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Engine } from "../../src/engine/index.js";
+import { testLabels } from "./labels.js";
 
 /** Debian's busybox-static puts its binary here (`dpkg -L busybox-static`). */
 const BUSYBOX = "/bin/busybox";
@@ -51,6 +52,27 @@ async function buildBaseImage(engine: Engine): Promise<string> {
     writeFileSync(join(dir, "Dockerfile"), DOCKERFILE);
     await engine.build({ contextDir: dir, tags: [ref], labels: { [BASE_IMAGE_LABEL]: "1" } });
     return ref;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Builds, on the busybox base, an image holding `files` (path in the image -> content),
+ * labelled with this run's test labels (cleanup removes it), and pushes it as `ref`.
+ */
+export async function pushFilesImage(engine: Engine, ref: string, files: Readonly<Record<string, string>>): Promise<void> {
+  const base = await ensureBaseImage(engine);
+  const dir = mkdtempSync(join(tmpdir(), "slipway-files-image-"));
+  try {
+    for (const [path, content] of Object.entries(files)) {
+      const file = join(dir, "files", path);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, content);
+    }
+    writeFileSync(join(dir, "Dockerfile"), `FROM ${base}\nCOPY files/ /\n`);
+    await engine.build({ contextDir: dir, tags: [ref], labels: testLabels() });
+    await engine.push(ref);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -10,9 +10,9 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Engine } from "../../../src/engine/index.js";
 import { verifyWebhookSignature } from "../../../src/notify/index.js";
 import { openStore } from "../../../src/store/index.js";
-import { ensureBaseImage } from "../../harness/base-image.js";
+import { ensureBaseImage, pushFilesImage } from "../../harness/base-image.js";
 import { ensureEngine } from "../../harness/engine.js";
-import { cleanupTestRun, testLabels, testRunId } from "../../harness/labels.js";
+import { cleanupTestRun, testRunId } from "../../harness/labels.js";
 import { freePort, startRegistry, type TestRegistry } from "../../harness/registry.js";
 import { startReceiver, type Receiver } from "../notify/receiver.js";
 
@@ -38,13 +38,9 @@ before(async () => {
   const repository = `${registry.host}/team${testRunId}/tool`;
   const base = await ensureBaseImage(engine);
   for (const [tag, version] of [["20260101T000000Z", "tool v1"], ["20260102T000000Z", "tool v2"]] as const) {
-    const dir = join(work, `ctx-${tag}`);
-    mkdirSync(dir);
-    writeFileSync(join(dir, "version"), `${version}\n`);
-    writeFileSync(join(dir, "Dockerfile"), `FROM ${base}\nCOPY version /version\n`);
-    await engine.build({ contextDir: dir, tags: [`${repository}:${tag}`], labels: testLabels() });
-    await engine.push(`${repository}:${tag}`);
+    await pushFilesImage(engine, `${repository}:${tag}`, { version: `${version}\n` });
   }
+
   mkdirSync(join(work, "project", "tool"), { recursive: true });
   writeFileSync(join(work, "project", "tool", "Dockerfile"), `FROM ${base}\n`);
   writeFileSync(

@@ -12,7 +12,7 @@ import type { Engine } from "../../../src/engine/index.js";
 import { createJobScheduler, JOB_LABEL, runJob, type JobPorts } from "../../../src/jobs/index.js";
 import { openStore, type JobRunRecord, type Store } from "../../../src/store/index.js";
 import { Secret } from "../../../src/util/secret.js";
-import { ensureBaseImage } from "../../harness/base-image.js";
+import { pushFilesImage } from "../../harness/base-image.js";
 import { ensureEngine } from "../../harness/engine.js";
 import { cleanupTestRun, testLabels, testRunId } from "../../harness/labels.js";
 import { startRegistry, type TestRegistry } from "../../harness/registry.js";
@@ -56,15 +56,8 @@ before(async () => {
   work = mkdtempSync(join(tmpdir(), "slipway-jobs-"));
   store = openStore({ stateDir: join(work, "state") });
   repository = `${registry.host}/jobs${testRunId}/app`;
-  const base = await ensureBaseImage(engine);
-  for (const [tag, version] of [[OLD, "v1"], [NEW, "v2"]] as const) {
-    const dir = join(work, `ctx-${version}`);
-    mkdirSync(dir);
-    writeFileSync(join(dir, "version"), `${version}\n`);
-    writeFileSync(join(dir, "Dockerfile"), `FROM ${base}\nCOPY version /version\n`);
-    await engine.build({ contextDir: dir, tags: [`${repository}:${tag}`], labels: testLabels() });
-    await engine.push(`${repository}:${tag}`);
-  }
+  for (const [tag, version] of [[OLD, "v1"], [NEW, "v2"]] as const) await pushFilesImage(engine, `${repository}:${tag}`, { version: `${version}\n` });
+
   // Pushed, then removed here: the first run must pull the newest.
   await engine.removeImage(`${repository}:${NEW}`, { force: true });
 });

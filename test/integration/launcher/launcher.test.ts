@@ -11,9 +11,9 @@ import type { ImageLaunchConfig } from "../../../src/config/image-launch-schema.
 import type { Engine } from "../../../src/engine/index.js";
 import { launch, LAUNCH_LABEL, type LaunchContext, type LaunchRequest } from "../../../src/launcher/index.js";
 import { openStore, type Store } from "../../../src/store/index.js";
-import { ensureBaseImage } from "../../harness/base-image.js";
+import { pushFilesImage } from "../../harness/base-image.js";
 import { ensureEngine } from "../../harness/engine.js";
-import { cleanupTestRun, testLabels, testRunId } from "../../harness/labels.js";
+import { cleanupTestRun, testRunId } from "../../harness/labels.js";
 import { startRegistry, type TestRegistry } from "../../harness/registry.js";
 
 const bin = fileURLToPath(new URL("../../../../bin/slipway.js", import.meta.url));
@@ -36,15 +36,8 @@ before(async () => {
   work = mkdtempSync(join(tmpdir(), "slipway-launcher-"));
   store = openStore({ stateDir: join(work, "state") });
   repository = `${registry.host}/launch${testRunId}/app`;
-  const base = await ensureBaseImage(engine);
-  for (const [tag, version] of [[OLD, "v1"], [NEW, "v2"]] as const) {
-    const dir = join(work, `ctx-${version}`);
-    mkdirSync(dir);
-    writeFileSync(join(dir, "hello.sh"), `echo sealed ${version}\n`);
-    writeFileSync(join(dir, "Dockerfile"), `FROM ${base}\nCOPY hello.sh /app/hello.sh\n`);
-    await engine.build({ contextDir: dir, tags: [`${repository}:${tag}`], labels: testLabels() });
-    await engine.push(`${repository}:${tag}`);
-  }
+  for (const [tag, version] of [[OLD, "v1"], [NEW, "v2"]] as const) await pushFilesImage(engine, `${repository}:${tag}`, { "app/hello.sh": `echo sealed ${version}\n` });
+
   checkout = join(work, "checkout");
   mkdirSync(checkout);
   writeFileSync(join(checkout, "hello.txt"), "from the checkout\n");
