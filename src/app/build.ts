@@ -1,3 +1,4 @@
+import { pushedImages } from "../build/environment-tags.js";
 import type { ExecuteOptions, ImageOutcome } from "../build/execute.js";
 import { SlipwayError, formatError } from "../errors/index.js";
 import type { AppContext } from "./context.js";
@@ -23,6 +24,8 @@ export interface BuildReportJson {
   ok: boolean;
   durationMs?: number;
   outcomes: OutcomeJson[];
+  /** The environment tags moved to this run's pushed builds (with --push and --env), repository:env. */
+  tagged?: string[];
 }
 
 export interface BuildRun {
@@ -43,7 +46,10 @@ export async function buildImages(context: AppContext, input: BuildInput, callba
   const { session, plan } = await planSession(context, input);
   const planned = planJson(plan);
   callbacks.onPlan?.(planned);
-  if (plan.toBuild.length === 0) return { plan: planned, report: { ok: true, outcomes: [] } };
+  if (plan.toBuild.length === 0) {
+    const tagged = input.push ? await session.tagEnvironment(pushedImages(plan)) : [];
+    return { plan: planned, report: { ok: true, outcomes: [], ...(tagged.length === 0 ? {} : { tagged }) } };
+  }
   const { onPlan: _onPlan, onOutcome, ...progress } = callbacks;
   const report = await session.build(plan, await context.engine(), {
     jobs: input.jobs,
@@ -56,9 +62,11 @@ export async function buildImages(context: AppContext, input: BuildInput, callba
     },
   });
   const failed = report.outcomes.find((o): o is Extract<ImageOutcome, { outcome: "failed" }> => o.outcome === "failed");
+  // Each image built or up to date moves the environment's tag, even when another one failed.
+  const tagged = input.push ? await session.tagEnvironment(pushedImages(plan, report)) : [];
   return {
     plan: planned,
-    report: { ok: report.ok, durationMs: report.durationMs, outcomes: report.outcomes.map(outcomeJson) },
+    report: { ok: report.ok, durationMs: report.durationMs, outcomes: report.outcomes.map(outcomeJson), ...(tagged.length === 0 ? {} : { tagged }) },
     ...(failed === undefined ? {} : { failure: failureOf(failed) }),
   };
 }

@@ -74,7 +74,7 @@ export async function deployFromConfig(context: AppContext, input: DeployInput, 
   if (input.image !== undefined) parseReference(input.image);
   const { config, dir } = context.loaded;
   const { service, environment } = deployTarget(config, input.service, input.environment);
-  const image = input.image ?? (await serviceImage(config, () => openBuildSession({ config, configDir: dir, stateDir: context.stateDir, store: context.store }), service));
+  const image = input.image ?? (await serviceImage(config, () => openBuildSession({ config, configDir: dir, stateDir: context.stateDir, store: context.store }), service, environment));
   const spec = specFromConfig({ config, configDir: dir, service, environment, image });
   const outcome = await attempt(context.store, spec, async () => {
     const ports = await createDeployPorts({ engine: await context.engine(), store: context.store, stateDir: context.stateDir, spec, log, proxyAdmin: context.loaded.config.proxy?.admin });

@@ -1,5 +1,6 @@
 import { openBuildSession } from "../build/session.js";
-import { newestInRegistry } from "../images/index.js";
+import { chooseEnvironment } from "../deploy/index.js";
+import { environmentLookup, newestFor } from "../images/index.js";
 import { normalizeReference } from "../reference/index.js";
 import type { AppContext } from "./context.js";
 
@@ -12,14 +13,18 @@ export interface LatestImage {
   digest?: string;
 }
 
-/** The newest tag of an image of slipway.yml (or of a repository) in its registry, by its tag scheme. */
-export async function latestImage(context: AppContext, name: string): Promise<LatestImage> {
+/**
+ * The newest tag of an image of slipway.yml (or of a repository) in its registry, by its tag
+ * scheme; with an environment, that environment's newest build (its environment tag).
+ */
+export async function latestImage(context: AppContext, name: string, environment?: string): Promise<LatestImage> {
   const { config, dir } = context.loaded;
   const session = openBuildSession({ config, configDir: dir, stateDir: context.stateDir, store: context.store });
   const target = session.targets.get(name);
   const repository = target?.repository ?? name;
   const scheme = target?.tagScheme ?? "timestamp";
   const client = session.registries.client(normalizeReference(repository).domain);
-  const { tag, digest } = await newestInRegistry(client, repository, scheme);
-  return { image: name, repository, tag, reference: `${repository}:${tag}`, ...(digest === undefined ? {} : { digest }) };
+  if (environment !== undefined) chooseEnvironment(config, environment);
+  const newest = await newestFor(client, { repository, scheme }, environmentLookup(config, environment));
+  return { image: name, repository, tag: newest.tag, reference: newest.reference, ...(newest.digest === undefined ? {} : { digest: newest.digest }) };
 }

@@ -1,4 +1,5 @@
 import { openBuildSession, type BuildSession } from "../build/session.js";
+import { chooseEnvironment } from "../deploy/index.js";
 import { describeReason, type Plan, type Reason } from "../graph/plan.js";
 import type { AppContext } from "./context.js";
 
@@ -27,6 +28,8 @@ export async function planImages(context: AppContext, input: PlanInput): Promise
 }
 
 export async function planSession(context: AppContext, input: PlanInput): Promise<{ session: BuildSession; plan: Plan }> {
+  // With no environments declared, --env only picks Dockerfile variants; otherwise it must name one.
+  if (input.env !== undefined && Object.keys(context.loaded.config.environments).length > 0) chooseEnvironment(context.loaded.config, input.env);
   const session = openBuildSession({
     config: context.loaded.config,
     configDir: context.loaded.dir,

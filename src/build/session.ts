@@ -6,6 +6,7 @@ import { buildImageGraph, type ImageGraph } from "../graph/image-graph.js";
 import { planBuilds, type Plan } from "../graph/plan.js";
 import { createSourceReader, openMirrors, type Mirrors } from "../sources/index.js";
 import type { Store } from "../store/index.js";
+import { tagEnvironment, type PushedImage } from "./environment-tags.js";
 import { executePlan, type BuildReport, type ExecuteOptions } from "./execute.js";
 import { createPlanPorts } from "./plan-ports.js";
 import type { SourceReader } from "./ports.js";
@@ -26,6 +27,12 @@ export interface BuildSession {
   /** Plans the selected images (all when empty) and the images they are built on. */
   plan(selected: readonly string[], options?: { force?: boolean }): Promise<Plan>;
   build(plan: Plan, engine: Engine, options: ExecuteOptions & { push: boolean; noCache: boolean; containerLabels?: Record<string, string> }): Promise<BuildReport>;
+  /**
+   * Moves the session environment's tag to these pushed builds (pushedImages); nothing when the
+   * session builds for no environment, or for one slipway.yml does not declare. Returns the
+   * references tagged.
+   */
+  tagEnvironment(images: readonly PushedImage[]): Promise<string[]>;
 }
 
 export function openBuildSession(input: { config: Config; configDir: string; stateDir: string; store: Store; env?: string }): BuildSession {
@@ -72,6 +79,10 @@ export function openBuildSession(input: { config: Config; configDir: string; sta
         },
         options,
       );
+    },
+    async tagEnvironment(images) {
+      if (input.env === undefined || config.environments[input.env] === undefined) return [];
+      return tagEnvironment(registries, targets, input.env, images);
     },
   };
 }

@@ -2,13 +2,14 @@ import type { ParsedConfig } from "./config-schema.js";
 import { suggestion } from "./did-you-mean.js";
 import type { ConfigProblem } from "./issues.js";
 import { looksLikeImageName } from "./names.js";
+import { matchesScheme, tagSchemes } from "../graph/tag-schemes.js";
 
 /**
  * Checks what the schema cannot: that names used in one section are defined in another.
  * Each problem points at the value that names the missing thing.
  */
 export function crossReferenceProblems(config: ParsedConfig): ConfigProblem[] {
-  return [...imageProblems(config), ...cycleProblems(config), ...serviceProblems(config), ...jobProblems(config)];
+  return [...imageProblems(config), ...cycleProblems(config), ...serviceProblems(config), ...jobProblems(config), ...environmentProblems(config)];
 }
 
 function imageProblems(config: ParsedConfig): ConfigProblem[] {
@@ -87,6 +88,21 @@ function jobProblems(config: ParsedConfig): ConfigProblem[] {
     if (job.environment !== undefined && !environments.includes(job.environment)) {
       problems.push(missing(["jobs", name, "environment"], "environment", job.environment, environments));
     }
+  }
+  return problems;
+}
+
+/** Each environment's builds are tagged with its name (src/images/environment-tag.ts): it must not read as a version. */
+function environmentProblems(config: ParsedConfig): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const name of Object.keys(config.environments)) {
+    const clash = tagSchemes.find((scheme) => matchesScheme(scheme, name)) ?? (name.startsWith("fp-") ? "fingerprint" : undefined);
+    if (clash === undefined) continue;
+    problems.push({
+      path: ["environments", name],
+      anchor: "key",
+      message: `the environment name "${name}" reads as a ${clash} tag; each environment's builds are tagged with its name (my-org/app:${name}), so choose a name that is not an image version`,
+    });
   }
   return problems;
 }

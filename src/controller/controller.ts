@@ -38,7 +38,11 @@ export interface Controller {
   readonly queue: WorkQueue;
   readonly jobs: JobScheduler;
   /** Queues the pipelines a new commit on source@branch starts; returns what was queued. */
-  triggerPipelines(source: string, branch: string, trigger: string): { environment: string; outcome: SubmitOutcome }[];
+  /**
+   * Starts the pipelines a commit on source@branch starts. `commit` (from a webhook or poller)
+   * lets a burst for one commit start one run; `supersede: false` never cancels a running run.
+   */
+  triggerPipelines(source: string, branch: string, trigger: string, hint?: { commit?: string; supersede?: boolean }): { environment: string; outcome: SubmitOutcome | "already-running" }[];
   /** Re-checks everything: every watched branch's pipelines (a no-op plan when nothing changed). */
   recheck(trigger: string): void;
   /** Graceful stop: no new work, running work stops at its next safe point, the store stays consistent. */
@@ -69,35 +73,69 @@ export async function startController(options: ControllerOptions): Promise<Contr
     options.onPipelineEvent?.(event);
   };
 
-  const triggerPipelines: Controller["triggerPipelines"] = (source, branch, trigger) =>
+  // What each environment's running pipeline reads (the triggering source's head; no commit
+  // while it is still reading it), and what its last successful run read. A burst of deliveries
+  // for one commit then starts one run: a delivery for the commit the running run reads, or the
+  // last run built, changes nothing, and only a newer commit supersedes the running run.
+  const runningHeads = new Map<string, { source: string; commit?: string }>();
+  const builtHeads = new Map<string, { source: string; commit: string }>();
+  // Every trigger a waiting run stands for (coalescing keeps only the newest item, not its reasons).
+  const waitingHints = new Map<string, { source: string; commit?: string }[]>();
+  const triggerPipelines: Controller["triggerPipelines"] = (source, branch, trigger, hint = {}) =>
     pipelinesFor(loaded.config, source, branch).map((target) => {
+      const key = `pipeline:${target.environment}`;
+      const running = runningHeads.get(key);
+      const fields = { environment: target.environment, source, branch, trigger, ...(hint.commit === undefined ? {} : { commit: hint.commit.slice(0, 12) }) };
+      if (hint.commit !== undefined && running?.source === source && running.commit === hint.commit) {
+        log.info(fields, "pipeline already running at this commit; nothing queued");
+        return { environment: target.environment, outcome: "already-running" };
+      }
+      waitingHints.set(key, [...(waitingHints.get(key) ?? []), { source, ...(hint.commit === undefined ? {} : { commit: hint.commit }) }]);
       const outcome = queue.submit(
         {
-          key: `pipeline:${target.environment}`,
+          key,
           label: `pipeline ${target.environment} (${source}@${branch}, ${trigger})`,
           run: async (signal) => {
-            await runPipeline(
-              {
-                loaded,
-                stateDir: options.stateDir,
-                store,
-                engine: options.engine,
-                log: (fields, message) => log.info(fields, message),
-                onEvent: onPipelineEvent,
-              },
-              { environment: target.environment, deploy: target.deploy, source, branch, trigger },
-              signal,
-            );
+            const hints = waitingHints.get(key) ?? [];
+            waitingHints.delete(key);
+            const built = builtHeads.get(key);
+            if (hints.length > 0 && hints.every((h) => h.commit !== undefined && h.source === built?.source && h.commit === built.commit)) {
+              log.info(fields, "the last pipeline run already built this commit; skipped");
+              return;
+            }
+            runningHeads.set(key, { source });
+            try {
+              const finished = await runPipeline(
+                {
+                  loaded,
+                  stateDir: options.stateDir,
+                  store,
+                  engine: options.engine,
+                  log: (logged, message) => log.info(logged, message),
+                  onEvent: (event) => {
+                    if (event.kind === "started") runningHeads.set(key, { source, commit: event.run.commit });
+                    onPipelineEvent(event);
+                  },
+                },
+                { environment: target.environment, deploy: target.deploy, source, branch, trigger },
+                signal,
+              );
+              if (finished.status === "succeeded") builtHeads.set(key, { source, commit: finished.commit });
+            } finally {
+              runningHeads.delete(key);
+            }
           },
         },
-        { supersede: true },
+        // A run still reading its heads will see this commit (or the one waiting after it will).
+        { supersede: (hint.supersede ?? true) && running?.commit !== undefined },
       );
-      log.info({ environment: target.environment, source, branch, trigger, outcome }, "pipeline queued");
+      log.info({ ...fields, outcome }, "pipeline queued");
       return { environment: target.environment, outcome };
     });
 
   const recheck = (trigger: string): void => {
-    for (const { source, branch } of watchedBranches(loaded.config)) triggerPipelines(source, branch, trigger);
+    // A re-check never cancels a running pipeline: it queues one after it.
+    for (const { source, branch } of watchedBranches(loaded.config)) triggerPipelines(source, branch, trigger, { supersede: false });
     autoUpdates.checkAll(trigger);
   };
 
@@ -113,13 +151,21 @@ export async function startController(options: ControllerOptions): Promise<Contr
       onHints: (hints, meta) => {
         const routed = routeHints(hints, loaded.config, loaded.dir);
         for (const hint of routed.ignored) log.info({ provider: meta.provider, delivery: meta.deliveryId, hint }, "webhook names nothing slipway.yml uses; ignored");
-        for (const push of routed.pushes) triggerPipelines(push.source, push.branch, `webhook:${meta.provider}`);
+        for (const push of routed.pushes) {
+          const started = triggerPipelines(push.source, push.branch, `webhook:${meta.provider}`, push.commit === undefined ? {} : { commit: push.commit });
+          if (started.length > 0) continue;
+          const own = loaded.config.sources[push.source]?.branch;
+          log.info(
+            { provider: meta.provider, delivery: meta.deliveryId, source: push.source, branch: push.branch },
+            `push to ${push.source}@${push.branch} ignored: no environment binds the branch ${push.branch}, and it is not the source's own branch (${own})`,
+          );
+        }
         if (routed.images.length > 0) autoUpdates.onImageHints(routed.images, `webhook:${meta.provider}`);
       },
     });
   }
 
-  const pollers = sourcePollers(loaded, store, log, loaded.config.controller?.poll_jitter ?? 0.1, (source, branch) => triggerPipelines(source, branch, "poll"));
+  const pollers = sourcePollers(loaded, store, log, loaded.config.controller?.poll_jitter ?? 0.1, (source, branch, commit) => triggerPipelines(source, branch, "poll", { commit }));
   const registries = registryPoolFor(loaded.config);
   const autoUpdates = createAutoUpdates({
     loaded,

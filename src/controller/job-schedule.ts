@@ -24,7 +24,7 @@ export function scheduleJobs(input: { loaded: LoadedConfig; stateDir: string; st
       const job = findJob(config, name);
       const record = await runJob(
         { engine: input.engine, store, registries: session.registries, ...(credentials === undefined ? {} : { credentials }), log: (line) => input.log.info({ job: name }, line) },
-        { name, config: job, image: jobImage(session.targets, name, job), env: jobEnv(config, dir, job), logDir: jobLogDir(input.stateDir), trigger, signal },
+        { name, config: job, image: jobImage(config, session.targets, name, job), env: jobEnv(config, dir, job), logDir: jobLogDir(input.stateDir), trigger, signal },
       ).catch(async (error: unknown) => {
         input.notifier.notify({ event: "job-failure", title: `Job ${name} could not start`, subject: name, outcome: "failed", detail: { error: error instanceof Error ? error.message : String(error) } });
         throw error;

@@ -24,6 +24,7 @@ export function pipelineNotice(event: PipelineEvent): NotifyEventInput | undefin
       return event.ok
         ? { event: "deploy", title: `Deployed ${event.service} ${event.image} to ${environment}`, subject: event.service, environment, outcome: "succeeded", detail: { run: event.run.id, revision: event.revision } }
         : { event: "rollback", title: `Deploy of ${event.service} to ${environment} failed; the old revision kept serving`, subject: event.service, environment, outcome: "rolled-back", detail: { run: event.run.id, image: event.image, error: event.error } };
+    case "started":
     case "run":
       return undefined;
   }

@@ -1,10 +1,12 @@
 import { createDeployPorts } from "../app/deploy-ports.js";
+import { pushedImages } from "../build/environment-tags.js";
 import { openBuildSession } from "../build/session.js";
 import type { ImageOutcome } from "../build/execute.js";
 import type { LoadedConfig } from "../config/index.js";
 import { deployService, specFromConfig } from "../deploy/index.js";
 import type { Engine } from "../engine/index.js";
 import { SlipwayError, isSlipwayError } from "../errors/index.js";
+import { environmentTag } from "../images/index.js";
 import { describeReason } from "../graph/plan.js";
 import { headOf, lsRemote, validateRemote } from "../sources/index.js";
 import type { PipelineRunRecord, Store } from "../store/index.js";
@@ -33,6 +35,7 @@ export interface PipelineDeps {
 }
 
 export type PipelineEvent =
+  | { readonly kind: "started"; readonly run: PipelineRunRecord }
   | { readonly kind: "build"; readonly run: PipelineRunRecord; readonly outcome: ImageOutcome }
   | { readonly kind: "deploy"; readonly run: PipelineRunRecord; readonly service: string; readonly ok: boolean; readonly revision?: number; readonly image: string; readonly error?: string }
   | { readonly kind: "run"; readonly run: PipelineRunRecord };
@@ -52,6 +55,7 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
   const run = await store.startPipelineRun({ environment: request.environment, source: request.source, branch: request.branch, commit, trigger: request.trigger });
   const fields = { run: run.id, environment: request.environment, source: request.source, branch: request.branch, commit: commit.slice(0, 12) };
   deps.log(fields, "pipeline started");
+  deps.onEvent?.({ kind: "started", run });
   const summary: { built: string[]; upToDate: string[]; failed: string[]; deployed: string[]; deployFailed: string[] } = {
     built: [],
     upToDate: [],
@@ -96,9 +100,20 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
       deps.onEvent?.({ kind: "build", run, outcome });
       if (outcome.outcome === "built") {
         summary.built.push(outcome.image);
-        rebuilt.set(outcome.image, outcome.built.reference); // a timestamp tag names one build
+        // By digest: under the sha schemes two environments' builds of one commit share a tag.
+        rebuilt.set(outcome.image, outcome.built.digest === undefined ? outcome.built.reference : `${outcome.built.reference}@${outcome.built.digest}`);
       } else if (outcome.outcome === "up-to-date") summary.upToDate.push(outcome.image);
       else summary.failed.push(outcome.image);
+    }
+
+    // The environment's tag moves to each image built or up to date: what `deploy --env`, its
+    // jobs and `slipway run --environment` take as its newest (src/images/environment-tag.ts).
+    const pushed = pushedImages(plan, report);
+    if (environment !== undefined && config.environments[environment] !== undefined && pushed.length > 0) {
+      await step(store, run.id, "tag", { tag: environmentTag(environment), images: pushed.map((p) => p.image) }, async () => {
+        const tagged = await session.tagEnvironment(pushed);
+        return { result: tagged, detail: { tagged } };
+      });
     }
 
     if (request.deploy && environment !== undefined) {

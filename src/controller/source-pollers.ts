@@ -14,7 +14,7 @@ export function sourcePollers(
   store: Store,
   log: FastifyBaseLogger,
   jitter: number,
-  onCommit: (source: string, branch: string) => void,
+  onCommit: (source: string, branch: string, commit: string) => void,
 ): Poller[] {
   return watchedBranches(loaded.config).flatMap(({ source, branch }) => {
     const declared = loaded.config.sources[source];
@@ -28,7 +28,7 @@ export function sourcePollers(
         jitter,
         store,
         log,
-        onChange: () => onCommit(source, branch),
+        onChange: ({ current }) => onCommit(source, branch, current),
       }),
     ];
   });

@@ -4,6 +4,7 @@ import { readEnvFiles } from "../config/env-files.js";
 import type { Config, JobConfig } from "../config/index.js";
 import { SlipwayError } from "../errors/index.js";
 import type { TagScheme } from "../graph/tag-schemes.js";
+import { environmentLookup, type EnvironmentLookup } from "../images/index.js";
 import { Secret } from "../util/secret.js";
 import { jobNotFound } from "./scheduler.js";
 
@@ -20,22 +21,35 @@ export function findJob(config: Config, name: string): JobConfig {
   return job;
 }
 
-/** The repository and tag scheme of the image a job runs in. */
-export function jobImage(targets: ReadonlyMap<string, BuildTarget>, name: string, job: JobConfig): { repository: string; scheme: TagScheme } {
+/**
+ * The image a job runs in: its repository and tag scheme, and for a job of an environment how
+ * that environment's newest build is found (src/images/environment-tag.ts).
+ */
+export function jobImage(config: Config, targets: ReadonlyMap<string, BuildTarget>, name: string, job: JobConfig): JobImage {
   const target = targets.get(job.image);
   if (target === undefined) {
     throw new SlipwayError("CONFIG_INVALID", `job ${name} runs in image ${job.image}, which slipway.yml does not declare`, { hint: "declare it under images:" });
   }
-  return { repository: target.repository, scheme: target.tagScheme };
+  const environment = environmentLookup(config, job.environment);
+  return { repository: target.repository, scheme: target.tagScheme, ...(environment === undefined ? {} : { environment }) };
 }
 
-/** The job's variables: its environment's variables and env files, then its own env (which wins). */
+export interface JobImage {
+  readonly repository: string;
+  readonly scheme: TagScheme;
+  readonly environment?: EnvironmentLookup;
+}
+
+/**
+ * The job's variables, lowest first: its own env, its environment's env files, its
+ * environment's variables (the order a service's are in: the environment's settings win).
+ */
 export function jobEnv(config: Config, configDir: string, job: JobConfig): Record<string, string | Secret> {
   const environment = job.environment === undefined ? undefined : config.environments[job.environment];
   const plain: Record<string, string> = {
-    ...(environment?.variables ?? {}),
-    ...readEnvFiles(environment?.env_file ?? [], configDir),
     ...(job.env ?? {}),
+    ...readEnvFiles(environment?.env_file ?? [], configDir),
+    ...(environment?.variables ?? {}),
   };
   return Object.fromEntries(Object.entries(plain).map(([key, value]) => [key, isSecretName(key) ? new Secret(value) : value]));
 }

@@ -2,12 +2,12 @@ import { randomBytes } from "node:crypto";
 import type { RegistryPool } from "../build/registry-reader.js";
 import type { JobConfig } from "../config/index.js";
 import type { Engine, LogChunk, RegistryCredentials } from "../engine/index.js";
-import type { TagScheme } from "../graph/tag-schemes.js";
-import { newestInRegistry, type NewestImage } from "../images/index.js";
+import { newestFor, type NewestImage } from "../images/index.js";
 import { normalizeReference } from "../reference/index.js";
 import type { JobRunRecord, Store } from "../store/index.js";
 import { Secret } from "../util/secret.js";
 import { openJobLog, type JobLog } from "./job-log.js";
+import type { JobImage } from "./job-setup.js";
 import { createStreamRedactor, type StreamRedactor } from "./redact-stream.js";
 
 /** Labels on every job container. */
@@ -31,8 +31,8 @@ export interface JobPorts {
 export interface JobRunInput {
   readonly name: string;
   readonly config: JobConfig;
-  /** The repository the job's image is pushed to, and its tag scheme. */
-  readonly image: { readonly repository: string; readonly scheme: TagScheme };
+  /** The repository the job's image is pushed to, its tag scheme, and the environment's tag (jobImage). */
+  readonly image: JobImage;
   /** Passed to the container; only the names reach the log, never a value. */
   readonly env: Readonly<Record<string, string | Secret>>;
   readonly logDir: string;
@@ -82,9 +82,9 @@ export async function runJob(ports: JobPorts, input: JobRunInput): Promise<JobRu
 }
 
 async function resolveImage(ports: JobPorts, input: JobRunInput): Promise<NewestImage> {
-  const { repository, scheme } = input.image;
+  const { repository, scheme, environment } = input.image;
   const client = ports.registries.client(normalizeReference(repository).domain);
-  const newest = await newestInRegistry(client, repository, scheme);
+  const newest = await newestFor(client, { repository, scheme }, environment);
   if ((await ports.engine.inspectImage(newest.reference)) === undefined) {
     ports.log?.(`pulling ${newest.reference}`);
     await ports.engine.pull(newest.reference, {

@@ -9,6 +9,7 @@ import { ensureHostDirs, hostDirs, type HostDirs } from "./host-dirs.js";
 import { launchEnv, launchSpec, type LaunchPlan } from "./launch-spec.js";
 import { resolveLaunchTarget, type ConfiguredImage, type LaunchTarget } from "./launch-target.js";
 import { pickVersion } from "./pick-version.js";
+import type { EnvironmentLookup } from "../images/index.js";
 import { runAttached, type LaunchIo } from "./run-attached.js";
 
 /** What the person asked for: `slipway run [options] IMAGE [COMMAND...]`. */
@@ -19,6 +20,8 @@ export interface LaunchRequest {
   readonly profile?: "dev" | "prod";
   /** The newest local version; the registry is never asked. */
   readonly local: boolean;
+  /** Run the environment's newest build (its environment tag) instead of the tag scheme's newest. */
+  readonly environment?: EnvironmentLookup;
   /** The image's home directory (data/, logs/, config/, tmp/), overriding launch.home and the default. */
   readonly home?: string;
   /** Run as this user (files the container writes are theirs), or keep the image's user. */
@@ -71,7 +74,7 @@ export async function launch(context: LaunchContext, request: LaunchRequest): Pr
   const target = resolveLaunchTarget(request.image, context.images);
   const profile = request.profile ?? target.launch?.profile ?? "prod";
   const checkout = profile === "dev" ? await devCheckout(context, target) : undefined;
-  const picked = await pickVersion(context, target, { local: request.local });
+  const picked = await pickVersion(context, target, { local: request.local, ...(request.environment === undefined ? {} : { environment: request.environment }) });
   const home = homeDir(context, target, request.home);
   const dirs = hostDirs(home);
   const workdir = request.workdir ?? target.launch?.workdir;

@@ -1,6 +1,6 @@
 import type { Engine, RegistryCredentials } from "../engine/index.js";
 import { SlipwayError } from "../errors/index.js";
-import { newestInRegistry, newestLocal } from "../images/index.js";
+import { newestFor, newestLocal, type EnvironmentLookup } from "../images/index.js";
 import { normalizeReference } from "../reference/index.js";
 import type { RegistryClient } from "../registry/index.js";
 import type { LaunchTarget } from "./launch-target.js";
@@ -23,10 +23,11 @@ export interface PickPorts {
 }
 
 /**
- * The newest version by the tag scheme: from the registry, pulled only when it is not present
- * locally; with `local`, the newest local one, and the registry is never asked.
+ * The newest version by the tag scheme (for an environment: its newest build, by its environment
+ * tag): from the registry, pulled only when it is not present locally; with `local`, the newest
+ * local one, and the registry is never asked.
  */
-export async function pickVersion(ports: PickPorts, target: LaunchTarget, options: { local: boolean }): Promise<PickedVersion> {
+export async function pickVersion(ports: PickPorts, target: LaunchTarget, options: { local: boolean; environment?: EnvironmentLookup }): Promise<PickedVersion> {
   const { engine } = ports;
   const host = normalizeReference(target.repository).domain;
   if (target.pinned !== undefined) {
@@ -35,10 +36,15 @@ export async function pickVersion(ports: PickPorts, target: LaunchTarget, option
     return ensurePresent(ports, reference, tag ?? digest ?? "", host, options.local);
   }
   if (options.local) {
+    if (options.environment !== undefined) {
+      throw new SlipwayError("USAGE", `--local and --environment ${options.environment.environment} do not go together: a local image does not say which environment it was built for`, {
+        hint: "leave out --local to run the environment's newest build from the registry, or leave out --environment",
+      });
+    }
     const newest = await newestLocal(engine, target.repository, target.scheme);
     return { reference: newest.reference, version: newest.tag, pulled: false };
   }
-  const newest = await newestInRegistry(ports.registry(host), target.repository, target.scheme);
+  const newest = await newestFor(ports.registry(host), target, options.environment);
   return ensurePresent(ports, newest.reference, newest.tag, host, false);
 }
 

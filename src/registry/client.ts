@@ -5,7 +5,7 @@ import { resolveCredentials } from "./credential-helper.js";
 import type { RegistryCredentials } from "./credentials.js";
 import type { ImageConfig } from "./image-config.js";
 import type { Manifest } from "./manifest.js";
-import { deleteManifest, getManifest, manifestDigest } from "./manifests.js";
+import { deleteManifest, getManifest, manifestDigest, tagManifest } from "./manifests.js";
 import type { RateLimit } from "./rate-limit.js";
 import { failedError, registryMessage } from "./registry-errors.js";
 import { normalizeRegistryHost, registryBaseUrl } from "./registry-host.js";
@@ -56,6 +56,8 @@ export interface RegistryClient {
   getManifest(repository: string, reference: string): Promise<Manifest>;
   getImageConfig(repository: string, reference: string, options?: ImageConfigOptions): Promise<ImageConfig>;
   deleteManifest(repository: string, digest: string): Promise<void>;
+  /** Points `tag` at the manifest `digest` already in the repository (no layer moves). */
+  tagManifest(repository: string, digest: string, tag: string): Promise<void>;
   /** HTTP requests sent so far (every attempt, token requests included). */
   stats(): RequestStats;
 }
@@ -90,6 +92,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     getManifest: (repository, reference) => getManifest(context, repository, reference),
     getImageConfig: (repository, reference, configOptions) => getImageConfig(context, repository, reference, configOptions),
     deleteManifest: (repository, digest) => deleteManifest(context, repository, digest),
+    tagManifest: (repository, digest, tag) => tagManifest(context, repository, digest, tag),
     stats: () => transport.stats(),
   };
 }

@@ -22,8 +22,8 @@ export function apiName(context: RegistryContext, repository: string): string {
   return apiRepository(context.host, checkRepositoryName(repository));
 }
 
-export function repositoryScope(name: string, action: Action): string {
-  return `repository:${name}:${action}`;
+export function repositoryScope(name: string, ...actions: [Action, ...Action[]]): string {
+  return `repository:${name}:${actions.join(",")}`;
 }
 
 /** An absolute URL for /v2/<path>; every part of `path` comes from checked names. */

@@ -3,7 +3,7 @@ import type { Purpose } from "./registry-errors.js";
 import type { Transport } from "./transport.js";
 
 export interface RegistryRequest {
-  readonly method: "GET" | "HEAD" | "DELETE";
+  readonly method: "GET" | "HEAD" | "DELETE" | "PUT";
   /** An absolute URL on the registry (built from checked names, or a Link the registry sent). */
   readonly url: string;
   /** The token scope the request needs: `repository:my-org/app:pull`; "" for /v2/ itself. */
@@ -11,6 +11,8 @@ export interface RegistryRequest {
   /** What the request is for, in words, for messages: "list the tags of my-org/app". */
   readonly purpose: Purpose;
   readonly accept?: readonly string[];
+  /** What a PUT sends, and its media type. */
+  readonly body?: { readonly bytes: Uint8Array; readonly contentType: string };
 }
 
 /**
@@ -35,7 +37,9 @@ function init(request: RegistryRequest, authorization: string | undefined): Requ
   const headers: Record<string, string> = { "user-agent": "slipway" };
   if (authorization !== undefined) headers.authorization = authorization;
   if (request.accept !== undefined && request.accept.length > 0) headers.accept = request.accept.join(", ");
-  return { method: request.method, headers };
+  if (request.body === undefined) return { method: request.method, headers };
+  headers["content-type"] = request.body.contentType;
+  return { method: request.method, headers, body: request.body.bytes };
 }
 
 /** Reads what is left of a body nobody needs, so its connection can be reused. */

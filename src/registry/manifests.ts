@@ -1,7 +1,7 @@
 import { apiName, apiUrl, repositoryScope, send, sha256Digest, type RegistryContext } from "./context.js";
 import { manifestKind, parseManifestBody, type Manifest } from "./manifest.js";
 import { MANIFEST_ACCEPT } from "./media-types.js";
-import { checkDigest, checkManifestReference, isDigest } from "./names.js";
+import { checkDigest, checkManifestReference, checkTag, isDigest } from "./names.js";
 import { failedError, notFoundError, registryMessage } from "./registry-errors.js";
 import { discardBody } from "./http.js";
 
@@ -32,6 +32,10 @@ export async function getManifest(context: RegistryContext, repository: string, 
 }
 
 async function fetchManifest(context: RegistryContext, repository: string, reference: string): Promise<Manifest | undefined> {
+  return (await fetchManifestBytes(context, repository, reference))?.manifest;
+}
+
+async function fetchManifestBytes(context: RegistryContext, repository: string, reference: string): Promise<{ manifest: Manifest; bytes: Uint8Array } | undefined> {
   const name = apiName(context, repository);
   const ref = checkManifestReference(reference);
   const purpose = `read the manifest of ${repository}${separator(ref)}${ref}`;
@@ -49,7 +53,31 @@ async function fetchManifest(context: RegistryContext, repository: string, refer
   const kind = body === undefined ? undefined : manifestKind(body, response.headers.get("content-type"));
   if (body === undefined || kind === undefined) throw failedError(context.host, purpose, 200, "what it sent is not an image manifest or index");
   const header = response.headers.get("docker-content-digest");
-  return { mediaType: kind.mediaType, digest: header !== null && isDigest(header) ? header : computed, kind: kind.kind, body };
+  return { manifest: { mediaType: kind.mediaType, digest: header !== null && isDigest(header) ? header : computed, kind: kind.kind, body }, bytes };
+}
+
+/**
+ * Points `tag` at a manifest already in the repository: its own bytes are PUT under the tag,
+ * so its digest stays the same and no layer moves. REGISTRY_NOT_FOUND when there is no such
+ * manifest.
+ */
+export async function tagManifest(context: RegistryContext, repository: string, digest: string, tag: string): Promise<void> {
+  const name = apiName(context, repository);
+  const checked = checkDigest(digest);
+  const wanted = checkTag(tag);
+  const found = await fetchManifestBytes(context, repository, checked);
+  if (found === undefined) throw notFoundError(context.host, `manifest ${repository}@${checked}`, undefined);
+  const purpose = `tag ${repository}@${checked} as ${wanted}`;
+  const url = apiUrl(context, `${name}/manifests/${wanted}`);
+  const response = await send(context, {
+    method: "PUT",
+    url,
+    scope: repositoryScope(name, "pull", "push"),
+    purpose,
+    body: { bytes: found.bytes, contentType: found.manifest.mediaType },
+  });
+  const body = await response.text();
+  if (response.status !== 201 && response.status !== 200) throw failedError(context.host, purpose, response.status, registryMessage(body));
 }
 
 /**

@@ -26,5 +26,7 @@ export function registerBuildRoutes(api: FastifyInstance, deps: RouteDeps): void
     return reply.code(statusOf(run.failure)).send({ error: apiErrorJson(run.failure), ...answer });
   });
 
-  api.get<{ Params: { name: string } }>("/api/v1/images/:name/latest", async (request) => latestImage(context, request.params.name));
+  api.get<{ Params: { name: string }; Querystring: { environment?: string } }>("/api/v1/images/:name/latest", async (request) =>
+    latestImage(context, request.params.name, typeof request.query.environment === "string" ? request.query.environment : undefined),
+  );
 }

@@ -75,6 +75,7 @@ export function registerBuildCommands(program: Command): void {
       const nothingToBuild = answer.plan.toBuild.length === 0;
       if (options.json) printJson(answer.report);
       else if (!nothingToBuild) process.stdout.write(renderReport(answer.report.outcomes, answer.report.durationMs ?? 0));
+      if (!options.json && answer.report.tagged !== undefined) process.stdout.write(`Tagged for ${options.env ?? ""}: ${answer.report.tagged.join(", ")}\n`);
       if (answer.failure !== undefined) throw answer.failure;
     });
 
@@ -83,15 +84,17 @@ export function registerBuildCommands(program: Command): void {
     .command("latest")
     .description("the newest tag of an image in the registry, by its tag scheme (never by push time)")
     .argument("<name>", "an image of slipway.yml, or a repository (registry/path)")
+    .option("--env <environment>", "that environment's newest build (its environment tag)")
     .option("--json", "print the reference, tag and digest as JSON")
-    .action(async (name: string, options: { json?: boolean }, command: Command) => {
+    .action(async (name: string, options: { json?: boolean; env?: string }, command: Command) => {
+      const query = options.env === undefined ? "" : `?environment=${encodeURIComponent(options.env)}`;
       const latest = await remoteOrLocal(
         command,
-        (remote) => remote.call<LatestImage>("GET", `/api/v1/images/${encodeURIComponent(name)}/latest`),
-        (context) => latestImage(context, name),
+        (remote) => remote.call<LatestImage>("GET", `/api/v1/images/${encodeURIComponent(name)}/latest${query}`),
+        (context) => latestImage(context, name, options.env),
       );
       if (options.json) printJson(latest);
-      else process.stdout.write(`${latest.reference}${latest.digest === undefined ? "" : `  ${latest.digest}`}\n`);
+      else process.stdout.write(`${latest.reference}${latest.digest === undefined || latest.reference.includes("@") ? "" : `  ${latest.digest}`}\n`);
     });
 }
 
@@ -101,7 +104,12 @@ async function remoteBuild(remote: RemoteClient, input: { images: string[]; push
   const answer = await remote.request("POST", path, input);
   const body = answer.body as (BuildReportJson & { plan?: PlanJson; error?: unknown }) | undefined;
   if (body?.plan === undefined || !Array.isArray(body.outcomes)) throw remoteError(answer, remote.url, path);
-  const report: BuildReportJson = { ok: body.ok, ...(body.durationMs === undefined ? {} : { durationMs: body.durationMs }), outcomes: body.outcomes };
+  const report: BuildReportJson = {
+    ok: body.ok,
+    ...(body.durationMs === undefined ? {} : { durationMs: body.durationMs }),
+    outcomes: body.outcomes,
+    ...(Array.isArray(body.tagged) ? { tagged: body.tagged } : {}),
+  };
   return { plan: body.plan, report, ...(answer.status >= 300 ? { failure: remoteError(answer, remote.url, path) } : {}) };
 }
 

@@ -42,7 +42,7 @@ export function registerJobCommands(program: Command): void {
             {
               name,
               config: spec,
-              image: jobImage(session.targets, name, spec),
+              image: jobImage(config, session.targets, name, spec),
               env: jobEnv(config, dir, spec),
               logDir: jobLogDir(project.stateDir),
               trigger: "cli",

@@ -4,6 +4,8 @@ import { loadConfig, type LoadedConfig } from "../../config/index.js";
 import { connectEngine } from "../../engine/index.js";
 import { SlipwayError } from "../../errors/index.js";
 import { defaultRunBase, jobLogSettings, launch, launchConfig, parseEnvAssignments, parseEnvFile, shouldAttachStdin, type LaunchIo } from "../../launcher/index.js";
+import { chooseEnvironment } from "../../deploy/index.js";
+import { environmentLookup, type EnvironmentLookup } from "../../images/index.js";
 import { openStore } from "../../store/index.js";
 import { globalOptions, resolveStateDir } from "../context.js";
 
@@ -16,6 +18,7 @@ interface RunOptions {
   readonly envFrom: string[];
   readonly workdir?: string;
   readonly job?: string;
+  readonly environment?: string;
 }
 
 /**
@@ -64,6 +67,7 @@ export function registerRunCommand(program: Command): void {
       .option("--env-from <file>", "read variables from a KEY=VALUE file (the global --env-file is for slipway.yml); repeatable", collect, [])
       .option("-w, --workdir <dir>", "the working directory inside the container")
       .option("--job <name>", "log a header and the output to the job's log and record the run, like a scheduled job")
+      .option("--environment <name>", "run the environment's newest build of an image of slipway.yml (default with --job: the job's environment)")
       .action(async (image: string, command: string[], options: RunOptions, self: Command) => {
         process.exitCode = await runCommand(self, image, command, options);
       }),
@@ -76,6 +80,7 @@ async function runCommand(self: Command, image: string, command: readonly string
   const loaded = await loadOptionalConfig(global.config, global.envFile);
   const stateDir = resolveStateDir(global, loaded === undefined ? undefined : { dir: loaded.dir, ...(loaded.config.state_dir === undefined ? {} : { stateDir: loaded.config.state_dir }) });
   const env = await commandEnv(options);
+  const environment = launchEnvironment(loaded, options);
   const engine = await connectEngine();
   const store = options.job === undefined ? undefined : openStore({ stateDir, ...(process.env["SLIPWAY_STORE"] === undefined ? {} : { url: process.env["SLIPWAY_STORE"] }) });
   try {
@@ -93,6 +98,7 @@ async function runCommand(self: Command, image: string, command: readonly string
         command,
         ...(profile === undefined ? {} : { profile }),
         local: options.local === true,
+        ...(environment === undefined ? {} : { environment }),
         ...(options.home === undefined ? {} : { home: options.home }),
         user: options.asImageUser === true ? "image" : callingUser(),
         env,
@@ -104,6 +110,17 @@ async function runCommand(self: Command, image: string, command: readonly string
   } finally {
     await store?.close();
   }
+}
+
+/** How --environment (or the job's environment, with --job) picks the version; checked against slipway.yml. */
+function launchEnvironment(loaded: LoadedConfig | undefined, options: RunOptions): EnvironmentLookup | undefined {
+  // --local picks among local images, which do not say what they were built for: the job's environment then does not apply.
+  const jobEnvironment = options.job === undefined || options.local === true ? undefined : loaded?.config.jobs[options.job]?.environment;
+  const name = options.environment ?? jobEnvironment;
+  if (name === undefined) return undefined;
+  if (loaded === undefined) throw new SlipwayError("USAGE", `--environment ${name} needs slipway.yml, which declares the environments`, { hint: "run it where slipway.yml is, or pass --config" });
+  chooseEnvironment(loaded.config, name);
+  return environmentLookup(loaded.config, name);
 }
 
 function checkProfile(profile: string | undefined): "dev" | "prod" | undefined {

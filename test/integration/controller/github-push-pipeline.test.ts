@@ -27,6 +27,7 @@ import { freePort, startRegistry, type TestRegistry } from "../../harness/regist
 const run = promisify(execFile);
 const EXAMPLE = join(dirname(new URL(import.meta.url).pathname), "../../../../examples/data-team");
 const SECRET = "a-github-webhook-secret";
+const BIN = join(dirname(new URL(import.meta.url).pathname), "../../../../bin/slipway.js");
 
 let root: string;
 let dir: string;
@@ -53,7 +54,10 @@ before(async () => {
   // GitHub webhook, and this test run's labels on the images (for cleanup).
   const document = parseDocument(readFileSync(join(dir, "slipway.yml"), "utf8"));
   document.set("registry", `${registry.host}/data-team`);
-  document.set("environments", { test1: { branches: ["test.1"] } });
+  // prod (fed by release) builds too, but `reports` runs in test1 only: one published port.
+  document.set("environments", { test1: { branches: ["test.1"] }, prod: { branches: ["release"] } });
+  document.setIn(["services", "reports", "environments"], ["test1"]);
+  document.set("jobs", { report: { image: "app1-prod", environment: "test1", schedule: "0 0 1 1 *", command: ["/opt/my-org/app1/app1/report.sh"] } });
   document.set("controller", { webhooks: { github: { secret: SECRET } } });
   for (const image of ["base", "infra-dev", "infra-prod", "app1-dev", "app1-prod"]) document.setIn(["images", image, "labels"], testLabels());
   document.setIn(["services", "reports", "ports"], [`${webPort}:8080`]);
@@ -101,7 +105,8 @@ test("a GitHub push to test.1 runs the test1 pipeline and test1 serves the new c
   assert.deepEqual(summary.built, ["base", "infra-dev", "infra-prod", "app1-dev", "app1-prod"]);
   assert.deepEqual(summary.deployed, ["reports"]);
   const steps = await store.listPipelineSteps(finished.id);
-  assert.deepEqual(steps.map((s) => [s.name, s.status]), [["plan", "done"], ["build", "done"], ["deploy reports", "done"]]);
+  assert.deepEqual(steps.map((s) => [s.name, s.status]), [["plan", "done"], ["build", "done"], ["tag", "done"], ["deploy reports", "done"]]);
+  assert.deepEqual(steps[2]?.detail.tagged, ["base", "infra-dev", "infra-prod", "app1-dev", "app1-prod"].map((image) => `${registry.host}/data-team/${image}:test1`).sort());
   assert.deepEqual(steps[0]?.detail.branches, { "my-docker": "master", infra: "develop", app1: "test.1" }, "only the app has a test.1 branch");
 
   const page = await (await fetch(`http://127.0.0.1:${webPort}/`)).text();
@@ -156,6 +161,79 @@ test("three pushes in a row coalesce: the superseded run stops at a safe point, 
   const page = await (await fetch(`http://127.0.0.1:${webPort}/`)).text();
   assert.match(page, /app1 report, push 3/);
 });
+
+test("each environment runs its own build: deploy, jobs, the launcher and images latest take the environment's tag, never another branch's newer build", async () => {
+  const remote = join(dir, "work", "remotes", "app1.git");
+  const cli = (...args: string[]): Promise<CliRun> => slipway(["--config", join(dir, "slipway.yml"), "--state-dir", join(root, "state"), ...args]);
+
+  // Before prod ever built: no stand-in from test1, one clear message.
+  const none = await cli("images", "latest", "app1-prod", "--env", "prod");
+  assert.equal(none.code, 2, none.stderr);
+  assert.match(none.stderr, /^error\[IMAGE_NOT_FOUND\]: .*app1-prod has no build for the environment prod yet \(there is no tag prod\)/m);
+  assert.match(none.stderr, /slipway build --env prod --push/);
+
+  // release -> prod: built after test1's, so the newest by tag scheme is prod's.
+  await pushBranch(remote, "release", { "app1/report.sh": '#!/bin/sh\necho "app1 report for prod"\n' });
+  const [queued] = controller.triggerPipelines("app1", "release", "test");
+  assert.equal(queued?.environment, "prod");
+  const prodRun = await waitForRun("prod", 300_000);
+  assert.equal(prodRun.status, "succeeded", prodRun.error);
+  assert.deepEqual((prodRun.summary as { deployed: string[] }).deployed, [], "reports does not run in prod");
+
+  const latest = async (...env: string[]): Promise<{ reference: string; digest: string }> => {
+    const answer = await cli("images", "latest", "app1-prod", "--json", ...env);
+    assert.equal(answer.code, 0, answer.stderr);
+    return JSON.parse(answer.stdout) as { reference: string; digest: string };
+  };
+  const [test1, prod, newest] = [await latest("--env", "test1"), await latest("--env", "prod"), await latest()];
+  assert.notEqual(test1.digest, prod.digest);
+  assert.equal(newest.digest, prod.digest, "without an environment: the newest by tag scheme, prod's");
+  assert.ok(test1.reference.endsWith(`@${test1.digest}`), "pinned by digest");
+
+  // A job of test1 runs test1's build, although prod's is newer.
+  const job = await cli("job", "run", "report");
+  assert.equal(job.code, 0, job.stderr);
+  assert.match(job.stdout, /app1 report, push 3/, job.stderr);
+
+  // The launcher: --environment picks the build; a job's environment is the default with --job.
+  const launched = await cli("run", "--home", join(root, "run"), "--environment", "prod", "app1-prod", "--", "/opt/my-org/app1/app1/report.sh");
+  assert.equal(launched.code, 0, launched.stderr);
+  assert.match(launched.stdout, /app1 report for prod/, launched.stderr);
+  const asJob = await cli("run", "--home", join(root, "run"), "--job", "report", "app1-prod", "--", "/opt/my-org/app1/app1/report.sh");
+  assert.equal(asJob.code, 0, asJob.stderr);
+  assert.ok(asJob.stderr.includes(`@${test1.digest}`), `the job's environment picked test1's build: ${asJob.stderr}`);
+  const mixed = await cli("run", "--local", "--environment", "prod", "app1-prod");
+  assert.equal(mixed.code, 2);
+  assert.match(mixed.stderr, /^error\[USAGE\]: --local and --environment prod do not go together/m);
+
+  // deploy --env test1 without --image takes test1's build: what the pipeline deployed.
+  const deployed = await cli("deploy", "reports", "--env", "test1", "--json");
+  assert.equal(deployed.code, 0, deployed.stderr);
+  assert.equal((JSON.parse(deployed.stdout) as { status: string }).status, "unchanged", "the same image and spec the pipeline deployed: nothing to do");
+  assert.match(await (await fetch(`http://127.0.0.1:${webPort}/`)).text(), /app1 report, push 3/, "test1 still serves test1's code");
+
+  // `slipway build --env prod --push` moves prod's tags (here: every image is up to date).
+  const built = await cli("build", "--env", "prod", "--push", "--json");
+  assert.equal(built.code, 0, built.stderr);
+  assert.deepEqual((JSON.parse(built.stdout) as { tagged?: string[] }).tagged?.length, 5);
+  const typo = await cli("build", "--env", "prdo");
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /^error\[CONFIG_INVALID\]: there is no environment "prdo" in slipway.yml/m);
+});
+
+interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function slipway(args: readonly string[]): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: dir, timeout: 300_000, env: { ...process.env, SLIPWAY_URL: "" } }, (error, stdout, stderr) =>
+      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr }),
+    );
+  });
+}
 
 function sendGithub(payload: string, delivery: string): Promise<Response> {
   const signature = `sha256=${createHmac("sha256", SECRET).update(payload).digest("hex")}`;

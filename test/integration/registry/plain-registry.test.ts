@@ -106,6 +106,21 @@ test("deleting a manifest by digest removes its tags", async () => {
   assert.equal((await failure(client.deleteManifest(doomed.repository, digest))).code, "REGISTRY_NOT_FOUND");
 });
 
+test("tagging a manifest points a new tag at it, same digest, and moves the tag on the next call", async () => {
+  const client = createRegistryClient({ host: registry.host });
+  const [older, newer] = [image.digests[TAGS[0] ?? ""] ?? "", image.digests[TAGS[2] ?? ""] ?? ""];
+  await client.tagManifest(image.repository, older, "prod");
+  assert.equal(await client.manifestDigest(image.repository, "prod"), older);
+  await client.tagManifest(image.repository, newer, "prod");
+  assert.equal(await client.manifestDigest(image.repository, "prod"), newer, "the tag moved");
+  assert.equal((await client.getImageConfig(image.repository, "prod")).config.Labels[IMAGE_LABEL], image.labelValue);
+  assert.ok((await client.listTags(image.repository)).includes("prod"));
+  const missing = `sha256:${"0".repeat(64)}`;
+  assert.equal((await failure(client.tagManifest(image.repository, missing, "prod"))).code, "REGISTRY_NOT_FOUND");
+  assert.equal(await client.manifestDigest(image.repository, "prod"), newer, "a failed tag leaves the old one");
+  assert.equal((await failure(client.tagManifest(image.repository, newer, "not a tag"))).code, "REFERENCE_INVALID");
+});
+
 test("a port where nothing listens is REGISTRY_UNREACHABLE with the URL and what to do", async () => {
   const port = await freePort();
   const client = createRegistryClient({ host: `127.0.0.1:${port}`, retryDelayMs: 10 });

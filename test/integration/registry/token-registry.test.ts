@@ -122,3 +122,13 @@ test("concurrent requests on a cold client share one token per scope", async () 
   assert.deepEqual(digests, TAGS.map((tag) => image.digests[tag]));
   assert.equal(client.stats().tokenRequests - before, 1);
 });
+
+test("tagging a manifest asks the token service for pull and push on the repository", async () => {
+  const client = createRegistryClient({ host: registry.host, credentials: credentials() });
+  const digest = image.digests[TAGS[0] ?? ""] ?? "";
+  const before = registry.tokenRequests().length;
+  await client.tagManifest(image.repository, digest, "test1");
+  assert.equal(await client.manifestDigest(image.repository, "test1"), digest);
+  const scopes = registry.tokenRequests().slice(before).flatMap((request) => request.scopes);
+  assert.ok(scopes.includes(`repository:${image.repository}:pull,push`), scopes.join(" "));
+});

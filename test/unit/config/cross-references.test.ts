@@ -63,3 +63,11 @@ test("images without a registry and without a repository have nowhere to go", ()
   const text = `sources:\n  s: { repo: ./s.git }\nimages:\n  a: { context: "s:a" }\n  b: { context: "s:b", repository: "r.example.com/x/b" }\n`;
   assert.deepEqual(details(text), ["slipway.yml:4:3: images.a: no registry to push to: set registry: at the top, or repository: on this image"]);
 });
+
+test("an environment named like an image version is refused: its name becomes a tag of every image built for it", () => {
+  const text = `${head}environments:\n  deadbeef: {}\n  fp-staging: {}\n  prod: {}\n`;
+  assert.deepEqual(details(text), [
+    'slipway.yml:6:3: environments.deadbeef: the environment name "deadbeef" reads as a sha tag; each environment\'s builds are tagged with its name (my-org/app:deadbeef), so choose a name that is not an image version',
+    'slipway.yml:7:3: environments.fp-staging: the environment name "fp-staging" reads as a fingerprint tag; each environment\'s builds are tagged with its name (my-org/app:fp-staging), so choose a name that is not an image version',
+  ]);
+});

@@ -73,7 +73,7 @@ describe("hint routing", () => {
       config(),
       "/srv/project",
     );
-    assert.deepEqual(routed.pushes, [{ source: "infra", branch: "test.1" }]);
+    assert.deepEqual(routed.pushes, [{ source: "infra", branch: "test.1", commit: "a".repeat(40) }], "the commit the payload names rides along");
     assert.deepEqual(routed.images, [{ repository: "localhost:5000/team/web", tag: "qa" }]);
     assert.equal(routed.ignored.length, 1);
   });
