@@ -35,7 +35,15 @@ export interface BuildSession {
   tagEnvironment(images: readonly PushedImage[]): Promise<string[]>;
 }
 
-export function openBuildSession(input: { config: Config; configDir: string; stateDir: string; store: Store; env?: string }): BuildSession {
+export function openBuildSession(input: {
+  config: Config;
+  configDir: string;
+  stateDir: string;
+  store: Store;
+  env?: string;
+  /** Branch heads the caller read already (source -> commit): the plan reads these sources no further. */
+  heads?: Readonly<Record<string, string>>;
+}): BuildSession {
   const { config, store } = input;
   const targets = targetsFromConfig(config, input.configDir);
   const graph = buildImageGraph([...targets.values()].map((t) => ({ name: t.name, ...(t.from === undefined ? {} : { from: t.from }) })));
@@ -43,6 +51,7 @@ export function openBuildSession(input: { config: Config; configDir: string; sta
   const sources = createSourceReader(
     mirrors,
     Object.entries(config.sources).map(([name, s]) => ({ name, repo: s.repo, branch: s.branch, ...(s.paths === undefined ? {} : { paths: s.paths }) })),
+    input.heads,
   );
   const credentials = registryCredentials(config);
   const registries = registryPoolFor(config);

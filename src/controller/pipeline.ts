@@ -51,7 +51,18 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
   const { store, loaded } = deps;
   const declared = loaded.config.sources[request.source];
   if (declared === undefined) throw new SlipwayError("CONFIG_INVALID", `there is no source "${request.source}" in slipway.yml`);
-  const commit = await headOf(validateRemote(declared.repo, { baseDir: loaded.dir }), request.branch);
+  const environment = request.environment === BUILD_ONLY ? undefined : request.environment;
+  // One ls-remote per source, at once: which sources have the environment's branch, the pushed
+  // source's new commit, and every head the plan reads (the run builds exactly what it recorded).
+  const refs = await remoteRefs(loaded);
+  const branches: Record<string, string> = environment === undefined ? {} : Object.fromEntries(Object.keys(refs).filter((name) => refs[name]?.has(`refs/heads/${request.branch}`)).map((name) => [name, request.branch]));
+  const sources = Object.fromEntries(Object.entries(loaded.config.sources).map(([name, s]) => [name, { ...s, branch: branches[name] ?? s.branch }]));
+  const heads = Object.fromEntries(Object.entries(sources).flatMap(([name, s]) => {
+    const commit = refs[name]?.get(`refs/heads/${s.branch}`);
+    return commit === undefined ? [] : [[name, commit] as const];
+  }));
+  // A branch that is gone gets headOf's message, with the branches that do exist.
+  const commit = refs[request.source]?.get(`refs/heads/${request.branch}`) ?? (await headOf(validateRemote(declared.repo, { baseDir: loaded.dir }), request.branch));
   const run = await store.startPipelineRun({ environment: request.environment, source: request.source, branch: request.branch, commit, trigger: request.trigger });
   const fields = { run: run.id, environment: request.environment, source: request.source, branch: request.branch, commit: commit.slice(0, 12) };
   deps.log(fields, "pipeline started");
@@ -64,15 +75,12 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
     deployFailed: [],
   };
   try {
-    const environment = request.environment === BUILD_ONLY ? undefined : request.environment;
     // An environment's pipeline reads every source that has the environment's branch at that
     // branch (the pushed source always has it), the others at their own branch: pushes to
     // several repositories' test.1 coalesce into one run that sees all of them. A build-only
     // run was started by a push to the source's own branch: every source stays on its own.
-    const branches: Record<string, string> = environment === undefined ? {} : await sourcesWithBranch(loaded, request.branch);
-    const sources = Object.fromEntries(Object.entries(loaded.config.sources).map(([name, s]) => [name, { ...s, branch: branches[name] ?? s.branch }]));
     const config = { ...loaded.config, sources };
-    const session = openBuildSession({ config, configDir: loaded.dir, stateDir: deps.stateDir, store, ...(environment === undefined ? {} : { env: environment }) });
+    const session = openBuildSession({ config, configDir: loaded.dir, stateDir: deps.stateDir, store, heads, ...(environment === undefined ? {} : { env: environment }) });
 
     checkpoint(signal);
     const images = environment === undefined ? Object.keys(config.images) : imagesOfEnvironment(config, environment);
@@ -156,12 +164,18 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
   }
 }
 
-/** The sources whose remote has `branch`, each mapped to it (one ls-remote per source, at once). */
-async function sourcesWithBranch(loaded: LoadedConfig, branch: string): Promise<Record<string, string>> {
+/**
+ * Each source's branches and tags (one ls-remote per source, at once). A source that cannot be
+ * read is left out: the plan reads it again and the run records that failure.
+ */
+async function remoteRefs(loaded: LoadedConfig): Promise<Record<string, Map<string, string>>> {
   const entries = await Promise.all(
     Object.entries(loaded.config.sources).map(async ([name, source]) => {
-      const refs = await lsRemote(validateRemote(source.repo, { baseDir: loaded.dir }));
-      return refs.has(`refs/heads/${branch}`) ? [[name, branch] as const] : [];
+      try {
+        return [[name, await lsRemote(validateRemote(source.repo, { baseDir: loaded.dir }))] as const];
+      } catch {
+        return [];
+      }
     }),
   );
   return Object.fromEntries(entries.flat());

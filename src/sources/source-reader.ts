@@ -10,12 +10,13 @@ export interface ReaderSource extends SourceSpec {
 
 /**
  * The builder's SourceReader over mirrors. Branch heads come from one ls-remote per source
- * per reader (a reader lives for one run); a mirror is fetched only when a commit it needs is
- * missing, so planning with unchanged sources fetches nothing.
+ * per reader (a reader lives for one run), unless the caller read them already (`knownHeads`:
+ * source -> commit); a mirror is fetched only when a commit it needs is missing, so planning
+ * with unchanged sources fetches nothing.
  */
-export function createSourceReader(mirrors: Mirrors, sources: readonly ReaderSource[]): SourceReader {
+export function createSourceReader(mirrors: Mirrors, sources: readonly ReaderSource[], knownHeads: Readonly<Record<string, string>> = {}): SourceReader {
   const byName = new Map(sources.map((source) => [source.name, source]));
-  const heads = new Map<string, Promise<string>>();
+  const heads = new Map<string, Promise<string>>(Object.entries(knownHeads).map(([name, commit]) => [name, Promise.resolve(commit)]));
   const ensured = new Map<string, Promise<Mirror>>();
   const counts = mirrors.counts;
 
