@@ -1,5 +1,5 @@
 import type { RegistryCredentials } from "../engine/index.js";
-import { digestsFor, pullFollowed, tagDigest, type RegistrySource } from "./tag-digest.js";
+import { digestsFor, pullFollowed, tagDigestAfterNotice, type RegistrySource } from "./tag-digest.js";
 import { updateForeignContainer, type ForeignPorts, type ForeignUpdateReport } from "./update-container.js";
 import type { ReadyOptions } from "./wait-ready.js";
 import type { WatchedContainer } from "./watch-label.js";
@@ -13,10 +13,15 @@ export interface ForeignCheckPorts extends ForeignPorts {
  * One watched container: reads its tag's digest in the registry; when the image it runs is
  * not that digest, pulls it and updates the container (or, in monitor mode, reports it).
  */
-export async function checkWatchedContainer(ports: ForeignCheckPorts, watched: WatchedContainer, options: { ready?: ReadyOptions } = {}): Promise<ForeignUpdateReport & { readonly digest?: string }> {
-  const followed = await tagDigest(ports.registries, watched.image);
+export async function checkWatchedContainer(
+  ports: ForeignCheckPorts,
+  watched: WatchedContainer,
+  options: { ready?: ReadyOptions; announced?: string } = {},
+): Promise<ForeignUpdateReport & { readonly digest?: string }> {
   const running = await ports.engine.inspectImage(watched.imageId);
-  if (running !== undefined && digestsFor(running.repoDigests, watched.image).includes(followed.digest)) {
+  const runningDigests = running === undefined ? [] : digestsFor(running.repoDigests, watched.image);
+  const followed = await tagDigestAfterNotice(ports.registries, watched.image, options.announced, (digest) => runningDigests.includes(digest));
+  if (runningDigests.includes(followed.digest)) {
     return { status: "current", container: watched.name, digest: followed.digest };
   }
   const credentials = await ports.credentialsFor?.(watched.image);

@@ -3,7 +3,7 @@ import type { AutoUpdate } from "../config/service-update.js";
 import { currentRevision, deployService, specFromConfig, type DeployPorts } from "../deploy/index.js";
 import { isSlipwayError, SlipwayError } from "../errors/index.js";
 import type { RevisionRecord } from "../store/index.js";
-import { digestsFor, pinnedReference, pullFollowed, tagDigest, type RegistrySource } from "./tag-digest.js";
+import { digestsFor, pinnedReference, pullFollowed, tagDigestAfterNotice, type RegistrySource } from "./tag-digest.js";
 
 export interface ServiceUpdatePorts {
   readonly deploy: DeployPorts;
@@ -17,6 +17,8 @@ export interface ServiceUpdateRequest {
   readonly environment: string;
   /** Wait this long for a running deployment of the service (default: refuse with DEPLOY_LOCKED). */
   readonly waitMs?: number;
+  /** The digest a registry notification announced for the tag (a hint: see tagDigestAfterNotice). */
+  readonly announced?: string;
 }
 
 export type ServiceUpdateStatus = "current" | "updated" | "available" | "failed";
@@ -67,10 +69,10 @@ export async function checkServiceUpdate(ports: ServiceUpdatePorts, request: Ser
     });
   }
   const { deploy } = ports;
-  const followed = await tagDigest(ports.registries, declared.image);
-  const base = { service, environment, digest: followed.digest };
   const current = await currentRevision(deploy, service, environment);
   const running = current === undefined ? [] : await revisionDigests(deploy, current, declared.image);
+  const followed = await tagDigestAfterNotice(ports.registries, declared.image, request.announced, (digest) => running.includes(digest));
+  const base = { service, environment, digest: followed.digest };
   const previousDigest = running.includes(followed.digest) ? followed.digest : running[0];
   const report = { ...base, ...(previousDigest === undefined ? {} : { previousDigest }) };
   if (previousDigest === followed.digest) return { ...report, status: "current" };

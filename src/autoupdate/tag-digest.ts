@@ -39,6 +39,33 @@ export async function tagDigest(registries: RegistrySource, reference: string): 
   return { written, tag, digest };
 }
 
+/** The first pause before re-reading a tag that still names the running digest; it doubles. */
+const NOTICE_FIRST_WAIT_MS = 100;
+/** The last pause: 100 + 200 + 400 + 800 + 1600 ms, about 3 s in all. */
+const NOTICE_LAST_WAIT_MS = 1_600;
+
+/**
+ * The tag's digest after a registry announced `announced` for it. The distribution registry
+ * sends its notification before it moves the tag, so right after one the tag can still name
+ * the old digest. While the tag names a digest `isRunning` says already runs (not the one
+ * announced), it is read again after a pause (about 3 s in all); any other answer is the
+ * registry's word and is taken: the announcement is only a hint.
+ */
+export async function tagDigestAfterNotice(
+  registries: RegistrySource,
+  reference: string,
+  announced: string | undefined,
+  isRunning: (digest: string) => boolean,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+): Promise<FollowedTag> {
+  let followed = await tagDigest(registries, reference);
+  for (let wait = NOTICE_FIRST_WAIT_MS; announced !== undefined && followed.digest !== announced && isRunning(followed.digest) && wait <= NOTICE_LAST_WAIT_MS; wait *= 2) {
+    await sleep(wait);
+    followed = await tagDigest(registries, reference);
+  }
+  return followed;
+}
+
 /** `[domain/]path:tag@digest`: pulls and runs exactly this digest, and still says which tag it came from. */
 export function pinnedReference(followed: FollowedTag): string {
   return formatReference({ ...followed.written, tag: followed.tag, digest: followed.digest });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Secret } from "../util/secret.js";
-import { bytesSchema, durationSchema } from "./units.js";
+import { bytesSchema, durationAtLeast } from "./units.js";
 
 /** Where `slipway serve` listens: a host (name, IPv4, or [IPv6]) and a port. */
 export interface ListenAddress {
@@ -110,10 +110,10 @@ export const controllerSchema = z
       .describe("The controller's public base URL as webhooks reach it (e.g. https://slipway.example.com), for links and setup hints."),
     webhooks: webhooksSchema.default({}),
     max_body: bytesSchema.prefault("1m").describe("The largest webhook body accepted; a larger one is refused with 413. Default: 1m."),
-    recheck: durationSchema
+    recheck: durationAtLeast("1m", "every re-check reads every source and tag")
       .prefault("24h")
       .describe("How often every watched source and image tag is re-checked in full, whatever webhooks said. Default: 24h."),
-    watch_interval: durationSchema
+    watch_interval: durationAtLeast("1s", "each check asks the registry once per watched tag")
       .prefault("5m")
       .describe("How often the tags of auto-updated services (update.auto) and of containers labelled dev.slipway.auto-update are checked in their registries. Default: 5m."),
     poll_jitter: z

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { branchSchema } from "./common-schemas.js";
-import { durationSchema } from "./units.js";
+import { durationAtLeast } from "./units.js";
 
 /** sources.<name>: a git repository and branch, optionally narrowed to paths. */
 export const sourceSchema = z
@@ -14,7 +14,7 @@ export const sourceSchema = z
       .array(z.string().min(1, "expected a path"))
       .optional()
       .describe("Only commits touching these paths (directories end with /) count as changes. Default: the whole repository."),
-    poll: durationSchema
+    poll: durationAtLeast("1s", "each check runs git ls-remote against the remote")
       .optional()
       .describe("How often to check the branch for new commits, e.g. 1m. Default: no polling (webhooks, schedules or a person trigger builds)."),
   })

@@ -45,6 +45,12 @@ export const durationSchema = z
   .transform((value) => (typeof value === "number" ? Math.round(value * 1000) : (parseDuration(value) ?? 0)))
   .meta({ description: "A duration: a number of seconds, or text such as 500ms, 30s, 5m, 1h30m, 2d." });
 
+/** A duration of at least `minimum` (e.g. "1s"): for intervals that must never spin. */
+export function durationAtLeast(minimum: string, why: string) {
+  const floor = parseDuration(minimum) ?? 0;
+  return durationSchema.refine((ms) => ms >= floor, `expected at least ${minimum}: ${why}`);
+}
+
 /** A size as text (`512m`, `1GB`) or a number of bytes; the output is bytes. */
 export const bytesSchema = z
   .union([

@@ -24,7 +24,7 @@ export interface AutoUpdates {
   start(): void;
   stop(): Promise<void>;
   /** Image pushes announced by a webhook: the services and containers on that tag are checked now. */
-  onImageHints(images: readonly { repository: string; tag?: string }[], trigger: string): void;
+  onImageHints(images: readonly { repository: string; tag?: string; digest?: string }[], trigger: string): void;
   /** Queues a check of every auto-updated service and labelled container. */
   checkAll(trigger: string): void;
 }
@@ -55,29 +55,39 @@ export function createAutoUpdates(input: {
     environmentsOf(loaded, service).map((environment) => ({ service, image, environment })),
   );
 
-  const submitService = (service: string, environment: string, trigger: string): void => {
+  const submitService = (service: string, environment: string, trigger: string, announced?: string): void => {
     queue.submit({
       key: `service:${service}@${environment}`,
       label: `auto-update ${service} (${environment}, ${trigger})`,
       run: async () => {
         const spec = specFromConfig({ config, configDir: loaded.dir, service, environment, image: config.services[service]?.image ?? "" });
         const deploy = await createDeployPorts({ engine, store, stateDir: input.stateDir, spec, proxyAdmin: config.proxy?.admin, log: (line) => log.info({ service, environment }, line) });
-        const report = await checkServiceUpdate({ deploy, registries: input.registries }, { config, configDir: loaded.dir, service, environment, waitMs: 10 * 60_000 });
+        const report = await checkServiceUpdate(
+          { deploy, registries: input.registries },
+          { config, configDir: loaded.dir, service, environment, waitMs: 10 * 60_000, ...(announced === undefined ? {} : { announced }) },
+        );
         log.info({ service, environment, trigger, status: report.status, digest: report.digest, previous: report.previousDigest }, "auto-update checked");
         notifyService(notifier, report);
       },
     });
   };
 
-  const submitContainers = (trigger: string, only?: ReadonlySet<string>): void => {
+  /** `only`: the hinted references (repository:tag) to check, each with the digest announced for it, if any. */
+  const submitContainers = (trigger: string, only?: ReadonlyMap<string, string | undefined>): void => {
     queue.submit({
       key: "containers",
       label: `auto-update labelled containers (${trigger})`,
       run: async () => {
         const raw = connectRawContainers();
         for (const watched of await listWatchedContainers(engine)) {
-          if (only !== undefined && imagesForHint({ kind: "image", repository: repositoryOf(watched.image), ...tagOf(watched.image) }, [...only]).length === 0) continue;
-          const report = await checkWatchedContainer({ engine, raw, registries: input.registries, log: (line) => log.info({ container: watched.name }, line) }, watched);
+          const hinted = only === undefined ? undefined : [...only.keys()].find((ref) => imagesForHint({ kind: "image", repository: repositoryOf(watched.image), ...tagOf(watched.image) }, [ref]).length > 0);
+          if (only !== undefined && hinted === undefined) continue;
+          const announced = hinted === undefined ? undefined : only?.get(hinted);
+          const report = await checkWatchedContainer(
+            { engine, raw, registries: input.registries, log: (line) => log.info({ container: watched.name }, line) },
+            watched,
+            announced === undefined ? {} : { announced },
+          );
           log.info({ container: watched.name, status: report.status, trigger }, "auto-update checked");
           if (report.status === "updated") {
             notifier.notify({ event: "deploy", title: `Updated container ${watched.name} to ${watched.image}`, subject: watched.name, outcome: "succeeded", detail: { image: report.imageId, order: report.order } });
@@ -120,10 +130,10 @@ export function createAutoUpdates(input: {
     onImageHints(images, trigger) {
       for (const hint of images) {
         for (const target of targets) {
-          if (imagesForHint({ kind: "image", ...hint }, [target.image]).length > 0) submitService(target.service, target.environment, trigger);
+          if (imagesForHint({ kind: "image", ...hint }, [target.image]).length > 0) submitService(target.service, target.environment, trigger, hint.digest);
         }
       }
-      const hinted = new Set(images.map((hint) => (hint.tag === undefined ? hint.repository : `${hint.repository}:${hint.tag}`)));
+      const hinted = new Map(images.map((hint) => [hint.tag === undefined ? hint.repository : `${hint.repository}:${hint.tag}`, hint.digest]));
       submitContainers(trigger, hinted);
     },
     checkAll(trigger) {

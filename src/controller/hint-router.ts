@@ -11,8 +11,8 @@ export interface RoutedPush {
 export interface RoutedHints {
   /** (source, branch) pairs with a new commit (when the payload names it): each starts the pipelines bound to the branch. */
   readonly pushes: RoutedPush[];
-  /** Image hints, for the auto-updater (which re-reads the digest itself). */
-  readonly images: { repository: string; tag?: string }[];
+  /** Image hints, for the auto-updater (which re-reads the digest itself; `digest` is what the sender announced). */
+  readonly images: { repository: string; tag?: string; digest?: string }[];
   /** Hints about nothing this config uses: logged and otherwise ignored. */
   readonly ignored: Hint[];
 }
@@ -24,11 +24,11 @@ export interface RoutedHints {
  */
 export function routeHints(hints: readonly Hint[], config: Config, configDir: string): RoutedHints {
   const pushes: RoutedPush[] = [];
-  const images: { repository: string; tag?: string }[] = [];
+  const images: { repository: string; tag?: string; digest?: string }[] = [];
   const ignored: Hint[] = [];
   for (const hint of hints) {
     if (hint.kind === "image") {
-      images.push({ repository: hint.repository, ...(hint.tag === undefined ? {} : { tag: hint.tag }) });
+      images.push({ repository: hint.repository, ...(hint.tag === undefined ? {} : { tag: hint.tag }), ...(hint.digest === undefined ? {} : { digest: hint.digest }) });
       continue;
     }
     const onBranch = Object.fromEntries(Object.entries(config.sources).map(([name, s]) => [name, { repo: s.repo, branch: hint.branch ?? s.branch }]));

@@ -27,8 +27,7 @@ export function createHealthGate(engine: Engine): HealthGate {
 
 /** http and tcp probes default to the service's first port (the container side). */
 export function healthCheckFor(spec: ServiceSpec): HealthCheck {
-  const { probe, startPeriodMs, intervalMs, timeoutMs, retries, deadlineMs } = spec.health;
-  const timing = { startPeriodMs, intervalMs, timeoutMs, retries, deadlineMs };
+  const { probe, ...timing } = spec.health;
   const firstPort = spec.ports.find((p) => p.protocol === "tcp")?.target;
   switch (probe.kind) {
     case "http":

@@ -1,21 +1,16 @@
 import { createHash } from "node:crypto";
 import type { HealthcheckSpec } from "../engine/index.js";
 import { canonicalJson } from "../graph/fingerprint.js";
-import type { HealthProbeSpec } from "../health/index.js";
+import type { HealthProbeSpec, HealthTiming } from "../health/index.js";
 
 export type Strategy = "recreate" | "blue-green" | "rolling";
 
 /** How Slipway decides a container is ready for traffic: the health module's probe kinds. */
 export type HealthProbe = HealthProbeSpec;
 
-export interface HealthSettings {
+/** The probe and its timing; a revision not healthy `deadlineMs` after its start is rolled back. */
+export interface HealthSettings extends HealthTiming {
   readonly probe: HealthProbe;
-  readonly startPeriodMs: number;
-  readonly intervalMs: number;
-  readonly timeoutMs: number;
-  readonly retries: number;
-  /** A revision not healthy this long after its start is rolled back. */
-  readonly deadlineMs: number;
 }
 
 export interface UpdateSettings {

@@ -119,8 +119,8 @@ export async function sendGithubPush(controllerUrl: string, secret: string, push
 }
 
 /** POSTs the distribution registry's notification envelope for a manifest push of host/repository:tag. */
-export async function sendRegistryPush(controllerUrl: string, token: string, push: { host: string; repository: string; tag: string; id: string }): Promise<Answer> {
-  const body = registryPush({ host: push.host, repository: push.repository, tag: push.tag, ids: [`${push.id}-layer`, `${push.id}-manifest`] });
+export async function sendRegistryPush(controllerUrl: string, token: string, push: { host: string; repository: string; tag: string; id: string; digest?: string }): Promise<Answer> {
+  const body = registryPush({ host: push.host, repository: push.repository, tag: push.tag, ids: [`${push.id}-layer`, `${push.id}-manifest`], ...(push.digest === undefined ? {} : { digest: push.digest }) });
   return post(`${controllerUrl}/hooks/registry`, body, { "content-type": "application/vnd.docker.distribution.events.v1+json", authorization: `Bearer ${token}` });
 }
 

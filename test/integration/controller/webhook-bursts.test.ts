@@ -178,6 +178,27 @@ test("fifty registry notifications for one watched tag within a second: coalesce
   await s.controller.stop();
 });
 
+test("a notification that arrives before the registry moves the tag is not lost: the check waits for the announced digest", async () => {
+  const { service, ref, url, started: s } = await watchedService("early-notice");
+  // v2's manifest in the registry under another tag: its digest is what a push of v2 to qa gets.
+  const staging = ref.replace(/:qa$/, ":staging");
+  const digest = await pushVersion(staging, "v2");
+  const { host, repository } = { host: registry.host, repository: ref.slice(registry.host.length + 1, -":qa".length) };
+  // The distribution registry notifies before it moves the tag; here the tag moves 400 ms later.
+  const answer = await sendRegistryPush(s.controller.url, REGISTRY_TOKEN, { host, repository, tag: "qa", id: "early-1", digest });
+  assert.equal(answer.status, 202);
+  await sleep(400);
+  assert.equal(await pushVersion(ref, "v2"), digest);
+  const deployment = await waitUntil(async () => {
+    const [latest] = await world.store.listDeployments({ service, limit: 1 });
+    return latest?.trigger === "auto-update" && latest.status !== "running" ? latest : undefined;
+  }, 30_000, "an auto-update deployment after the early notice (watch_interval is 1h: nothing else would start one)");
+  assert.equal(deployment.status, "succeeded");
+  const [revision] = await world.store.listRevisions(service, "default", { limit: 1 });
+  assert.equal(revision?.image, `${ref}@${digest}`);
+  await waitForBody(url, "v2", 10_000);
+});
+
 describe("GitHub pushes for a one-image app bound to test1", () => {
   let app: GitApp;
   let s: StartedController;

@@ -113,7 +113,7 @@ export function giteaPush(options: { ref?: string } = {}): string {
 }
 
 /** A notification envelope as distribution sends it for `docker push host/repo:tag`: layer, config and manifest. */
-export function registryPush(options: { host?: string; repository?: string; tag?: string; ids?: readonly string[] } = {}): string {
+export function registryPush(options: { host?: string; repository?: string; tag?: string; ids?: readonly string[]; digest?: string } = {}): string {
   const host = options.host ?? "registry.example.com:5000";
   const repository = options.repository ?? "my-org/foo";
   const [layerId, manifestId] = options.ids ?? ["asdf-asdf-asdf-asdf-0", "asdf-asdf-asdf-asdf-1"];
@@ -137,10 +137,10 @@ export function registryPush(options: { host?: string; repository?: string; tag?
         target: {
           mediaType: "application/vnd.docker.distribution.manifest.v2+json",
           size: 528,
-          digest: DIGEST,
+          digest: options.digest ?? DIGEST,
           length: 528,
           repository,
-          url: `https://${host}/v2/${repository}/manifests/${DIGEST}`,
+          url: `https://${host}/v2/${repository}/manifests/${options.digest ?? DIGEST}`,
           tag: options.tag ?? "qa",
         },
         request,
