@@ -63,7 +63,7 @@ export async function startLatencyWorld(options: WorldOptions): Promise<LatencyW
   const { engine, deploy, mode } = options;
   const name = modeName(mode);
   const controllerPort = await freePort();
-  const registry = await startRegistry(mode.kind === "notify" ? { extraConfig: notificationBlock(controllerPort) } : {});
+  const registry = await startRegistry(mode.kind === "notify" ? { notify: { url: `http://127.0.0.1:${controllerPort}/hooks/registry`, token: TOKEN } } : {});
   const configDir = mkdtempSync(join(tmpdir(), "slipway-bench-latency-"));
   const service = testName(`latency-${name}`);
   let controller: Controller | undefined;
@@ -117,21 +117,6 @@ async function settle(mode: Mode, log: readonly LogEntry[], firstDigest: string)
     await sleep(50);
   }
   throw new Error("the registry's notification of the first version did not reach the controller within 30 s");
-}
-
-function notificationBlock(controllerPort: number): string {
-  return [
-    "notifications:",
-    "  endpoints:",
-    "    - name: slipway",
-    `      url: http://127.0.0.1:${controllerPort}/hooks/registry`,
-    "      headers:",
-    `        Authorization: [Bearer ${TOKEN}]`,
-    "      timeout: 2s",
-    "      threshold: 3",
-    "      backoff: 1s",
-    "",
-  ].join("\n");
 }
 
 function configText(input: { mode: Mode; controllerPort: number; adminUrl: string; service: string; ref: string; published: number }): string {

@@ -29,8 +29,26 @@ export interface TestRegistry {
 export interface StartRegistryOptions {
   /** Serve with htpasswd (basic) authentication for this one user. */
   readonly auth?: RegistryAuth;
-  /** Extra YAML appended to the registry config (e.g. a notifications block). */
+  /** Extra YAML appended to the registry config. */
   readonly extraConfig?: string;
+  /** Send the registry's own notifications (`notifications.endpoints`) here, with a bearer token. */
+  readonly notify?: { readonly url: string; readonly token: string; readonly backoff?: string };
+}
+
+/** The registry config block that sends every event to `url` with `Authorization: Bearer token`. */
+function notificationsBlock(notify: NonNullable<StartRegistryOptions["notify"]>): string {
+  return [
+    "notifications:",
+    "  endpoints:",
+    "    - name: slipway",
+    `      url: ${notify.url}`,
+    "      headers:",
+    `        Authorization: [Bearer ${notify.token}]`,
+    "      timeout: 2s",
+    "      threshold: 3",
+    `      backoff: ${notify.backoff ?? "1s"}`,
+    "",
+  ].join("\n");
 }
 
 /**
@@ -43,7 +61,8 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
   const host = `127.0.0.1:${port}`;
   const logFile = join(dir, "registry.log");
   const auth = options.auth ? await htpasswdBlock(dir, options.auth) : "";
-  writeFileSync(join(dir, "config.yml"), registryConfig(dir, host, auth) + (options.extraConfig ?? ""));
+  const notifications = options.notify === undefined ? "" : notificationsBlock(options.notify);
+  writeFileSync(join(dir, "config.yml"), registryConfig(dir, host, auth) + notifications + (options.extraConfig ?? ""));
   const log = openSync(logFile, "a");
   const child = spawn("docker-registry", ["serve", join(dir, "config.yml")], { stdio: ["ignore", log, log] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -52,20 +52,7 @@ after(async () => {
 
 test("a registry push of a watched tag updates its service by digest with no failed request, once", async () => {
   const controllerPort = await freePort();
-  registry = await startRegistry({
-    extraConfig: [
-      "notifications:",
-      "  endpoints:",
-      "    - name: slipway",
-      `      url: http://127.0.0.1:${controllerPort}/hooks/registry`,
-      "      headers:",
-      `        Authorization: [Bearer ${TOKEN}]`,
-      "      timeout: 2s",
-      "      threshold: 3",
-      "      backoff: 1s",
-      "",
-    ].join("\n"),
-  });
+  registry = await startRegistry({ notify: { url: `http://127.0.0.1:${controllerPort}/hooks/registry`, token: TOKEN } });
   const ref = `${registry.host}/${testName("foo")}:qa`;
   await engine.tagImage(images.v1 ?? "", ref);
   await engine.push(ref);

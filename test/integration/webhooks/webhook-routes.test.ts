@@ -237,20 +237,7 @@ describe("the distribution registry's own notifications, end to end", () => {
     dir = mkdtempSync(join(tmpdir(), "slipway-webhooks-registry-"));
     store = openSqliteStore(join(dir, "state.db"));
     server = await startServer(store, { registry: { token: SECRETS.registry } });
-    registry = await startRegistry({
-      extraConfig: [
-        "notifications:",
-        "  endpoints:",
-        "    - name: slipway",
-        `      url: ${server.url}/hooks/registry`,
-        "      headers:",
-        `        Authorization: [Bearer ${SECRETS.registry}]`,
-        "      timeout: 2s",
-        "      threshold: 3",
-        "      backoff: 200ms",
-        "",
-      ].join("\n"),
-    });
+    registry = await startRegistry({ notify: { url: `${server.url}/hooks/registry`, token: SECRETS.registry, backoff: "200ms" } });
   });
   after(async () => {
     await registry.stop();
