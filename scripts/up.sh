@@ -60,7 +60,9 @@ Slipway is up.
   service         : http://127.0.0.1:18080/ (the reports service, behind Caddy)
   proxy log       : $SLIPWAY_STATE_DIR/proxy/caddy.log
   controller      : http://127.0.0.1:8420/healthz (slipway serve; log $serve_log)
-Next: cd $example && ./show-changes.sh   (a change in each repository, and what Slipway rebuilds)
+Next, in a new shell, first: export SLIPWAY_STATE_DIR=$SLIPWAY_STATE_DIR SLIPWAY_REGISTRY=$SLIPWAY_REGISTRY
+      (the example's store and registry; without them slipway uses ~/.local/state/slipway and localhost:5000)
+      cd $example && ./show-changes.sh   (a change in each repository, and what Slipway rebuilds)
       cd $example && slipway pipeline run app1   (plan, build, test, push, deploy: what serve does on a push)
       slipway token create me   (then SLIPWAY_URL=http://127.0.0.1:8420 SLIPWAY_TOKEN=... slipway status)
       slipway --help
