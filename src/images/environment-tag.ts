@@ -17,8 +17,9 @@ export interface EnvironmentsConfig {
 /**
  * How the newest image for `environment` is found: by its environment tag when the environment
  * is declared; that tag is `required` once any environment binds branches (builds then differ
- * by branch, so a tag of the image's scheme may be another environment's build). Undefined:
- * by the tag scheme alone.
+ * by branch, so a tag of the image's scheme may be another environment's build). Without
+ * branches the scheme's newest stands in until the environment has a tag of its own.
+ * Undefined: by the tag scheme alone.
  */
 export function environmentLookup(config: EnvironmentsConfig, environment: string | undefined): EnvironmentLookup | undefined {
   if (environment === undefined || config.environments[environment] === undefined) return undefined;
