@@ -14,6 +14,7 @@ import { cleanupTestRun, testName } from "../../harness/labels.js";
 import { startRegistry, type TestRegistry } from "../../harness/registry.js";
 import { assertNoFailedRequests, assertOnlyAnswers, underLoad } from "../deploy/fixture.js";
 import { freePort, waitForBody } from "../proxy/helpers.js";
+import { watchedServiceYaml } from "./controller-world.js";
 
 /**
  * Auto-update end to end: the distribution registry's own notification of a push to a
@@ -59,21 +60,7 @@ test("a registry push of a watched tag updates its service by digest with no fai
   const published = await freePort();
   writeFileSync(
     join(configDir, "slipway.yml"),
-    [
-      "controller:",
-      `  listen: 127.0.0.1:${controllerPort}`,
-      "  watch_interval: 1h",
-      `  webhooks: { registry: { token: ${TOKEN} } }`,
-      "services:",
-      `  ${service}:`,
-      `    image: ${ref}`,
-      `    command: ${JSON.stringify(webCommand(8080)).replaceAll("$", "$$$$")}`,
-      `    ports: ["127.0.0.1:${published}:8080"]`,
-      "    stop_grace_period: 2s",
-      "    health: { http: /, interval: 200ms, deadline: 10s }",
-      "    update: { strategy: blue-green, drain: 300ms, auto: true }",
-      "",
-    ].join("\n"),
+    [...watchedServiceYaml({ service, ref, published, token: TOKEN, command: webCommand(8080), listen: `127.0.0.1:${controllerPort}` }), ""].join("\n"),
   );
   const loaded = await loadConfig({ cwd: configDir, env: {} });
   const url = `http://127.0.0.1:${published}/`;

@@ -23,11 +23,12 @@ import {
   sendRegistryPush,
   startFromConfig,
   waitUntil,
+  watchedServiceYaml,
   within,
   type Answer,
   type GitApp,
   type StartedController,
-} from "./burst-world.js";
+} from "./controller-world.js";
 
 /**
  * The controller under webhook bursts and a broken notifier, end to end (real registry,
@@ -89,20 +90,7 @@ async function watchedService(name: string, extra: readonly string[] = []): Prom
   await engine.tagImage(required(images.v1), ref);
   await engine.push(ref);
   const published = await freePort();
-  const yaml = [
-    "controller:",
-    "  watch_interval: 1h",
-    `  webhooks: { registry: { token: ${REGISTRY_TOKEN} } }`,
-    "services:",
-    `  ${service}:`,
-    `    image: ${ref}`,
-    `    command: ${JSON.stringify(webCommand(8080)).replaceAll("$", "$$$$")}`,
-    `    ports: ["127.0.0.1:${published}:8080"]`,
-    "    stop_grace_period: 2s",
-    "    health: { http: /, interval: 200ms, deadline: 30s }",
-    "    update: { strategy: blue-green, drain: 300ms, auto: true }",
-    ...extra,
-  ];
+  const yaml = [...watchedServiceYaml({ service, ref, published, token: REGISTRY_TOKEN, command: webCommand(8080) }), ...extra];
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
   const url = `http://127.0.0.1:${published}/`;

@@ -13,7 +13,7 @@ import { registryPush } from "../../unit/webhooks/payloads.js";
 import { GIT_ENV } from "../build/fixture.js";
 
 /**
- * Shared setup of the webhook-burst tests: a readable controller log, a controller started
+ * Shared setup of the controller tests: a readable controller log, a controller started
  * from a slipway.yml written for the test, senders for signed GitHub pushes and registry
  * notifications, and a one-image git app that builds in seconds.
  */
@@ -98,6 +98,28 @@ export async function startFromConfig(input: { dir: string; yaml: readonly strin
     logger: { level: "info", stream: log.stream },
   });
   return { controller, log };
+}
+
+/**
+ * slipway.yml lines for one web service (the tests' busybox server) that follows `ref` with
+ * `update.auto`, blue-green, and accepts the registry's notifications with `token`; polling is
+ * off in practice (`watch_interval: 1h`), so only a notification starts an update.
+ */
+export function watchedServiceYaml(input: { service: string; ref: string; published: number; token: string; command: readonly string[]; listen?: string }): string[] {
+  return [
+    "controller:",
+    ...(input.listen === undefined ? [] : [`  listen: ${input.listen}`]),
+    "  watch_interval: 1h",
+    `  webhooks: { registry: { token: ${input.token} } }`,
+    "services:",
+    `  ${input.service}:`,
+    `    image: ${input.ref}`,
+    `    command: ${JSON.stringify(input.command).replaceAll("$", "$$$$")}`,
+    `    ports: ["127.0.0.1:${input.published}:8080"]`,
+    "    stop_grace_period: 2s",
+    "    health: { http: /, interval: 200ms, deadline: 30s }",
+    "    update: { strategy: blue-green, drain: 300ms, auto: true }",
+  ];
 }
 
 export interface Answer {
