@@ -116,11 +116,16 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
 
     // The environment's tag moves to each image built or up to date: what `deploy --env`, its
     // jobs and `slipway run --environment` take as its newest (src/images/environment-tag.ts).
+    // A tag the registry refuses (immutable tags) fails the step and the run, but not the
+    // deployments: they take the exact reference built, not the tag.
     const pushed = pushedImages(plan, report);
+    let tagError: string | undefined;
     if (environment !== undefined && config.environments[environment] !== undefined && pushed.length > 0) {
       await step(store, run.id, "tag", { tag: environmentTag(environment), images: pushed.map((p) => p.image) }, async () => {
         const tagged = await session.tagEnvironment(pushed);
         return { result: tagged, detail: { tagged } };
+      }).catch((error: unknown) => {
+        tagError = `tagging for ${environment} failed: ${messageOf(error)}`;
       });
     }
 
@@ -145,8 +150,10 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
       }
     }
 
-    const failed = summary.failed.length > 0 || summary.deployFailed.length > 0;
-    const error = failed ? [...summary.failed.map((i) => `build of ${i} failed`), ...summary.deployFailed.map((s) => `deploy of ${s} failed`)].join("; ") : undefined;
+    const failed = summary.failed.length > 0 || summary.deployFailed.length > 0 || tagError !== undefined;
+    const error = failed
+      ? [...summary.failed.map((i) => `build of ${i} failed`), ...(tagError === undefined ? [] : [tagError]), ...summary.deployFailed.map((s) => `deploy of ${s} failed`)].join("; ")
+      : undefined;
     const finished = await store.finishPipelineRun(run.id, { status: failed ? "failed" : "succeeded", summary, ...(error === undefined ? {} : { error }) });
     deps.log({ ...fields, ...summary }, `pipeline ${finished.status}`);
     deps.onEvent?.({ kind: "run", run: finished });
