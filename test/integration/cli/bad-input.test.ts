@@ -6,26 +6,14 @@ import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { startRegistry } from "../../harness/registry.js";
+import { runSlipway, type CliRun } from "../../harness/cli.js";
 
-const bin = fileURLToPath(new URL("../../../../bin/slipway.js", import.meta.url));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
-function slipway(dir: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [bin, "--state-dir", join(dir, "state"), ...args],
-      { cwd: dir, env: { ...process.env, ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr }),
-    );
-  });
+function slipway(dir: string, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  return runSlipway(["--state-dir", join(dir, "state"), ...args], { cwd: dir, env, timeoutMs: 60_000 });
 }
 
 function project(t: { after(fn: () => void): void }, yaml: string): string {

@@ -103,13 +103,14 @@ export async function startFromConfig(input: { dir: string; yaml: readonly strin
 /**
  * slipway.yml lines for one web service (the tests' busybox server) that follows `ref` with
  * `update.auto`, blue-green, and accepts the registry's notifications with `token`; polling is
- * off in practice (`watch_interval: 1h`), so only a notification starts an update.
+ * off in practice (`watch_interval: 1h` unless `watchInterval` says), so only a notification
+ * starts an update.
  */
-export function watchedServiceYaml(input: { service: string; ref: string; published: number; token: string; command: readonly string[]; listen?: string }): string[] {
+export function watchedServiceYaml(input: { service: string; ref: string; published: number; token: string; command: readonly string[]; listen?: string; watchInterval?: string }): string[] {
   return [
     "controller:",
     ...(input.listen === undefined ? [] : [`  listen: ${input.listen}`]),
-    "  watch_interval: 1h",
+    `  watch_interval: ${input.watchInterval ?? "1h"}`,
     `  webhooks: { registry: { token: ${input.token} } }`,
     "services:",
     `  ${input.service}:`,
@@ -191,6 +192,30 @@ export async function createGitApp(root: string): Promise<GitApp> {
       return git("rev-parse", "HEAD");
     },
   };
+}
+
+/**
+ * slipway.yml lines for a GitApp built as image `web` and served by `service` in environment
+ * test1, fed by the branch test.1; blue-green behind Caddy on `published`.
+ */
+export function gitAppYaml(input: { registry: string; remote: string; service: string; published: number; labels: Record<string, string> }): string[] {
+  return [
+    `registry: ${input.registry}`,
+    "sources:",
+    `  app: { repo: ${input.remote}, branch: main }`,
+    "images:",
+    `  web: { context: "app:", labels: ${JSON.stringify(input.labels)} }`,
+    "environments:",
+    "  test1: { branches: [test.1] }",
+    "services:",
+    `  ${input.service}:`,
+    "    image: web",
+    `    command: ${JSON.stringify(["sh", "-c", 'trap "exit 0" TERM; httpd -f -p 8080 -h /www & wait'])}`,
+    `    ports: ["127.0.0.1:${input.published}:8080"]`,
+    "    stop_grace_period: 2s",
+    "    health: { http: /, interval: 200ms, deadline: 30s }",
+    "    update: { strategy: blue-green, drain: 300ms }",
+  ];
 }
 
 /** Start/finish intervals that overlap, as text for a failure message (none: []). */

@@ -18,6 +18,7 @@ import { ensureEngine } from "../../harness/engine.js";
 import { GIT_ENV } from "../build/fixture.js";
 import { cleanupTestRun, testLabels } from "../../harness/labels.js";
 import { freePort, startRegistry, type TestRegistry } from "../../harness/registry.js";
+import { runSlipway, type CliRun } from "../../harness/cli.js";
 
 /**
  * The controller end to end on the data team's example: a GitHub-format push webhook for the
@@ -27,7 +28,6 @@ import { freePort, startRegistry, type TestRegistry } from "../../harness/regist
 const run = promisify(execFile);
 const EXAMPLE = join(dirname(new URL(import.meta.url).pathname), "../../../../examples/data-team");
 const SECRET = "a-github-webhook-secret";
-const BIN = join(dirname(new URL(import.meta.url).pathname), "../../../../bin/slipway.js");
 
 let root: string;
 let dir: string;
@@ -221,18 +221,8 @@ test("each environment runs its own build: deploy, jobs, the launcher and images
   assert.match(typo.stderr, /^error\[CONFIG_INVALID\]: there is no environment "prdo" in slipway.yml/m);
 });
 
-interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 function slipway(args: readonly string[]): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: dir, timeout: 300_000, env: { ...process.env, SLIPWAY_URL: "" } }, (error, stdout, stderr) =>
-      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr }),
-    );
-  });
+  return runSlipway(args, { cwd: dir, env: { SLIPWAY_URL: "" }, timeoutMs: 300_000 });
 }
 
 function sendGithub(payload: string, delivery: string): Promise<Response> {

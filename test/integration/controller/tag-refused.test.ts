@@ -11,7 +11,7 @@ import { ensureEngine } from "../../harness/engine.js";
 import { cleanupTestRun, testLabels, testName } from "../../harness/labels.js";
 import { startRegistry, type TestRegistry } from "../../harness/registry.js";
 import { freePort, waitForBody } from "../proxy/helpers.js";
-import { createGitApp, startFromConfig, within, type StartedController } from "./controller-world.js";
+import { createGitApp, gitAppYaml, startFromConfig, within, type StartedController } from "./controller-world.js";
 
 /**
  * A registry with immutable tags (Harbor, ECR with tag immutability) refuses to move an
@@ -63,23 +63,7 @@ test("a registry that refuses the environment tag fails the tag step and the run
     stateDir: world.stateDir,
     store: world.store,
     engine,
-    yaml: [
-      `registry: ${host}/immutable`,
-      "sources:",
-      `  app: { repo: ${app.remote}, branch: main }`,
-      "images:",
-      `  web: { context: "app:", labels: ${JSON.stringify(testLabels())} }`,
-      "environments:",
-      "  test1: { branches: [test.1] }",
-      "services:",
-      `  ${service}:`,
-      "    image: web",
-      `    command: ${JSON.stringify(["sh", "-c", 'trap "exit 0" TERM; httpd -f -p 8080 -h /www & wait'])}`,
-      `    ports: ["127.0.0.1:${published}:8080"]`,
-      "    stop_grace_period: 2s",
-      "    health: { http: /, interval: 200ms, deadline: 30s }",
-      "    update: { strategy: blue-green, drain: 300ms }",
-    ],
+    yaml: gitAppYaml({ registry: `${host}/immutable`, remote: app.remote, service, published, labels: testLabels() }),
   });
   const commit = await app.commit("test.1", "immutable page");
   const [queued] = started.controller.triggerPipelines("app", "test.1", "test", { commit });

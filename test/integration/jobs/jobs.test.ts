@@ -1,10 +1,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createRegistryPool } from "../../../src/build/registry-reader.js";
 import { jobSchema, type JobConfig } from "../../../src/config/job-schema.js";
@@ -16,8 +14,8 @@ import { pushFilesImage } from "../../harness/base-image.js";
 import { ensureEngine } from "../../harness/engine.js";
 import { cleanupTestRun, testLabels, testRunId } from "../../harness/labels.js";
 import { startRegistry, type TestRegistry } from "../../harness/registry.js";
+import { runSlipway, type CliRun } from "../../harness/cli.js";
 
-const bin = fileURLToPath(new URL("../../../../bin/slipway.js", import.meta.url));
 const OLD = "20260101T000000Z";
 const NEW = "20260102T000000Z";
 
@@ -180,18 +178,8 @@ test("overlap queue: one run waits for the running one and starts when it ends",
   assert.ok(runs.some((r) => r.status === "skipped" && /already queued/.test(r.error ?? "")), JSON.stringify(runs));
 });
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 function slipway(dir: string, args: readonly string[]): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, "--state-dir", join(dir, "state"), ...args], { cwd: dir, timeout: 120_000, env: { ...process.env, RELEASE_TOKEN: `rt-${testRunId}-hidden` } }, (error, stdout, stderr) =>
-      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr }),
-    );
-  });
+  return runSlipway(["--state-dir", join(dir, "state"), ...args], { cwd: dir, env: { RELEASE_TOKEN: `rt-${testRunId}-hidden` } });
 }
 
 test("slipway job run passes the command's exit code through; list, history and logs show the runs", async () => {

@@ -1,11 +1,9 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { createRegistryPool } from "../../../src/build/registry-reader.js";
 import type { ImageLaunchConfig } from "../../../src/config/image-launch-schema.js";
 import type { Engine } from "../../../src/engine/index.js";
@@ -15,8 +13,8 @@ import { pushFilesImage } from "../../harness/base-image.js";
 import { ensureEngine } from "../../harness/engine.js";
 import { cleanupTestRun, testRunId } from "../../harness/labels.js";
 import { startRegistry, type TestRegistry } from "../../harness/registry.js";
+import { runSlipway, type CliRun } from "../../harness/cli.js";
 
-const bin = fileURLToPath(new URL("../../../../bin/slipway.js", import.meta.url));
 const OLD = "20260101T000000Z";
 const NEW = "20260102T000000Z";
 const USER = { uid: 1000, gid: 1000 };
@@ -170,22 +168,8 @@ test("--job writes a header and the output to the job's log and records the run"
   assert.equal(run?.exitCode, 3);
 });
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 function slipway(dir: string, args: readonly string[]): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [bin, "--state-dir", join(dir, "state"), ...args],
-      { cwd: dir, env: { ...process.env, XDG_DATA_HOME: join(dir, "xdg") }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr }),
-    );
-    child.stdin?.end();
-  });
+  return runSlipway(["--state-dir", join(dir, "state"), ...args], { cwd: dir, env: { XDG_DATA_HOME: join(dir, "xdg") }, timeoutMs: 60_000 });
 }
 
 test("bin/slipway.js run: an image of slipway.yml, its exit code passed through, only the command's output on stdout", async () => {

@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { loadConfig } from "../../../src/config/index.js";
 import { startController, type Controller } from "../../../src/controller/controller.js";
 import type { Engine } from "../../../src/engine/index.js";
@@ -10,8 +8,8 @@ import { startManagedProxy, type ProxyHandle } from "../../../src/proxy/index.js
 import { createApiToken } from "../../../src/server/tokens.js";
 import { openSqliteStore, type Store } from "../../../src/store/index.js";
 import { freePort } from "../proxy/helpers.js";
+import { runSlipway, type CliRun } from "../../harness/cli.js";
 
-const bin = fileURLToPath(new URL("../../../../bin/slipway.js", import.meta.url));
 
 /** A temp project (slipway.yml), its state dir and store, a real Caddy, and a controller listening on a free loopback port. */
 export interface ApiWorld {
@@ -72,24 +70,11 @@ export async function api(world: ApiWorld, method: string, path: string, options
   return { status: response.status, headers: response.headers, body: text === "" ? undefined : (JSON.parse(text) as unknown) };
 }
 
-export interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type { CliRun };
 
 /** bin/slipway.js with `args` in `cwd`, with extra environment variables (undefined removes one). */
 export function slipway(cwd: string, args: readonly string[], env: Record<string, string | undefined>): Promise<CliRun> {
-  const merged: NodeJS.ProcessEnv = { ...process.env };
-  for (const [name, value] of Object.entries(env)) {
-    if (value === undefined) delete merged[name];
-    else merged[name] = value;
-  }
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd, env: merged, timeout: 120_000 }, (error, stdout, stderr) =>
-      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr }),
-    );
-  });
+  return runSlipway(args, { cwd, env });
 }
 
 /** The `error` object of an API error answer. */
