@@ -102,7 +102,11 @@ export function createAutoUpdates(input: {
     });
   };
 
-  const pollers: Poller[] = targets.map(({ service, image, environment }) =>
+  // One poller per tag, however many services and environments follow it: pollers of one tag
+  // would share its stored digest, and only the first to see a change would act on it.
+  const followers = new Map<string, typeof targets>();
+  for (const target of targets) followers.set(target.image, [...(followers.get(target.image) ?? []), target]);
+  const pollers: Poller[] = [...followers].map(([image, following]) =>
     tagPoller({
       repository: repositoryOf(image),
       tag: tagOf(image).tag ?? "latest",
@@ -111,7 +115,9 @@ export function createAutoUpdates(input: {
       jitter: input.jitter,
       store,
       log,
-      onChange: () => submitService(service, environment, "poll"),
+      onChange: () => {
+        for (const { service, environment } of following) submitService(service, environment, "poll");
+      },
     }),
   );
   let scan: NodeJS.Timeout | undefined;

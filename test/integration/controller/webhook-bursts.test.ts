@@ -18,6 +18,7 @@ import { assertNoFailedRequests, assertOnlyAnswers, underLoad } from "../deploy/
 import { freePort, get, waitForBody } from "../proxy/helpers.js";
 import {
   createGitApp,
+  gitAppYaml,
   overlaps,
   sendGithubPush,
   sendRegistryPush,
@@ -83,14 +84,14 @@ async function start(name: string, yaml: readonly string[]): Promise<StartedCont
 }
 
 /** A watched external tag `ref` of a blue-green, auto-updated web service, deployed at v1 by hand. */
-async function watchedService(name: string, extra: readonly string[] = []): Promise<{ service: string; ref: string; url: string; started: StartedController }> {
+async function watchedService(name: string, extra: readonly string[] | ((ref: string) => readonly string[]) = [], watchInterval?: string): Promise<{ service: string; ref: string; url: string; started: StartedController }> {
   const service = testName(name);
   services.push({ service, environment: "default" });
   const ref = `${registry.host}/${testName(name)}:qa`;
   await engine.tagImage(required(images.v1), ref);
   await engine.push(ref);
   const published = await freePort();
-  const yaml = [...watchedServiceYaml({ service, ref, published, token: REGISTRY_TOKEN, command: webCommand(8080) }), ...extra];
+  const yaml = [...watchedServiceYaml({ service, ref, published, token: REGISTRY_TOKEN, command: webCommand(8080), ...(watchInterval === undefined ? {} : { watchInterval }) }), ...(typeof extra === "function" ? extra(ref) : extra)];
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
   const url = `http://127.0.0.1:${published}/`;
@@ -187,6 +188,45 @@ test("a notification that arrives before the registry moves the tag is not lost:
   await waitForBody(url, "v2", 10_000);
 });
 
+test("two services that follow one tag are both updated when a poll sees it move", async () => {
+  const other = testName("second-follower");
+  services.push({ service: other, environment: "default" });
+  const otherPort = await freePort();
+  const otherUrl = `http://127.0.0.1:${otherPort}/`;
+  const { service, ref, url, started: s } = await watchedService(
+    "two-followers",
+    (followed) => [
+      `  ${other}:`,
+      `    image: ${followed}`,
+      `    command: ${JSON.stringify(webCommand(8080)).replaceAll("$", "$$$$")}`,
+      `    ports: ["127.0.0.1:${otherPort}:8080"]`,
+      "    stop_grace_period: 2s",
+      "    health: { http: /, interval: 200ms, deadline: 30s }",
+      "    update: { strategy: blue-green, drain: 300ms, auto: true }",
+    ],
+    "1s",
+  );
+  // The second follower was never deployed: the first poll deploys it at v1.
+  await waitForBody(otherUrl, "v1", 60_000);
+  await within(s.controller.queue.idle(), 60_000, "the first checks");
+  const before = new Map<string, number>();
+  for (const follower of [service, other]) before.set(follower, (await world.store.listDeployments({ service: follower })).length);
+
+  const digest = await pushVersion(ref, "v2");
+  for (const follower of [service, other]) {
+    const deployment = await waitUntil(async () => {
+      const all = await world.store.listDeployments({ service: follower });
+      const [latest] = all;
+      return all.length > (before.get(follower) ?? 0) && latest?.trigger === "auto-update" && latest.status !== "running" ? latest : undefined;
+    }, 60_000, `an auto-update of ${follower} after the poll saw the tag move`);
+    assert.equal(deployment.status, "succeeded");
+    const [revision] = await world.store.listRevisions(follower, "default", { limit: 1 });
+    assert.equal(revision?.image, `${ref}@${digest}`);
+  }
+  await waitForBody(url, "v2", 10_000);
+  await waitForBody(otherUrl, "v2", 10_000);
+});
+
 describe("GitHub pushes for a one-image app bound to test1", () => {
   let app: GitApp;
   let s: StartedController;
@@ -199,21 +239,7 @@ describe("GitHub pushes for a one-image app bound to test1", () => {
     const published = await freePort();
     url = `http://127.0.0.1:${published}/`;
     s = await start("git", [
-      `registry: ${registry.host}/bursts`,
-      "sources:",
-      `  app: { repo: ${app.remote}, branch: main }`,
-      "images:",
-      `  web: { context: "app:", labels: ${JSON.stringify(testLabels())} }`,
-      "environments:",
-      "  test1: { branches: [test.1] }",
-      "services:",
-      `  ${service}:`,
-      "    image: web",
-      `    command: ${JSON.stringify(["sh", "-c", 'trap "exit 0" TERM; httpd -f -p 8080 -h /www & wait'])}`,
-      `    ports: ["127.0.0.1:${published}:8080"]`,
-      "    stop_grace_period: 2s",
-      "    health: { http: /, interval: 200ms, deadline: 30s }",
-      "    update: { strategy: blue-green, drain: 300ms }",
+      ...gitAppYaml({ registry: `${registry.host}/bursts`, remote: app.remote, service, published, labels: testLabels() }),
       "controller:",
       "  watch_interval: 1h",
       `  webhooks: { github: { secret: ${GITHUB_SECRET} } }`,
