@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { openBuildSession } from "../../src/build/session.js";
+import { openBuildSession } from "../../src/builder/session.js";
 import { parseConfigText, type Config } from "../../src/config/index.js";
 import { openStore, type Store } from "../../src/store/index.js";
 import type { BenchContext } from "./bench-context.js";

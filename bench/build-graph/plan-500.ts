@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { openBuildSession, type BuildSession } from "../../src/build/session.js";
+import { openBuildSession, type BuildSession } from "../../src/builder/session.js";
 import { parseConfigText, type Config } from "../../src/config/index.js";
 import type { EngineEvent } from "../../src/engine/index.js";
 import { fingerprintTag } from "../../src/graph/fingerprint.js";

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRegistryPool } from "../../src/build/registry-reader.js";
+import { createRegistryPool } from "../../src/builder/registry-reader.js";
 import type { Engine } from "../../src/engine/index.js";
 import { tagPoller, type Poller, type PollerLog } from "../../src/pollers/index.js";
 import type { RegistryClient } from "../../src/registry/index.js";

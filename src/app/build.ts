@@ -1,5 +1,5 @@
-import { pushedImages } from "../build/environment-tags.js";
-import type { ExecuteOptions, ImageOutcome } from "../build/execute.js";
+import { pushedImages } from "../builder/environment-tags.js";
+import type { ExecuteOptions, ImageOutcome } from "../builder/execute.js";
 import { SlipwayError, formatError } from "../errors/index.js";
 import type { AppContext } from "./context.js";
 import { planJson, planSession, type PlanInput, type PlanJson } from "./plan.js";

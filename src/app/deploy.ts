@@ -1,4 +1,4 @@
-import { openBuildSession } from "../build/session.js";
+import { openBuildSession } from "../builder/session.js";
 import type { Config } from "../config/index.js";
 import { chooseEnvironment, deployService, specFromConfig, type ServiceSpec } from "../deploy/index.js";
 import { SlipwayError } from "../errors/index.js";

@@ -1,4 +1,4 @@
-import { openBuildSession } from "../build/session.js";
+import { openBuildSession } from "../builder/session.js";
 import { chooseEnvironment } from "../deploy/index.js";
 import { environmentLookup, newestFor } from "../images/index.js";
 import { normalizeReference } from "../reference/index.js";

@@ -1,4 +1,4 @@
-import { openBuildSession, type BuildSession } from "../build/session.js";
+import { openBuildSession, type BuildSession } from "../builder/session.js";
 import { chooseEnvironment } from "../deploy/index.js";
 import { describeReason, type Plan, type Reason } from "../graph/plan.js";
 import type { AppContext } from "./context.js";

@@ -1,4 +1,4 @@
-import type { BuildSession } from "../build/session.js";
+import type { BuildSession } from "../builder/session.js";
 import type { Config } from "../config/index.js";
 import { SlipwayError } from "../errors/index.js";
 import { environmentLookup, newestFor } from "../images/index.js";

@@ -3,7 +3,7 @@ import { SlipwayError } from "../errors/index.js";
 import { DEFAULT_TAG, formatReference, normalizeReference, parseReference, type ImageReference } from "../reference/index.js";
 import type { RegistryClient } from "../registry/index.js";
 
-/** The registries auto-update reads: one client per host (src/build createRegistryPool fits). */
+/** The registries auto-update reads: one client per host (src/builder createRegistryPool fits). */
 export interface RegistrySource {
   client(host: string): Pick<RegistryClient, "manifestDigest">;
 }

@@ -8,7 +8,7 @@ import {
   listWatchedContainers,
   type ServiceUpdateReport,
 } from "../autoupdate/index.js";
-import type { RegistryPool } from "../build/registry-reader.js";
+import type { RegistryPool } from "../builder/registry-reader.js";
 import type { LoadedConfig } from "../config/index.js";
 import { specFromConfig } from "../deploy/index.js";
 import type { Engine } from "../engine/index.js";

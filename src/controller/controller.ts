@@ -9,7 +9,7 @@ import { registerApiRoutes } from "../server/api-routes.js";
 import { registerWebhookRoutes } from "../webhooks/index.js";
 import { routeHints } from "./hint-router.js";
 import { pipelineNotice } from "./pipeline-notices.js";
-import { registryPoolFor } from "../build/registry-reader.js";
+import { registryPoolFor } from "../builder/registry-reader.js";
 import { createAutoUpdates } from "./auto-updates.js";
 import { scheduleJobs } from "./job-schedule.js";
 import { sourcePollers } from "./source-pollers.js";

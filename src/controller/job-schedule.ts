@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from "fastify";
-import { openBuildSession } from "../build/session.js";
+import { openBuildSession } from "../builder/session.js";
 import type { LoadedConfig } from "../config/index.js";
 import type { Engine } from "../engine/index.js";
 import { createJobScheduler, findJob, jobEnv, jobImage, jobLogDir, registryCredentials, runJob, type JobScheduler } from "../jobs/index.js";

@@ -1,7 +1,7 @@
 import { createDeployPorts } from "../app/deploy-ports.js";
-import { pushedImages } from "../build/environment-tags.js";
-import { openBuildSession } from "../build/session.js";
-import type { ImageOutcome } from "../build/execute.js";
+import { pushedImages } from "../builder/environment-tags.js";
+import { openBuildSession } from "../builder/session.js";
+import type { ImageOutcome } from "../builder/execute.js";
 import type { LoadedConfig } from "../config/index.js";
 import { deployService, specFromConfig } from "../deploy/index.js";
 import type { Engine } from "../engine/index.js";

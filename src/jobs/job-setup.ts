@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { BuildTarget } from "../build/targets.js";
+import type { BuildTarget } from "../builder/targets.js";
 import { readEnvFiles } from "../config/env-files.js";
 import type { Config, JobConfig } from "../config/index.js";
 import { SlipwayError } from "../errors/index.js";
@@ -64,4 +64,4 @@ export function jobLogDir(stateDir: string): string {
 }
 
 /** Credentials for pulling from slipway.yml's registry, when it declares some. */
-export { registryCredentials } from "../build/registry-reader.js";
+export { registryCredentials } from "../builder/registry-reader.js";

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { RegistryPool } from "../build/registry-reader.js";
+import type { RegistryPool } from "../builder/registry-reader.js";
 import type { JobConfig } from "../config/index.js";
 import type { Engine, LogChunk, RegistryCredentials } from "../engine/index.js";
 import { newestFor, type NewestImage } from "../images/index.js";

@@ -1,7 +1,7 @@
 import type { LoadedConfig } from "../config/index.js";
 import { DEFAULT_LOG_FILES, DEFAULT_LOG_MAX_SIZE } from "../config/job-schema.js";
-import { targetsFromConfig } from "../build/targets-from-config.js";
-import { createRegistryPool, registryCredentials } from "../build/registry-reader.js";
+import { targetsFromConfig } from "../builder/targets-from-config.js";
+import { createRegistryPool, registryCredentials } from "../builder/registry-reader.js";
 import type { ConfiguredImage } from "./launch-target.js";
 import type { LaunchContext } from "./launch.js";
 import { join } from "node:path";

@@ -1,4 +1,4 @@
-import type { RegistryPool } from "../build/registry-reader.js";
+import type { RegistryPool } from "../builder/registry-reader.js";
 import { SlipwayError } from "../errors/index.js";
 import { familiarName, normalizeReference } from "../reference/index.js";
 import { createPoller } from "./poller.js";
@@ -10,7 +10,7 @@ export interface TagPollerOptions extends Omit<PollerOptions, "name" | "key" | "
   /** As written in slipway.yml: myorg/foo, registry.example.com/team/app, 127.0.0.1:5000/app. */
   readonly repository: string;
   readonly tag: string;
-  /** The registry clients (src/build/registry-reader.ts createRegistryPool). */
+  /** The registry clients (src/builder/registry-reader.ts createRegistryPool). */
   readonly registries: Pick<RegistryPool, "client">;
 }
 

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { openBuildSession } from "../../build/session.js";
+import { openBuildSession } from "../../builder/session.js";
 import { SlipwayError, formatError } from "../../errors/index.js";
 import { printJson } from "../context.js";
 import { withProject } from "../project.js";

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { Cron } from "croner";
-import { openBuildSession } from "../../build/session.js";
+import { openBuildSession } from "../../builder/session.js";
 import { cronOptions } from "../../config/cron.js";
 import { findJob, jobEnv, jobImage, jobLogDir, registryCredentials, runJob } from "../../jobs/index.js";
 import type { JobRunRecord } from "../../store/index.js";

@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import {
   AUTO_UPDATE_LABEL, checkWatchedContainer, cleanupImages, listWatchedContainers, type ForeignCheckPorts, type WatchedContainer,
 } from "../../../src/autoupdate/index.js";
-import { createRegistryPool } from "../../../src/build/registry-reader.js";
+import { createRegistryPool } from "../../../src/builder/registry-reader.js";
 import type { Engine } from "../../../src/engine/index.js";
 import { connectRawContainers } from "../../../src/engine/raw-create.js";
 import { ensureEngine } from "../../harness/engine.js";

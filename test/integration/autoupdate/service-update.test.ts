@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { checkServiceUpdate, type ServiceUpdatePorts } from "../../../src/autoupdate/index.js";
-import { createRegistryPool } from "../../../src/build/registry-reader.js";
+import { createRegistryPool } from "../../../src/builder/registry-reader.js";
 import { loadConfig } from "../../../src/config/index.js";
 import { deployService, serviceSelector, specFromConfig } from "../../../src/deploy/index.js";
 import type { Engine } from "../../../src/engine/index.js";

@@ -10,7 +10,7 @@ import { startController, type Controller } from "../../../src/controller/contro
 import type { Store } from "../../../src/store/index.js";
 import type { Engine } from "../../../src/engine/index.js";
 import { registryPush } from "../../unit/webhooks/payloads.js";
-import { GIT_ENV } from "../build/fixture.js";
+import { GIT_ENV } from "../builder/fixture.js";
 
 /**
  * Shared setup of the controller tests: a readable controller log, a controller started

@@ -15,7 +15,7 @@ import type { Engine } from "../../../src/engine/index.js";
 import { startManagedProxy, type ProxyHandle } from "../../../src/proxy/index.js";
 import { openStore, type PipelineRunRecord, type Store } from "../../../src/store/index.js";
 import { ensureEngine } from "../../harness/engine.js";
-import { GIT_ENV } from "../build/fixture.js";
+import { GIT_ENV } from "../builder/fixture.js";
 import { cleanupTestRun, testLabels } from "../../harness/labels.js";
 import { freePort, startRegistry, type TestRegistry } from "../../harness/registry.js";
 import { runSlipway, type CliRun } from "../../harness/cli.js";

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createRegistryPool } from "../../../src/build/registry-reader.js";
+import { createRegistryPool } from "../../../src/builder/registry-reader.js";
 import { jobSchema, type JobConfig } from "../../../src/config/job-schema.js";
 import type { Engine } from "../../../src/engine/index.js";
 import { createJobScheduler, JOB_LABEL, runJob, type JobPorts } from "../../../src/jobs/index.js";

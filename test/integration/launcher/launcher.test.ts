@@ -4,7 +4,7 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
-import { createRegistryPool } from "../../../src/build/registry-reader.js";
+import { createRegistryPool } from "../../../src/builder/registry-reader.js";
 import type { ImageLaunchConfig } from "../../../src/config/image-launch-schema.js";
 import type { Engine } from "../../../src/engine/index.js";
 import { launch, LAUNCH_LABEL, type LaunchContext, type LaunchRequest } from "../../../src/launcher/index.js";

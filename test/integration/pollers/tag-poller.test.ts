@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRegistryPool } from "../../../src/build/registry-reader.js";
+import { createRegistryPool } from "../../../src/builder/registry-reader.js";
 import type { Engine } from "../../../src/engine/index.js";
 import { tagPoller, tagWatchKey, type PollerLog, type WatchChange } from "../../../src/pollers/index.js";
 import { openSqliteStore, type Store } from "../../../src/store/index.js";

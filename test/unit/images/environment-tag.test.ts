@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { pushedImages } from "../../../src/build/environment-tags.js";
-import type { BuildReport } from "../../../src/build/execute.js";
+import { pushedImages } from "../../../src/builder/environment-tags.js";
+import type { BuildReport } from "../../../src/builder/execute.js";
 import type { FingerprintInputs } from "../../../src/graph/fingerprint.js";
 import type { Plan } from "../../../src/graph/plan.js";
 import { environmentLookup, environmentTag } from "../../../src/images/index.js";

@@ -2,7 +2,7 @@ import type { TagScheme } from "../graph/tag-schemes.js";
 
 /**
  * One image of the build graph, as the builder needs it: resolved from slipway.yml by
- * src/build/targets-from-config.ts, with the repository it is pushed to spelled out.
+ * src/builder/targets-from-config.ts, with the repository it is pushed to spelled out.
  */
 export interface BuildTarget {
   readonly name: string;

@@ -3,11 +3,11 @@ import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { executePlan, type BuildReport, type ImageOutcome } from "../../../src/build/execute.js";
-import { createPlanPorts } from "../../../src/build/plan-ports.js";
-import { createRegistryPool, createRegistryReader } from "../../../src/build/registry-reader.js";
-import { targetsFromConfig } from "../../../src/build/targets-from-config.js";
-import type { BuildTarget } from "../../../src/build/targets.js";
+import { executePlan, type BuildReport, type ImageOutcome } from "../../../src/builder/execute.js";
+import { createPlanPorts } from "../../../src/builder/plan-ports.js";
+import { createRegistryPool, createRegistryReader } from "../../../src/builder/registry-reader.js";
+import { targetsFromConfig } from "../../../src/builder/targets-from-config.js";
+import type { BuildTarget } from "../../../src/builder/targets.js";
 import { loadConfig } from "../../../src/config/index.js";
 import type { Engine } from "../../../src/engine/index.js";
 import { isSlipwayError } from "../../../src/errors/index.js";

@@ -1,7 +1,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import type { BuildReport } from "../../../src/build/execute.js";
-import { LABELS } from "../../../src/build/image-labels.js";
+import type { BuildReport } from "../../../src/builder/execute.js";
+import { LABELS } from "../../../src/builder/image-labels.js";
 import { formatError, isSlipwayError } from "../../../src/errors/index.js";
 import { fingerprintTag } from "../../../src/graph/fingerprint.js";
 import { describeReason, type Reason } from "../../../src/graph/plan.js";

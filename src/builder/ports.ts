@@ -1,6 +1,6 @@
 /**
  * What the builder needs from git and from the registry, as narrow ports. The adapters
- * (src/sources, src/registry) implement them; src/build/adapters.ts wires them.
+ * (src/sources, src/registry) implement them; src/builder/adapters.ts wires them.
  */
 export interface SourceReader {
   /** The branch head of a source: one ls-remote per source, remembered for the run. */
