@@ -34,9 +34,8 @@ if (files.length === 0) {
   process.exit(1);
 }
 console.log(`running ${files.length} test files: ${files.map((f) => relative(join(root, "dist"), f)).join(", ")}`);
-const result = spawnSync(
-  process.execPath,
-  ["--enable-source-maps", "--test", "--test-concurrency=3", "--test-reporter=spec", ...files],
-  { stdio: "inherit", cwd: root },
-);
+const result = spawnSync(process.execPath, ["--enable-source-maps", "--test", "--test-concurrency=3", "--test-reporter=spec", ...files], {
+  stdio: "inherit",
+  cwd: root,
+});
 process.exit(result.status ?? 1);

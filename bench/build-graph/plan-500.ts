@@ -91,7 +91,8 @@ export async function benchPlan500(context: BenchContext, runs: number, log: (li
       measured.push(result);
       log(`run ${run}: ${result.ms.toFixed(0)} ms, ${result.git.lsRemote} ls-remote, ${result.git.fetch} fetch, ${result.registryRequests} registry requests`);
     }
-    const ours = (e: EngineEvent): boolean => e.actorId.startsWith(`${context.registry.host}/`) || (e.attributes.name ?? "").startsWith(`${context.registry.host}/`);
+    const ours = (e: EngineEvent): boolean =>
+      e.actorId.startsWith(`${context.registry.host}/`) || (e.attributes.name ?? "").startsWith(`${context.registry.host}/`);
     const pullEvents = (await events.stop()).filter((e) => e.action === "pull" && ours(e)).length;
     const imagesAfter = await imageIds(context);
     const beyond = measured.map((r) => r.ms - r.git.lsRemote * r.latency.lsRemoteMs - (r.registryByMethod.HEAD ?? 0) * r.latency.headMs);
@@ -159,7 +160,9 @@ interface Probes {
 async function probeTargets(session: BuildSession, remotesDir: string): Promise<Probes> {
   const plan = await session.plan([]);
   const tags = plan.entries.flatMap((entry) =>
-    entry.action === "up-to-date" ? [{ repository: normalizeReference(session.targets.get(entry.image)?.repository ?? "").path, tag: fingerprintTag(entry.fingerprint) }] : [],
+    entry.action === "up-to-date"
+      ? [{ repository: normalizeReference(session.targets.get(entry.image)?.repository ?? "").path, tag: fingerprintTag(entry.fingerprint) }]
+      : [],
   );
   return { remotes: Array.from({ length: PROBES }, (_, i) => remoteOf(remotesDir, i * 3)), tags: tags.filter((_, i) => i % 16 === 0).slice(0, PROBES) };
 }

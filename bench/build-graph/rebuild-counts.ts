@@ -33,8 +33,18 @@ export interface RebuildResult {
 }
 
 const CHANGES: readonly Change[] = [
-  { name: "commit to infra (infra/version.sh)", repo: "infra", files: { "infra/version.sh": '#!/bin/sh\necho "infra 1.1"\n' }, executable: ["infra/version.sh"] },
-  { name: "commit to app1 inside paths (app1/report.sh)", repo: "app1", files: { "app1/report.sh": '#!/bin/sh\necho "app1 report v2"\n' }, executable: ["app1/report.sh"] },
+  {
+    name: "commit to infra (infra/version.sh)",
+    repo: "infra",
+    files: { "infra/version.sh": '#!/bin/sh\necho "infra 1.1"\n' },
+    executable: ["infra/version.sh"],
+  },
+  {
+    name: "commit to app1 inside paths (app1/report.sh)",
+    repo: "app1",
+    files: { "app1/report.sh": '#!/bin/sh\necho "app1 report v2"\n' },
+    executable: ["app1/report.sh"],
+  },
   { name: "commit to app1 outside paths (docs/index.md)", repo: "app1", files: { "docs/index.md": "# app1 docs\nRun the report with do-something.sh.\n" } },
   {
     name: "my-docker app1-dev/Dockerfile",

@@ -24,7 +24,9 @@ export async function readManifest(url: string, repository: string, reference: s
  */
 export async function copyManifest(url: string, manifest: StoredManifest, repository: string, tag: string): Promise<void> {
   for (const digest of manifest.blobs) {
-    const mount = await fetch(`${url}/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(manifest.repository)}`, { method: "POST" });
+    const mount = await fetch(`${url}/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(manifest.repository)}`, {
+      method: "POST",
+    });
     await mount.arrayBuffer();
     if (mount.status !== 201) throw new Error(`mounting ${digest} into ${repository} answered ${mount.status} (expected 201 Created)`);
   }

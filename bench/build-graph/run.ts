@@ -28,7 +28,11 @@ if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs expects a whole
 const log = (line: string): void => console.error(`  . ${line}`);
 const started = new Date();
 console.log(`# Slipway build-graph benchmark, ${started.toISOString()}`);
-console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), Node ${process.version}, load average at start ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(
+  `machine: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), Node ${process.version}, load average at start ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`,
+);
 
 const context = await openBenchContext();
 const results: { plan500?: Plan500Result; rebuilds?: RebuildResult; parallel?: ParallelResult } = {};
@@ -48,8 +52,13 @@ try {
 } finally {
   await context.close();
 }
-console.log(`\nload average at end ${loadavg().map((l) => l.toFixed(2)).join(" ")}; took ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
-if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify({ date: started.toISOString(), cores: cpus().length, node: process.version, ...results }, null, 2)}\n`);
+console.log(
+  `\nload average at end ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}; took ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`,
+);
+if (values.json !== undefined)
+  writeFileSync(values.json, `${JSON.stringify({ date: started.toISOString(), cores: cpus().length, node: process.version, ...results }, null, 2)}\n`);
 
 function printPlan500(r: Plan500Result): void {
   const last = r.runs.at(-1);
@@ -61,8 +70,16 @@ function printPlan500(r: Plan500Result): void {
         ["wall time, median (min - max)", spread(r.wall)],
         ["git ls-remote / fetch / clone", `${last?.git.lsRemote ?? "?"} / ${last?.git.fetch ?? "?"} / ${last?.git.clone ?? "?"}`],
         ["local git commands (log, cat-file in the mirrors)", `${last?.git.other ?? "?"}`],
-        ["registry requests (by method)", `${last?.registryRequests ?? "?"} (${Object.entries(last?.registryByMethod ?? {}).map(([m, n]) => `${m} ${n}`).join(", ")})`],
-        ["latency of one ls-remote / manifest HEAD / local git, median", `${formatMs(r.latency.lsRemoteMs.median)} / ${formatMs(r.latency.headMs.median)} / ${formatMs(r.latency.localGitMs.median)}`],
+        [
+          "registry requests (by method)",
+          `${last?.registryRequests ?? "?"} (${Object.entries(last?.registryByMethod ?? {})
+            .map(([m, n]) => `${m} ${n}`)
+            .join(", ")})`,
+        ],
+        [
+          "latency of one ls-remote / manifest HEAD / local git, median",
+          `${formatMs(r.latency.lsRemoteMs.median)} / ${formatMs(r.latency.headMs.median)} / ${formatMs(r.latency.localGitMs.median)}`,
+        ],
         ["beyond the ls-remote and HEAD round trips, median (min - max)", spread(r.beyondNetwork)],
         ["  of which local git commands (count x latency), median (min - max)", spread(r.localGitEstimate)],
         ["CPU per plan: Slipway's process / the git processes it ran, median", `${formatMs(r.cpu.selfMs.median)} / ${formatMs(r.cpu.gitMs.median)}`],
@@ -78,7 +95,16 @@ function printPlan500(r: Plan500Result): void {
       r.runs.map((run, i) => {
         const l = run.latency ?? { lsRemoteMs: 0, headMs: 0, localGitMs: 0 };
         const beyond = run.ms - run.git.lsRemote * l.lsRemoteMs - (run.registryByMethod.HEAD ?? 0) * l.headMs;
-        return [String(i + 1), formatMs(run.ms), formatMs(l.lsRemoteMs), formatMs(l.headMs), formatMs(l.localGitMs), formatMs(beyond), formatMs(run.git.other * l.localGitMs), run.cpu ? `${formatMs(run.cpu.selfMs)} / ${formatMs(run.cpu.childrenMs)}` : "-"];
+        return [
+          String(i + 1),
+          formatMs(run.ms),
+          formatMs(l.lsRemoteMs),
+          formatMs(l.headMs),
+          formatMs(l.localGitMs),
+          formatMs(beyond),
+          formatMs(run.git.other * l.localGitMs),
+          run.cpu ? `${formatMs(run.cpu.selfMs)} / ${formatMs(run.cpu.childrenMs)}` : "-",
+        ];
       }),
     ),
   );
@@ -104,6 +130,11 @@ function printRebuilds(r: RebuildResult): void {
 
 function printParallel(r: ParallelResult): void {
   console.log(`\n## (c) two independent branches of two images (RUN sleep ${WORK_SECONDS} each, --no-cache, no push)\n`);
-  console.log(table(["jobs", "wall time", "built"], r.runs.map((run) => [String(run.jobs), formatMs(run.ms), String(run.built)])));
+  console.log(
+    table(
+      ["jobs", "wall time", "built"],
+      r.runs.map((run) => [String(run.jobs), formatMs(run.ms), String(run.built)]),
+    ),
+  );
   console.log(`\nmean jobs 1: ${formatMs(r.jobs1Ms)}, mean jobs 2: ${formatMs(r.jobs2Ms)}, ratio jobs2/jobs1: ${r.ratio.toFixed(2)}`);
 }

@@ -20,7 +20,9 @@ export interface CountingProxy {
 export async function startCountingProxy(upstream: string): Promise<CountingProxy> {
   const child = fork(fileURLToPath(new URL("./counting-proxy-main.js", import.meta.url)), [upstream], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const port = await new Promise<number>((resolve, reject) => {
-    child.once("message", (message: ProxyMessage) => (message.kind === "ready" ? resolve(message.port) : reject(new Error("the counting proxy did not start"))));
+    child.once("message", (message: ProxyMessage) =>
+      message.kind === "ready" ? resolve(message.port) : reject(new Error("the counting proxy did not start")),
+    );
     child.once("exit", (code) => reject(new Error(`the counting proxy exited with ${code ?? "a signal"}`)));
   });
   return {
@@ -52,5 +54,10 @@ type ProxyMessage = { readonly kind: "ready"; readonly port: number } | ({ reado
 
 /** b - a, field by field. */
 export function wireDelta(a: WireCounts, b: WireCounts): WireCounts {
-  return { connections: b.connections - a.connections, bytesUp: b.bytesUp - a.bytesUp, bytesDown: b.bytesDown - a.bytesDown, requests: b.requests - a.requests };
+  return {
+    connections: b.connections - a.connections,
+    bytesUp: b.bytesUp - a.bytesUp,
+    bytesDown: b.bytesDown - a.bytesDown,
+    requests: b.requests - a.requests,
+  };
 }

@@ -69,7 +69,8 @@ export async function startLatencyWorld(options: WorldOptions): Promise<LatencyW
   let controller: Controller | undefined;
   const cleanup = async (): Promise<void> => {
     await controller?.stop();
-    for (const c of await engine.listContainers({ labels: serviceSelector(service, "default"), all: true })) await engine.removeContainer(c.id, { force: true });
+    for (const c of await engine.listContainers({ labels: serviceSelector(service, "default"), all: true }))
+      await engine.removeContainer(c.id, { force: true });
     await registry.stop();
     rmSync(configDir, { recursive: true, force: true });
   };
@@ -92,11 +93,29 @@ export async function startLatencyWorld(options: WorldOptions): Promise<LatencyW
     if (initial.status !== "succeeded") throw new Error(`${name}: the first deployment was ${initial.status}`);
 
     const captured = captureLog();
-    controller = await startController({ loaded, stateDir: deploy.stateDir, store: deploy.store, engine, listen: { host: "127.0.0.1", port: controllerPort }, logger: { level: "info", stream: captured.stream } });
+    controller = await startController({
+      loaded,
+      stateDir: deploy.stateDir,
+      store: deploy.store,
+      engine,
+      listen: { host: "127.0.0.1", port: controllerPort },
+      logger: { level: "info", stream: captured.stream },
+    });
     await settle(mode, captured.entries, first.digest);
     await controller.queue.idle();
     const started = controller;
-    return { mode, registry, controller: started, service, url: `http://127.0.0.1:${published}/`, log: captured.entries, rounds, floorImage, push, stop: cleanup };
+    return {
+      mode,
+      registry,
+      controller: started,
+      service,
+      url: `http://127.0.0.1:${published}/`,
+      log: captured.entries,
+      rounds,
+      floorImage,
+      push,
+      stop: cleanup,
+    };
   } catch (error) {
     await cleanup().catch((failure: unknown) => options.log(`${name}: cleanup after a failed start: ${String(failure)}`));
     throw error;

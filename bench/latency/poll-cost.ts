@@ -49,7 +49,10 @@ const silent: PollerLog = { info() {}, warn() {} };
  * the pool `registryPoolFor` creates, on a SQLite store). One warm-up pass, then `runs`
  * passes, the checks one after another as pollers spread over an interval run them.
  */
-export async function measurePollCost(engine: Engine, options: { tags: number; runs: number; pullTags: number; log: (line: string) => void }): Promise<PollCostResult> {
+export async function measurePollCost(
+  engine: Engine,
+  options: { tags: number; runs: number; pullTags: number; log: (line: string) => void },
+): Promise<PollCostResult> {
   const registry = await startRegistry();
   let proxy: CountingProxy | undefined;
   const stateDir = mkdtempSync(join(tmpdir(), "slipway-bench-poll-cost-"));
@@ -64,7 +67,16 @@ export async function measurePollCost(engine: Engine, options: { tags: number; r
     const pool = createRegistryPool();
     const client = pool.client(proxy.host);
     const pollers: Poller[] = repositories.map((repository) =>
-      tagPoller({ repository: `${proxy?.host ?? ""}/${repository}`, tag: TAG, registries: pool, intervalMs: 3_600_000, jitter: 0.1, store, log: silent, onChange: () => undefined }),
+      tagPoller({
+        repository: `${proxy?.host ?? ""}/${repository}`,
+        tag: TAG,
+        registries: pool,
+        intervalMs: 3_600_000,
+        jitter: 0.1,
+        store,
+        log: silent,
+        onChange: () => undefined,
+      }),
     );
     const counted = proxy;
     const pass = (work: () => Promise<void>, tags = options.tags): Promise<CycleFigures> => measurePass(counted, client, tags, work);
@@ -87,7 +99,12 @@ export async function measurePollCost(engine: Engine, options: { tags: number; r
     if (pullRefs.length > 0) {
       await sequentially(pullRefs, (ref) => engine.pull(ref));
       for (let run = 1; run <= Math.min(options.runs, 2); run += 1) {
-        const { cpuMs: _engineWork, clientRequests: _none, byMethod: _unused, ...figures } = await pass(() => sequentially(pullRefs, (ref) => engine.pull(ref)), pullRefs.length);
+        const {
+          cpuMs: _engineWork,
+          clientRequests: _none,
+          byMethod: _unused,
+          ...figures
+        } = await pass(() => sequentially(pullRefs, (ref) => engine.pull(ref)), pullRefs.length);
         dockerPull.push(figures);
       }
     }
@@ -110,6 +127,10 @@ async function measurePass(proxy: CountingProxy, client: RegistryClient, tags: n
   const cpu = process.cpuUsage(cpu0);
   const stats1 = client.stats();
   const wire = wireDelta(wire0, await proxy.counts());
-  const byMethod = Object.fromEntries(Object.entries(stats1.byMethod).map(([method, n]) => [method, n - (stats0.byMethod[method] ?? 0)]).filter(([, n]) => n !== 0));
+  const byMethod = Object.fromEntries(
+    Object.entries(stats1.byMethod)
+      .map(([method, n]) => [method, n - (stats0.byMethod[method] ?? 0)])
+      .filter(([, n]) => n !== 0),
+  );
   return { clientRequests: stats1.requests - stats0.requests, byMethod, wire, cpuMs: (cpu.user + cpu.system) / 1000, wallMs, tags };
 }

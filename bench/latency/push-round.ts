@@ -50,7 +50,17 @@ export async function runRound(engine: Engine, store: Store, world: LatencyWorld
     const timeline = await readTimeline({ log: world.log, store, service: world.service, digest: image.digest, t0, since: pushStart });
     const latencyMs = answer.at - t0;
     const checks = checksSince(world, pushStart, t0);
-    return { mode: modeName(world.mode), round, floor, pushMs: t0 - pushStart, latencyMs, overFloorMs: latencyMs - floor.totalMs, failedRequests: answer.failures, timeline, checks };
+    return {
+      mode: modeName(world.mode),
+      round,
+      floor,
+      pushMs: t0 - pushStart,
+      latencyMs,
+      overFloorMs: latencyMs - floor.totalMs,
+      failedRequests: answer.failures,
+      timeline,
+      checks,
+    };
   } finally {
     await watch.stop();
   }
@@ -68,7 +78,8 @@ function missAfterMs(world: LatencyWorld): number {
  */
 async function recoverMissed(world: LatencyWorld, body: string, digest: string, round: { pushStart: number; t0: number; error: unknown }): Promise<Error> {
   const checks = checksSince(world, round.pushStart, round.t0);
-  const seen = checks.length === 0 ? "no check of the service at all" : checks.map((c) => `${c.trigger} at ${Math.round(c.at)} ms: ${c.status} ${c.digest}`).join("; ");
+  const seen =
+    checks.length === 0 ? "no check of the service at all" : checks.map((c) => `${c.trigger} at ${Math.round(c.at)} ms: ${c.status} ${c.digest}`).join("; ");
   world.controller.recheck("bench-recover");
   const recovered = await waitForBody(world.url, body, 60_000).then(
     () => "a re-check deployed it",

@@ -39,10 +39,16 @@ const layerKib = wholeNumber("layer-kib", 1);
 const tags = wholeNumber("tags", 1);
 const costRuns = wholeNumber("cost-runs", 1);
 const pullTags = Math.min(wholeNumber("pull-tags", 0), tags);
-const intervals = (values.intervals ?? "").split(",").filter((s) => s.trim() !== "").map(Number);
+const intervals = (values.intervals ?? "")
+  .split(",")
+  .filter((s) => s.trim() !== "")
+  .map(Number);
 if (intervals.some((s) => !(s >= 1))) throw new Error(`--intervals expects seconds of at least 1, comma-separated, got ${values.intervals}`);
 const only = new Set((values.only ?? "").split(",").map((p) => p.trim()));
-const modes: Mode[] = [...(only.has("notify") ? [{ kind: "notify" } as const] : []), ...(only.has("poll") ? intervals.map((s) => ({ kind: "poll", intervalMs: s * 1000 }) as const) : [])];
+const modes: Mode[] = [
+  ...(only.has("notify") ? [{ kind: "notify" } as const] : []),
+  ...(only.has("poll") ? intervals.map((s) => ({ kind: "poll", intervalMs: s * 1000 }) as const) : []),
+];
 const log = (line: string): void => console.error(`  . ${line}`);
 
 const started = new Date();
@@ -70,7 +76,9 @@ try {
         try {
           const result = await runRound(engine, deploy.store, world, round);
           results.push(result);
-          log(`${modeName(mode)} round ${round}: answering after ${ms(result.latencyMs)} (floor ${ms(result.floor.totalMs)}: pull ${ms(result.floor.pullMs)}, start ${ms(result.floor.startMs)}, answer ${ms(result.floor.answerMs)}; over it ${ms(result.overFloorMs)}); ${describe(result.timeline)}; checks: ${result.checks.map((c) => `${c.trigger} at ${ms(c.at)} ${c.status} ${c.digest.slice(7, 15)}`).join(", ")}`);
+          log(
+            `${modeName(mode)} round ${round}: answering after ${ms(result.latencyMs)} (floor ${ms(result.floor.totalMs)}: pull ${ms(result.floor.pullMs)}, start ${ms(result.floor.startMs)}, answer ${ms(result.floor.answerMs)}; over it ${ms(result.overFloorMs)}); ${describe(result.timeline)}; checks: ${result.checks.map((c) => `${c.trigger} at ${ms(c.at)} ${c.status} ${c.digest.slice(7, 15)}`).join(", ")}`,
+          );
         } catch (error) {
           failures.push({ mode: modeName(mode), round, error: String(error) });
           log(`${modeName(mode)} round ${round}: ERROR ${String(error)}`);
@@ -94,7 +102,10 @@ console.log(`\nat end: ${uptimeEnd}; took ${((Date.now() - started.getTime()) / 
 if (values.json !== undefined) {
   const machine = { cores: cpus().length, model: cpus()[0]?.model ?? "unknown", node: process.version };
   const settings = { runs, intervalsSeconds: intervals, layerKib, tags, costRuns, pullTags, healthInterval: "200ms", drain: "300ms", clientPollMs: 10 };
-  writeFileSync(values.json, `${JSON.stringify({ date: started.toISOString(), machine, uptimeStart, uptimeEnd, loadavgEnd: loadavg(), settings, summary: summaries(), rounds: results, failures, pollCostSummary: pollCost === undefined ? undefined : cycleSummaries(pollCost), pollCost }, null, 2)}\n`);
+  writeFileSync(
+    values.json,
+    `${JSON.stringify({ date: started.toISOString(), machine, uptimeStart, uptimeEnd, loadavgEnd: loadavg(), settings, summary: summaries(), rounds: results, failures, pollCostSummary: pollCost === undefined ? undefined : cycleSummaries(pollCost), pollCost }, null, 2)}\n`,
+  );
 }
 
 function wholeNumber(name: keyof typeof values, least: number): number {
@@ -107,7 +118,9 @@ function uptime(): string {
   try {
     return execFileSync("uptime", [], { encoding: "utf8" }).trim();
   } catch {
-    return `load average ${loadavg().map((l) => l.toFixed(2)).join(", ")}`;
+    return `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(", ")}`;
   }
 }
 
@@ -136,7 +149,13 @@ function summaries(): Record<string, unknown>[] {
       mode: modeName(mode),
       rounds: mine.length,
       failedRounds: failures.filter((f) => f.mode === modeName(mode)).length,
-      floor: { median: median(floors), p90: percentile(floors, 90), pullMedian: median(mine.map((r) => r.floor.pullMs)), startMedian: median(mine.map((r) => r.floor.startMs)), answerMedian: median(mine.map((r) => r.floor.answerMs)) },
+      floor: {
+        median: median(floors),
+        p90: percentile(floors, 90),
+        pullMedian: median(mine.map((r) => r.floor.pullMs)),
+        startMedian: median(mine.map((r) => r.floor.startMs)),
+        answerMedian: median(mine.map((r) => r.floor.answerMs)),
+      },
       latency: { median: median(latency), p90: percentile(latency, 90), mean: mean(latency), min: Math.min(...latency), max: Math.max(...latency) },
       overFloor: { median: median(over), p90: percentile(over, 90), mean: mean(over) },
       expectedOverFloor: mode.kind === "poll" ? `about ${mode.intervalMs / 2000} s (T/2)` : "within 1 s",
@@ -155,7 +174,9 @@ function timelineMedians(rounds: readonly RoundResult[]): Record<string, number>
 
 function printLatency(): void {
   console.log(`\n## Registry push -> the new version answering through Caddy\n`);
-  console.log("t0: the manifest PUT of the watched tag returned; the client polls the service's published port every 10 ms. Floor: pull by digest (image absent) + create + start + first answer, same round.\n");
+  console.log(
+    "t0: the manifest PUT of the watched tag returned; the client polls the service's published port every 10 ms. Floor: pull by digest (image absent) + create + start + first answer, same round.\n",
+  );
   const rows = summaries().map((s) => {
     const floor = s.floor as { median: number; pullMedian: number; startMedian: number; answerMedian: number };
     const latency = s.latency as { median: number; p90: number; mean: number };
@@ -172,7 +193,21 @@ function printLatency(): void {
       String(s.failedRequests),
     ];
   });
-  console.log(table(["mode", "rounds", "floor median (pull + start + answer)", "push -> answering median / p90 / mean", "over the floor median / mean", "expected over the floor", "noticed after t0 median / mean", "failed client requests"], rows));
+  console.log(
+    table(
+      [
+        "mode",
+        "rounds",
+        "floor median (pull + start + answer)",
+        "push -> answering median / p90 / mean",
+        "over the floor median / mean",
+        "expected over the floor",
+        "noticed after t0 median / mean",
+        "failed client requests",
+      ],
+      rows,
+    ),
+  );
   console.log(`\n### Where the time went (medians, ms after t0)\n`);
   const marks: (keyof Timeline)[] = ["noticed", "pulled", "created", "started", "healthy", "switched"];
   const timeRows = modes.map((mode) => {
@@ -180,7 +215,22 @@ function printLatency(): void {
     const medians = timelineMedians(mine);
     return [modeName(mode), ...marks.map((m) => ms(medians[m] ?? Number.NaN)), ms(median(mine.map((r) => r.latencyMs))), ms(medians.done ?? Number.NaN)];
   });
-  console.log(table(["mode", "noticed (webhook in / poll saw it)", "digest re-read + pulled", "created", "started", "healthy", "switched", "client got it", "check ended (after drain)"], timeRows));
+  console.log(
+    table(
+      [
+        "mode",
+        "noticed (webhook in / poll saw it)",
+        "digest re-read + pulled",
+        "created",
+        "started",
+        "healthy",
+        "switched",
+        "client got it",
+        "check ended (after drain)",
+      ],
+      timeRows,
+    ),
+  );
 }
 
 /** Medians per cycle of `cost.tags` tags (a pass over fewer tags is scaled up); cpuMs undefined for work done in dockerd. */
@@ -207,7 +257,20 @@ function cycleSummaries(cost: PollCostResult): CycleSummary[] {
     const bytesDown = m((p) => p.wire.bytesDown);
     const cpu = passes.every((p) => p.cpuMs !== undefined) ? { cpuMs: m((p) => p.cpuMs ?? 0) } : {};
     const byMethod = first.byMethod === undefined ? {} : { byMethod: first.byMethod };
-    return [{ label, measuredTags: first.tags, requests: m((p) => p.wire.requests), ...byMethod, connections: m((p) => p.wire.connections), bytesUp, bytesDown, bytesPerTag: (bytesUp + bytesDown) / cost.tags, ...cpu, wallMs: m((p) => p.wallMs) }];
+    return [
+      {
+        label,
+        measuredTags: first.tags,
+        requests: m((p) => p.wire.requests),
+        ...byMethod,
+        connections: m((p) => p.wire.connections),
+        bytesUp,
+        bytesDown,
+        bytesPerTag: (bytesUp + bytesDown) / cost.tags,
+        ...cpu,
+        wallMs: m((p) => p.wallMs),
+      },
+    ];
   };
   return [
     ...summary("Slipway tag pollers (HEAD + watch_state)", cost.poller),
@@ -229,7 +292,21 @@ function printPollCost(cost: PollCostResult): void {
     c.cpuMs === undefined ? "in dockerd" : `${c.cpuMs.toFixed(1)} ms (${((c.cpuMs * 1000) / cost.tags).toFixed(0)} us/tag)`,
     ms(c.wallMs),
   ]);
-  console.log(table(["per cycle", "HTTP requests on the wire (Slipway's client's own count by method)", "TCP connections", "bytes up", "bytes down", "bytes per tag", "CPU (user + system)", "wall"], rows));
+  console.log(
+    table(
+      [
+        "per cycle",
+        "HTTP requests on the wire (Slipway's client's own count by method)",
+        "TCP connections",
+        "bytes up",
+        "bytes down",
+        "bytes per tag",
+        "CPU (user + system)",
+        "wall",
+      ],
+      rows,
+    ),
+  );
 }
 
 function kib(bytes: number): string {

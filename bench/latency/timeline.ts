@@ -20,7 +20,14 @@ export interface Timeline {
 }
 
 /** The marks of the update to `digest`, whose push returned at `t0` (epoch ms). */
-export async function readTimeline(input: { log: readonly LogEntry[]; store: Store; service: string; digest: string; t0: number; since: number }): Promise<Timeline> {
+export async function readTimeline(input: {
+  log: readonly LogEntry[];
+  store: Store;
+  service: string;
+  digest: string;
+  t0: number;
+  since: number;
+}): Promise<Timeline> {
   const { log, digest, t0, since } = input;
   const after = log.filter((entry) => entry.time >= Math.floor(since));
   const noticed = after.find((entry) => isNotification(entry, digest) || (typeof entry.poller === "string" && entry.current === digest));
@@ -29,7 +36,11 @@ export async function readTimeline(input: { log: readonly LogEntry[]; store: Sto
   const [deployment] = await input.store.listDeployments({ service: input.service, limit: 1 });
   const ours = deployment !== undefined && deployment.trigger === "auto-update" && deployment.startedAt.getTime() >= Math.floor(since);
   const steps = ours ? await input.store.listSteps(deployment.id) : [];
-  const ended = (name: string): number | undefined => at(steps.find((step) => step.name === name), t0);
+  const ended = (name: string): number | undefined =>
+    at(
+      steps.find((step) => step.name === name),
+      t0,
+    );
   return {
     ...mark("noticed", noticed?.time, t0),
     ...mark("pulled", pulled?.time, t0),

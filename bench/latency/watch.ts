@@ -21,11 +21,16 @@ export interface Watch {
  * the moment a user of the service first gets the new version.
  */
 export function watchFor(url: string, body: string, options: { everyMs?: number; timeoutMs: number }): Watch {
-  const worker = new Worker(new URL("./watch-worker.js", import.meta.url), { workerData: { url, body, everyMs: options.everyMs ?? 10, timeoutMs: options.timeoutMs } });
+  const worker = new Worker(new URL("./watch-worker.js", import.meta.url), {
+    workerData: { url, body, everyMs: options.everyMs ?? 10, timeoutMs: options.timeoutMs },
+  });
   const answered = new Promise<FirstAnswer>((resolve, reject) => {
     worker.on("message", (message: WorkerMessage) => {
       if (message.kind === "answer") resolve(message);
-      else reject(new Error(`${url} did not answer ${JSON.stringify(body)} within ${options.timeoutMs} ms (${message.requests} requests, ${message.failures} failed)`));
+      else
+        reject(
+          new Error(`${url} did not answer ${JSON.stringify(body)} within ${options.timeoutMs} ms (${message.requests} requests, ${message.failures} failed)`),
+        );
     });
     worker.on("error", reject);
     worker.on("exit", () => reject(new Error("the watch thread ended without an answer")));

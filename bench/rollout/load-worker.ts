@@ -33,7 +33,11 @@ const client = async (): Promise<void> => {
       const endedAt = origin + performance.now();
       pending.push(status === 200 ? { startedAt, endedAt, body } : { startedAt, endedAt, error: `HTTP ${status}` });
     } catch (error) {
-      pending.push({ startedAt, endedAt: origin + performance.now(), error: error instanceof Error ? `${error.message} ${String(error.cause ?? "")}` : String(error) });
+      pending.push({
+        startedAt,
+        endedAt: origin + performance.now(),
+        error: error instanceof Error ? `${error.message} ${String(error.cause ?? "")}` : String(error),
+      });
     }
   }
 };

@@ -67,7 +67,10 @@ export interface UpdateFigures {
 export function figuresOf(samples: readonly Sample[], t0: number, newBody: string): UpdateFigures {
   const window = samples.filter((s) => s.endedAt >= t0);
   const failures = window.filter((s) => s.error !== undefined);
-  const successEnds = window.filter((s) => s.error === undefined).map((s) => s.endedAt).sort((a, b) => a - b);
+  const successEnds = window
+    .filter((s) => s.error === undefined)
+    .map((s) => s.endedAt)
+    .sort((a, b) => a - b);
   let longestGapMs = 0;
   let previous = t0;
   for (const end of successEnds) {

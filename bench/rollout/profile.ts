@@ -47,12 +47,17 @@ try {
       const [deployment] = await world.store.listDeployments({ limit: 1 });
       const steps = deployment === undefined ? [] : await world.store.listSteps(deployment.id);
       const begin = deployment?.startedAt.getTime() ?? 0;
-      const line = steps.map((s) => `${s.name} +${s.startedAt.getTime() - begin} ${(s.finishedAt?.getTime() ?? Number.NaN) - s.startedAt.getTime()}`).join(", ");
-      console.log(`${round} ${method.id}: only v2 ${ms(result.onlyNewMs)}, failed ${result.failed}, tool ${ms(result.toolMs)}, floor ${ms(floors.at(-1) ?? Number.NaN)} | ${line}`);
+      const line = steps
+        .map((s) => `${s.name} +${s.startedAt.getTime() - begin} ${(s.finishedAt?.getTime() ?? Number.NaN) - s.startedAt.getTime()}`)
+        .join(", ");
+      console.log(
+        `${round} ${method.id}: only v2 ${ms(result.onlyNewMs)}, failed ${result.failed}, tool ${ms(result.toolMs)}, floor ${ms(floors.at(-1) ?? Number.NaN)} | ${line}`,
+      );
     }
   }
   const floor = median(floors);
-  for (const [id, values] of onlyNew) console.log(`${id}: only v2 median ${ms(median(values))}, floor median ${ms(floor)}, ratio ${(median(values) / floor).toFixed(2)}x`);
+  for (const [id, values] of onlyNew)
+    console.log(`${id}: only v2 median ${ms(median(values))}, floor median ${ms(floor)}, ratio ${(median(values) / floor).toFixed(2)}x`);
 } finally {
   await world.stop();
   await cleanupTestRun(engine);

@@ -36,14 +36,19 @@ const drainMs = Number(values.drain);
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs expects a whole number of at least 1, got ${values.runs}`);
 if (!Number.isInteger(drainMs) || drainMs < 0 || drainMs > 1000) throw new Error(`--drain expects 0..1000 ms, got ${values.drain}`);
 const healthIntervalMs = values["health-interval"] === undefined ? undefined : Number(values["health-interval"]);
-if (healthIntervalMs !== undefined && !(healthIntervalMs >= 10)) throw new Error(`--health-interval expects ms (at least 10), got ${values["health-interval"]}`);
+if (healthIntervalMs !== undefined && !(healthIntervalMs >= 10))
+  throw new Error(`--health-interval expects ms (at least 10), got ${values["health-interval"]}`);
 const slipwayOptions = healthIntervalMs === undefined ? { drainMs } : { drainMs, healthIntervalMs };
 const only = new Set((values.only ?? "").split(",").map((p) => p.trim()));
 const log = (line: string): void => console.error(`  . ${line}`);
 
 const started = new Date();
 console.log(`# Slipway rollout benchmark, ${started.toISOString()}`);
-console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), Node ${process.version}, load average at start ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+console.log(
+  `machine: ${cpus().length} cores (${cpus()[0]?.model ?? "unknown"}), Node ${process.version}, load average at start ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`,
+);
 console.log(`load: ${CLIENTS} closed-loop clients, ${TIMEOUT_MS} ms timeout each, on loopback; ${runs} rounds`);
 log(ensureListenerMigration());
 
@@ -82,7 +87,9 @@ try {
       try {
         const result = await runIteration(method);
         results.push(result);
-        log(`round ${round} ${method.id}: ${result.failed}/${result.requests} failed, gap ${ms(result.longestGapMs)}, only v2 after ${ms(result.onlyNewMs)} (floor ${ms(floors.at(-1) ?? Number.NaN)}, under load ${ms(loadedFloors.at(-1) ?? Number.NaN)})${result.errors.length > 0 ? ` ${result.errors.join("; ")}` : ""}`);
+        log(
+          `round ${round} ${method.id}: ${result.failed}/${result.requests} failed, gap ${ms(result.longestGapMs)}, only v2 after ${ms(result.onlyNewMs)} (floor ${ms(floors.at(-1) ?? Number.NaN)}, under load ${ms(loadedFloors.at(-1) ?? Number.NaN)})${result.errors.length > 0 ? ` ${result.errors.join("; ")}` : ""}`,
+        );
       } catch (error) {
         failures.push({ method: method.id, round, error: String(error) });
         log(`round ${round} ${method.id}: ERROR ${String(error)}`);
@@ -98,19 +105,36 @@ try {
 
 printRollouts();
 if (throughput !== undefined) printThroughput(throughput);
-console.log(`\nload average at end ${loadavg().map((l) => l.toFixed(2)).join(" ")}; took ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`);
+console.log(
+  `\nload average at end ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}; took ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s`,
+);
 if (values.json !== undefined) {
-  writeFileSync(values.json, `${JSON.stringify({ date: started.toISOString(), cores: cpus().length, node: process.version, drainMs, healthIntervalMs, floors, shapedFloors: Object.fromEntries(shapedFloors), shapedLoadedFloors: Object.fromEntries(shapedLoadedFloors), loadedFloors, results, failures, throughput }, null, 2)}\n`);
+  writeFileSync(
+    values.json,
+    `${JSON.stringify({ date: started.toISOString(), cores: cpus().length, node: process.version, drainMs, healthIntervalMs, floors, shapedFloors: Object.fromEntries(shapedFloors), shapedLoadedFloors: Object.fromEntries(shapedLoadedFloors), loadedFloors, results, failures, throughput }, null, 2)}\n`,
+  );
 }
 
 function printRollouts(): void {
   const floor = median(floors);
   const loadedFloor = median(loadedFloors);
   console.log(`\n## v1 -> v2 under load\n`);
-  console.log(`floor (inspect local image + create + start + first v2 answer, engine API): median ${ms(floor)}, p90 ${ms(percentile(floors, 90))}, ${floors.length} runs`);
-  for (const [count, list] of shapedFloors) console.log(`floor of ${count} containers started at once (each answering v2): median ${ms(median(list))}, p90 ${ms(percentile(list, 90))}, ${list.length} runs`);
-  for (const [count, list] of shapedLoadedFloors) console.log(`floor of ${count} containers started at once, under the methods' load: median ${ms(median(list))}, p90 ${ms(percentile(list, 90))}, ${list.length} runs`);
-  console.log(`the same floor under the methods' load (8 clients on the first method's v1): median ${ms(loadedFloor)}, p90 ${ms(percentile(loadedFloors, 90))}, ${loadedFloors.length} runs\n`);
+  console.log(
+    `floor (inspect local image + create + start + first v2 answer, engine API): median ${ms(floor)}, p90 ${ms(percentile(floors, 90))}, ${floors.length} runs`,
+  );
+  for (const [count, list] of shapedFloors)
+    console.log(
+      `floor of ${count} containers started at once (each answering v2): median ${ms(median(list))}, p90 ${ms(percentile(list, 90))}, ${list.length} runs`,
+    );
+  for (const [count, list] of shapedLoadedFloors)
+    console.log(
+      `floor of ${count} containers started at once, under the methods' load: median ${ms(median(list))}, p90 ${ms(percentile(list, 90))}, ${list.length} runs`,
+    );
+  console.log(
+    `the same floor under the methods' load (8 clients on the first method's v1): median ${ms(loadedFloor)}, p90 ${ms(percentile(loadedFloors, 90))}, ${loadedFloors.length} runs\n`,
+  );
   const rows = methods.map((m) => {
     const mine = results.filter((r) => r.method === m.id);
     const only = mine.map((r) => r.onlyNewMs);
@@ -131,13 +155,39 @@ function printRollouts(): void {
       `${(median(only) / ((m.containers ?? 1) === 1 ? loadedFloor : median(shapedLoadedFloors.get(m.containers ?? 1) ?? []))).toFixed(2)}x`,
     ];
   });
-  console.log(table(["method", "runs", "failed requests (total)", "max per run", "runs with failures", "longest gap median / max", "only v2 after median / p90", "tool returned (median)", "ratio to floor (medians)", "ratio to the floor of its shape", "ratio to floor under load", "ratio to the floor of its shape under load"], rows));
+  console.log(
+    table(
+      [
+        "method",
+        "runs",
+        "failed requests (total)",
+        "max per run",
+        "runs with failures",
+        "longest gap median / max",
+        "only v2 after median / p90",
+        "tool returned (median)",
+        "ratio to floor (medians)",
+        "ratio to the floor of its shape",
+        "ratio to floor under load",
+        "ratio to the floor of its shape under load",
+      ],
+      rows,
+    ),
+  );
 }
 
 function printThroughput(t: ThroughputResult): void {
   console.log(`\n## proxy cost: wrk -t 2 -c ${t.connections} -d ${t.seconds}s, ${t.rounds.length} alternating rounds\n`);
   const rows = t.rounds.flatMap((r, i) =>
-    [r.direct, r.proxied].map((f) => [`${i + 1}`, f.target, f.requestsPerSecond.toFixed(0), `${f.latencyAvgMs.toFixed(2)} ms`, `${f.latencyP50Ms.toFixed(2)} ms`, `${f.latencyP99Ms.toFixed(2)} ms`, f.errors]),
+    [r.direct, r.proxied].map((f) => [
+      `${i + 1}`,
+      f.target,
+      f.requestsPerSecond.toFixed(0),
+      `${f.latencyAvgMs.toFixed(2)} ms`,
+      `${f.latencyP50Ms.toFixed(2)} ms`,
+      `${f.latencyP99Ms.toFixed(2)} ms`,
+      f.errors,
+    ]),
   );
   console.log(table(["round", "target", "requests/s", "latency avg", "p50", "p99", "errors"], rows));
   const direct = median(t.rounds.map((r) => r.direct.requestsPerSecond));

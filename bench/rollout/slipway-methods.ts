@@ -30,7 +30,13 @@ function updateOf(strategy: "blue-green" | "rolling", drainMs: number): ServiceS
   return { strategy, batch: 1, drainMs, keep: 2, allowSharedVolumes: false };
 }
 
-function slipwayMethod(world: DeployWorld, images: Images, name: { id: string; label: string }, options: SlipwayOptions, overrides: Partial<ServiceSpec>): Method {
+function slipwayMethod(
+  world: DeployWorld,
+  images: Images,
+  name: { id: string; label: string },
+  options: SlipwayOptions,
+  overrides: Partial<ServiceSpec>,
+): Method {
   let specs: { v1: ServiceSpec; v2: ServiceSpec; url: string } | undefined;
   const deploy = async (spec: ServiceSpec, options: { unchanged: "ok" | "error" }): Promise<void> => {
     const result = await deployService(world.ports, { spec, trigger: "bench" });

@@ -24,7 +24,11 @@ export interface ThroughputResult {
  * The proxy's cost: wrk against one v2 replica's published port (what Caddy dials) and through
  * the Slipway route on Caddy, alternating, `rounds` times each.
  */
-export async function measureThroughput(world: DeployWorld, image: string, options: { seconds: number; connections: number; rounds: number }): Promise<ThroughputResult> {
+export async function measureThroughput(
+  world: DeployWorld,
+  image: string,
+  options: { seconds: number; connections: number; rounds: number },
+): Promise<ThroughputResult> {
   const published = await freePort();
   const spec = webService({ service: testName("bench-wrk"), image, published });
   await deployService(world.ports, { spec, trigger: "bench" });

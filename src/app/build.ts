@@ -73,9 +73,21 @@ export async function buildImages(context: AppContext, input: BuildInput, callba
 
 function notifyBuild(context: AppContext, outcome: ImageOutcome): void {
   if (outcome.outcome === "built") {
-    context.notify?.({ event: "build", title: `Built ${outcome.built.reference}`, subject: outcome.image, outcome: "succeeded", detail: { digest: outcome.built.digest, durationMs: outcome.durationMs } });
+    context.notify?.({
+      event: "build",
+      title: `Built ${outcome.built.reference}`,
+      subject: outcome.image,
+      outcome: "succeeded",
+      detail: { digest: outcome.built.digest, durationMs: outcome.durationMs },
+    });
   } else if (outcome.outcome === "failed") {
-    context.notify?.({ event: "build", title: `Build of ${outcome.image} failed`, subject: outcome.image, outcome: "failed", detail: { error: failureOf(outcome).message } });
+    context.notify?.({
+      event: "build",
+      title: `Build of ${outcome.image} failed`,
+      subject: outcome.image,
+      outcome: "failed",
+      detail: { error: failureOf(outcome).message },
+    });
   }
 }
 
@@ -87,7 +99,15 @@ function failureOf(failed: Extract<ImageOutcome, { outcome: "failed" }>): Slipwa
 export function outcomeJson(outcome: ImageOutcome): OutcomeJson {
   switch (outcome.outcome) {
     case "built":
-      return { image: outcome.image, outcome: "built", tag: outcome.built.tag, reference: outcome.built.reference, ...(outcome.built.digest === undefined ? {} : { digest: outcome.built.digest }), fingerprint: outcome.built.fingerprint, durationMs: outcome.durationMs };
+      return {
+        image: outcome.image,
+        outcome: "built",
+        tag: outcome.built.tag,
+        reference: outcome.built.reference,
+        ...(outcome.built.digest === undefined ? {} : { digest: outcome.built.digest }),
+        fingerprint: outcome.built.fingerprint,
+        durationMs: outcome.durationMs,
+      };
     case "failed":
       return { image: outcome.image, outcome: "failed", error: formatError(outcome.error, { debug: false }), durationMs: outcome.durationMs };
     case "skipped":

@@ -51,7 +51,8 @@ export interface RollbackOutcome {
  * A deployment's outcome, or its error together with the deployment record it left (a
  * failed or rolled-back deployment is recorded; a refused one, e.g. locked, is not).
  */
-export type Attempt<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown; readonly deployment?: Wire<DeploymentRecord> };
+export type Attempt<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown; readonly deployment?: Wire<DeploymentRecord> };
 
 /** The service and environment a deploy acts on; an unknown service is SERVICE_NOT_FOUND. */
 export function deployTarget(config: Config, service: string, environment: string | undefined): { service: string; environment: string } {
@@ -74,15 +75,38 @@ export async function deployFromConfig(context: AppContext, input: DeployInput, 
   if (input.image !== undefined) parseReference(input.image);
   const { config, dir } = context.loaded;
   const { service, environment } = deployTarget(config, input.service, input.environment);
-  const image = input.image ?? (await serviceImage(config, () => openBuildSession({ config, configDir: dir, stateDir: context.stateDir, store: context.store }), service, environment));
+  const image =
+    input.image ??
+    (await serviceImage(config, () => openBuildSession({ config, configDir: dir, stateDir: context.stateDir, store: context.store }), service, environment));
   const spec = specFromConfig({ config, configDir: dir, service, environment, image });
   const outcome = await attempt(context.store, spec, async () => {
-    const ports = await createDeployPorts({ engine: await context.engine(), store: context.store, stateDir: context.stateDir, spec, log, proxyAdmin: context.loaded.config.proxy?.admin });
+    const ports = await createDeployPorts({
+      engine: await context.engine(),
+      store: context.store,
+      stateDir: context.stateDir,
+      spec,
+      log,
+      proxyAdmin: context.loaded.config.proxy?.admin,
+    });
     const result = await deployService(ports, { spec, trigger: input.trigger, force: input.force === true, waitMs: input.waitMs ?? 0 });
-    return { service, environment, image, status: result.status, revision: result.revision, ...(result.status === "unchanged" ? {} : { deployment: result.deployment.id }) };
+    return {
+      service,
+      environment,
+      image,
+      status: result.status,
+      revision: result.revision,
+      ...(result.status === "unchanged" ? {} : { deployment: result.deployment.id }),
+    };
   });
   if (outcome.ok && outcome.value.status === "succeeded") {
-    context.notify?.({ event: "deploy", title: `Deployed ${service} ${image} to ${environment}`, subject: service, environment, outcome: "succeeded", detail: { revision: outcome.value.revision, trigger: input.trigger } });
+    context.notify?.({
+      event: "deploy",
+      title: `Deployed ${service} ${image} to ${environment}`,
+      subject: service,
+      environment,
+      outcome: "succeeded",
+      detail: { revision: outcome.value.revision, trigger: input.trigger },
+    });
   } else if (!outcome.ok && outcome.deployment !== undefined) {
     context.notify?.({
       event: "rollback",
@@ -97,26 +121,47 @@ export async function deployFromConfig(context: AppContext, input: DeployInput, 
 }
 
 /** Deploys an earlier revision again: its recorded spec and its image, kept locally. */
-export async function rollbackService(context: AppContext, input: RollbackInput, log: (line: string) => void, actor?: string): Promise<Attempt<RollbackOutcome>> {
+export async function rollbackService(
+  context: AppContext,
+  input: RollbackInput,
+  log: (line: string) => void,
+  actor?: string,
+): Promise<Attempt<RollbackOutcome>> {
   const environment = chooseEnvironment(context.loaded.config, input.environment);
   const store = context.store;
   const target = await rollbackTarget(store, input.service, environment, input.to);
   const spec = { ...(target.spec as unknown as ServiceSpec) };
   const outcome = await attempt(store, spec, async () => {
-    const ports = await createDeployPorts({ engine: await context.engine(), store, stateDir: context.stateDir, spec, log, proxyAdmin: context.loaded.config.proxy?.admin });
+    const ports = await createDeployPorts({
+      engine: await context.engine(),
+      store,
+      stateDir: context.stateDir,
+      spec,
+      log,
+      proxyAdmin: context.loaded.config.proxy?.admin,
+    });
     const result = await deployService(ports, { spec, trigger: "rollback", revision: target, force: true });
     await store.appendAudit({ actor: actor ?? ports.holder, action: "deploy.rollback", subject: input.service, detail: { environment, to: target.revision } });
     return { service: input.service, environment, image: target.image, status: result.status, revision: target.revision };
   });
   if (outcome.ok) {
-    context.notify?.({ event: "rollback", title: `Rolled ${input.service} in ${environment} back to revision ${target.revision} (${target.image})`, subject: input.service, environment, outcome: "succeeded", detail: { revision: target.revision } });
+    context.notify?.({
+      event: "rollback",
+      title: `Rolled ${input.service} in ${environment} back to revision ${target.revision} (${target.image})`,
+      subject: input.service,
+      environment,
+      outcome: "succeeded",
+      detail: { revision: target.revision },
+    });
   }
   return outcome;
 }
 
 /** `slipway deploy --json`: the status and revision, and the deployment's id when one ran. */
 export function deployJson(outcome: Pick<DeployOutcome, "status" | "revision" | "deployment">): { status: string; revision: number; deployment?: number } {
-  return outcome.deployment === undefined ? { status: outcome.status, revision: outcome.revision } : { status: outcome.status, revision: outcome.revision, deployment: outcome.deployment };
+  return outcome.deployment === undefined
+    ? { status: outcome.status, revision: outcome.revision }
+    : { status: outcome.status, revision: outcome.revision, deployment: outcome.deployment };
 }
 
 async function attempt<T>(store: Store, spec: Pick<ServiceSpec, "service" | "environment">, run: () => Promise<T>): Promise<Attempt<T>> {

@@ -11,7 +11,11 @@ export async function serviceHistory(context: AppContext, input: { service: stri
   const store = context.store;
   const deployments = await store.listDeployments({ service, environment, limit: input.limit });
   const entries = await Promise.all(
-    deployments.map(async (d) => ({ ...d, steps: await store.listSteps(d.id), revisionImage: (await store.getRevision(service, environment, d.toRevision))?.image })),
+    deployments.map(async (d) => ({
+      ...d,
+      steps: await store.listSteps(d.id),
+      revisionImage: (await store.getRevision(service, environment, d.toRevision))?.image,
+    })),
   );
   return toWire(entries);
 }

@@ -2,7 +2,17 @@ export type { AppContext } from "./context.js";
 export { toWire, type Wire } from "./wire.js";
 export { serviceStatus, type StatusRow } from "./status.js";
 export { serviceHistory, type HistoryEntry } from "./history.js";
-export { deployFromConfig, rollbackService, deployTarget, deployJson, type Attempt, type DeployInput, type DeployOutcome, type RollbackInput, type RollbackOutcome } from "./deploy.js";
+export {
+  deployFromConfig,
+  rollbackService,
+  deployTarget,
+  deployJson,
+  type Attempt,
+  type DeployInput,
+  type DeployOutcome,
+  type RollbackInput,
+  type RollbackOutcome,
+} from "./deploy.js";
 export { rollbackTarget } from "./rollback-target.js";
 export { planImages, planSession, planJson, type PlanInput, type PlanJson, type PlanImageJson } from "./plan.js";
 export { buildImages, outcomeJson, type BuildInput, type BuildRun, type BuildReportJson, type OutcomeJson, type BuildCallbacks } from "./build.js";

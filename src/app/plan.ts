@@ -47,7 +47,12 @@ export function planJson(plan: Plan): PlanJson {
     images: plan.entries.map((entry): PlanImageJson =>
       entry.action === "up-to-date"
         ? { image: entry.image, action: entry.action, fingerprint: entry.fingerprint, digest: entry.digest }
-        : { image: entry.image, action: entry.action, reasons: entry.reasons.map((r) => ({ ...r, text: describeReason(r) })), ...(entry.fingerprint === undefined ? {} : { fingerprint: entry.fingerprint }) },
+        : {
+            image: entry.image,
+            action: entry.action,
+            reasons: entry.reasons.map((r) => ({ ...r, text: describeReason(r) })),
+            ...(entry.fingerprint === undefined ? {} : { fingerprint: entry.fingerprint }),
+          },
     ),
   };
 }

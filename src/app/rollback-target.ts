@@ -7,7 +7,8 @@ export async function rollbackTarget(store: Store, service: string, environment:
   if (to !== undefined) {
     const number = Number(to.replace(/^r/, ""));
     const revision = Number.isInteger(number) ? await store.getRevision(service, environment, number) : undefined;
-    if (revision === undefined) throw new SlipwayError("REVISION_NOT_FOUND", `${service} (${environment}) has no revision ${to}`, { hint: `slipway history ${service} lists them` });
+    if (revision === undefined)
+      throw new SlipwayError("REVISION_NOT_FOUND", `${service} (${environment}) has no revision ${to}`, { hint: `slipway history ${service} lists them` });
     return revision;
   }
   const current = await currentRevision({ store }, service, environment);
@@ -15,7 +16,9 @@ export async function rollbackTarget(store: Store, service: string, environment:
   const earlier = succeeded.find((d) => d.toRevision !== current?.revision);
   const revision = earlier === undefined ? undefined : await store.getRevision(service, environment, earlier.toRevision);
   if (revision === undefined) {
-    throw new SlipwayError("REVISION_NOT_FOUND", `${service} (${environment}) has no earlier revision to roll back to`, { hint: `slipway history ${service} lists its deployments` });
+    throw new SlipwayError("REVISION_NOT_FOUND", `${service} (${environment}) has no earlier revision to roll back to`, {
+      hint: `slipway history ${service} lists its deployments`,
+    });
   }
   return revision;
 }

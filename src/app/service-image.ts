@@ -23,9 +23,13 @@ export async function serviceImage(config: Config, session: () => BuildSession, 
   } catch (error) {
     if (!(error instanceof SlipwayError) || error.code !== "IMAGE_NOT_FOUND") throw error;
     if (lookup?.required === true) {
-      throw new SlipwayError("IMAGE_NOT_FOUND", `image ${declared} of service ${service} has no build for the environment ${environment} in ${target.repository} (no tag ${lookup.tag})`, {
-        hint: `a pipeline run for ${environment} pushes one; or: slipway build ${declared} --env ${environment} --push (or pass --image REF)`,
-      });
+      throw new SlipwayError(
+        "IMAGE_NOT_FOUND",
+        `image ${declared} of service ${service} has no build for the environment ${environment} in ${target.repository} (no tag ${lookup.tag})`,
+        {
+          hint: `a pipeline run for ${environment} pushes one; or: slipway build ${declared} --env ${environment} --push (or pass --image REF)`,
+        },
+      );
     }
     throw new SlipwayError("IMAGE_NOT_FOUND", `image ${declared} of service ${service} has no pushed build in ${target.repository}`, {
       hint: `build and push it first: slipway build ${declared} --push (or pass --image REF)`,

@@ -34,7 +34,12 @@ export async function serviceStatus(context: AppContext): Promise<StatusRow[]> {
       const containers = await Promise.all(
         replicas.map(async (r) => {
           const details = await engine?.inspectContainer(r.id);
-          return { name: r.name, state: details?.state.status ?? "gone", ...(details?.state.health === undefined ? {} : { health: details.state.health }), revision: r.revision };
+          return {
+            name: r.name,
+            state: details?.state.status ?? "gone",
+            ...(details?.state.health === undefined ? {} : { health: details.state.health }),
+            revision: r.revision,
+          };
         }),
       );
       const image = current === undefined || engine === undefined ? undefined : await engine.inspectImage(current.image);
@@ -46,7 +51,16 @@ export async function serviceStatus(context: AppContext): Promise<StatusRow[]> {
         ...(digest === undefined ? {} : { digest }),
         ...(lastOk?.finishedAt === undefined ? {} : { since: lastOk.finishedAt.toISOString() }),
         containers,
-        ...(last === undefined ? {} : { lastDeployment: { id: last.id, status: last.status, ...(last.error === undefined ? {} : { error: last.error }), startedAt: last.startedAt.toISOString() } }),
+        ...(last === undefined
+          ? {}
+          : {
+              lastDeployment: {
+                id: last.id,
+                status: last.status,
+                ...(last.error === undefined ? {} : { error: last.error }),
+                startedAt: last.startedAt.toISOString(),
+              },
+            }),
       });
     }
   }

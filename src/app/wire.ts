@@ -3,13 +3,7 @@
  * The CLI renders this form whether the data came from the local store or from a
  * controller's HTTP API, so both print the same.
  */
-export type Wire<T> = T extends Date
-  ? string
-  : T extends readonly (infer U)[]
-    ? Wire<U>[]
-    : T extends object
-      ? { -readonly [K in keyof T]: Wire<T[K]> }
-      : T;
+export type Wire<T> = T extends Date ? string : T extends readonly (infer U)[] ? Wire<U>[] : T extends object ? { -readonly [K in keyof T]: Wire<T[K]> } : T;
 
 /** `value` exactly as JSON.stringify would send it (key order kept). */
 export function toWire<T>(value: T): Wire<T> {

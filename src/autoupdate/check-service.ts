@@ -64,9 +64,13 @@ export async function checkServiceUpdate(ports: ServiceUpdatePorts, request: Ser
   const declared = config.services[service];
   const auto = autoUpdateOf(config, service);
   if (declared === undefined || auto === false || config.images[declared.image] !== undefined) {
-    throw new SlipwayError("CONFIG_INVALID", `service ${service} is not auto-updated: ${declared === undefined ? "there is no such service" : auto === false ? "it has no update.auto" : `its image ${declared.image} is built from this file (pipelines deploy it)`}`, {
-      hint: "set update.auto: true (or monitor) on a service whose image is external, e.g. myorg/foo:qa",
-    });
+    throw new SlipwayError(
+      "CONFIG_INVALID",
+      `service ${service} is not auto-updated: ${declared === undefined ? "there is no such service" : auto === false ? "it has no update.auto" : `its image ${declared.image} is built from this file (pipelines deploy it)`}`,
+      {
+        hint: "set update.auto: true (or monitor) on a service whose image is external, e.g. myorg/foo:qa",
+      },
+    );
   }
   const { deploy } = ports;
   const current = await currentRevision(deploy, service, environment);

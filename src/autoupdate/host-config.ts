@@ -8,25 +8,84 @@ import { isUnset, stringOf, stringsOf, type Json } from "./inspect-json.js";
  * when set to anything but the engine's default.
  */
 const HOST_CONFIG_KEYS = {
-  Binds: "copy", ContainerIDFile: "drop", LogConfig: "copy", NetworkMode: "copy", PortBindings: "copy", RestartPolicy: "copy",
-  AutoRemove: "refuse", VolumeDriver: "copy", VolumesFrom: "refuse", CapAdd: "copy", CapDrop: "copy", CgroupnsMode: "copy",
-  Dns: "copy", DnsOptions: "copy", DnsSearch: "copy", ExtraHosts: "copy", GroupAdd: "copy", IpcMode: "copy", Cgroup: "copy",
-  Links: "refuse", OomScoreAdj: "copy", PidMode: "copy", Privileged: "copy", PublishAllPorts: "copy", ReadonlyRootfs: "copy",
-  SecurityOpt: "copy", StorageOpt: "copy", Tmpfs: "copy", UTSMode: "copy", UsernsMode: "copy", ShmSize: "copy", Sysctls: "copy",
-  Runtime: "copy", ConsoleSize: "copy", Isolation: "copy", CpuShares: "copy", Memory: "copy", NanoCpus: "copy",
-  CgroupParent: "copy", BlkioWeight: "copy", BlkioWeightDevice: "copy", BlkioDeviceReadBps: "copy", BlkioDeviceWriteBps: "copy",
-  BlkioDeviceReadIOps: "copy", BlkioDeviceWriteIOps: "copy", CpuPeriod: "copy", CpuQuota: "copy", CpuRealtimePeriod: "copy",
-  CpuRealtimeRuntime: "copy", CpusetCpus: "copy", CpusetMems: "copy", Devices: "copy", DeviceCgroupRules: "copy",
-  DeviceRequests: "copy", KernelMemory: "copy", KernelMemoryTCP: "copy", MemoryReservation: "copy", MemorySwap: "copy",
-  MemorySwappiness: "copy", OomKillDisable: "copy", PidsLimit: "copy", Ulimits: "copy", CpuCount: "copy", CpuPercent: "copy",
-  IOMaximumIOps: "copy", IOMaximumBandwidth: "copy", Mounts: "copy", MaskedPaths: "copy", ReadonlyPaths: "copy", Init: "copy",
+  Binds: "copy",
+  ContainerIDFile: "drop",
+  LogConfig: "copy",
+  NetworkMode: "copy",
+  PortBindings: "copy",
+  RestartPolicy: "copy",
+  AutoRemove: "refuse",
+  VolumeDriver: "copy",
+  VolumesFrom: "refuse",
+  CapAdd: "copy",
+  CapDrop: "copy",
+  CgroupnsMode: "copy",
+  Dns: "copy",
+  DnsOptions: "copy",
+  DnsSearch: "copy",
+  ExtraHosts: "copy",
+  GroupAdd: "copy",
+  IpcMode: "copy",
+  Cgroup: "copy",
+  Links: "refuse",
+  OomScoreAdj: "copy",
+  PidMode: "copy",
+  Privileged: "copy",
+  PublishAllPorts: "copy",
+  ReadonlyRootfs: "copy",
+  SecurityOpt: "copy",
+  StorageOpt: "copy",
+  Tmpfs: "copy",
+  UTSMode: "copy",
+  UsernsMode: "copy",
+  ShmSize: "copy",
+  Sysctls: "copy",
+  Runtime: "copy",
+  ConsoleSize: "copy",
+  Isolation: "copy",
+  CpuShares: "copy",
+  Memory: "copy",
+  NanoCpus: "copy",
+  CgroupParent: "copy",
+  BlkioWeight: "copy",
+  BlkioWeightDevice: "copy",
+  BlkioDeviceReadBps: "copy",
+  BlkioDeviceWriteBps: "copy",
+  BlkioDeviceReadIOps: "copy",
+  BlkioDeviceWriteIOps: "copy",
+  CpuPeriod: "copy",
+  CpuQuota: "copy",
+  CpuRealtimePeriod: "copy",
+  CpuRealtimeRuntime: "copy",
+  CpusetCpus: "copy",
+  CpusetMems: "copy",
+  Devices: "copy",
+  DeviceCgroupRules: "copy",
+  DeviceRequests: "copy",
+  KernelMemory: "copy",
+  KernelMemoryTCP: "copy",
+  MemoryReservation: "copy",
+  MemorySwap: "copy",
+  MemorySwappiness: "copy",
+  OomKillDisable: "copy",
+  PidsLimit: "copy",
+  Ulimits: "copy",
+  CpuCount: "copy",
+  CpuPercent: "copy",
+  IOMaximumIOps: "copy",
+  IOMaximumBandwidth: "copy",
+  Mounts: "copy",
+  MaskedPaths: "copy",
+  ReadonlyPaths: "copy",
+  Init: "copy",
 } as const;
 
 /** Why a refused key cannot be reproduced, in the words of `docker run`. */
 const REFUSED_BECAUSE: Readonly<Record<string, string>> = {
   AutoRemove: "HostConfig.AutoRemove (--rm): stopping the old container would remove it, so it could not be started again if the new one failed",
   VolumesFrom: "HostConfig.VolumesFrom (--volumes-from): the volumes belong to another container's lifecycle",
-  Links: "HostConfig.Links (--link on the default bridge): legacy links name the old container and break when it is removed; use a user-defined network and an alias",
+  Links:
+    "HostConfig.Links (--link on the default bridge): legacy links name the old container and break when it is removed; use a user-defined network and an alias",
 };
 
 export interface HostConfigCopy {
@@ -54,7 +113,9 @@ export function copyHostConfig(inspected: Json): HostConfigCopy {
   for (const key of ["NetworkMode", "PidMode", "IpcMode"] as const) {
     const mode = stringOf(inspected[key]);
     if (mode.startsWith("container:")) {
-      problems.push(`HostConfig.${key} is ${mode} (--${key === "NetworkMode" ? "network" : key === "PidMode" ? "pid" : "ipc"} container:…): it shares another container's namespace, which Slipway does not recreate together`);
+      problems.push(
+        `HostConfig.${key} is ${mode} (--${key === "NetworkMode" ? "network" : key === "PidMode" ? "pid" : "ipc"} container:…): it shares another container's namespace, which Slipway does not recreate together`,
+      );
     }
   }
   return { hostConfig, problems };

@@ -1,6 +1,11 @@
 export {
-  checkServiceUpdate, autoUpdateOf, autoUpdateServices,
-  type ServiceUpdatePorts, type ServiceUpdateRequest, type ServiceUpdateReport, type ServiceUpdateStatus,
+  checkServiceUpdate,
+  autoUpdateOf,
+  autoUpdateServices,
+  type ServiceUpdatePorts,
+  type ServiceUpdateRequest,
+  type ServiceUpdateReport,
+  type ServiceUpdateStatus,
 } from "./check-service.js";
 export { AUTO_UPDATE_LABEL, listWatchedContainers, watchModeOf, type WatchedContainer, type WatchMode } from "./watch-label.js";
 export { updateForeignContainer, type ForeignPorts, type ForeignUpdateOptions, type ForeignUpdateReport } from "./update-container.js";

@@ -27,10 +27,16 @@ export function planNetworks(container: ContainerInspect): NetworkPlan {
   const mode = stringOf(container.HostConfig.NetworkMode);
   const networks = Object.entries(container.NetworkSettings.Networks ?? {});
   const shortId = container.Id.slice(0, 12);
-  const joins = networks.map(([name, settings]) => ({ name, id: stringOf(settings.NetworkID), join: { network: name, endpoint: endpointOf(settings, shortId) } }));
+  const joins = networks.map(([name, settings]) => ({
+    name,
+    id: stringOf(settings.NetworkID),
+    join: { network: name, endpoint: endpointOf(settings, shortId) },
+  }));
   const staticAddresses = joins.flatMap(({ name, join }) => {
     const ipam = recordOf(join.endpoint.IPAMConfig);
-    return [ipam.IPv4Address, ipam.IPv6Address].filter((address) => typeof address === "string" && address !== "").map((address) => `${name} ${String(address)}`);
+    return [ipam.IPv4Address, ipam.IPv6Address]
+      .filter((address) => typeof address === "string" && address !== "")
+      .map((address) => `${name} ${String(address)}`);
   });
   const firstIndex = BUILT_IN.has(mode) || mode === "" ? -1 : joins.findIndex((j) => j.name === mode || (mode.length >= 12 && j.id.startsWith(mode)));
   const first = firstIndex === -1 ? undefined : joins[firstIndex]?.join;

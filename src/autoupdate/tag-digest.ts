@@ -32,9 +32,13 @@ export async function tagDigest(registries: RegistrySource, reference: string): 
   const tag = written.tag ?? DEFAULT_TAG;
   const digest = await registries.client(normalized.domain).manifestDigest(normalized.path, tag);
   if (digest === undefined) {
-    throw new SlipwayError("REGISTRY_NOT_FOUND", `the registry ${normalized.domain} has no tag ${tag} of ${normalized.path} (followed for auto-update by ${reference})`, {
-      hint: "push the tag, or correct the image reference",
-    });
+    throw new SlipwayError(
+      "REGISTRY_NOT_FOUND",
+      `the registry ${normalized.domain} has no tag ${tag} of ${normalized.path} (followed for auto-update by ${reference})`,
+      {
+        hint: "push the tag, or correct the image reference",
+      },
+    );
   }
   return { written, tag, digest };
 }
@@ -59,7 +63,11 @@ export async function tagDigestAfterNotice(
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 ): Promise<FollowedTag> {
   let followed = await tagDigest(registries, reference);
-  for (let wait = NOTICE_FIRST_WAIT_MS; announced !== undefined && followed.digest !== announced && isRunning(followed.digest) && wait <= NOTICE_LAST_WAIT_MS; wait *= 2) {
+  for (
+    let wait = NOTICE_FIRST_WAIT_MS;
+    announced !== undefined && followed.digest !== announced && isRunning(followed.digest) && wait <= NOTICE_LAST_WAIT_MS;
+    wait *= 2
+  ) {
     await sleep(wait);
     followed = await tagDigest(registries, reference);
   }

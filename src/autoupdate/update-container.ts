@@ -25,7 +25,14 @@ export type ForeignUpdateReport =
   | { readonly status: "current"; readonly container: string }
   | { readonly status: "refused"; readonly container: string; readonly reason: string; readonly problems: readonly string[] }
   | { readonly status: "available"; readonly container: string; readonly imageId: string; readonly plan?: RecreatePlan; readonly problems?: readonly string[] }
-  | { readonly status: "updated"; readonly container: string; readonly id: string; readonly imageId: string; readonly previousImageId: string; readonly order: RecreateOrder }
+  | {
+      readonly status: "updated";
+      readonly container: string;
+      readonly id: string;
+      readonly imageId: string;
+      readonly previousImageId: string;
+      readonly order: RecreateOrder;
+    }
   | { readonly status: "failed"; readonly container: string; readonly reason: string; readonly previousImageId: string };
 
 /**
@@ -40,12 +47,15 @@ export async function updateForeignContainer(ports: ForeignPorts, containerId: s
   const { engine } = ports;
   const details = await engine.inspectContainer(containerId);
   if (details === undefined) {
-    throw new SlipwayError("CONTAINER_NOT_FOUND", `there is no container ${containerId} on this Docker engine`, { hint: "it may have been removed since it was listed" });
+    throw new SlipwayError("CONTAINER_NOT_FOUND", `there is no container ${containerId} on this Docker engine`, {
+      hint: "it may have been removed since it was listed",
+    });
   }
   const container = details.raw as unknown as ContainerInspect;
   const name = details.name;
   const newImage = await engine.inspectImage(options.newImage);
-  if (newImage === undefined) throw new SlipwayError("IMAGE_NOT_FOUND", `there is no image ${options.newImage} on this Docker engine`, { hint: "pull it first" });
+  if (newImage === undefined)
+    throw new SlipwayError("IMAGE_NOT_FOUND", `there is no image ${options.newImage} on this Docker engine`, { hint: "pull it first" });
   if (newImage.id === details.imageId) return { status: "current", container: name };
 
   const refusal = (problems: readonly string[]): ForeignUpdateReport => ({
@@ -57,7 +67,9 @@ export async function updateForeignContainer(ports: ForeignPorts, containerId: s
   if (!details.state.running) return refusal(["it is not running (only running containers are updated)"]);
   const oldImage = await engine.inspectImage(details.imageId);
   if (oldImage === undefined) {
-    return refusal([`its image ${details.imageId} is no longer on this engine, so the values the image provided (Env, Cmd, Labels...) cannot be told from the ones set by hand`]);
+    return refusal([
+      `its image ${details.imageId} is no longer on this engine, so the values the image provided (Env, Cmd, Labels...) cannot be told from the ones set by hand`,
+    ]);
   }
   const preflight = planRecreate({
     container,
@@ -78,11 +90,24 @@ interface OldContainer {
   readonly stopTimeout: number | undefined;
 }
 
-async function recreate(ports: ForeignPorts, old: OldContainer, plan: RecreatePlan, imageId: string, ready: ReadyOptions | undefined): Promise<ForeignUpdateReport> {
+async function recreate(
+  ports: ForeignPorts,
+  old: OldContainer,
+  plan: RecreatePlan,
+  imageId: string,
+  ready: ReadyOptions | undefined,
+): Promise<ForeignUpdateReport> {
   const { engine, raw, log } = ports;
   const stop = (): Promise<void> => engine.stopContainer(old.id, old.stopTimeout === undefined ? {} : { timeoutSeconds: old.stopTimeout });
-  const failed = (reason: string): ForeignUpdateReport => ({ status: "failed", container: plan.name, reason: `container ${plan.name} was not updated: ${reason}; the old container runs as before`, previousImageId: old.imageId });
-  log(`${plan.name}: creating ${plan.temporaryName} from ${String(plan.body.Image)} (${plan.order}${plan.stopFirstBecause.length === 0 ? "" : `: ${plan.stopFirstBecause.join(", ")}`})`);
+  const failed = (reason: string): ForeignUpdateReport => ({
+    status: "failed",
+    container: plan.name,
+    reason: `container ${plan.name} was not updated: ${reason}; the old container runs as before`,
+    previousImageId: old.imageId,
+  });
+  log(
+    `${plan.name}: creating ${plan.temporaryName} from ${String(plan.body.Image)} (${plan.order}${plan.stopFirstBecause.length === 0 ? "" : `: ${plan.stopFirstBecause.join(", ")}`})`,
+  );
   const id = await raw.create(plan.temporaryName, plan.body);
   try {
     for (const join of plan.connect) await raw.connect(join.network, id, join.endpoint);
@@ -102,7 +127,9 @@ async function recreate(ports: ForeignPorts, old: OldContainer, plan: RecreatePl
     const logs = await engine.logs(id, { tail: 20 }).catch(() => ({ stdout: "", stderr: "" }));
     await engine.removeContainer(id, { force: true });
     if (plan.order === "stop-first") await engine.startContainer(old.id);
-    log(`${plan.name}: the new container failed (${outcome.reason}); ${plan.order === "stop-first" ? "started the old one again" : "the old one kept running"}\n${logs.stdout}${logs.stderr}`);
+    log(
+      `${plan.name}: the new container failed (${outcome.reason}); ${plan.order === "stop-first" ? "started the old one again" : "the old one kept running"}\n${logs.stdout}${logs.stderr}`,
+    );
     return failed(outcome.reason);
   }
   if (plan.order === "start-first") await stop();
@@ -116,7 +143,9 @@ async function recreate(ports: ForeignPorts, old: OldContainer, plan: RecreatePl
 async function otherContainers(engine: Engine, self: string): Promise<{ name: string; hostConfig: Readonly<Record<string, unknown>> }[]> {
   const all = await engine.listContainers({ all: true });
   const others = await Promise.all(all.filter((c) => c.id !== self).map((c) => engine.inspectContainer(c.id)));
-  return others.flatMap((other) => (other === undefined ? [] : [{ name: other.name, hostConfig: other.raw.HostConfig as unknown as Readonly<Record<string, unknown>> }]));
+  return others.flatMap((other) =>
+    other === undefined ? [] : [{ name: other.name, hostConfig: other.raw.HostConfig as unknown as Readonly<Record<string, unknown>> }],
+  );
 }
 
 function stopTimeoutOf(container: ContainerInspect): number | undefined {

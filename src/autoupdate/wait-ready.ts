@@ -22,7 +22,8 @@ export async function waitReady(engine: Engine, id: string, options: ReadyOption
     const details = await engine.inspectContainer(id);
     if (details === undefined) return { ready: false, reason: "the new container disappeared" };
     const { state } = details;
-    if (!state.running || state.status === "restarting") return { ready: false, reason: `the new container ${state.status === "restarting" ? "is restarting" : `exited with code ${state.exitCode}`}` };
+    if (!state.running || state.status === "restarting")
+      return { ready: false, reason: `the new container ${state.status === "restarting" ? "is restarting" : `exited with code ${state.exitCode}`}` };
     if (state.health === "unhealthy") return { ready: false, reason: "the new container is unhealthy" };
     if (state.health === "healthy" || (state.health === undefined && Date.now() >= settleUntil)) return { ready: true };
     if (Date.now() >= deadline) return { ready: false, reason: `the new container was not ${state.health === undefined ? "running" : "healthy"} in time` };

@@ -64,7 +64,13 @@ export async function buildOne(request: BuildRequest, deps: BuildDeps): Promise<
   };
   try {
     const built = await buildTestPush(request, deps, inputs, fp, onProgress, log);
-    await deps.store.finishBuild(record.id, { status: "succeeded", tag: built.tag, reference: built.reference, ...(built.digest ? { digest: built.digest } : {}), log: log.join("") });
+    await deps.store.finishBuild(record.id, {
+      status: "succeeded",
+      tag: built.tag,
+      reference: built.reference,
+      ...(built.digest ? { digest: built.digest } : {}),
+      log: log.join(""),
+    });
     return { ...built, buildId: record.id };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -16,7 +16,11 @@ export interface ContextDir {
  * commit, and each sealed source's included paths at theirs, in a directory named for the
  * mount, so the Dockerfile can `COPY <mount> ...`.
  */
-export async function materializeContext(target: BuildTarget, inputs: Pick<FingerprintInputs, "definition" | "sealed">, sources: SourceReader): Promise<ContextDir> {
+export async function materializeContext(
+  target: BuildTarget,
+  inputs: Pick<FingerprintInputs, "definition" | "sealed">,
+  sources: SourceReader,
+): Promise<ContextDir> {
   const dir = mkdtempSync(join(tmpdir(), `slipway-build-${target.name}-`));
   const dispose = (): void => rmSync(dir, { recursive: true, force: true });
   try {
@@ -33,9 +37,13 @@ export async function materializeContext(target: BuildTarget, inputs: Pick<Finge
 async function exportSealed(mount: string, seal: { source: string; commit: string }, contextDir: string, sources: SourceReader): Promise<void> {
   const dest = join(contextDir, mount);
   if (existsSync(dest)) {
-    throw new SlipwayError("CONFIG_INVALID", `the sealed source ${seal.source} would be written to "${mount}/" in the build context, which the image's context already has`, {
-      hint: `give the seal another mount name, or remove ${mount}/ from the image's context directory`,
-    });
+    throw new SlipwayError(
+      "CONFIG_INVALID",
+      `the sealed source ${seal.source} would be written to "${mount}/" in the build context, which the image's context already has`,
+      {
+        hint: `give the seal another mount name, or remove ${mount}/ from the image's context directory`,
+      },
+    );
   }
   const included = sources.includedPaths(seal.source).map(normalizePath);
   // Globs cannot be exported path by path: take the whole tree at the commit.

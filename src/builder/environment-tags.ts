@@ -26,7 +26,12 @@ export function pushedImages(plan: Plan, report?: BuildReport): PushedImage[] {
  * Moves the environment tag of each image (src/images/environment-tag.ts) to its pushed build:
  * a retag in the registry, no layer moves. Returns the references tagged, repository:tag.
  */
-export async function tagEnvironment(registries: RegistryPool, targets: ReadonlyMap<string, BuildTarget>, environment: string, images: readonly PushedImage[]): Promise<string[]> {
+export async function tagEnvironment(
+  registries: RegistryPool,
+  targets: ReadonlyMap<string, BuildTarget>,
+  environment: string,
+  images: readonly PushedImage[],
+): Promise<string[]> {
   const tag = environmentTag(environment);
   const tagged: string[] = [];
   await forEachLimited(images, 8, async ({ image, digest }) => {

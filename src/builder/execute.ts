@@ -109,7 +109,9 @@ function parentReference(
   if (parentOutcome?.outcome === "up-to-date") return { ref: parentOutcome.reference, digest: parentOutcome.digest };
   if (parentOutcome?.outcome === "built") {
     const built = parentOutcome.built;
-    return built.digest ? { ref: `${built.reference.replace(/:[^:/]+$/, "")}@${built.digest}`, digest: built.digest } : { ref: built.reference, digest: built.imageId };
+    return built.digest
+      ? { ref: `${built.reference.replace(/:[^:/]+$/, "")}@${built.digest}`, digest: built.digest }
+      : { ref: built.reference, digest: built.imageId };
   }
   return undefined;
 }

@@ -18,9 +18,7 @@ export async function resolveInputs(target: BuildTarget, sources: SourceReader, 
   return {
     definition: await definitionOf(target, sources, env),
     sealed: Object.fromEntries(
-      await Promise.all(
-        Object.entries(target.seal).map(async ([mount, source]) => [mount, { source, commit: await sealedCommit(source, sources) }] as const),
-      ),
+      await Promise.all(Object.entries(target.seal).map(async ([mount, source]) => [mount, { source, commit: await sealedCommit(source, sources) }] as const)),
     ),
     buildArgs: { ...target.args },
     labels: { ...target.labels },
@@ -38,7 +36,8 @@ async function definitionOf(target: BuildTarget, sources: SourceReader, env: str
   const head = await sources.head(context.source);
   const commit = await sources.lastCommitTouching(context.source, head, [path]);
   const variant = `${target.dockerfile}.${env ?? ""}`;
-  const dockerfile = env !== undefined && (await sources.fileExists(context.source, commit, path === "" ? variant : `${path}/${variant}`)) ? variant : target.dockerfile;
+  const dockerfile =
+    env !== undefined && (await sources.fileExists(context.source, commit, path === "" ? variant : `${path}/${variant}`)) ? variant : target.dockerfile;
   if (dockerfile === target.dockerfile && !(await sources.fileExists(context.source, commit, path === "" ? dockerfile : `${path}/${dockerfile}`))) {
     throw dockerfileMissing(target, `${context.source}:${path === "" ? "" : `${path}/`}${dockerfile} (commit ${commit.slice(0, 7)})`);
   }
@@ -68,7 +67,10 @@ export function hashDirectory(dir: string): string {
         hash.update(`d ${path}\0`);
         walk(path);
       } else {
-        hash.update(`f ${path} ${(stat.mode & 0o111) !== 0 ? "x" : "-"}\0`).update(readFileSync(join(dir, path))).update("\0");
+        hash
+          .update(`f ${path} ${(stat.mode & 0o111) !== 0 ? "x" : "-"}\0`)
+          .update(readFileSync(join(dir, path)))
+          .update("\0");
       }
     }
   };

@@ -71,5 +71,7 @@ export function registryCredentials(config: Pick<Config, "registry">): RegistryC
 export function registryPoolFor(config: Pick<Config, "registry">): RegistryPool {
   const registry = config.registry;
   const credentials = registryCredentials(config);
-  return createRegistryPool(registry === undefined ? undefined : { host: registry.host, insecure: registry.insecure, ...(credentials === undefined ? {} : { credentials }) });
+  return createRegistryPool(
+    registry === undefined ? undefined : { host: registry.host, insecure: registry.insecure, ...(credentials === undefined ? {} : { credentials }) },
+  );
 }

@@ -40,12 +40,7 @@ export async function runImageTests(
   return outcomes;
 }
 
-async function runOne(
-  engine: Engine,
-  imageId: string,
-  test: ImageTest,
-  options: { labels: Record<string, string>; timeoutMs?: number },
-): Promise<TestOutcome> {
+async function runOne(engine: Engine, imageId: string, test: ImageTest, options: { labels: Record<string, string>; timeoutMs?: number }): Promise<TestOutcome> {
   const started = Date.now();
   const id = await engine.createContainer({ image: imageId, command: test.command, env: { ...test.env }, labels: options.labels });
   try {

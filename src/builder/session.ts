@@ -26,7 +26,11 @@ export interface BuildSession {
   readonly registries: RegistryPool;
   /** Plans the selected images (all when empty) and the images they are built on. */
   plan(selected: readonly string[], options?: { force?: boolean }): Promise<Plan>;
-  build(plan: Plan, engine: Engine, options: ExecuteOptions & { push: boolean; noCache: boolean; containerLabels?: Record<string, string> }): Promise<BuildReport>;
+  build(
+    plan: Plan,
+    engine: Engine,
+    options: ExecuteOptions & { push: boolean; noCache: boolean; containerLabels?: Record<string, string> },
+  ): Promise<BuildReport>;
   /**
    * Moves the session environment's tag to these pushed builds (pushedImages); nothing when the
    * session builds for no environment, or for one slipway.yml does not declare. Returns the
@@ -55,7 +59,13 @@ export function openBuildSession(input: {
   );
   const credentials = registryCredentials(config);
   const registries = registryPoolFor(config);
-  const ports = createPlanPorts({ targets, sources, registry: createRegistryReader(registries), store, ...(input.env === undefined ? {} : { env: input.env }) });
+  const ports = createPlanPorts({
+    targets,
+    sources,
+    registry: createRegistryReader(registries),
+    store,
+    ...(input.env === undefined ? {} : { env: input.env }),
+  });
   return {
     targets,
     graph,

@@ -29,7 +29,12 @@ export function targetsFromConfig(config: Config, configDir: string): Map<string
       seal: image.seal ?? {},
       args: image.args ?? {},
       labels: image.labels ?? {},
-      tests: (image.tests ?? []).map((t) => ({ name: t.name, command: t.command, ...(t.env === undefined ? {} : { env: t.env }), ...(t.timeout === undefined ? {} : { timeoutMs: t.timeout }) })),
+      tests: (image.tests ?? []).map((t) => ({
+        name: t.name,
+        command: t.command,
+        ...(t.env === undefined ? {} : { env: t.env }),
+        ...(t.timeout === undefined ? {} : { timeoutMs: t.timeout }),
+      })),
       tagScheme: image.tag,
     });
   }

@@ -31,7 +31,11 @@ export function remoteFromEnv(env: NodeJS.ProcessEnv = process.env): RemoteClien
 }
 
 /** Runs `remote` against the controller when SLIPWAY_URL is set, else `local` with the project open. */
-export async function remoteOrLocal<T>(command: Command, remote: (client: RemoteClient) => Promise<T>, local: (context: AppContext, project: Project) => Promise<T>): Promise<T> {
+export async function remoteOrLocal<T>(
+  command: Command,
+  remote: (client: RemoteClient) => Promise<T>,
+  local: (context: AppContext, project: Project) => Promise<T>,
+): Promise<T> {
   const client = remoteFromEnv();
   if (client !== undefined) return remote(client);
   return withProject(command, (project) => local(projectContext(project), project));
@@ -39,7 +43,13 @@ export async function remoteOrLocal<T>(command: Command, remote: (client: Remote
 
 /** The application context of a project opened by the CLI. */
 export function projectContext(project: Project): AppContext {
-  return { loaded: project.loaded, stateDir: project.stateDir, store: project.store(), engine: () => project.engine(), notify: (event) => project.notify(event) };
+  return {
+    loaded: project.loaded,
+    stateDir: project.stateDir,
+    store: project.store(),
+    engine: () => project.engine(),
+    notify: (event) => project.notify(event),
+  };
 }
 
 export function createRemoteClient(url: string, token: string | undefined): RemoteClient {
@@ -87,10 +97,14 @@ function parseBase(url: string): URL {
   try {
     parsed = new URL(url);
   } catch {
-    throw new SlipwayError("USAGE", `SLIPWAY_URL is not a URL: "${url}"`, { hint: "e.g. SLIPWAY_URL=http://127.0.0.1:8420 (what `slipway serve` prints), or unset it to work locally" });
+    throw new SlipwayError("USAGE", `SLIPWAY_URL is not a URL: "${url}"`, {
+      hint: "e.g. SLIPWAY_URL=http://127.0.0.1:8420 (what `slipway serve` prints), or unset it to work locally",
+    });
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new SlipwayError("USAGE", `SLIPWAY_URL must be an http:// or https:// URL, not ${parsed.protocol}`, { hint: "e.g. SLIPWAY_URL=http://127.0.0.1:8420" });
+    throw new SlipwayError("USAGE", `SLIPWAY_URL must be an http:// or https:// URL, not ${parsed.protocol}`, {
+      hint: "e.g. SLIPWAY_URL=http://127.0.0.1:8420",
+    });
   }
   parsed.username = "";
   parsed.password = "";

@@ -7,9 +7,7 @@ import { NAME_PATTERN, NAME_RULE } from "./names.js";
 export const nameSchema = z.string().regex(NAME_PATTERN, `expected a name of ${NAME_RULE}`);
 
 /** A scalar written where text is meant: numbers and booleans become their text (`PORT: 8080`). */
-export const textSchema = z
-  .union([z.string(), z.number(), z.boolean()], { error: "expected a string, number or boolean" })
-  .transform((value) => String(value));
+export const textSchema = z.union([z.string(), z.number(), z.boolean()], { error: "expected a string, number or boolean" }).transform((value) => String(value));
 
 /** Text keyed by text: build args, labels, environment variables. */
 export const textMapSchema = z.record(z.string().min(1, "expected a non-empty key"), textSchema);
@@ -23,13 +21,14 @@ const ARGV_HINT = "expected a list of arguments, e.g. [python, -u, app.py] (a co
 
 /** A command as an argv list: never a shell string. Numbers in the list become text. */
 export const argvSchema = z
-  .array(z.union([z.string(), z.number()], { error: "expected a string" }).transform((value) => String(value)), { error: ARGV_HINT })
+  .array(
+    z.union([z.string(), z.number()], { error: "expected a string" }).transform((value) => String(value)),
+    { error: ARGV_HINT },
+  )
   .min(1, "expected at least the program to run");
 
 /** A git branch name, checked against git's rules before it reaches any git command. */
-export const branchSchema = z
-  .string()
-  .refine(isBranchName, "expected a git branch name (no spaces, `..`, `~`, `^`, `:`, `?`, `*`, `[` or leading `-`)");
+export const branchSchema = z.string().refine(isBranchName, "expected a git branch name (no spaces, `..`, `~`, `^`, `:`, `?`, `*`, `[` or leading `-`)");
 
 function isBranchName(name: string): boolean {
   if (name === "" || name.startsWith("-") || name.startsWith("/") || name.endsWith("/") || name.endsWith(".lock")) return false;

@@ -16,11 +16,19 @@ export function composeReferenceProblems(
   for (const [name, service] of Object.entries(services)) {
     service.volumes.forEach((volume, index) => {
       if (volume.type !== "volume" || volumes.has(volume.source)) return;
-      problems.push({ path: ["services", name, "volumes", index], anchor: "value", message: `the volume "${volume.source}" is not declared: add it under the top-level volumes:` });
+      problems.push({
+        path: ["services", name, "volumes", index],
+        anchor: "value",
+        message: `the volume "${volume.source}" is not declared: add it under the top-level volumes:`,
+      });
     });
     service.networks.forEach((network, index) => {
       if (networks.has(network.name)) return;
-      problems.push({ path: ["services", name, "networks", index], anchor: "value", message: `the network "${network.name}" is not declared: add it under the top-level networks:` });
+      problems.push({
+        path: ["services", name, "networks", index],
+        anchor: "value",
+        message: `the network "${network.name}" is not declared: add it under the top-level networks:`,
+      });
     });
   }
   return problems;

@@ -37,7 +37,9 @@ export function readTopLevel(data: unknown): { readonly topLevel: ComposeTopLeve
     problems.push({
       path: [key],
       anchor: "key",
-      message: refusal ? `Slipway cannot reproduce the top-level "${key}": ${refusal}` : `unknown top-level key "${key}": Slipway reads services:, volumes: and networks: of a compose file`,
+      message: refusal
+        ? `Slipway cannot reproduce the top-level "${key}": ${refusal}`
+        : `unknown top-level key "${key}": Slipway reads services:, volumes: and networks: of a compose file`,
     });
   }
   const services = readServices(data["services"], problems);
@@ -73,9 +75,17 @@ function readDeclared(section: "volumes" | "networks", value: unknown, allowed: 
     for (const [key, option] of Object.entries(options)) {
       if (key.startsWith("x-")) continue;
       if (!allowed.has(key)) {
-        problems.push({ path: [section, name, key], anchor: "key", message: `Slipway cannot reproduce "${key}": it creates ${section} with the ${driver} driver and no options; remove it` });
+        problems.push({
+          path: [section, name, key],
+          anchor: "key",
+          message: `Slipway cannot reproduce "${key}": it creates ${section} with the ${driver} driver and no options; remove it`,
+        });
       } else if (key === "driver" && option !== driver) {
-        problems.push({ path: [section, name, key], anchor: "value", message: `Slipway creates ${section} with the ${driver} driver only; remove driver: or write ${driver}` });
+        problems.push({
+          path: [section, name, key],
+          anchor: "value",
+          message: `Slipway creates ${section} with the ${driver} driver only; remove driver: or write ${driver}`,
+        });
       } else if (key === "external" && typeof option !== "boolean") {
         problems.push({ path: [section, name, key], anchor: "value", message: "expected true or false" });
       }

@@ -73,4 +73,3 @@ export async function loadComposeServices(path: string, options: Omit<ComposeOpt
   }
   return parseComposeText(text, { path: shown, ...(options.env === undefined ? {} : { env: options.env }) });
 }
-

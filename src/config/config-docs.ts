@@ -34,7 +34,15 @@ function collectSections(schema: JsonSchema, title: string, out: string[]): void
   const required = new Set(strings(schema["required"]));
   const rows = Object.entries(properties).map(([key, value]) => row(key, asSchema(value), required.has(key)));
   const description = text(schema["description"]) === undefined ? undefined : cell(text(schema["description"]) ?? "");
-  out.push(`## \`${title}\``, "", ...(description ? [description, ""] : []), "| key | type | default | description |", "| --- | --- | --- | --- |", ...rows, "");
+  out.push(
+    `## \`${title}\``,
+    "",
+    ...(description ? [description, ""] : []),
+    "| key | type | default | description |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    "",
+  );
   for (const [key, value] of Object.entries(properties)) {
     for (const [suffix, nested] of nestedObjects(asSchema(value))) collectSections(nested, `${title === "slipway.yml" ? "" : `${title}.`}${key}${suffix}`, out);
   }

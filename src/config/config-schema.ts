@@ -26,7 +26,9 @@ const proxySchema = z
       .string()
       .regex(/^https?:\/\/\S+$/, "expected the admin API's URL, e.g. http://127.0.0.1:2019")
       .optional()
-      .describe("The admin API of a Caddy you run (e.g. http://127.0.0.1:2019); Slipway adds its routes there. Default: Slipway starts its own Caddy. SLIPWAY_PROXY_ADMIN overrides it."),
+      .describe(
+        "The admin API of a Caddy you run (e.g. http://127.0.0.1:2019); Slipway adds its routes there. Default: Slipway starts its own Caddy. SLIPWAY_PROXY_ADMIN overrides it.",
+      ),
   })
   .describe("The reverse proxy in front of services that publish ports: Caddy, driven through its admin API.");
 

@@ -17,7 +17,10 @@ export function parseContext(text: string): ImageContext | string {
   if (colon < 0) return `expected source:path (e.g. my-docker:base) or a local directory starting with ./ or /, got "${text}"`;
   const source = text.slice(0, colon);
   if (!NAME_PATTERN.test(source)) return `"${source}" before the colon is not a source name`;
-  const path = text.slice(colon + 1).replace(/^\.\/?/, "").replace(/\/+$/, "");
+  const path = text
+    .slice(colon + 1)
+    .replace(/^\.\/?/, "")
+    .replace(/\/+$/, "");
   if (path.startsWith("/") || path.split("/").includes("..")) return `the path "${text.slice(colon + 1)}" must stay inside the source (no leading / or ..)`;
   return { kind: "source", source, path };
 }

@@ -99,9 +99,7 @@ export const webhooksSchema = z
 /** controller: how `slipway serve` listens, which webhooks it accepts, how it polls. */
 export const controllerSchema = z
   .strictObject({
-    listen: listenSchema
-      .prefault("127.0.0.1:8420")
-      .describe("Where the controller's HTTP server listens, as host:port. Default: 127.0.0.1:8420."),
+    listen: listenSchema.prefault("127.0.0.1:8420").describe("Where the controller's HTTP server listens, as host:port. Default: 127.0.0.1:8420."),
     url: z
       .string()
       .regex(/^https?:\/\/[^\s/]+(?:\/\S*)?$/, "expected an http:// or https:// URL")
@@ -115,7 +113,9 @@ export const controllerSchema = z
       .describe("How often every watched source and image tag is re-checked in full, whatever webhooks said. Default: 24h."),
     watch_interval: durationAtLeast("1s", "each check asks the registry once per watched tag")
       .prefault("5m")
-      .describe("How often the tags of auto-updated services (update.auto) and of containers labelled dev.slipway.auto-update are checked in their registries. Default: 5m."),
+      .describe(
+        "How often the tags of auto-updated services (update.auto) and of containers labelled dev.slipway.auto-update are checked in their registries. Default: 5m.",
+      ),
     poll_jitter: z
       .number()
       .min(0, "expected a fraction from 0 to 1")

@@ -34,7 +34,8 @@ export function checkCron(schedule: string): string | undefined {
   const fields = parts.length === 6 ? [second, ...fiveFields] : parts.length === 5 ? fiveFields : undefined;
   if (!fields) return `expected 5 fields (minute hour day-of-month month day-of-week) or 6 (with seconds first), got ${parts.length}`;
   const problem = cronerProblem(text);
-  if (problem === undefined) return new Cron(text, { ...cronOptions, paused: true }).nextRun() === null ? `"${text}" never runs (no date matches it)` : undefined;
+  if (problem === undefined)
+    return new Cron(text, { ...cronOptions, paused: true }).nextRun() === null ? `"${text}" never runs (no date matches it)` : undefined;
   return fieldProblem(parts, fields) ?? problem;
 }
 

@@ -25,7 +25,8 @@ function imageProblems(config: ParsedConfig): ConfigProblem[] {
       if (!sources.includes(source)) problems.push(missing([...at, "seal", mount], "source", source, sources));
     }
     const launchSource = image.launch?.mount?.source;
-    if (launchSource !== undefined && !sources.includes(launchSource)) problems.push(missing([...at, "launch", "mount", "source"], "source", launchSource, sources));
+    if (launchSource !== undefined && !sources.includes(launchSource))
+      problems.push(missing([...at, "launch", "mount", "source"], "source", launchSource, sources));
     if (image.from === name) problems.push({ path: [...at, "from"], anchor: "value", message: "an image cannot be built from itself" });
     else if (image.from !== undefined && looksLikeImageName(image.from) && !images.includes(image.from)) {
       problems.push({

@@ -15,7 +15,9 @@ export const environmentSchema = z
       .string()
       .regex(/^(?:unix|tcp|ssh|npipe):\/\/\S+$/, "expected a Docker host URL: unix://, tcp:// or ssh://")
       .optional()
-      .describe("The Docker engine of this environment: unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host. Default: DOCKER_HOST or the local socket."),
+      .describe(
+        "The Docker engine of this environment: unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host. Default: DOCKER_HOST or the local socket.",
+      ),
   })
   .describe("A deployment target, e.g. prod or test1.");
 

@@ -3,9 +3,7 @@ import { envSchema, nameSchema } from "./common-schemas.js";
 
 /** images.<name>.launch: how `slipway run` starts this image by hand. */
 
-const containerPathSchema = z
-  .string()
-  .regex(/^\/(?!.*(?:^|\/)\.\.(?:\/|$)).*$/, "expected an absolute path inside the container (starting with /, no ..)");
+const containerPathSchema = z.string().regex(/^\/(?!.*(?:^|\/)\.\.(?:\/|$)).*$/, "expected an absolute path inside the container (starting with /, no ..)");
 
 export const launchMountSchema = z
   .strictObject({
@@ -15,7 +13,9 @@ export const launchMountSchema = z
       .string()
       .min(1)
       .optional()
-      .describe("The local checkout to mount (relative paths are relative to this file's directory). Default: the source's repo, when it is a local working tree."),
+      .describe(
+        "The local checkout to mount (relative paths are relative to this file's directory). Default: the source's repo, when it is a local working tree.",
+      ),
   })
   .describe("The source checkout mounted read-write in the dev profile.");
 
@@ -34,7 +34,9 @@ export const imageLaunchSchema = z
       .string()
       .min(1)
       .optional()
-      .describe("The host directory holding data/, logs/, config/ and tmp/ for this image (relative to this file's directory). Default: ~/.local/share/slipway/run/<image>."),
+      .describe(
+        "The host directory holding data/, logs/, config/ and tmp/ for this image (relative to this file's directory). Default: ~/.local/share/slipway/run/<image>.",
+      ),
   })
   .describe("How `slipway run` launches this image: profile, dev mount, working directory, environment, host directories.");
 

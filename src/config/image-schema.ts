@@ -36,12 +36,16 @@ export const imageSchema = z
       .string()
       .min(1)
       .default("Dockerfile")
-      .describe("The Dockerfile, relative to the context. Default: Dockerfile (a Dockerfile.<environment> beside it is picked when building for that environment)."),
+      .describe(
+        "The Dockerfile, relative to the context. Default: Dockerfile (a Dockerfile.<environment> beside it is picked when building for that environment).",
+      ),
     from: z
       .string()
       .regex(/^\S+$/, "expected an image name or reference without spaces")
       .optional()
-      .describe("The parent: another image of this file (by name) or an external reference (busybox:1.36, ghcr.io/x/y@sha256:...). Passed as the PARENT build arg."),
+      .describe(
+        "The parent: another image of this file (by name) or an external reference (busybox:1.36, ghcr.io/x/y@sha256:...). Passed as the PARENT build arg.",
+      ),
     seal: z
       .record(mountSchema, nameSchema)
       .optional()
@@ -49,7 +53,10 @@ export const imageSchema = z
     args: textMapSchema.optional().describe("Build args: NAME: value (numbers and booleans become text)."),
     labels: textMapSchema.optional().describe("Labels added to the image."),
     tests: z.array(imageTestSchema).optional().describe("Tests run in the built image; a failing test stops the push."),
-    tag: z.enum(tagSchemes).default("timestamp").describe("How images are tagged: timestamp (20180923T082316Z, default), version-count-sha (1.0.1-22-7e56158) or sha."),
+    tag: z
+      .enum(tagSchemes)
+      .default("timestamp")
+      .describe("How images are tagged: timestamp (20180923T082316Z, default), version-count-sha (1.0.1-22-7e56158) or sha."),
     repository: z
       .string()
       .regex(REPOSITORY_PATTERN, "expected host[:port]/path/name in lowercase")

@@ -54,7 +54,10 @@ function expand(inner: string, lookup: Lookup): Interpolated {
   const match = EXPRESSION.exec(inner);
   const expression = `\${${inner}}`;
   if (!match) {
-    return { value: "", problems: [{ offset: 0, expression, message: `${expression} is not a variable: write \${NAME}, \${NAME:-default}, or $\${ for a literal \${` }] };
+    return {
+      value: "",
+      problems: [{ offset: 0, expression, message: `${expression} is not a variable: write \${NAME}, \${NAME:-default}, or $\${ for a literal \${` }],
+    };
   }
   const [, name = "", operator, rest = ""] = match;
   const set = lookup(name);

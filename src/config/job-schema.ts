@@ -13,12 +13,17 @@ const scheduleSchema = z
     const problem = checkCron(value);
     if (problem) ctx.addIssue({ code: "custom", message: `expected a cron schedule: ${problem}` });
   })
-  .describe("When to run: a cron schedule (\"0 * * * *\"; 6 fields for seconds first; croner's L, W and # too) or @hourly, @daily, @weekly, @monthly.");
+  .describe('When to run: a cron schedule ("0 * * * *"; 6 fields for seconds first; croner\'s L, W and # too) or @hourly, @daily, @weekly, @monthly.');
 
 const logSchema = z
   .strictObject({
     max_size: bytesSchema.default(DEFAULT_LOG_MAX_SIZE).describe("Rotate the log before it passes this size, e.g. 512k or 10MB. Default: 1MB."),
-    files: z.number().int().min(1).default(DEFAULT_LOG_FILES).describe("How many log files to keep, the current one included (NAME.log, NAME.log.1 … NAME.log.N-1); the oldest is dropped. Default: 30."),
+    files: z
+      .number()
+      .int()
+      .min(1)
+      .default(DEFAULT_LOG_FILES)
+      .describe("How many log files to keep, the current one included (NAME.log, NAME.log.1 … NAME.log.N-1); the oldest is dropped. Default: 30."),
   })
   .describe("Where each run's output goes: rotated log files.");
 

@@ -48,7 +48,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   const shown = displayName(cwd, path);
   const text = readText(path, shown, "run `slipway init` to write a starter slipway.yml here, or pass --config FILE");
   const envPath = options.envFile === undefined ? join(dir, ".env") : resolve(cwd, options.envFile);
-  const dotenv = options.envFile === undefined && !isFile(envPath) ? {} : parseDotenv(readText(envPath, displayName(cwd, envPath), "check the path given to --env-file"));
+  const dotenv =
+    options.envFile === undefined && !isFile(envPath) ? {} : parseDotenv(readText(envPath, displayName(cwd, envPath), "check the path given to --env-file"));
   const env = options.env ?? process.env;
   const parsed = parseConfigText(text, { path: shown, dir, env, dotenv, envFile: displayName(cwd, envPath) });
   const config = await mergeCompose(parsed.config, {
@@ -75,7 +76,14 @@ function readText(path: string, shown: string, hint: string): string {
     return readFileSync(path, "utf8");
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code;
-    const what = reason === "ENOENT" ? "does not exist" : reason === "EISDIR" ? "is a directory" : reason === "EACCES" ? "cannot be read (permission denied)" : "cannot be read";
+    const what =
+      reason === "ENOENT"
+        ? "does not exist"
+        : reason === "EISDIR"
+          ? "is a directory"
+          : reason === "EACCES"
+            ? "cannot be read (permission denied)"
+            : "cannot be read";
     throw new SlipwayError("CONFIG_NOT_FOUND", `${shown} ${what}`, { hint, cause: error });
   }
 }

@@ -35,7 +35,12 @@ export async function mergeCompose(config: Config, options: ComposeMergeOptions)
       if (earlier !== undefined) {
         const message = `the service "${service}" is also defined in ${shown}: give one of them another name`;
         const inConfig = earlier === options.file;
-        throw invalidError(options.file, [{ path: inConfig ? ["services", service] : ["compose"], anchor: "key", message }], options.document, options.lineCounter);
+        throw invalidError(
+          options.file,
+          [{ path: inConfig ? ["services", service] : ["compose"], anchor: "key", message }],
+          options.document,
+          options.lineCounter,
+        );
       }
       origin.set(service, shown);
       services[service] = definition;

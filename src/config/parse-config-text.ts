@@ -58,7 +58,6 @@ export function parseConfigText(text: string, options: ParseConfigOptions = {}):
   return { config: normalize(result.data, dir), document, lineCounter };
 }
 
-
 function normalize(config: ParsedConfig, dir: string): Config {
   const images = Object.fromEntries(
     Object.entries(config.images).map(([name, image]) => {

@@ -31,7 +31,7 @@ function argvSchema(allowEmpty: boolean) {
 }
 
 const WORDS_RULE =
-  'a list like [python, -u, app.py], or a string split into words like a shell would ("a b" and \'a b\' are one word), ' +
+  "a list like [python, -u, app.py], or a string split into words like a shell would (\"a b\" and 'a b' are one word), " +
   'but never run by a shell: no $VARIABLES, pipes or redirections; use [sh, -c, "..."] for those';
 
 export const commandSchema = argvSchema(false).describe(`A command: ${WORDS_RULE}.`);

@@ -33,7 +33,10 @@ const limitsSchema = z
 const resourcesSchema = z
   .strictObject({
     limits: limitsSchema.optional(),
-    reservations: refusedKey("deploy.resources.reservations", { why: "Slipway places containers itself and does not reserve resources", advice: "use limits, or remove it" }),
+    reservations: refusedKey("deploy.resources.reservations", {
+      why: "Slipway places containers itself and does not reserve resources",
+      advice: "use limits, or remove it",
+    }),
   })
   .describe("Resource limits.");
 
@@ -41,9 +44,15 @@ const updateConfigSchema = z
   .strictObject({
     parallelism: z.number().int().min(1).optional().describe("How many replicas are replaced at a time (update.batch)."),
     order: z.enum(["start-first", "stop-first"]).optional().describe("start-first: blue-green or rolling; stop-first: recreate (update.strategy)."),
-    delay: refusedKey("deploy.update_config.delay", { why: "Slipway starts the next batch when the last one passes its health gate", advice: "remove it; tune health: instead" }),
+    delay: refusedKey("deploy.update_config.delay", {
+      why: "Slipway starts the next batch when the last one passes its health gate",
+      advice: "remove it; tune health: instead",
+    }),
     failure_action: refusedKey("deploy.update_config.failure_action", { why: "Slipway always rolls back a failed update", advice: "remove it" }),
-    monitor: refusedKey("deploy.update_config.monitor", { why: "Slipway watches a new revision through its health gate", advice: "use health.deadline instead" }),
+    monitor: refusedKey("deploy.update_config.monitor", {
+      why: "Slipway watches a new revision through its health gate",
+      advice: "use health.deadline instead",
+    }),
     max_failure_ratio: refusedKey("deploy.update_config.max_failure_ratio", { why: "Slipway rolls back at the first failed batch", advice: "remove it" }),
   })
   .describe("How replicas are updated: parallelism and order.");
@@ -57,7 +66,10 @@ export const deploySchema = z
     replicas: z.number().int().nonnegative().optional().describe("The number of containers (same as replicas)."),
     resources: resourcesSchema.optional(),
     update_config: updateConfigSchema.optional(),
-    restart_policy: refusedKey("deploy.restart_policy", { why: "it is Swarm's restart policy", advice: "use restart: (no, always, on-failure[:N], unless-stopped)" }),
+    restart_policy: refusedKey("deploy.restart_policy", {
+      why: "it is Swarm's restart policy",
+      advice: "use restart: (no, always, on-failure[:N], unless-stopped)",
+    }),
     rollback_config: refusedKey("deploy.rollback_config", { why: "Slipway always rolls back a failed update to the last good revision", advice: "remove it" }),
     placement: refusedKey("deploy.placement", SWARM),
     endpoint_mode: refusedKey("deploy.endpoint_mode", SWARM),

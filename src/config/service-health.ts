@@ -77,8 +77,15 @@ export const healthSchema = z
     start_period: durationSchema.optional().describe("Failures during this time after the start do not count (default 0s)."),
     interval: durationSchema.optional().describe("Time between probes (default 2s)."),
     timeout: durationSchema.optional().describe("Time one probe may take (default 5s)."),
-    retries: z.number().int().min(1).optional().describe("Consecutive failures after start_period that fail the deployment early; default: wait for the deadline."),
-    deadline: durationSchema.optional().describe("The new revision must pass within this time of starting, or the deployment fails and rolls back (default 60s)."),
+    retries: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe("Consecutive failures after start_period that fail the deployment early; default: wait for the deadline."),
+    deadline: durationSchema
+      .optional()
+      .describe("The new revision must pass within this time of starting, or the deployment fails and rolls back (default 60s)."),
   })
   .transform((value, ctx): HealthInput => {
     const kinds = KINDS.filter((kind) => value[kind] !== undefined);

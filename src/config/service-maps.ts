@@ -23,7 +23,11 @@ function fromEnvList(list: readonly string[], ctx: Ctx): Record<string, string> 
   list.forEach((entry, index) => {
     const equals = entry.indexOf("=");
     if (equals === -1) {
-      addIssue(ctx, `"${entry}" has no value: Slipway does not copy variables from the machine it runs on; write "${entry}=\${${entry}}" to take it from the config's environment`, [index]);
+      addIssue(
+        ctx,
+        `"${entry}" has no value: Slipway does not copy variables from the machine it runs on; write "${entry}=\${${entry}}" to take it from the config's environment`,
+        [index],
+      );
       return;
     }
     const name = entry.slice(0, equals);
@@ -38,7 +42,11 @@ function fromEnvMap(map: Readonly<Record<string, string | null>>, ctx: Ctx): Rec
   for (const [name, value] of Object.entries(map)) {
     checkEnvName(name, ctx, [name]);
     if (value === null) {
-      addIssue(ctx, `${name} has no value: Slipway does not copy variables from the machine it runs on; write ${name}: \${${name}} to take it from the config's environment`, [name]);
+      addIssue(
+        ctx,
+        `${name} has no value: Slipway does not copy variables from the machine it runs on; write ${name}: \${${name}} to take it from the config's environment`,
+        [name],
+      );
       continue;
     }
     env[name] = value;
@@ -56,7 +64,11 @@ export const environmentSchema = z
 function checkLabelKey(key: string, ctx: Ctx, path: PropertyKey[]): void {
   if (key === "") addIssue(ctx, "a label needs a key", path);
   if (key.startsWith(RESERVED_LABEL_PREFIX)) {
-    addIssue(ctx, `the label "${key}" starts with "${RESERVED_LABEL_PREFIX}", which Slipway reserves for the labels it sets on what it starts; choose another prefix`, path);
+    addIssue(
+      ctx,
+      `the label "${key}" starts with "${RESERVED_LABEL_PREFIX}", which Slipway reserves for the labels it sets on what it starts; choose another prefix`,
+      path,
+    );
   }
 }
 
@@ -97,7 +109,10 @@ export interface EnvFile {
 const envFileEntrySchema = z
   .union(
     [
-      z.string().min(1).transform((path): EnvFile => ({ path, required: true })),
+      z
+        .string()
+        .min(1)
+        .transform((path): EnvFile => ({ path, required: true })),
       z
         .strictObject({
           path: z.string().min(1).describe("The file's path, relative to the config file."),

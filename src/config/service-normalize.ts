@@ -21,8 +21,21 @@ export function normalizeService(fields: ServiceFields): { readonly config: Serv
     ],
     issues,
   );
-  const cpus = agreeing([{ path: ["cpus"], value: fields.cpus }, { path: ["deploy", "resources", "limits", "cpus"], value: deploy.cpus }], issues);
-  const replicas = agreeing([{ path: ["replicas"], value: fields.replicas }, { path: ["deploy", "replicas"], value: deploy.replicas }], issues) ?? 1;
+  const cpus = agreeing(
+    [
+      { path: ["cpus"], value: fields.cpus },
+      { path: ["deploy", "resources", "limits", "cpus"], value: deploy.cpus },
+    ],
+    issues,
+  );
+  const replicas =
+    agreeing(
+      [
+        { path: ["replicas"], value: fields.replicas },
+        { path: ["deploy", "replicas"], value: deploy.replicas },
+      ],
+      issues,
+    ) ?? 1;
   const volumes: ServiceVolume[] = [...fields.volumes, ...(fields.tmpfs ?? [])];
   const update = resolveUpdate(fields, { replicas, volumes }, issues);
   const health = resolveServiceHealth(fields, issues);
@@ -61,15 +74,28 @@ export function normalizeService(fields: ServiceFields): { readonly config: Serv
 function resolveUpdate(fields: ServiceFields, service: { replicas: number; volumes: readonly ServiceVolume[] }, issues: ServiceIssue[]): UpdatePolicy {
   const written = fields.update;
   const order = fields.deploy?.order;
-  const batch = agreeing([{ path: ["update", "batch"], value: written?.batch }, { path: ["deploy", "update_config", "parallelism"], value: fields.deploy?.batch }], issues) ?? UPDATE_DEFAULTS.batch;
-  const fromOrder: Strategy | undefined = order === undefined ? undefined : order === "stop-first" ? "recreate" : service.replicas > 1 ? "rolling" : "blue-green";
+  const batch =
+    agreeing(
+      [
+        { path: ["update", "batch"], value: written?.batch },
+        { path: ["deploy", "update_config", "parallelism"], value: fields.deploy?.batch },
+      ],
+      issues,
+    ) ?? UPDATE_DEFAULTS.batch;
+  const fromOrder: Strategy | undefined =
+    order === undefined ? undefined : order === "stop-first" ? "recreate" : service.replicas > 1 ? "rolling" : "blue-green";
   if (written?.strategy !== undefined && fromOrder !== undefined && (written.strategy === "recreate") !== (fromOrder === "recreate")) {
-    issues.push({ path: ["deploy", "update_config", "order"], message: `order ${order} disagrees with update.strategy ${written.strategy}: write one of them` });
+    issues.push({
+      path: ["deploy", "update_config", "order"],
+      message: `order ${order} disagrees with update.strategy ${written.strategy}: write one of them`,
+    });
   }
   const strategy = written?.strategy ?? fromOrder ?? defaultStrategy(service);
   const strategyFrom = written?.strategy !== undefined ? ["update", "strategy"] : fromOrder !== undefined ? ["deploy", "update_config", "order"] : "default";
   const allowSharedVolumes = written?.allowSharedVolumes ?? UPDATE_DEFAULTS.allowSharedVolumes;
-  issues.push(...strategyIssues({ strategy, strategyFrom, replicas: service.replicas, batch, ports: fields.ports, volumes: service.volumes, allowSharedVolumes }));
+  issues.push(
+    ...strategyIssues({ strategy, strategyFrom, replicas: service.replicas, batch, ports: fields.ports, volumes: service.volumes, allowSharedVolumes }),
+  );
   const auto = written?.auto;
   return {
     strategy,

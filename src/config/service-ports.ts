@@ -67,16 +67,14 @@ const longFormSchema = z
     return port;
   });
 
-const shortFormSchema = z
-  .union([z.string(), portNumberSchema])
-  .transform((value, ctx): ServicePort => {
-    const parsed = parsePortText(String(value));
-    if ("message" in parsed) {
-      ctx.addIssue({ code: "custom", message: parsed.message, input: value, continue: true });
-      return { target: 0, protocol: "tcp" };
-    }
-    return parsed;
-  });
+const shortFormSchema = z.union([z.string(), portNumberSchema]).transform((value, ctx): ServicePort => {
+  const parsed = parsePortText(String(value));
+  if ("message" in parsed) {
+    ctx.addIssue({ code: "custom", message: parsed.message, input: value, continue: true });
+    return { target: 0, protocol: "tcp" };
+  }
+  return parsed;
+});
 
 export const portSchema = z
   .union([shortFormSchema, longFormSchema], {

@@ -15,7 +15,10 @@ interface Refusal {
 
 const refusals = {
   privileged: { why: "it gives the container full access to the host" },
-  network_mode: { why: "Slipway attaches containers to its own networks to route to them and check their health", advice: "use networks: instead, or run this container outside Slipway" },
+  network_mode: {
+    why: "Slipway attaches containers to its own networks to route to them and check their health",
+    advice: "use networks: instead, or run this container outside Slipway",
+  },
   pid: { why: "it shares a namespace with the host or another container" },
   ipc: { why: "it shares a namespace with the host or another container" },
   uts: { why: "it shares a namespace with the host" },
@@ -34,7 +37,10 @@ const refusals = {
   sysctls: { why: "Slipway does not carry kernel settings to the containers it starts" },
   ulimits: { why: "Slipway does not carry kernel limits to the containers it starts" },
   pids_limit: { why: "Slipway does not carry kernel limits to the containers it starts" },
-  shm_size: { why: "Slipway does not carry kernel limits to the containers it starts", advice: "mount a tmpfs on /dev/shm (tmpfs: [\"/dev/shm:size=256m\"]), or remove it" },
+  shm_size: {
+    why: "Slipway does not carry kernel limits to the containers it starts",
+    advice: 'mount a tmpfs on /dev/shm (tmpfs: ["/dev/shm:size=256m"]), or remove it',
+  },
   oom_kill_disable: { why: "Slipway sets memory limits only through mem_limit" },
   oom_score_adj: { why: "Slipway sets memory limits only through mem_limit" },
   mem_reservation: { why: "Slipway sets memory limits only through mem_limit", advice: "use mem_limit, or remove it" },
@@ -51,12 +57,24 @@ const refusals = {
   blkio_config: { why: "Slipway does not carry block I/O limits" },
   storage_opt: { why: "Slipway does not carry storage driver options" },
   extends: { why: "Slipway reads one file and does not merge services from others", advice: "copy the settings into this service" },
-  build: { why: "Slipway builds images from its own images: section, with fingerprints and tests", advice: "declare the image under images: in slipway.yml and name it in image:" },
-  links: { why: "links are a legacy compose feature", advice: "remove it: services on a shared network reach each other by service name (networks: aliases for more names)" },
+  build: {
+    why: "Slipway builds images from its own images: section, with fingerprints and tests",
+    advice: "declare the image under images: in slipway.yml and name it in image:",
+  },
+  links: {
+    why: "links are a legacy compose feature",
+    advice: "remove it: services on a shared network reach each other by service name (networks: aliases for more names)",
+  },
   external_links: { why: "links are a legacy compose feature", advice: "remove it: services on a shared network reach each other by name" },
-  volumes_from: { why: "it mounts another container's volumes, and Slipway replaces containers at every update", advice: "mount the same named volume in both services" },
+  volumes_from: {
+    why: "it mounts another container's volumes, and Slipway replaces containers at every update",
+    advice: "mount the same named volume in both services",
+  },
   profiles: { why: "Slipway selects services per environment", advice: "use environments: [names] to say where the service deploys" },
-  secrets: { why: "Slipway does not manage compose secrets", advice: "pass them with env_file or environment (${VARIABLES}), or bind-mount a file read-only (./secret:/run/secrets/x:ro)" },
+  secrets: {
+    why: "Slipway does not manage compose secrets",
+    advice: "pass them with env_file or environment (${VARIABLES}), or bind-mount a file read-only (./secret:/run/secrets/x:ro)",
+  },
   configs: { why: "Slipway does not manage compose configs", advice: "bind-mount the file read-only (./app.conf:/etc/app.conf:ro)" },
   container_name: {
     why: "Slipway names containers per revision, and blue-green and rolling updates run two revisions at once, so a fixed name would collide",

@@ -29,7 +29,4 @@ export const restartSchema = z
     ctx.addIssue({ code: "custom", message: `"${String(value)}" is not a restart policy: ${HINT}`, input: value, continue: true });
     return DEFAULT_RESTART;
   })
-  .describe(
-    'What the engine does when the container exits: "no", always, unless-stopped (the default), on-failure, or on-failure:N. ' +
-      "Quote \"no\" in YAML.",
-  );
+  .describe('What the engine does when the container exits: "no", always, unless-stopped (the default), on-failure, or on-failure:N. ' + 'Quote "no" in YAML.');

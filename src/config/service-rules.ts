@@ -29,7 +29,10 @@ export function strategyIssues(input: StrategyRuleInputs): ServiceIssue[] {
     issues.push({ path, message: "a rolling update needs at least one replica (replicas: 1 or more)" });
   }
   if (input.strategy === "rolling" && input.batch > input.replicas && input.replicas >= 1) {
-    issues.push({ path: ["update", "batch"], message: `update.batch (${input.batch}) is more than replicas (${input.replicas}): a rolling update replaces at most all replicas at a time` });
+    issues.push({
+      path: ["update", "batch"],
+      message: `update.batch (${input.batch}) is more than replicas (${input.replicas}): a rolling update replaces at most all replicas at a time`,
+    });
   }
   if (input.strategy === "recreate") return issues;
   issues.push(...proxyPortIssues(input.strategy, input.ports));
@@ -45,13 +48,17 @@ export function strategyIssues(input: StrategyRuleInputs): ServiceIssue[] {
 function proxyPortIssues(strategy: Strategy, ports: readonly ServicePort[]): ServiceIssue[] {
   return ports.flatMap((port, index): ServiceIssue[] => {
     if (port.protocol === "udp") {
-      return [{ path: ["ports", index], message: `${strategy} routes through Slipway's proxy, which forwards TCP only; a UDP port needs update.strategy: recreate` }];
+      return [
+        { path: ["ports", index], message: `${strategy} routes through Slipway's proxy, which forwards TCP only; a UDP port needs update.strategy: recreate` },
+      ];
     }
     if (port.published === undefined) {
-      return [{
-        path: ["ports", index],
-        message: `${strategy} routes through Slipway's proxy, which listens on the published port: write "HOST:${port.target}", or use update.strategy: recreate`,
-      }];
+      return [
+        {
+          path: ["ports", index],
+          message: `${strategy} routes through Slipway's proxy, which listens on the published port: write "HOST:${port.target}", or use update.strategy: recreate`,
+        },
+      ];
     }
     return [];
   });
@@ -61,12 +68,14 @@ function sharedVolumeIssues(strategy: Strategy, volumes: readonly ServiceVolume[
   if (allowShared) return [];
   return volumes.flatMap((volume, index): ServiceIssue[] => {
     if (volume.type !== "volume") return [];
-    return [{
-      path: ["volumes", index],
-      message:
-        `${strategy} runs the old and the new revision at once, so both would write the named volume "${volume.source}" (two writers on one volume can corrupt it); ` +
-        "use update.strategy: recreate, or set update.allow_shared_volumes: true if the application supports it",
-    }];
+    return [
+      {
+        path: ["volumes", index],
+        message:
+          `${strategy} runs the old and the new revision at once, so both would write the named volume "${volume.source}" (two writers on one volume can corrupt it); ` +
+          "use update.strategy: recreate, or set update.allow_shared_volumes: true if the application supports it",
+      },
+    ];
   });
 }
 
@@ -84,7 +93,8 @@ export function duplicateIssues(ports: readonly ServicePort[], volumes: readonly
     if (port.published === undefined) return;
     const key = `${port.hostIp ?? "*"}:${port.published}/${port.protocol}`;
     const first = published.get(key);
-    if (first !== undefined) issues.push({ path: ["ports", index], message: `host port ${port.published}/${port.protocol} is published twice (also by entry ${first + 1})` });
+    if (first !== undefined)
+      issues.push({ path: ["ports", index], message: `host port ${port.published}/${port.protocol} is published twice (also by entry ${first + 1})` });
     else published.set(key, index);
   });
   return issues;
@@ -100,7 +110,10 @@ export function agreeing<T>(
   if (!first) return undefined;
   for (const other of rest) {
     if (other.value !== first.value) {
-      issues.push({ path: other.path, message: `${other.path.join(".")} (${String(other.value)}) disagrees with ${first.path.join(".")} (${String(first.value)}): write it once` });
+      issues.push({
+        path: other.path,
+        message: `${other.path.join(".")} (${String(other.value)}) disagrees with ${first.path.join(".")} (${String(first.value)}): write it once`,
+      });
     }
   }
   return first.value;

@@ -15,7 +15,9 @@ const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 export function parseVolumeText(text: string): ServiceVolume | Issue {
   const parts = text.split(":");
   if (parts.length === 1) {
-    return { message: `"${text}" is an anonymous volume: Slipway starts a new container per revision, so its data would be lost at each update; name it ("data:${text}")` };
+    return {
+      message: `"${text}" is an anonymous volume: Slipway starts a new container per revision, so its data would be lost at each update; name it ("data:${text}")`,
+    };
   }
   if (parts.length > 3) return { message: `"${text}" is not a volume: write "name:/path", "./dir:/path" or "/dir:/path", with ":ro" to mount it read-only` };
   const [source = "", target = "", mode] = parts;

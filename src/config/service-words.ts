@@ -8,9 +8,7 @@
  * pipes, redirections or command lists, and Slipway never runs a shell, so the command
  * would silently do something else. Write [sh, -c, "a | b"] to run a shell on purpose.
  */
-export type WordsResult =
-  | { readonly ok: true; readonly words: readonly string[] }
-  | { readonly ok: false; readonly message: string };
+export type WordsResult = { readonly ok: true; readonly words: readonly string[] } | { readonly ok: false; readonly message: string };
 
 const OPERATORS = new Set(["|", "&", ";", "<", ">", "(", ")", "`"]);
 const WHITESPACE = new Set([" ", "\t", "\n", "\r"]);

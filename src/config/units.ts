@@ -53,9 +53,6 @@ export function durationAtLeast(minimum: string, why: string) {
 
 /** A size as text (`512m`, `1GB`) or a number of bytes; the output is bytes. */
 export const bytesSchema = z
-  .union([
-    z.number().int().nonnegative(),
-    z.string().regex(/^\s*\d+(?:\.\d+)?\s*[kmgtKMGT]?(?:[iI]?[bB])?\s*$/, "expected a size such as 512m or 1GB"),
-  ])
+  .union([z.number().int().nonnegative(), z.string().regex(/^\s*\d+(?:\.\d+)?\s*[kmgtKMGT]?(?:[iI]?[bB])?\s*$/, "expected a size such as 512m or 1GB")])
   .transform((value) => (typeof value === "number" ? value : (parseBytes(value) ?? 0)))
   .meta({ description: "A size: a number of bytes, or text such as 100k, 512m, 1GB (binary units: 1k = 1024)." });

@@ -61,7 +61,14 @@ export function createAutoUpdates(input: {
       label: `auto-update ${service} (${environment}, ${trigger})`,
       run: async () => {
         const spec = specFromConfig({ config, configDir: loaded.dir, service, environment, image: config.services[service]?.image ?? "" });
-        const deploy = await createDeployPorts({ engine, store, stateDir: input.stateDir, spec, proxyAdmin: config.proxy?.admin, log: (line) => log.info({ service, environment }, line) });
+        const deploy = await createDeployPorts({
+          engine,
+          store,
+          stateDir: input.stateDir,
+          spec,
+          proxyAdmin: config.proxy?.admin,
+          log: (line) => log.info({ service, environment }, line),
+        });
         const report = await checkServiceUpdate(
           { deploy, registries: input.registries },
           { config, configDir: loaded.dir, service, environment, waitMs: 10 * 60_000, ...(announced === undefined ? {} : { announced }) },
@@ -80,7 +87,12 @@ export function createAutoUpdates(input: {
       run: async () => {
         const raw = connectRawContainers();
         for (const watched of await listWatchedContainers(engine)) {
-          const hinted = only === undefined ? undefined : [...only.keys()].find((ref) => imagesForHint({ kind: "image", repository: repositoryOf(watched.image), ...tagOf(watched.image) }, [ref]).length > 0);
+          const hinted =
+            only === undefined
+              ? undefined
+              : [...only.keys()].find(
+                  (ref) => imagesForHint({ kind: "image", repository: repositoryOf(watched.image), ...tagOf(watched.image) }, [ref]).length > 0,
+                );
           if (only !== undefined && hinted === undefined) continue;
           const announced = hinted === undefined ? undefined : only?.get(hinted);
           const report = await checkWatchedContainer(
@@ -90,12 +102,30 @@ export function createAutoUpdates(input: {
           );
           log.info({ container: watched.name, status: report.status, trigger }, "auto-update checked");
           if (report.status === "updated") {
-            notifier.notify({ event: "deploy", title: `Updated container ${watched.name} to ${watched.image}`, subject: watched.name, outcome: "succeeded", detail: { image: report.imageId, order: report.order } });
+            notifier.notify({
+              event: "deploy",
+              title: `Updated container ${watched.name} to ${watched.image}`,
+              subject: watched.name,
+              outcome: "succeeded",
+              detail: { image: report.imageId, order: report.order },
+            });
             await cleanupImages(engine, { candidates: [report.previousImageId], keep: new Set() });
           } else if (report.status === "available") {
-            notifier.notify({ event: "update-available", title: `A new ${watched.image} is available for container ${watched.name}`, subject: watched.name, outcome: "available", detail: { image: report.imageId } });
+            notifier.notify({
+              event: "update-available",
+              title: `A new ${watched.image} is available for container ${watched.name}`,
+              subject: watched.name,
+              outcome: "available",
+              detail: { image: report.imageId },
+            });
           } else if (report.status === "refused" || report.status === "failed") {
-            notifier.notify({ event: "deploy", title: `Update of container ${watched.name} ${report.status}: ${report.reason}`, subject: watched.name, outcome: "failed", detail: { reason: report.reason } });
+            notifier.notify({
+              event: "deploy",
+              title: `Update of container ${watched.name} ${report.status}: ${report.reason}`,
+              subject: watched.name,
+              outcome: "failed",
+              detail: { reason: report.reason },
+            });
           }
         }
       },
@@ -169,10 +199,31 @@ function tagOf(reference: string): { tag?: string } {
 function notifyService(notifier: Notifier, report: ServiceUpdateReport): void {
   const { service, environment } = report;
   if (report.status === "updated") {
-    notifier.notify({ event: "deploy", title: `Updated ${service} in ${environment} to ${report.digest.slice(0, 19)}`, subject: service, environment, outcome: "succeeded", detail: { revision: report.revision, digest: report.digest, previous: report.previousDigest } });
+    notifier.notify({
+      event: "deploy",
+      title: `Updated ${service} in ${environment} to ${report.digest.slice(0, 19)}`,
+      subject: service,
+      environment,
+      outcome: "succeeded",
+      detail: { revision: report.revision, digest: report.digest, previous: report.previousDigest },
+    });
   } else if (report.status === "available" && report.firstSeen !== false) {
-    notifier.notify({ event: "update-available", title: `A new image is available for ${service} in ${environment}`, subject: service, environment, outcome: "available", detail: { digest: report.digest, current: report.previousDigest } });
+    notifier.notify({
+      event: "update-available",
+      title: `A new image is available for ${service} in ${environment}`,
+      subject: service,
+      environment,
+      outcome: "available",
+      detail: { digest: report.digest, current: report.previousDigest },
+    });
   } else if (report.status === "failed") {
-    notifier.notify({ event: "rollback", title: `Update of ${service} in ${environment} failed; the running revision kept serving`, subject: service, environment, outcome: "rolled-back", detail: { digest: report.digest, error: report.error } });
+    notifier.notify({
+      event: "rollback",
+      title: `Update of ${service} in ${environment} failed; the running revision kept serving`,
+      subject: service,
+      environment,
+      outcome: "rolled-back",
+      detail: { digest: report.digest, error: report.error },
+    });
   }
 }

@@ -42,7 +42,12 @@ export interface Controller {
    * Starts the pipelines a commit on source@branch starts. `commit` (from a webhook or poller)
    * lets a burst for one commit start one run; `supersede: false` never cancels a running run.
    */
-  triggerPipelines(source: string, branch: string, trigger: string, hint?: { commit?: string; supersede?: boolean }): { environment: string; outcome: SubmitOutcome | "already-running" }[];
+  triggerPipelines(
+    source: string,
+    branch: string,
+    trigger: string,
+    hint?: { commit?: string; supersede?: boolean },
+  ): { environment: string; outcome: SubmitOutcome | "already-running" }[];
   /** Re-checks everything: every watched branch's pipelines (a no-op plan when nothing changed). */
   recheck(trigger: string): void;
   /** Graceful stop: no new work, running work stops at its next safe point, the store stays consistent. */
@@ -56,7 +61,12 @@ export interface Controller {
  */
 export async function startController(options: ControllerOptions): Promise<Controller> {
   const { loaded, store } = options;
-  const app = createHttpServer({ store, logger: options.logger, bodyLimit: options.bodyLimit ?? loaded.config.controller?.max_body ?? 1024 * 1024, health: () => ({ queue: queue.snapshot() }) });
+  const app = createHttpServer({
+    store,
+    logger: options.logger,
+    bodyLimit: options.bodyLimit ?? loaded.config.controller?.max_body ?? 1024 * 1024,
+    health: () => ({ queue: queue.snapshot() }),
+  });
   const log = app.log;
   const queue = createWorkQueue({
     concurrency: options.concurrency ?? 2,
@@ -150,7 +160,8 @@ export async function startController(options: ControllerOptions): Promise<Contr
       log,
       onHints: (hints, meta) => {
         const routed = routeHints(hints, loaded.config, loaded.dir);
-        for (const hint of routed.ignored) log.info({ provider: meta.provider, delivery: meta.deliveryId, hint }, "webhook names nothing slipway.yml uses; ignored");
+        for (const hint of routed.ignored)
+          log.info({ provider: meta.provider, delivery: meta.deliveryId, hint }, "webhook names nothing slipway.yml uses; ignored");
         for (const push of routed.pushes) {
           const started = triggerPipelines(push.source, push.branch, `webhook:${meta.provider}`, push.commit === undefined ? {} : { commit: push.commit });
           if (started.length > 0) continue;
@@ -165,7 +176,9 @@ export async function startController(options: ControllerOptions): Promise<Contr
     });
   }
 
-  const pollers = sourcePollers(loaded, store, log, loaded.config.controller?.poll_jitter ?? 0.1, (source, branch, commit) => triggerPipelines(source, branch, "poll", { commit }));
+  const pollers = sourcePollers(loaded, store, log, loaded.config.controller?.poll_jitter ?? 0.1, (source, branch, commit) =>
+    triggerPipelines(source, branch, "poll", { commit }),
+  );
   const registries = registryPoolFor(loaded.config);
   const autoUpdates = createAutoUpdates({
     loaded,
@@ -180,16 +193,33 @@ export async function startController(options: ControllerOptions): Promise<Contr
     jitter: settings?.poll_jitter ?? 0.1,
   });
   const scheduler = scheduleJobs({ loaded, stateDir: options.stateDir, store, engine: options.engine, notifier, log });
-  registerApiRoutes(app, { loaded, stateDir: options.stateDir, store, engine: options.engine, queue, triggerPipelines, log, jobs: scheduler, notify: (event) => notifier.notify(event) });
+  registerApiRoutes(app, {
+    loaded,
+    stateDir: options.stateDir,
+    store,
+    engine: options.engine,
+    queue,
+    triggerPipelines,
+    log,
+    jobs: scheduler,
+    notify: (event) => notifier.notify(event),
+  });
   try {
     await app.listen({ host: options.listen.host, port: options.listen.port });
   } catch (error) {
     await app.close();
     const code = (error as NodeJS.ErrnoException).code;
-    throw new SlipwayError("LISTEN_FAILED", `the controller cannot listen on ${options.listen.host}:${options.listen.port}: ${code === "EADDRINUSE" ? "the port is in use" : (error as Error).message}`, {
-      hint: code === "EADDRINUSE" ? "stop what listens there (is another slipway serve running?), or choose another address with --listen or controller.listen" : "choose another address with --listen or controller.listen",
-      cause: error,
-    });
+    throw new SlipwayError(
+      "LISTEN_FAILED",
+      `the controller cannot listen on ${options.listen.host}:${options.listen.port}: ${code === "EADDRINUSE" ? "the port is in use" : (error as Error).message}`,
+      {
+        hint:
+          code === "EADDRINUSE"
+            ? "stop what listens there (is another slipway serve running?), or choose another address with --listen or controller.listen"
+            : "choose another address with --listen or controller.listen",
+        cause: error,
+      },
+    );
   }
   const address = app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.listen.port;

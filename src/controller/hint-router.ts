@@ -28,7 +28,11 @@ export function routeHints(hints: readonly Hint[], config: Config, configDir: st
   const ignored: Hint[] = [];
   for (const hint of hints) {
     if (hint.kind === "image") {
-      images.push({ repository: hint.repository, ...(hint.tag === undefined ? {} : { tag: hint.tag }), ...(hint.digest === undefined ? {} : { digest: hint.digest }) });
+      images.push({
+        repository: hint.repository,
+        ...(hint.tag === undefined ? {} : { tag: hint.tag }),
+        ...(hint.digest === undefined ? {} : { digest: hint.digest }),
+      });
       continue;
     }
     const onBranch = Object.fromEntries(Object.entries(config.sources).map(([name, s]) => [name, { repo: s.repo, branch: hint.branch ?? s.branch }]));

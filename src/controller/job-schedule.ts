@@ -10,7 +10,14 @@ import type { Store } from "../store/index.js";
  * The controller's job scheduler: every job of slipway.yml on its cron schedule, each run in
  * the newest image of its source; a failed run (non-zero exit, timeout, no image) is notified.
  */
-export function scheduleJobs(input: { loaded: LoadedConfig; stateDir: string; store: Store; engine: Engine; notifier: Notifier; log: FastifyBaseLogger }): JobScheduler {
+export function scheduleJobs(input: {
+  loaded: LoadedConfig;
+  stateDir: string;
+  store: Store;
+  engine: Engine;
+  notifier: Notifier;
+  log: FastifyBaseLogger;
+}): JobScheduler {
   const { loaded, store } = input;
   const { config, dir } = loaded;
   const session = openBuildSession({ config, configDir: dir, stateDir: input.stateDir, store });
@@ -23,10 +30,30 @@ export function scheduleJobs(input: { loaded: LoadedConfig; stateDir: string; st
     run: async (name, trigger, signal) => {
       const job = findJob(config, name);
       const record = await runJob(
-        { engine: input.engine, store, registries: session.registries, ...(credentials === undefined ? {} : { credentials }), log: (line) => input.log.info({ job: name }, line) },
-        { name, config: job, image: jobImage(config, session.targets, name, job), env: jobEnv(config, dir, job), logDir: jobLogDir(input.stateDir), trigger, signal },
+        {
+          engine: input.engine,
+          store,
+          registries: session.registries,
+          ...(credentials === undefined ? {} : { credentials }),
+          log: (line) => input.log.info({ job: name }, line),
+        },
+        {
+          name,
+          config: job,
+          image: jobImage(config, session.targets, name, job),
+          env: jobEnv(config, dir, job),
+          logDir: jobLogDir(input.stateDir),
+          trigger,
+          signal,
+        },
       ).catch(async (error: unknown) => {
-        input.notifier.notify({ event: "job-failure", title: `Job ${name} could not start`, subject: name, outcome: "failed", detail: { error: error instanceof Error ? error.message : String(error) } });
+        input.notifier.notify({
+          event: "job-failure",
+          title: `Job ${name} could not start`,
+          subject: name,
+          outcome: "failed",
+          detail: { error: error instanceof Error ? error.message : String(error) },
+        });
         throw error;
       });
       if (record.status === "failed") {

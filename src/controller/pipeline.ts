@@ -37,7 +37,15 @@ export interface PipelineDeps {
 export type PipelineEvent =
   | { readonly kind: "started"; readonly run: PipelineRunRecord }
   | { readonly kind: "build"; readonly run: PipelineRunRecord; readonly outcome: ImageOutcome }
-  | { readonly kind: "deploy"; readonly run: PipelineRunRecord; readonly service: string; readonly ok: boolean; readonly revision?: number; readonly image: string; readonly error?: string }
+  | {
+      readonly kind: "deploy";
+      readonly run: PipelineRunRecord;
+      readonly service: string;
+      readonly ok: boolean;
+      readonly revision?: number;
+      readonly image: string;
+      readonly error?: string;
+    }
   | { readonly kind: "run"; readonly run: PipelineRunRecord };
 
 /**
@@ -55,15 +63,31 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
   // One ls-remote per source, at once: which sources have the environment's branch, the pushed
   // source's new commit, and every head the plan reads (the run builds exactly what it recorded).
   const refs = await remoteRefs(loaded);
-  const branches: Record<string, string> = environment === undefined ? {} : Object.fromEntries(Object.keys(refs).filter((name) => refs[name]?.has(`refs/heads/${request.branch}`)).map((name) => [name, request.branch]));
+  const branches: Record<string, string> =
+    environment === undefined
+      ? {}
+      : Object.fromEntries(
+          Object.keys(refs)
+            .filter((name) => refs[name]?.has(`refs/heads/${request.branch}`))
+            .map((name) => [name, request.branch]),
+        );
   const sources = Object.fromEntries(Object.entries(loaded.config.sources).map(([name, s]) => [name, { ...s, branch: branches[name] ?? s.branch }]));
-  const heads = Object.fromEntries(Object.entries(sources).flatMap(([name, s]) => {
-    const commit = refs[name]?.get(`refs/heads/${s.branch}`);
-    return commit === undefined ? [] : [[name, commit] as const];
-  }));
+  const heads = Object.fromEntries(
+    Object.entries(sources).flatMap(([name, s]) => {
+      const commit = refs[name]?.get(`refs/heads/${s.branch}`);
+      return commit === undefined ? [] : [[name, commit] as const];
+    }),
+  );
   // A branch that is gone gets headOf's message, with the branches that do exist.
-  const commit = refs[request.source]?.get(`refs/heads/${request.branch}`) ?? (await headOf(validateRemote(declared.repo, { baseDir: loaded.dir }), request.branch));
-  const run = await store.startPipelineRun({ environment: request.environment, source: request.source, branch: request.branch, commit, trigger: request.trigger });
+  const commit =
+    refs[request.source]?.get(`refs/heads/${request.branch}`) ?? (await headOf(validateRemote(declared.repo, { baseDir: loaded.dir }), request.branch));
+  const run = await store.startPipelineRun({
+    environment: request.environment,
+    source: request.source,
+    branch: request.branch,
+    commit,
+    trigger: request.trigger,
+  });
   const fields = { run: run.id, environment: request.environment, source: request.source, branch: request.branch, commit: commit.slice(0, 12) };
   deps.log(fields, "pipeline started");
   deps.onEvent?.({ kind: "started", run });
@@ -80,29 +104,49 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
     // several repositories' test.1 coalesce into one run that sees all of them. A build-only
     // run was started by a push to the source's own branch: every source stays on its own.
     const config = { ...loaded.config, sources };
-    const session = openBuildSession({ config, configDir: loaded.dir, stateDir: deps.stateDir, store, heads, ...(environment === undefined ? {} : { env: environment }) });
+    const session = openBuildSession({
+      config,
+      configDir: loaded.dir,
+      stateDir: deps.stateDir,
+      store,
+      heads,
+      ...(environment === undefined ? {} : { env: environment }),
+    });
 
     checkpoint(signal);
     const images = environment === undefined ? Object.keys(config.images) : imagesOfEnvironment(config, environment);
-    const plan = await step(store, run.id, "plan", { images, branches: Object.fromEntries(Object.entries(sources).map(([name, s]) => [name, s.branch])) }, async () => {
-      const planned = await session.plan(images);
-      return {
-        result: planned,
-        detail: {
-          toBuild: planned.toBuild,
-          reasons: Object.fromEntries(planned.entries.filter((e) => e.action !== "up-to-date").map((e) => [e.image, e.reasons.map(describeReason)])),
-        },
-      };
-    });
+    const plan = await step(
+      store,
+      run.id,
+      "plan",
+      { images, branches: Object.fromEntries(Object.entries(sources).map(([name, s]) => [name, s.branch])) },
+      async () => {
+        const planned = await session.plan(images);
+        return {
+          result: planned,
+          detail: {
+            toBuild: planned.toBuild,
+            reasons: Object.fromEntries(planned.entries.filter((e) => e.action !== "up-to-date").map((e) => [e.image, e.reasons.map(describeReason)])),
+          },
+        };
+      },
+    );
 
     checkpoint(signal);
     const report =
       plan.toBuild.length === 0
         ? undefined
-        : await step(store, run.id, "build", { images: plan.toBuild }, async () => {
-            const built = await session.build(plan, deps.engine, { push: true, noCache: false, jobs: deps.jobs ?? 2 });
-            return { result: built, detail: { outcomes: built.outcomes.map(outcomeDetail) } };
-          }, (built) => (built.ok ? undefined : "a build or test failed"));
+        : await step(
+            store,
+            run.id,
+            "build",
+            { images: plan.toBuild },
+            async () => {
+              const built = await session.build(plan, deps.engine, { push: true, noCache: false, jobs: deps.jobs ?? 2 });
+              return { result: built, detail: { outcomes: built.outcomes.map(outcomeDetail) } };
+            },
+            (built) => (built.ok ? undefined : "a build or test failed"),
+          );
     const rebuilt = new Map<string, string>();
     for (const outcome of report?.outcomes ?? []) {
       deps.onEvent?.({ kind: "build", run, outcome });
@@ -136,7 +180,14 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
         try {
           const result = await step(store, run.id, `deploy ${service}`, { service, image }, async () => {
             const spec = specFromConfig({ config, configDir: loaded.dir, service, environment, image });
-            const ports = await createDeployPorts({ engine: deps.engine, store, stateDir: deps.stateDir, spec, proxyAdmin: config.proxy?.admin, log: (line) => deps.log({ ...fields, service }, line) });
+            const ports = await createDeployPorts({
+              engine: deps.engine,
+              store,
+              stateDir: deps.stateDir,
+              spec,
+              proxyAdmin: config.proxy?.admin,
+              log: (line) => deps.log({ ...fields, service }, line),
+            });
             const deployed = await deployService(ports, { spec, trigger: `pipeline:${run.id}`, waitMs: 10 * 60_000 });
             return { result: deployed, detail: { revision: deployed.revision, status: deployed.status } };
           });
@@ -152,7 +203,11 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
 
     const failed = summary.failed.length > 0 || summary.deployFailed.length > 0 || tagError !== undefined;
     const error = failed
-      ? [...summary.failed.map((i) => `build of ${i} failed`), ...(tagError === undefined ? [] : [tagError]), ...summary.deployFailed.map((s) => `deploy of ${s} failed`)].join("; ")
+      ? [
+          ...summary.failed.map((i) => `build of ${i} failed`),
+          ...(tagError === undefined ? [] : [tagError]),
+          ...summary.deployFailed.map((s) => `deploy of ${s} failed`),
+        ].join("; ")
       : undefined;
     const finished = await store.finishPipelineRun(run.id, { status: failed ? "failed" : "succeeded", summary, ...(error === undefined ? {} : { error }) });
     deps.log({ ...fields, ...summary }, `pipeline ${finished.status}`);
@@ -201,7 +256,11 @@ async function step<T>(
   try {
     const done = await act();
     const problem = failure?.(done.result);
-    await store.finishPipelineStep(runId, started.seq, { status: problem === undefined ? "done" : "failed", detail: { ...detail, ...done.detail }, ...(problem === undefined ? {} : { error: problem }) });
+    await store.finishPipelineStep(runId, started.seq, {
+      status: problem === undefined ? "done" : "failed",
+      detail: { ...detail, ...done.detail },
+      ...(problem === undefined ? {} : { error: problem }),
+    });
     return done.result;
   } catch (error) {
     await store.finishPipelineStep(runId, started.seq, { status: "failed", error: messageOf(error) });

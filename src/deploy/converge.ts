@@ -32,16 +32,13 @@ export async function convergeTo(ports: DeployPorts, spec: ServiceSpec, revision
 }
 
 /** The way out of an interrupted deployment: forward when the new revision already took traffic. */
-export async function interruptedDirection(
-  ports: DeployPorts,
-  deployment: DeploymentRecord,
-  newSpec: ServiceSpec,
-): Promise<"forward" | "back"> {
+export async function interruptedDirection(ports: DeployPorts, deployment: DeploymentRecord, newSpec: ServiceSpec): Promise<"forward" | "back"> {
   const steps = await ports.store.listSteps(deployment.id);
   if (steps.some((s) => s.name === "rollback")) return "back";
   const switched = steps.filter((s) => s.name === "switch" || s.name.startsWith("switch:"));
   const lastBatch = Math.max(0, ...steps.filter((s) => s.name.startsWith("create:")).map((s) => Number(s.name.slice(7))));
-  const fullySwitched = deployment.strategy === "rolling" ? switched.some((s) => s.name === `switch:${lastBatch}` && lastBatchIsFinal(s.detail, newSpec)) : switched.length > 0;
+  const fullySwitched =
+    deployment.strategy === "rolling" ? switched.some((s) => s.name === `switch:${lastBatch}` && lastBatchIsFinal(s.detail, newSpec)) : switched.length > 0;
   if (!fullySwitched) return "back";
   if (switched.every((s) => s.status === "done")) return "forward";
   // The switch was recorded but maybe not applied: the proxy says which side serves.

@@ -92,7 +92,12 @@ async function deployLocked(ports: DeployPorts, request: DeployRequest): Promise
     trigger: request.trigger,
     holder: ports.holder,
   });
-  await store.appendAudit({ actor: ports.holder, action: "deploy.start", subject: spec.service, detail: { environment: spec.environment, deployment: deployment.id, revision: revision.revision, image: spec.image } });
+  await store.appendAudit({
+    actor: ports.holder,
+    action: "deploy.start",
+    subject: spec.service,
+    detail: { environment: spec.environment, deployment: deployment.id, revision: revision.revision, image: spec.image },
+  });
   const steps = new StepRunner(store, deployment.id, ports.fault);
   ports.log(`deploying ${spec.service} (${spec.environment}) revision ${revision.revision}: ${spec.image}, strategy ${spec.update.strategy}`);
 
@@ -117,7 +122,12 @@ async function deployLocked(ports: DeployPorts, request: DeployRequest): Promise
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const finished = await store.finishDeployment(deployment.id, { status: "failed", error: message });
-    await store.appendAudit({ actor: ports.holder, action: "deploy.failed", subject: spec.service, detail: { environment: spec.environment, deployment: finished.id, error: message } });
+    await store.appendAudit({
+      actor: ports.holder,
+      action: "deploy.failed",
+      subject: spec.service,
+      detail: { environment: spec.environment, deployment: finished.id, error: message },
+    });
     if (isSlipwayError(error) && error.code === "IMAGE_NOT_FOUND") {
       throw new SlipwayError("DEPLOY_FAILED", `${spec.service} (${spec.environment}) was not deployed: ${message}`, {
         hint: "check the image reference; nothing was stopped and the current revision keeps serving",
@@ -129,14 +139,24 @@ async function deployLocked(ports: DeployPorts, request: DeployRequest): Promise
 
   if (outcome.status === "rolled-back") {
     const finished = await store.finishDeployment(deployment.id, { status: "rolled-back", error: outcome.error, log: outcome.log });
-    await store.appendAudit({ actor: ports.holder, action: "deploy.rolled-back", subject: spec.service, detail: { environment: spec.environment, deployment: finished.id, error: outcome.error } });
+    await store.appendAudit({
+      actor: ports.holder,
+      action: "deploy.rolled-back",
+      subject: spec.service,
+      detail: { environment: spec.environment, deployment: finished.id, error: outcome.error },
+    });
     throw new SlipwayError("DEPLOY_FAILED", `${spec.service} (${spec.environment}) revision ${revision.revision} was rolled back: ${outcome.error}`, {
       details: lastLines(outcome.log, 20),
       hint: `the previous revision kept serving; \`slipway history ${spec.service}\` shows deployment ${finished.id} with the failed containers' logs`,
     });
   }
   const finished = await store.finishDeployment(deployment.id, { status: "succeeded" });
-  await store.appendAudit({ actor: ports.holder, action: "deploy.succeeded", subject: spec.service, detail: { environment: spec.environment, deployment: finished.id, revision: revision.revision } });
+  await store.appendAudit({
+    actor: ports.holder,
+    action: "deploy.succeeded",
+    subject: spec.service,
+    detail: { environment: spec.environment, deployment: finished.id, revision: revision.revision },
+  });
   await pruneImages(ports, spec).catch(() => undefined);
   return { status: "succeeded", revision: revision.revision, deployment: finished };
 }
@@ -162,17 +182,29 @@ export async function resumeInterrupted(ports: DeployPorts, service: string, env
     if (target === undefined) continue;
     const targetSpec = target.spec as unknown as ServiceSpec;
     const direction = await interruptedDirection(ports, deployment, targetSpec);
-    ports.log(`resuming interrupted deployment ${deployment.id} of ${service} (${environment}): ${direction === "forward" ? `completing revision ${target.revision}` : `back to revision ${previous?.revision ?? "none"}`}`);
+    ports.log(
+      `resuming interrupted deployment ${deployment.id} of ${service} (${environment}): ${direction === "forward" ? `completing revision ${target.revision}` : `back to revision ${previous?.revision ?? "none"}`}`,
+    );
     if (direction === "forward") {
       await convergeTo(ports, targetSpec, target.revision, deployment.id);
       resolved.push(await ports.store.finishDeployment(deployment.id, { status: "succeeded", error: "interrupted; completed by a later run" }));
     } else if (previous !== undefined) {
       await convergeTo(ports, previous.spec as unknown as ServiceSpec, previous.revision, deployment.id);
-      resolved.push(await ports.store.finishDeployment(deployment.id, { status: "rolled-back", error: "interrupted before the new revision took traffic; rolled back by a later run" }));
+      resolved.push(
+        await ports.store.finishDeployment(deployment.id, {
+          status: "rolled-back",
+          error: "interrupted before the new revision took traffic; rolled back by a later run",
+        }),
+      );
     } else {
       const leftovers = (await listReplicas(ports.engine, service, environment)).filter((r) => r.revision === deployment.toRevision);
       await Promise.all(leftovers.map((r) => ports.engine.removeContainer(r.id, { force: true })));
-      resolved.push(await ports.store.finishDeployment(deployment.id, { status: "failed", error: "interrupted before the first revision was healthy; its containers were removed" }));
+      resolved.push(
+        await ports.store.finishDeployment(deployment.id, {
+          status: "failed",
+          error: "interrupted before the first revision was healthy; its containers were removed",
+        }),
+      );
     }
   }
   return resolved;
@@ -196,5 +228,8 @@ async function pruneImages(ports: DeployPorts, spec: ServiceSpec): Promise<void>
 }
 
 function lastLines(text: string, count: number): string[] {
-  return text.split("\n").filter((line) => line.trim() !== "").slice(-count);
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .slice(-count);
 }

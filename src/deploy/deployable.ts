@@ -16,8 +16,12 @@ export function checkDeployable(spec: ServiceSpec): void {
     );
   }
   if (startFirst && directPorts(spec).length > 0) {
-    const ports = directPorts(spec).map((p) => `${p.published}/udp`).join(", ");
-    problems.push(`strategy ${spec.update.strategy} needs every published port behind the proxy, but ${ports} is UDP, which the proxy does not carry; use strategy recreate`);
+    const ports = directPorts(spec)
+      .map((p) => `${p.published}/udp`)
+      .join(", ");
+    problems.push(
+      `strategy ${spec.update.strategy} needs every published port behind the proxy, but ${ports} is UDP, which the proxy does not carry; use strategy recreate`,
+    );
   }
   if (spec.update.strategy === "rolling" && spec.replicas < 2) {
     problems.push("strategy rolling replaces replicas a few at a time and needs replicas: 2 or more; use blue-green for a single replica");

@@ -15,7 +15,11 @@ export function createHealthGate(engine: Engine): HealthGate {
       const keepAlive = setInterval(() => undefined, KEEP_ALIVE_MS);
       try {
         // The container was just started: eager probes make it healthy as soon as it answers.
-        const outcome = await waitHealthy(healthCheckFor(spec), { containerId: container.id, engine }, { eager: true, ...(signal === undefined ? {} : { signal }) });
+        const outcome = await waitHealthy(
+          healthCheckFor(spec),
+          { containerId: container.id, engine },
+          { eager: true, ...(signal === undefined ? {} : { signal }) },
+        );
         if (outcome.healthy) return { healthy: true, afterMs: outcome.after };
         return { healthy: false, reason: outcome.reason, detail: outcome.detail };
       } finally {

@@ -1,14 +1,5 @@
 import type { HealthResult, DeployPorts } from "./ports.js";
-import {
-  collectLogs,
-  createReplicas,
-  removeReplicas,
-  startReplicas,
-  stopReplicas,
-  routesFor,
-  switchTraffic,
-  type Replica,
-} from "./replicas.js";
+import { collectLogs, createReplicas, removeReplicas, startReplicas, stopReplicas, routesFor, switchTraffic, type Replica } from "./replicas.js";
 import { waitDrained } from "../proxy/index.js";
 import type { ServiceSpec } from "./service-spec.js";
 import type { StepRunner } from "./steps.js";
@@ -142,7 +133,9 @@ async function launchBatch(ctx: RolloutContext, wanted: readonly number[], batch
   const { ports, spec, steps } = ctx;
   let created: Replica[];
   try {
-    created = await steps.run(`create:${batch}`, { revision: ctx.revision, replicas: wanted }, () => createReplicas(ports, spec, identity(ctx), wanted, ctx.existing));
+    created = await steps.run(`create:${batch}`, { revision: ctx.revision, replicas: wanted }, () =>
+      createReplicas(ports, spec, identity(ctx), wanted, ctx.existing),
+    );
   } catch (error) {
     return { created: [], failure: `the new containers could not be created: ${errorText(error)}` };
   }
@@ -224,7 +217,10 @@ async function drain(ctx: RolloutContext, replicas: readonly Replica[]): Promise
   if (router?.upstreamStatus === undefined || upstreams.length === 0) return ports.sleep(spec.update.drainMs);
   const source = { upstreamStatus: () => router.upstreamStatus?.() ?? Promise.resolve([]) };
   const report = await waitDrained(source, upstreams, { timeoutMs: spec.update.drainMs, intervalMs: DRAIN_POLL_MS, quietMs: DRAIN_QUIET_MS });
-  if (!report.drained) ports.log(`drain of ${replicas.map((r) => r.name).join(", ")} ended after ${report.waitedMs} ms with requests in flight: ${JSON.stringify(report.inFlight)}`);
+  if (!report.drained)
+    ports.log(
+      `drain of ${replicas.map((r) => r.name).join(", ")} ended after ${report.waitedMs} ms with requests in flight: ${JSON.stringify(report.inFlight)}`,
+    );
 }
 
 async function rollBackNew(
@@ -263,7 +259,12 @@ async function rollBackRolling(ctx: RolloutContext, created: readonly Replica[],
       const have = new Set(serving.map((r) => r.replica));
       const missing = replicaNumbers(previous.spec.replicas).filter((n) => !have.has(n));
       if (missing.length > 0) {
-        const restored = await createReplicas(ports, previous.spec, { revision: previous.revision, specHash: previous.specHash, deploymentId: ctx.deploymentId }, missing);
+        const restored = await createReplicas(
+          ports,
+          previous.spec,
+          { revision: previous.revision, specHash: previous.specHash, deploymentId: ctx.deploymentId },
+          missing,
+        );
         await startReplicas(ports.engine, restored);
         await Promise.all(restored.map((r) => ports.health.waitHealthy(r, previous.spec)));
         serving = [...serving, ...restored];

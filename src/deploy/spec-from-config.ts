@@ -43,13 +43,19 @@ export function specFromConfig(input: { config: Config; configDir: string; servi
     });
   }
   if (service.environments !== undefined && !service.environments.includes(environment)) {
-    throw new SlipwayError("CONFIG_INVALID", `service ${input.service} does not deploy to environment ${environment} (its environments: ${service.environments.join(", ")})`);
+    throw new SlipwayError(
+      "CONFIG_INVALID",
+      `service ${input.service} does not deploy to environment ${environment} (its environments: ${service.environments.join(", ")})`,
+    );
   }
   const env = config.environments[environment];
   const variables = {
     ...readEnvFiles(service.envFiles, configDir),
     ...service.environment,
-    ...readEnvFiles((env?.env_file ?? []).map((path) => ({ path, required: true })), configDir),
+    ...readEnvFiles(
+      (env?.env_file ?? []).map((path) => ({ path, required: true })),
+      configDir,
+    ),
     ...(env?.variables ?? {}),
   };
   return {
@@ -62,7 +68,8 @@ export function specFromConfig(input: { config: Config; configDir: string; servi
     labels: service.labels,
     ports: service.ports,
     volumes: service.volumes.map((volume) => {
-      if (volume.type === "tmpfs") return { type: "tmpfs" as const, target: volume.target, ...(volume.sizeBytes === undefined ? {} : { sizeBytes: volume.sizeBytes }) };
+      if (volume.type === "tmpfs")
+        return { type: "tmpfs" as const, target: volume.target, ...(volume.sizeBytes === undefined ? {} : { sizeBytes: volume.sizeBytes }) };
       if (volume.type === "bind" && !isAbsolute(volume.source)) return { ...volume, source: resolve(configDir, volume.source) };
       return volume;
     }),

@@ -41,7 +41,10 @@ export async function* followLogs(
   try {
     tty = (await container.inspect()).Config.Tty;
     stream = await container.logs({
-      follow: true, stdout: true, stderr: true, ...logQuery(options),
+      follow: true,
+      stdout: true,
+      stderr: true,
+      ...logQuery(options),
       ...(options.signal === undefined ? {} : { abortSignal: options.signal }),
     });
   } catch (error) {

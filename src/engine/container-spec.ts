@@ -16,9 +16,7 @@ export type MountSpec =
   | { readonly type: "volume"; readonly source: string; readonly target: string; readonly readOnly?: boolean }
   | { readonly type: "tmpfs"; readonly target: string; readonly sizeBytes?: number };
 
-export type RestartPolicy =
-  | { readonly name: "no" | "always" | "unless-stopped" }
-  | { readonly name: "on-failure"; readonly maximumRetryCount?: number };
+export type RestartPolicy = { readonly name: "no" | "always" | "unless-stopped" } | { readonly name: "on-failure"; readonly maximumRetryCount?: number };
 
 export interface HealthcheckSpec {
   /** ["CMD", "wget", "-q", "-O-", "http://localhost:8080/"] or ["CMD-SHELL", "..."]; ["NONE"] disables the image's. */
@@ -165,7 +163,12 @@ function portConfig(specs: readonly PortSpec[]): { exposed: Record<string, Recor
 
 function mount(spec: MountSpec): NonNullable<CreateContainerBody["HostConfig"]["Mounts"]>[number] {
   if (spec.type === "tmpfs") {
-    return { Type: "tmpfs", Source: "", Target: spec.target, ...(spec.sizeBytes === undefined ? {} : { TmpfsOptions: { SizeBytes: spec.sizeBytes, Mode: 0o1777 } }) };
+    return {
+      Type: "tmpfs",
+      Source: "",
+      Target: spec.target,
+      ...(spec.sizeBytes === undefined ? {} : { TmpfsOptions: { SizeBytes: spec.sizeBytes, Mode: 0o1777 } }),
+    };
   }
   return { Type: spec.type, Source: spec.source, Target: spec.target, ReadOnly: spec.readOnly ?? false };
 }

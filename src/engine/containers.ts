@@ -45,7 +45,12 @@ export async function createContainer(docker: Docker, endpoint: EngineEndpoint, 
  * Creates a container from its spec (with `extra` create-options, e.g. attach flags) and
  * connects the networks after the first; a container that cannot join them is removed again.
  */
-export async function createFromSpec(docker: Docker, endpoint: EngineEndpoint, spec: ContainerSpec, extra: Partial<Docker.ContainerCreateOptions> = {}): Promise<Docker.Container> {
+export async function createFromSpec(
+  docker: Docker,
+  endpoint: EngineEndpoint,
+  spec: ContainerSpec,
+  extra: Partial<Docker.ContainerCreateOptions> = {},
+): Promise<Docker.Container> {
   const what = spec.name ?? spec.image;
   let container: Docker.Container;
   try {
@@ -76,12 +81,7 @@ export async function startContainer(docker: Docker, endpoint: EngineEndpoint, i
 }
 
 /** Stops with SIGTERM (or the container's stop signal), then SIGKILL after the timeout. */
-export async function stopContainer(
-  docker: Docker,
-  endpoint: EngineEndpoint,
-  id: string,
-  options: { timeoutSeconds?: number } = {},
-): Promise<void> {
+export async function stopContainer(docker: Docker, endpoint: EngineEndpoint, id: string, options: { timeoutSeconds?: number } = {}): Promise<void> {
   try {
     await docker.getContainer(id).stop(options.timeoutSeconds === undefined ? {} : { t: options.timeoutSeconds });
   } catch (error) {

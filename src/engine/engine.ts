@@ -4,8 +4,14 @@ import { buildImage, type BuildOptions, type BuildResult } from "./build.js";
 import { containerLogs, execInContainer, followLogs, waitContainer, type ExecResult, type LogOptions } from "./container-io.js";
 import type { ContainerSpec } from "./container-spec.js";
 import {
-  createContainer, inspectContainer, listContainers, removeContainer, startContainer, stopContainer,
-  type ContainerDetails, type ContainerSummary,
+  createContainer,
+  inspectContainer,
+  listContainers,
+  removeContainer,
+  startContainer,
+  stopContainer,
+  type ContainerDetails,
+  type ContainerSummary,
 } from "./containers.js";
 import type { EngineEndpoint } from "./docker-host.js";
 import { subscribeEvents, type EngineEvent, type EventOptions } from "./events.js";

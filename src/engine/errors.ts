@@ -13,8 +13,17 @@ export interface EngineFailure {
 }
 
 const CONNECTION_ERRNOS = new Set([
-  "ECONNREFUSED", "ENOENT", "EACCES", "EPERM", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH",
-  "ENOTFOUND", "EAI_AGAIN", "EPIPE",
+  "ECONNREFUSED",
+  "ENOENT",
+  "EACCES",
+  "EPERM",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EPIPE",
 ]);
 
 export function describeEngineFailure(error: unknown): EngineFailure {
@@ -53,9 +62,10 @@ export function unreachableError(endpoint: EngineEndpoint, failure: EngineFailur
       cause,
     });
   }
-  const why = failure.errno === "ENOENT" && endpoint.kind === "unix"
-    ? `there is no socket at ${endpoint.socketPath}`
-    : `${failure.errno ?? "no answer"}: ${failure.message}`;
+  const why =
+    failure.errno === "ENOENT" && endpoint.kind === "unix"
+      ? `there is no socket at ${endpoint.socketPath}`
+      : `${failure.errno ?? "no answer"}: ${failure.message}`;
   return new SlipwayError("ENGINE_UNREACHABLE", `the Docker engine at ${endpoint.display} does not answer (${why})`, {
     hint: "start it with `dockerd &` as root, or `systemctl start docker`; or set DOCKER_HOST to the address of a running engine",
     cause,
@@ -75,7 +85,10 @@ export type RegistryFailureKind = "auth" | "not-found" | "unreachable" | "rate-l
 const REGISTRY_PATTERNS: ReadonlyArray<readonly [RegistryFailureKind, RegExp]> = [
   ["rate-limited", /toomanyrequests|too many requests|\b429\b/i],
   ["auth", /unauthorized|authentication required|no basic auth credentials|incorrect username or password|denied|forbidden/i],
-  ["unreachable", /connection refused|no such host|i\/o timeout|network is unreachable|no route to host|server gave HTTP response to HTTPS client|dial tcp|connection reset|EOF$/i],
+  [
+    "unreachable",
+    /connection refused|no such host|i\/o timeout|network is unreachable|no route to host|server gave HTTP response to HTTPS client|dial tcp|connection reset|EOF$/i,
+  ],
   ["not-found", /manifest unknown|name unknown|not found|does not exist|no such image/i],
 ];
 

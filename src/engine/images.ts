@@ -84,12 +84,7 @@ export async function tagImage(docker: Docker, endpoint: EngineEndpoint, source:
 }
 
 /** Removes an image reference (or the image, by ID). Returns false when it did not exist. */
-export async function removeImage(
-  docker: Docker,
-  endpoint: EngineEndpoint,
-  ref: string,
-  options: { force?: boolean } = {},
-): Promise<boolean> {
+export async function removeImage(docker: Docker, endpoint: EngineEndpoint, ref: string, options: { force?: boolean } = {}): Promise<boolean> {
   try {
     await docker.getImage(ref).remove({ force: options.force ?? false });
     return true;

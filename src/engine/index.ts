@@ -15,7 +15,13 @@ export type { VolumeSummary } from "./volumes.js";
 export type { EngineEvent, EventOptions } from "./events.js";
 export type { EngineInfo, EngineVersion } from "./system.js";
 export {
-  toCreateOptions, type ContainerSpec, type PortSpec, type MountSpec, type RestartPolicy, type HealthcheckSpec, type NetworkAttachment,
+  toCreateOptions,
+  type ContainerSpec,
+  type PortSpec,
+  type MountSpec,
+  type RestartPolicy,
+  type HealthcheckSpec,
+  type NetworkAttachment,
 } from "./container-spec.js";
 export type { ProgressEvent } from "./progress.js";
 export { splitImageRef, type ImageRefParts } from "./image-ref.js";

@@ -13,8 +13,7 @@ export interface RegistryCredentials {
  * silently ignores a header it cannot decode, which then looks like missing credentials.
  */
 export function registryAuthHeader(registry: string, credentials: RegistryCredentials | undefined): string {
-  const auth = credentials === undefined
-    ? {}
-    : { username: credentials.username, password: credentials.password.reveal(), serveraddress: serverAddress(registry) };
+  const auth =
+    credentials === undefined ? {} : { username: credentials.username, password: credentials.password.reveal(), serveraddress: serverAddress(registry) };
   return Buffer.from(JSON.stringify(auth)).toString("base64").replace(/\+/g, "-").replace(/\//g, "_");
 }

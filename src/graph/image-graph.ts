@@ -27,7 +27,10 @@ export function buildImageGraph(images: readonly GraphInput[]): ImageGraph {
   const children = new Map<string, string[]>(images.map((image) => [image.name, []]));
   for (const [name, parent] of parents) if (parent.kind === "graph") children.get(parent.name)?.push(name);
 
-  const order = topologicalOrder(images.map((image) => image.name), parents);
+  const order = topologicalOrder(
+    images.map((image) => image.name),
+    parents,
+  );
   const position = new Map(order.map((name, index) => [name, index]));
   const inOrder = (set: Set<string>): string[] => [...set].sort((a, b) => (position.get(a) ?? 0) - (position.get(b) ?? 0));
 

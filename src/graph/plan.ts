@@ -28,7 +28,14 @@ export type Reason =
   | { readonly kind: "first-build" }
   | { readonly kind: "definition-changed"; readonly source: string; readonly from: string; readonly to: string; readonly files: readonly string[] }
   | { readonly kind: "dockerfile-changed"; readonly from: string; readonly to: string }
-  | { readonly kind: "source-moved"; readonly mount: string; readonly source: string; readonly from?: string; readonly to: string; readonly files: readonly string[] }
+  | {
+      readonly kind: "source-moved";
+      readonly mount: string;
+      readonly source: string;
+      readonly from?: string;
+      readonly to: string;
+      readonly files: readonly string[];
+    }
   | { readonly kind: "parent-rebuilt"; readonly parent: string }
   | { readonly kind: "base-changed"; readonly ref: string; readonly from?: string; readonly to: string }
   | { readonly kind: "args-changed"; readonly names: readonly string[] }
@@ -107,7 +114,12 @@ async function planOne(image: string, graph: ImageGraph, planned: ReadonlyMap<st
   return { image, action: "build", reasons: reasons.length > 0 ? reasons : [{ kind: "missing-from-registry", fingerprint: fp }], fingerprint: fp, inputs };
 }
 
-async function explain(now: FingerprintInputs, before: FingerprintInputs | undefined, parent: ReturnType<ImageGraph["parentOf"]>, ports: PlanPorts): Promise<Reason[]> {
+async function explain(
+  now: FingerprintInputs,
+  before: FingerprintInputs | undefined,
+  parent: ReturnType<ImageGraph["parentOf"]>,
+  ports: PlanPorts,
+): Promise<Reason[]> {
   if (!before) return [{ kind: "first-build" }];
   const reasons: Reason[] = [];
   const def = now.definition;
@@ -141,7 +153,8 @@ function changedKeys(a: Readonly<Record<string, string>>, b: Readonly<Record<str
 /** A reason in the words a person reads in `slipway plan`. */
 export function describeReason(reason: Reason): string {
   const short = (sha: string | undefined): string => (sha ? sha.slice(0, 7) : "nothing");
-  const files = (list: readonly string[]): string => (list.length === 0 ? "" : `: ${list.slice(0, 5).join(", ")}${list.length > 5 ? ` and ${list.length - 5} more` : ""}`);
+  const files = (list: readonly string[]): string =>
+    list.length === 0 ? "" : `: ${list.slice(0, 5).join(", ")}${list.length > 5 ? ` and ${list.length - 5} more` : ""}`;
   switch (reason.kind) {
     case "first-build":
       return "never built (no image with this fingerprint, no earlier build recorded)";

@@ -17,7 +17,10 @@ const SHA = /^[0-9a-f]{7,40}$/;
 
 /** The timestamp tag for a moment: 2018-09-23T08:23:16.123Z -> 20180923T082316Z. */
 export function timestampTag(at: Date): string {
-  return at.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+  return at
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}Z$/, "Z");
 }
 
 export function parseTimestampTag(tag: string): Date | undefined {

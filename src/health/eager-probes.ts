@@ -24,7 +24,10 @@ export async function eagerProbes(
   let probes = 0;
   for (let pause = FIRST_PAUSE_MS; ; pause *= 2) {
     signal?.throwIfAborted();
-    const result = await probe({ timeoutMs: Math.max(1, Math.min(timing.timeoutMs, Math.ceil(until - clock.now()))), ...(signal === undefined ? {} : { signal }) });
+    const result = await probe({
+      timeoutMs: Math.max(1, Math.min(timing.timeoutMs, Math.ceil(until - clock.now()))),
+      ...(signal === undefined ? {} : { signal }),
+    });
     probes += 1;
     const now = clock.now();
     if (result.healthy) return { outcome: { healthy: true, after: now - started, probes }, elapsedMs: now - started };

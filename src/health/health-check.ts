@@ -73,7 +73,7 @@ function probeProblems(check: HealthProbeSpec): string[] {
     case "tcp":
       return portProblems(check.port);
     case "command":
-      return check.command.length > 0 && check.command[0] !== "" ? [] : ["command must name a program: an argv array such as [\"pg_isready\"]"];
+      return check.command.length > 0 && check.command[0] !== "" ? [] : ['command must name a program: an argv array such as ["pg_isready"]'];
     case "docker":
     case "running":
       return [];

@@ -87,9 +87,13 @@ function dockerHealth(details: ContainerDetails): ProbeResult {
       return { healthy: false, detail: `Docker reports unhealthy${output}` };
     }
     default:
-      throw new SlipwayError("HEALTH_CHECK_INVALID", `container ${details.name} has no Docker HEALTHCHECK, so a "docker" health check cannot tell whether it is healthy`, {
-        hint: 'add a HEALTHCHECK to the image (or a healthcheck to the service), or use an "http", "tcp" or "command" check',
-      });
+      throw new SlipwayError(
+        "HEALTH_CHECK_INVALID",
+        `container ${details.name} has no Docker HEALTHCHECK, so a "docker" health check cannot tell whether it is healthy`,
+        {
+          hint: 'add a HEALTHCHECK to the image (or a healthcheck to the service), or use an "http", "tcp" or "command" check',
+        },
+      );
   }
 }
 
@@ -120,7 +124,10 @@ function withinTime<T>(work: Promise<T>, limits: ProbeLimits): Promise<T | "time
     };
     if (limits.signal?.aborted) return onAbort();
     limits.signal?.addEventListener("abort", onAbort, { once: true });
-    work.then((value) => finish(() => resolve(value)), (error: unknown) => finish(() => reject(error)));
+    work.then(
+      (value) => finish(() => resolve(value)),
+      (error: unknown) => finish(() => reject(error)),
+    );
   });
 }
 
@@ -138,7 +145,11 @@ function throwError(error: Error): never {
 
 /** The last line of some output, shortened: enough to say why. */
 function tail(output: string): string {
-  const lines = output.trim().split("\n").map((line) => line.trim()).filter((line) => line !== "");
+  const lines = output
+    .trim()
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
   const last = lines.at(-1) ?? "";
   return last.length > OUTPUT_CHARS ? `${last.slice(0, OUTPUT_CHARS)}…` : last;
 }

@@ -50,14 +50,22 @@ export async function newestForEnvironment(client: RegistryClient, repository: s
  * The newest image a deployment, a job or the launcher takes: for an environment, the build its
  * environment tag names (environmentLookup says when); otherwise the newest by the tag scheme.
  */
-export async function newestFor(client: RegistryClient, image: { readonly repository: string; readonly scheme: TagScheme }, lookup: EnvironmentLookup | undefined): Promise<NewestImage> {
+export async function newestFor(
+  client: RegistryClient,
+  image: { readonly repository: string; readonly scheme: TagScheme },
+  lookup: EnvironmentLookup | undefined,
+): Promise<NewestImage> {
   if (lookup !== undefined) {
     const found = await newestForEnvironment(client, image.repository, image.scheme, lookup.tag);
     if (found !== undefined) return found;
     if (lookup.required) {
-      throw new SlipwayError("IMAGE_NOT_FOUND", `${image.repository} has no build for the environment ${lookup.environment} yet (there is no tag ${lookup.tag})`, {
-        hint: `a pipeline run for ${lookup.environment} pushes one (a push to a branch it binds, or slipway pipeline run), or: slipway build --env ${lookup.environment} --push`,
-      });
+      throw new SlipwayError(
+        "IMAGE_NOT_FOUND",
+        `${image.repository} has no build for the environment ${lookup.environment} yet (there is no tag ${lookup.tag})`,
+        {
+          hint: `a pipeline run for ${lookup.environment} pushes one (a push to a branch it binds, or slipway pipeline run), or: slipway build --env ${lookup.environment} --push`,
+        },
+      );
     }
   }
   return newestInRegistry(client, image.repository, image.scheme);

@@ -28,7 +28,9 @@ export function findJob(config: Config, name: string): JobConfig {
 export function jobImage(config: Config, targets: ReadonlyMap<string, BuildTarget>, name: string, job: JobConfig): JobImage {
   const target = targets.get(job.image);
   if (target === undefined) {
-    throw new SlipwayError("CONFIG_INVALID", `job ${name} runs in image ${job.image}, which slipway.yml does not declare`, { hint: "declare it under images:" });
+    throw new SlipwayError("CONFIG_INVALID", `job ${name} runs in image ${job.image}, which slipway.yml does not declare`, {
+      hint: "declare it under images:",
+    });
   }
   const environment = environmentLookup(config, job.environment);
   return { repository: target.repository, scheme: target.tagScheme, ...(environment === undefined ? {} : { environment }) };

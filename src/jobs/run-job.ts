@@ -62,7 +62,14 @@ export async function runJob(ports: JobPorts, input: JobRunInput): Promise<JobRu
   try {
     const image = await resolveImage(ports, input);
     log = openJobLog({ dir: input.logDir, job: input.name, maxSize: input.config.log.max_size, files: input.config.log.files });
-    log.writeHeader({ at: new Date(), image: image.reference, version: image.tag, command: input.config.command, trigger: input.trigger, envKeys: Object.keys(input.env) });
+    log.writeHeader({
+      at: new Date(),
+      image: image.reference,
+      version: image.tag,
+      command: input.config.command,
+      trigger: input.trigger,
+      envKeys: Object.keys(input.env),
+    });
     const outcome = await runContainer(ports, input, image, record.id, log);
     log.write(`=== ${outcome.summary}\n`);
     return await store.finishJobRun(record.id, {
@@ -126,9 +133,11 @@ async function runContainer(ports: JobPorts, input: JobRunInput, image: NewestIm
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const stopped = stopper.reason();
     const summary =
-      stopped === "timeout" ? `timed out after ${formatMs(input.config.timeout ?? 0)}; stopped (exit code ${exitCode}, ${seconds}s)`
-      : stopped === "aborted" ? `stopped: the run was cancelled (exit code ${exitCode}, ${seconds}s)`
-      : `exit code ${exitCode} after ${seconds}s`;
+      stopped === "timeout"
+        ? `timed out after ${formatMs(input.config.timeout ?? 0)}; stopped (exit code ${exitCode}, ${seconds}s)`
+        : stopped === "aborted"
+          ? `stopped: the run was cancelled (exit code ${exitCode}, ${seconds}s)`
+          : `exit code ${exitCode} after ${seconds}s`;
     return { exitCode, ...(stopped === undefined ? {} : { stopped }), summary };
   } finally {
     await engine.removeContainer(id, { force: true }).catch((error: unknown) => ports.log?.(`could not remove job container ${id}: ${String(error)}`));

@@ -128,7 +128,8 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
         dropped.push(skip(name, queued.trigger, "the scheduler stopped before the queued run began").then(queued.resolve, queued.reject));
       }
       await Promise.all(dropped);
-      const running = (): Promise<unknown>[] => [...states.values()].flatMap((state) => (state.running === undefined ? [] : [state.running.catch(() => undefined)]));
+      const running = (): Promise<unknown>[] =>
+        [...states.values()].flatMap((state) => (state.running === undefined ? [] : [state.running.catch(() => undefined)]));
       const grace = options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS;
       let timer: NodeJS.Timeout | undefined;
       const timedOut = await Promise.race([

@@ -34,9 +34,13 @@ export async function findCheckout(input: {
   }
   const dir = localRepoDir(source.repo, configDir);
   if (dir !== undefined && (await exists(join(dir, ".git")))) return dir;
-  throw new SlipwayError("LAUNCH_INVALID", `the dev profile of ${image} needs a local checkout of source ${mount.source}, and its repo ${source.repo} is not a local working tree`, {
-    hint: `set images.${image}.launch.mount.path to the directory of your checkout`,
-  });
+  throw new SlipwayError(
+    "LAUNCH_INVALID",
+    `the dev profile of ${image} needs a local checkout of source ${mount.source}, and its repo ${source.repo} is not a local working tree`,
+    {
+      hint: `set images.${image}.launch.mount.path to the directory of your checkout`,
+    },
+  );
 }
 
 /** The directory of a repo given as a path or file:// URL; undefined for a remote URL. */

@@ -35,7 +35,12 @@ export function launchSpec(plan: LaunchPlan): ContainerSpec {
     image: plan.reference,
     ...(plan.command.length === 0 ? {} : { command: plan.command }),
     env: launchEnv(plan),
-    labels: { [LAUNCH_LABEL]: plan.name, "slipway.launch.version": plan.version, "slipway.launch.profile": plan.profile, ...(plan.job === undefined ? {} : { "slipway.job": plan.job }) },
+    labels: {
+      [LAUNCH_LABEL]: plan.name,
+      "slipway.launch.version": plan.version,
+      "slipway.launch.profile": plan.profile,
+      ...(plan.job === undefined ? {} : { "slipway.job": plan.job }),
+    },
     mounts,
     ...(plan.user === undefined ? {} : { user: plan.user }),
     ...(workdir === undefined ? {} : { workingDir: workdir }),

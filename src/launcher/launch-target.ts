@@ -28,7 +28,13 @@ export interface ConfiguredImage {
 export function resolveLaunchTarget(image: string, configured: ReadonlyMap<string, ConfiguredImage>): LaunchTarget {
   const known = configured.get(image);
   if (known !== undefined) {
-    return { name: image, repository: known.repository, scheme: known.tagScheme, configured: true, ...(known.launch === undefined ? {} : { launch: known.launch }) };
+    return {
+      name: image,
+      repository: known.repository,
+      scheme: known.tagScheme,
+      configured: true,
+      ...(known.launch === undefined ? {} : { launch: known.launch }),
+    };
   }
   if (!isReference(image)) {
     throw new SlipwayError("IMAGE_NOT_FOUND", `${JSON.stringify(image)} is neither an image of slipway.yml nor an image reference`, {
@@ -38,8 +44,9 @@ export function resolveLaunchTarget(image: string, configured: ReadonlyMap<strin
   const ref = parseReference(image);
   const repository = familiarName(ref);
   const name = ref.path.split("/").at(-1) ?? ref.path;
-  const pinned = ref.tag === undefined && ref.digest === undefined
-    ? undefined
-    : { ...(ref.tag === undefined ? {} : { tag: ref.tag }), ...(ref.digest === undefined ? {} : { digest: ref.digest }) };
+  const pinned =
+    ref.tag === undefined && ref.digest === undefined
+      ? undefined
+      : { ...(ref.tag === undefined ? {} : { tag: ref.tag }), ...(ref.digest === undefined ? {} : { digest: ref.digest }) };
   return { name, repository, scheme: "timestamp", configured: false, ...(pinned === undefined ? {} : { pinned }) };
 }

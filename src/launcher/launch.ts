@@ -74,7 +74,10 @@ export async function launch(context: LaunchContext, request: LaunchRequest): Pr
   const target = resolveLaunchTarget(request.image, context.images);
   const profile = request.profile ?? target.launch?.profile ?? "prod";
   const checkout = profile === "dev" ? await devCheckout(context, target) : undefined;
-  const picked = await pickVersion(context, target, { local: request.local, ...(request.environment === undefined ? {} : { environment: request.environment }) });
+  const picked = await pickVersion(context, target, {
+    local: request.local,
+    ...(request.environment === undefined ? {} : { environment: request.environment }),
+  });
   const home = homeDir(context, target, request.home);
   const dirs = hostDirs(home);
   const workdir = request.workdir ?? target.launch?.workdir;
@@ -113,7 +116,14 @@ async function runAsJob(context: LaunchContext, plan: LaunchPlan, job: string): 
   const log = openJobLog({ dir: jobs.logDir, job, maxSize: jobs.maxSize, files: jobs.files });
   const record = await jobs.store.startJobRun({ job, trigger: "launcher", image: plan.reference });
   try {
-    log.writeHeader({ at: new Date(), image: plan.reference, version: plan.version, command: plan.command, trigger: "launcher", envKeys: Object.keys(launchEnv(plan)) });
+    log.writeHeader({
+      at: new Date(),
+      image: plan.reference,
+      version: plan.version,
+      command: plan.command,
+      trigger: "launcher",
+      envKeys: Object.keys(launchEnv(plan)),
+    });
     const exitCode = await run(context, plan, log);
     await jobs.store.finishJobRun(record.id, { status: exitCode === 0 ? "succeeded" : "failed", exitCode, image: plan.reference });
     return { exitCode, logPath: log.path };

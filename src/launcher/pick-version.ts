@@ -27,7 +27,11 @@ export interface PickPorts {
  * tag): from the registry, pulled only when it is not present locally; with `local`, the newest
  * local one, and the registry is never asked.
  */
-export async function pickVersion(ports: PickPorts, target: LaunchTarget, options: { local: boolean; environment?: EnvironmentLookup }): Promise<PickedVersion> {
+export async function pickVersion(
+  ports: PickPorts,
+  target: LaunchTarget,
+  options: { local: boolean; environment?: EnvironmentLookup },
+): Promise<PickedVersion> {
   const { engine } = ports;
   const host = normalizeReference(target.repository).domain;
   if (target.pinned !== undefined) {
@@ -37,9 +41,13 @@ export async function pickVersion(ports: PickPorts, target: LaunchTarget, option
   }
   if (options.local) {
     if (options.environment !== undefined) {
-      throw new SlipwayError("USAGE", `--local and --environment ${options.environment.environment} do not go together: a local image does not say which environment it was built for`, {
-        hint: "leave out --local to run the environment's newest build from the registry, or leave out --environment",
-      });
+      throw new SlipwayError(
+        "USAGE",
+        `--local and --environment ${options.environment.environment} do not go together: a local image does not say which environment it was built for`,
+        {
+          hint: "leave out --local to run the environment's newest build from the registry, or leave out --environment",
+        },
+      );
     }
     const newest = await newestLocal(engine, target.repository, target.scheme);
     return { reference: newest.reference, version: newest.tag, pulled: false };

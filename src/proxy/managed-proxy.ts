@@ -115,7 +115,9 @@ function handle(address: AdminAddress, pid: number | undefined, started: boolean
     pid,
     started,
     async stop() {
-      await createAdminClient(address.url).call("stopping", { method: "POST", path: "/stop", timeoutMs: STOP_TIMEOUT_MS }).catch(() => undefined);
+      await createAdminClient(address.url)
+        .call("stopping", { method: "POST", path: "/stop", timeoutMs: STOP_TIMEOUT_MS })
+        .catch(() => undefined);
       await waitStopped(address, pid);
       if (pid !== undefined && livePid(pidFile) === undefined) rmSync(pidFile, { force: true });
     },
@@ -166,10 +168,14 @@ function terminate(pid: number): void {
 
 function notStarted(binary: string, error: Error): SlipwayError {
   const missing = "code" in error && error.code === "ENOENT";
-  return new SlipwayError("PROXY_FAILED", missing ? `the reverse proxy cannot start: ${binary} is not installed` : `the reverse proxy cannot start: ${error.message}`, {
-    hint: missing ? "install Caddy v2 (`apt-get install caddy`) or point Slipway at its binary" : "check that the Caddy binary runs",
-    cause: error,
-  });
+  return new SlipwayError(
+    "PROXY_FAILED",
+    missing ? `the reverse proxy cannot start: ${binary} is not installed` : `the reverse proxy cannot start: ${error.message}`,
+    {
+      hint: missing ? "install Caddy v2 (`apt-get install caddy`) or point Slipway at its binary" : "check that the Caddy binary runs",
+      cause: error,
+    },
+  );
 }
 
 function startFailed(address: AdminAddress, log: string, what: string): SlipwayError {
@@ -181,7 +187,11 @@ function startFailed(address: AdminAddress, log: string, what: string): SlipwayE
 
 function lastLines(file: string, count: number): string[] {
   try {
-    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-count).map((line) => line.slice(0, 300));
+    return readFileSync(file, "utf8")
+      .trimEnd()
+      .split("\n")
+      .slice(-count)
+      .map((line) => line.slice(0, 300));
   } catch {
     return [];
   }

@@ -67,7 +67,9 @@ async function reconcileRoutes(admin: AdminClient, adminPort: number, routes: re
   for (const route of routes) checkRoute(route, adminPort);
   const duplicates = duplicateIds(routes);
   if (duplicates.length > 0) {
-    throw new SlipwayError("PROXY_FAILED", `route ids must be unique; repeated: ${duplicates.join(", ")}`, { hint: "give each service and environment its own route id" });
+    throw new SlipwayError("PROXY_FAILED", `route ids must be unique; repeated: ${duplicates.join(", ")}`, {
+      hint: "give each service and environment its own route id",
+    });
   }
   return retryOnConflict(async () => {
     const { value, etag } = await admin.read(SERVERS_PATH);
@@ -81,7 +83,12 @@ async function reconcileRoutes(admin: AdminClient, adminPort: number, routes: re
     for (const id of plan.remove) delete next[serverName(id)];
     for (const route of plan.set) {
       const previous = servers[serverName(route.id)];
-      const parked = nextParked(live.find((r) => r.id === route.id), parkedUpstreams(previous), route.upstreams, inFlight);
+      const parked = nextParked(
+        live.find((r) => r.id === route.id),
+        parkedUpstreams(previous),
+        route.upstreams,
+        inFlight,
+      );
       next[serverName(route.id)] = toServerConfig(route, parked);
     }
     const what = `reconciling routes (set ${report.set.join(", ") || "none"}; remove ${report.removed.join(", ") || "none"})`;

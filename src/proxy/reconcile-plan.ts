@@ -25,11 +25,13 @@ export function planReconcile(desired: readonly Route[], live: readonly LiveRout
 
 /** Same listen address, same set of upstreams (order does not matter for round robin), same health path and keep-alive. */
 export function sameRoute(a: Route | LiveRoute, b: Route | LiveRoute): boolean {
-  return (a.listen.host ?? "") === (b.listen.host ?? "")
-    && a.listen.port === b.listen.port
-    && sameSet(a.upstreams, b.upstreams)
-    && a.healthPath === b.healthPath
-    && (a.keepAlive ?? false) === (b.keepAlive ?? false);
+  return (
+    (a.listen.host ?? "") === (b.listen.host ?? "") &&
+    a.listen.port === b.listen.port &&
+    sameSet(a.upstreams, b.upstreams) &&
+    a.healthPath === b.healthPath &&
+    (a.keepAlive ?? false) === (b.keepAlive ?? false)
+  );
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {

@@ -28,7 +28,8 @@ export function routeProblems(route: Route): string[] {
   const problems: string[] = [];
   if (!ROUTE_ID.test(route.id)) problems.push(`id ${JSON.stringify(route.id)} must be 1-63 letters, digits, '.', '_' or '-'`);
   if (!isPort(route.listen.port)) problems.push(`listen port ${route.listen.port} must be 1-65535`);
-  if (route.listen.host !== undefined && !isHost(route.listen.host)) problems.push(`listen host ${JSON.stringify(route.listen.host)} is not an IP address or host name`);
+  if (route.listen.host !== undefined && !isHost(route.listen.host))
+    problems.push(`listen host ${JSON.stringify(route.listen.host)} is not an IP address or host name`);
   if (route.upstreams.length === 0) problems.push("it has no upstreams");
   for (const upstream of route.upstreams) {
     if (!isUpstream(upstream)) problems.push(`upstream ${JSON.stringify(upstream)} is not host:port`);
@@ -128,7 +129,12 @@ function proxyHandler(server: ServerShape, index: number): z.infer<typeof handle
  * Which upstreams to park when a route moves to `next`: the ones it served until now, and those
  * parked before that still have requests in flight. Never one of the new live upstreams.
  */
-export function nextParked(previous: LiveRoute | undefined, previousParked: readonly string[], next: readonly string[], inFlight: ReadonlyMap<string, number>): string[] {
+export function nextParked(
+  previous: LiveRoute | undefined,
+  previousParked: readonly string[],
+  next: readonly string[],
+  inFlight: ReadonlyMap<string, number>,
+): string[] {
   const stillBusy = previousParked.filter((address) => (inFlight.get(address) ?? 0) > 0);
   const candidates = [...(previous?.upstreams ?? []), ...stillBusy];
   return [...new Set(candidates)].filter((address) => !next.includes(address));

@@ -2,11 +2,13 @@ import { z } from "zod";
 import type { AdminClient } from "./admin-client.js";
 import type { UpstreamStatus } from "./types.js";
 
-const statusSchema = z.array(z.object({
-  address: z.string(),
-  num_requests: z.number().catch(0),
-  fails: z.number().catch(0),
-}));
+const statusSchema = z.array(
+  z.object({
+    address: z.string(),
+    num_requests: z.number().catch(0),
+    fails: z.number().catch(0),
+  }),
+);
 
 /** GET /reverse_proxy/upstreams: every upstream in Caddy's pool with its in-flight request count. */
 export async function readUpstreamStatus(admin: AdminClient): Promise<UpstreamStatus[]> {

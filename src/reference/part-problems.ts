@@ -1,12 +1,4 @@
-import {
-  DIGEST,
-  DIGEST_HEX_LENGTHS,
-  DOMAIN_AND_PORT,
-  PATH_COMPONENT,
-  PATH_MAX_LENGTH,
-  TAG,
-  TAG_MAX_LENGTH,
-} from "./grammar.js";
+import { DIGEST, DIGEST_HEX_LENGTHS, DOMAIN_AND_PORT, PATH_COMPONENT, PATH_MAX_LENGTH, TAG, TAG_MAX_LENGTH } from "./grammar.js";
 import { quote } from "./reference-error.js";
 import type { Problem } from "./types.js";
 

@@ -8,9 +8,7 @@ import type { Transport } from "./transport.js";
 
 /** How the registry wants to be authenticated, learnt from its first 401. */
 type Scheme =
-  | { readonly kind: "unknown" }
-  | { readonly kind: "basic" }
-  | { readonly kind: "bearer"; readonly realm: string; readonly service: string | undefined };
+  { readonly kind: "unknown" } | { readonly kind: "basic" } | { readonly kind: "bearer"; readonly realm: string; readonly service: string | undefined };
 
 /**
  * The authentication state of one client: the scheme the registry asked for, the credentials
@@ -65,7 +63,8 @@ export class Authenticator {
     if (findChallenge(challenges, "basic") !== undefined) {
       this.#scheme = { kind: "basic" };
       if (credentials === undefined) throw needsCredentialsError(this.#transport.host, purpose);
-      if (sent?.startsWith("Basic ") === true) throw refusedCredentialsError(this.#transport.host, credentials, purpose, registryMessage(await response.text()));
+      if (sent?.startsWith("Basic ") === true)
+        throw refusedCredentialsError(this.#transport.host, credentials, purpose, registryMessage(await response.text()));
       return basicAuthorization(credentials.username, credentials.password);
     }
     throw failedError(this.#transport.host, purpose, 401, `unsupported authentication challenge "${response.headers.get("www-authenticate") ?? ""}"`);

@@ -31,7 +31,8 @@ async function imageManifest(context: RegistryContext, repository: string, refer
     throw notFoundError(context.host, `${wanted.map(platformName).join(" or ")} image in ${repository} ${reference}`, `it has: ${describePlatforms(entries)}`);
   }
   const chosen = await getManifest(context, repository, checkDigest(entry.digest));
-  if (chosen.kind !== "image") throw failedError(context.host, `read the image config of ${repository}`, 200, `index entry ${entry.digest} is not an image manifest`);
+  if (chosen.kind !== "image")
+    throw failedError(context.host, `read the image config of ${repository}`, 200, `index entry ${entry.digest} is not an image manifest`);
   return chosen;
 }
 

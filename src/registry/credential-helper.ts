@@ -4,7 +4,12 @@ import { SlipwayError } from "../errors/index.js";
 import { redactText, Secret } from "../util/secret.js";
 import { IDENTITY_TOKEN_USERNAME, type RegistryCredentials, type ResolvedCredentials } from "./credentials.js";
 import {
-  dockerConfigPath as defaultDockerConfigPath, findAuthEntry, findCredentialHelper, loginFromEntry, readDockerConfig, type DockerLogin,
+  dockerConfigPath as defaultDockerConfigPath,
+  findAuthEntry,
+  findCredentialHelper,
+  loginFromEntry,
+  readDockerConfig,
+  type DockerLogin,
 } from "./docker-config.js";
 import { credentialServerUrl } from "./registry-host.js";
 
@@ -58,7 +63,7 @@ export async function resolveCredentials(options: ResolveCredentialsOptions): Pr
 export async function runCredentialHelper(helper: string, serverUrl: string, env: NodeJS.ProcessEnv, configPath: string): Promise<DockerLogin | undefined> {
   if (!HELPER_NAME.test(helper)) {
     throw new SlipwayError("REGISTRY_AUTH", `${configPath} names the credential helper "${helper}", which is not a helper name`, {
-      hint: "a helper is named by the part after docker-credential- (e.g. \"pass\", \"ecr-login\"); fix credHelpers or credsStore",
+      hint: 'a helper is named by the part after docker-credential- (e.g. "pass", "ecr-login"); fix credHelpers or credsStore',
     });
   }
   const program = `docker-credential-${helper}`;

@@ -4,7 +4,11 @@ const stringList = z.array(z.string()).optional().catch(undefined);
 
 /** The runtime part of an image config (what `docker inspect` shows as Config). */
 const containerConfigSchema = z.looseObject({
-  Labels: z.record(z.string(), z.string()).nullish().transform((labels) => labels ?? {}).catch({}),
+  Labels: z
+    .record(z.string(), z.string())
+    .nullish()
+    .transform((labels) => labels ?? {})
+    .catch({}),
   Env: stringList,
   Cmd: stringList,
   Entrypoint: stringList,
@@ -18,7 +22,10 @@ const imageConfigSchema = z.looseObject({
   os: z.string().optional().catch(undefined),
   variant: z.string().optional().catch(undefined),
   created: z.string().optional().catch(undefined),
-  config: containerConfigSchema.optional().transform((config) => config ?? { Labels: {} }).catch({ Labels: {} }),
+  config: containerConfigSchema
+    .optional()
+    .transform((config) => config ?? { Labels: {} })
+    .catch({ Labels: {} }),
 });
 
 export type ImageConfig = z.infer<typeof imageConfigSchema>;

@@ -59,7 +59,15 @@ export function manifestKind(body: ManifestBody, contentType: string | null): { 
   return undefined;
 }
 
-const NODE_ARCHITECTURES: Readonly<Record<string, string>> = { x64: "amd64", arm64: "arm64", arm: "arm", ia32: "386", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" };
+const NODE_ARCHITECTURES: Readonly<Record<string, string>> = {
+  x64: "amd64",
+  arm64: "arm64",
+  arm: "arm",
+  ia32: "386",
+  ppc64: "ppc64le",
+  s390x: "s390x",
+  riscv64: "riscv64",
+};
 
 /** The platform this process runs on, in OCI terms (linux/amd64); images run on Linux. */
 export function hostPlatform(): Platform {

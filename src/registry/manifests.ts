@@ -35,7 +35,11 @@ async function fetchManifest(context: RegistryContext, repository: string, refer
   return (await fetchManifestBytes(context, repository, reference))?.manifest;
 }
 
-async function fetchManifestBytes(context: RegistryContext, repository: string, reference: string): Promise<{ manifest: Manifest; bytes: Uint8Array } | undefined> {
+async function fetchManifestBytes(
+  context: RegistryContext,
+  repository: string,
+  reference: string,
+): Promise<{ manifest: Manifest; bytes: Uint8Array } | undefined> {
   const name = apiName(context, repository);
   const ref = checkManifestReference(reference);
   const purpose = `read the manifest of ${repository}${separator(ref)}${ref}`;
@@ -94,7 +98,13 @@ export async function deleteManifest(context: RegistryContext, repository: strin
   if (response.status === 202 || response.status === 200) return;
   if (response.status === 404) throw notFoundError(context.host, `manifest ${repository}@${checked}`, registryMessage(body));
   if (response.status === 405) {
-    throw failedError(context.host, purpose, 405, registryMessage(body), "the registry does not allow deletes: set storage.delete.enabled: true in its config (distribution), or delete in its UI");
+    throw failedError(
+      context.host,
+      purpose,
+      405,
+      registryMessage(body),
+      "the registry does not allow deletes: set storage.delete.enabled: true in its config (distribution), or delete in its UI",
+    );
   }
   throw failedError(context.host, purpose, response.status, registryMessage(body));
 }

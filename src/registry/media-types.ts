@@ -6,12 +6,7 @@ export const MEDIA_TYPES = {
 } as const;
 
 /** Every manifest kind Slipway reads, for the Accept header (without it, registries may down-convert). */
-export const MANIFEST_ACCEPT: readonly string[] = [
-  MEDIA_TYPES.dockerManifest,
-  MEDIA_TYPES.dockerManifestList,
-  MEDIA_TYPES.ociManifest,
-  MEDIA_TYPES.ociIndex,
-];
+export const MANIFEST_ACCEPT: readonly string[] = [MEDIA_TYPES.dockerManifest, MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.ociManifest, MEDIA_TYPES.ociIndex];
 
 const INDEX_TYPES = new Set<string>([MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.ociIndex]);
 const IMAGE_TYPES = new Set<string>([MEDIA_TYPES.dockerManifest, MEDIA_TYPES.ociManifest]);

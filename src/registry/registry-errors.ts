@@ -73,7 +73,8 @@ export function deniedError(host: string, credentials: RegistryCredentials | Res
 
 function loginHint(host: string, credentials: RegistryCredentials | ResolvedCredentials | undefined): string {
   const source = credentials === undefined ? undefined : describeSource(credentials);
-  if (source === SLIPWAY_CONFIG_SOURCE) return `fix registry.username and registry.password in slipway.yml (from \${VARIABLES}), or remove them to use \`docker login ${host}\``;
+  if (source === SLIPWAY_CONFIG_SOURCE)
+    return `fix registry.username and registry.password in slipway.yml (from \${VARIABLES}), or remove them to use \`docker login ${host}\``;
   return `run \`docker login ${host}\`, or set registry.username and registry.password in slipway.yml (from \${VARIABLES})`;
 }
 

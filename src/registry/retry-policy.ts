@@ -20,9 +20,7 @@ export type AttemptOutcome =
   | { readonly kind: "network"; readonly failure: NetworkFailure };
 
 export type RetryDecision =
-  | { readonly kind: "done" }
-  | { readonly kind: "retry"; readonly delayMs: number }
-  | { readonly kind: "give-up"; readonly retryAfterMs: number | undefined };
+  { readonly kind: "done" } | { readonly kind: "retry"; readonly delayMs: number } | { readonly kind: "give-up"; readonly retryAfterMs: number | undefined };
 
 /**
  * Whether to try a request again after `attempt` (0 for the first) ended with `outcome`.

@@ -33,9 +33,10 @@ const CLIENT_ID = "slipway";
  * POST (grant_type=refresh_token) instead.
  */
 export async function fetchToken(transport: Transport, request: TokenRequest): Promise<IssuedToken> {
-  const response = request.credentials?.identityToken === undefined
-    ? await transport.send(tokenUrl(request), { method: "GET", headers: basicHeader(request.credentials) }, request.purpose, { token: true })
-    : await transport.send(request.realm, oauthInit(request, request.credentials.identityToken), request.purpose, { token: true });
+  const response =
+    request.credentials?.identityToken === undefined
+      ? await transport.send(tokenUrl(request), { method: "GET", headers: basicHeader(request.credentials) }, request.purpose, { token: true })
+      : await transport.send(request.realm, oauthInit(request, request.credentials.identityToken), request.purpose, { token: true });
   const body = await response.text();
   if (response.status === 401) {
     if (request.credentials === undefined) throw needsCredentialsError(transport.host, request.purpose);
@@ -56,7 +57,7 @@ function readToken(host: string, request: TokenRequest, body: string): IssuedTok
     json = undefined;
   }
   const parsed = tokenResponseSchema.safeParse(json);
-  const token = parsed.success ? parsed.data.token ?? parsed.data.access_token : undefined;
+  const token = parsed.success ? (parsed.data.token ?? parsed.data.access_token) : undefined;
   if (token === undefined || token === "") {
     throw failedError(host, `get a token from ${request.realm} to ${request.purpose}`, 200, "the token service answered without a token");
   }

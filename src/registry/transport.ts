@@ -1,8 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseRateLimit, parseRetryAfter, type RateLimit } from "./rate-limit.js";
-import {
-  describeNetworkFailure, failedError, rateLimitedError, registryMessage, unreachableError, type Purpose,
-} from "./registry-errors.js";
+import { describeNetworkFailure, failedError, rateLimitedError, registryMessage, unreachableError, type Purpose } from "./registry-errors.js";
 import { decideRetry, type RetryPolicy } from "./retry-policy.js";
 
 export type FetchFunction = typeof fetch;

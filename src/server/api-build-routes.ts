@@ -18,7 +18,14 @@ export function registerBuildRoutes(api: FastifyInstance, deps: RouteDeps): void
     const body = parseRequest(buildBody, request.body ?? {}, "body", "POST /api/v1/builds");
     const run = await buildImages(
       context,
-      { images: body.images ?? [], push: body.push === true, force: body.force === true, jobs: body.jobs ?? 2, noCache: body.noCache === true, ...(body.env === undefined ? {} : { env: body.env }) },
+      {
+        images: body.images ?? [],
+        push: body.push === true,
+        force: body.force === true,
+        jobs: body.jobs ?? 2,
+        noCache: body.noCache === true,
+        ...(body.env === undefined ? {} : { env: body.env }),
+      },
       { onOutcome: (outcome) => deps.log.info({ image: outcome.image, outcome: outcome.outcome }, "build outcome") },
     );
     const answer = { ...run.report, plan: run.plan };

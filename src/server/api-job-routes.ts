@@ -18,7 +18,14 @@ export function registerJobRoutes(api: FastifyInstance, deps: RouteDeps): void {
     Promise.all(
       Object.entries(loaded.config.jobs).map(async ([name, job]) => {
         const [last] = await store.listJobRuns({ job: name, limit: 1 });
-        return { name, schedule: job.schedule, image: job.image, overlap: job.overlap, next: deps.jobs?.next(name)?.toISOString() ?? null, last: last === undefined ? null : toWire(last) };
+        return {
+          name,
+          schedule: job.schedule,
+          image: job.image,
+          overlap: job.overlap,
+          next: deps.jobs?.next(name)?.toISOString() ?? null,
+          last: last === undefined ? null : toWire(last),
+        };
       }),
     ),
   );

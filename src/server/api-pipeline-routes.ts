@@ -15,7 +15,9 @@ export function registerPipelineRoutes(api: FastifyInstance, deps: RouteDeps): v
     const declared = loaded.config.sources[body.source];
     if (declared === undefined) {
       const known = Object.keys(loaded.config.sources);
-      throw new SlipwayError("SOURCE_NOT_FOUND", `there is no source "${body.source}" in slipway.yml`, { hint: known.length === 0 ? "declare it under sources:" : `sources: ${known.join(", ")}` });
+      throw new SlipwayError("SOURCE_NOT_FOUND", `there is no source "${body.source}" in slipway.yml`, {
+        hint: known.length === 0 ? "declare it under sources:" : `sources: ${known.join(", ")}`,
+      });
     }
     const branch = body.branch ?? declared.branch;
     validateBranch(branch);
@@ -35,5 +37,7 @@ export function registerPipelineRoutes(api: FastifyInstance, deps: RouteDeps): v
     return { run: toWire(run), steps: toWire(await store.listPipelineSteps(id)) };
   });
 
-  api.get("/api/v1/tokens", async () => (await store.listTokens()).map((t) => ({ name: t.name, createdAt: t.createdAt.toISOString(), lastUsedAt: t.lastUsedAt?.toISOString() ?? null })));
+  api.get("/api/v1/tokens", async () =>
+    (await store.listTokens()).map((t) => ({ name: t.name, createdAt: t.createdAt.toISOString(), lastUsedAt: t.lastUsedAt?.toISOString() ?? null })),
+  );
 }

@@ -26,7 +26,9 @@ export function runKeyed<T>(queue: WorkQueue | undefined, key: string, label: st
         reject(
           reason === "closed"
             ? stopping(label)
-            : new SlipwayError("DEPLOY_LOCKED", `${label} was replaced by newer work of ${key} before it started`, { hint: "GET /api/v1/queue shows what runs and waits" }),
+            : new SlipwayError("DEPLOY_LOCKED", `${label} was replaced by newer work of ${key} before it started`, {
+                hint: "GET /api/v1/queue shows what runs and waits",
+              }),
         ),
     });
     if (outcome === "refused-closed") reject(stopping(label));

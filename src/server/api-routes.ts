@@ -39,7 +39,13 @@ export interface RouteDeps extends ApiDeps {
  * status its kind implies (the server's error handler, src/server/http-server.ts). See docs/api.md.
  */
 export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
-  const context: AppContext = { loaded: deps.loaded, stateDir: deps.stateDir, store: deps.store, engine: () => Promise.resolve(deps.engine), ...(deps.notify === undefined ? {} : { notify: deps.notify }) };
+  const context: AppContext = {
+    loaded: deps.loaded,
+    stateDir: deps.stateDir,
+    store: deps.store,
+    engine: () => Promise.resolve(deps.engine),
+    ...(deps.notify === undefined ? {} : { notify: deps.notify }),
+  };
   const routeDeps: RouteDeps = { ...deps, context };
   void app.register(async (api) => {
     registerDeployRoutes(api, routeDeps);

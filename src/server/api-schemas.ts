@@ -11,11 +11,18 @@ const objectError = (issue: { code: string; keys?: readonly string[] }): string 
   return issue.code === "invalid_type" ? "expected a JSON object" : undefined;
 };
 
-const name = z.string({ error: typeError("expected a string") }).min(1, { error: "must not be empty" }).max(200);
+const name = z
+  .string({ error: typeError("expected a string") })
+  .min(1, { error: "must not be empty" })
+  .max(200);
 const flag = z.boolean({ error: typeError("expected true or false") });
 /** A query flag: true/false/1/0, or present without a value. */
 const queryFlag = z.enum(["true", "false", "1", "0", ""], { error: "expected true or false" }).transform((v) => v === "true" || v === "1" || v === "");
-const limit = z.coerce.number({ error: typeError("expected a number") }).int({ error: typeError("expected a whole number") }).min(1).max(1000);
+const limit = z.coerce
+  .number({ error: typeError("expected a number") })
+  .int({ error: typeError("expected a whole number") })
+  .min(1)
+  .max(1000);
 
 export const deploymentBody = z.strictObject(
   {
@@ -24,7 +31,12 @@ export const deploymentBody = z.strictObject(
     image: name.optional(),
     force: flag.optional(),
     /** Wait this long (ms) for another deployment of the service to finish. */
-    waitMs: z.number({ error: typeError("expected a number of milliseconds") }).int().min(0).max(3_600_000).optional(),
+    waitMs: z
+      .number({ error: typeError("expected a number of milliseconds") })
+      .int()
+      .min(0)
+      .max(3_600_000)
+      .optional(),
   },
   { error: objectError },
 );
@@ -33,7 +45,10 @@ export const rollbackBody = z.strictObject(
   {
     service: name,
     environment: name.optional(),
-    to: z.union([name, z.number().int().min(1)], { error: typeError("expected a revision number") }).transform(String).optional(),
+    to: z
+      .union([name, z.number().int().min(1)], { error: typeError("expected a revision number") })
+      .transform(String)
+      .optional(),
   },
   { error: objectError },
 );
@@ -44,7 +59,12 @@ export const buildBody = z.strictObject(
     push: flag.optional(),
     force: flag.optional(),
     env: name.optional(),
-    jobs: z.number({ error: typeError("expected a number") }).int().min(1).max(64).optional(),
+    jobs: z
+      .number({ error: typeError("expected a number") })
+      .int()
+      .min(1)
+      .max(64)
+      .optional(),
     noCache: flag.optional(),
   },
   { error: objectError },
@@ -58,10 +78,20 @@ export const planQuery = z.object({
   images: z
     .string()
     .optional()
-    .transform((text) => (text ?? "").split(",").map((s) => s.trim()).filter((s) => s !== "")),
+    .transform((text) =>
+      (text ?? "")
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== ""),
+    ),
   env: name.optional(),
 });
 
 export const pipelinesQuery = z.object({ environment: name.optional(), limit: limit.optional() });
 
-export const pipelineParams = z.object({ id: z.coerce.number({ error: typeError("expected a run id") }).int({ error: typeError("expected a run id") }).min(1) });
+export const pipelineParams = z.object({
+  id: z.coerce
+    .number({ error: typeError("expected a run id") })
+    .int({ error: typeError("expected a run id") })
+    .min(1),
+});

@@ -22,7 +22,14 @@ export interface HttpServerOptions {
  */
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   const app = Fastify({
-    logger: options.logger === false ? false : { level: options.logger === true ? "info" : options.logger.level, ...(options.logger !== true && options.logger.stream !== undefined ? { stream: options.logger.stream } : {}), redact: ["req.headers.authorization", "req.headers[\"x-gitlab-token\"]"] },
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: options.logger === true ? "info" : options.logger.level,
+            ...(options.logger !== true && options.logger.stream !== undefined ? { stream: options.logger.stream } : {}),
+            redact: ["req.headers.authorization", 'req.headers["x-gitlab-token"]'],
+          },
     bodyLimit: options.bodyLimit,
   });
 
@@ -32,8 +39,13 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     if (!request.url.startsWith("/api/")) return;
     const token = await authenticate(options.store, request.headers.authorization);
     if (token === undefined) {
-      const refused = new SlipwayError("API_UNAUTHORIZED", "a valid bearer token is required", { hint: "create one with: slipway token create NAME, and send Authorization: Bearer <token>" });
-      await reply.code(401).header("www-authenticate", 'Bearer realm="slipway"').send({ error: apiErrorJson(refused) });
+      const refused = new SlipwayError("API_UNAUTHORIZED", "a valid bearer token is required", {
+        hint: "create one with: slipway token create NAME, and send Authorization: Bearer <token>",
+      });
+      await reply
+        .code(401)
+        .header("www-authenticate", 'Bearer realm="slipway"')
+        .send({ error: apiErrorJson(refused) });
       return reply;
     }
     request.log.info({ token: token.name }, "authenticated");

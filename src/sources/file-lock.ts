@@ -40,9 +40,13 @@ async function acquire(path: string, waitMs: number, staleMs: number): Promise<v
       continue;
     }
     if (Date.now() > deadline) {
-      throw new SlipwayError("GIT_FAILED", `timed out after ${Math.round(waitMs / 1000)}s waiting for the lock ${path}${holder ? ` (held by ${holder.trim()})` : ""}`, {
-        hint: "another Slipway process is fetching this repository; if none runs, remove the lock file",
-      });
+      throw new SlipwayError(
+        "GIT_FAILED",
+        `timed out after ${Math.round(waitMs / 1000)}s waiting for the lock ${path}${holder ? ` (held by ${holder.trim()})` : ""}`,
+        {
+          hint: "another Slipway process is fetching this repository; if none runs, remove the lock file",
+        },
+      );
     }
     await sleep(POLL_MS);
   }

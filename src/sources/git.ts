@@ -41,19 +41,38 @@ const DEFAULT_TIMEOUT_MS = 10 * 60_000;
  * `fd::`, http and git:// are refused by git itself.
  */
 const PROTOCOL_CONFIG = [
-  "-c", "protocol.allow=never",
-  "-c", "protocol.file.allow=always",
-  "-c", "protocol.https.allow=always",
-  "-c", "protocol.ssh.allow=always",
-  "-c", "core.hooksPath=/dev/null",
-  "-c", "core.fsmonitor=false",
+  "-c",
+  "protocol.allow=never",
+  "-c",
+  "protocol.file.allow=always",
+  "-c",
+  "protocol.https.allow=always",
+  "-c",
+  "protocol.ssh.allow=always",
+  "-c",
+  "core.hooksPath=/dev/null",
+  "-c",
+  "core.fsmonitor=false",
 ] as const;
 
 /** Variables that would point git somewhere else, or make it ask a person. */
 const DROPPED_ENV = [
-  "GIT_ASKPASS", "SSH_ASKPASS", "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
-  "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE", "GIT_CONFIG_PARAMETERS",
-  "GIT_CONFIG_COUNT", "GIT_EXTERNAL_DIFF", "GIT_PAGER", "GIT_EDITOR", "GIT_PROTOCOL_FROM_USER", "GIT_ALLOW_PROTOCOL",
+  "GIT_ASKPASS",
+  "SSH_ASKPASS",
+  "GIT_DIR",
+  "GIT_WORK_TREE",
+  "GIT_INDEX_FILE",
+  "GIT_OBJECT_DIRECTORY",
+  "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+  "GIT_COMMON_DIR",
+  "GIT_NAMESPACE",
+  "GIT_CONFIG_PARAMETERS",
+  "GIT_CONFIG_COUNT",
+  "GIT_EXTERNAL_DIFF",
+  "GIT_PAGER",
+  "GIT_EDITOR",
+  "GIT_PROTOCOL_FROM_USER",
+  "GIT_ALLOW_PROTOCOL",
 ] as const;
 
 /** The full argv after `git`: the protocol allow-list, then the command. */

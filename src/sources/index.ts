@@ -1,9 +1,31 @@
 export { validateRemote, redactUserinfo, type Remote, type RemoteKind, type RemoteOptions } from "./remote.js";
 export { validateBranch, branchProblem } from "./branch.js";
-export { runGit, spawnGit, gitArgv, gitEnv, gitFailure, createGitCounts, type GitCounts, type GitResult, type RunGitOptions, type SpawnGitOptions } from "./git.js";
+export {
+  runGit,
+  spawnGit,
+  gitArgv,
+  gitEnv,
+  gitFailure,
+  createGitCounts,
+  type GitCounts,
+  type GitResult,
+  type RunGitOptions,
+  type SpawnGitOptions,
+} from "./git.js";
 export { lsRemote, headOf, branchNotFound, type LsRemoteOptions } from "./ls-remote.js";
 export { openMirrors, mirrorName, type Mirror, type Mirrors, type MirrorsOptions, type SourceSpec } from "./mirror.js";
-export { exportTree, fileExists, hasCommit, changedPaths, lastCommitTouching, commitInfo, describe, pathNotFound, type CommitInfo, type Described } from "./tree.js";
+export {
+  exportTree,
+  fileExists,
+  hasCommit,
+  changedPaths,
+  lastCommitTouching,
+  commitInfo,
+  describe,
+  pathNotFound,
+  type CommitInfo,
+  type Described,
+} from "./tree.js";
 export { matchesPaths, pathspecs, normalizeSourcePath, globToRegExp } from "./paths.js";
 export { withFileLock, type FileLockOptions } from "./file-lock.js";
 export { createSourceReader, type ReaderSource } from "./source-reader.js";

@@ -19,7 +19,7 @@ export interface HistoryAccess {
  */
 export async function lastCommitTouchingIn(history: HistoryAccess, start: string): Promise<string | undefined> {
   const visited = new Set<string>();
-  for (let commit: string | undefined = start; commit !== undefined && !visited.has(commit); ) {
+  for (let commit: string | undefined = start; commit !== undefined && !visited.has(commit);) {
     visited.add(commit);
     const parents = await history.parents(commit);
     if (parents.length === 0) return (await history.holdsAnyPath(commit)) ? commit : undefined;

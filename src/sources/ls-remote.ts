@@ -23,7 +23,11 @@ export async function headOf(remote: Remote, branch: string, options: LsRemoteOp
   const heads = await listRefs(remote, ["--heads"], options);
   const sha = heads.get(`refs/heads/${branch}`);
   if (sha !== undefined) return sha;
-  throw branchNotFound(remote, branch, [...heads.keys()].map((ref) => ref.slice("refs/heads/".length)));
+  throw branchNotFound(
+    remote,
+    branch,
+    [...heads.keys()].map((ref) => ref.slice("refs/heads/".length)),
+  );
 }
 
 async function listRefs(remote: Remote, kinds: readonly string[], options: LsRemoteOptions): Promise<Map<string, string>> {

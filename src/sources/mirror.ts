@@ -95,7 +95,10 @@ export function openMirrors(options: MirrorsOptions): Mirrors {
 /** A readable, collision-free directory name: `app1-<16 hex of sha256(url)>.git`. */
 export function mirrorName(remote: Remote): string {
   const hash = createHash("sha256").update(remote.url).digest("hex").slice(0, 16);
-  const slug = basename(remote.url.replace(/\/+$/, "").replace(/^.*:/, "")).replace(/\.git$/, "").replace(/[^A-Za-z0-9._-]/g, "_").slice(0, 40);
+  const slug = basename(remote.url.replace(/\/+$/, "").replace(/^.*:/, ""))
+    .replace(/\.git$/, "")
+    .replace(/[^A-Za-z0-9._-]/g, "_")
+    .slice(0, 40);
   return `${slug || "repo"}-${hash}.git`;
 }
 
@@ -116,5 +119,10 @@ async function clone(remote: Remote, dir: string, counts: GitCounts, timeoutMs: 
 }
 
 async function fetch(remote: Remote, dir: string, counts: GitCounts, timeoutMs: number | undefined): Promise<void> {
-  await runGit(["fetch", "--prune", "--quiet", "--no-write-fetch-head", "--", remote.url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"], { cwd: dir, remote, counts, timeoutMs });
+  await runGit(["fetch", "--prune", "--quiet", "--no-write-fetch-head", "--", remote.url, "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"], {
+    cwd: dir,
+    remote,
+    counts,
+    timeoutMs,
+  });
 }

@@ -56,8 +56,7 @@ export function createSourceReader(mirrors: Mirrors, sources: readonly ReaderSou
       }
       return known;
     },
-    lastCommitTouching: (name, commit, paths) =>
-      within(name, async () => mirrors.reader((await mirrorAt(name, commit)).dir).lastCommitTouching(commit, paths)),
+    lastCommitTouching: (name, commit, paths) => within(name, async () => mirrors.reader((await mirrorAt(name, commit)).dir).lastCommitTouching(commit, paths)),
     fileExists: async (name, commit, path) => mirrors.reader((await mirrorAt(name, commit)).dir).fileExists(commit, path),
     exportTree: (name, commit, path, dest) => within(name, async () => tree.exportTree((await mirrorAt(name, commit)).dir, commit, path, dest, counts)),
     async changedPaths(name, from, to, paths) {

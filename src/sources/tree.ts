@@ -43,7 +43,10 @@ export async function exportTree(mirrorDir: string, commit: string, path: string
     if (/did not match any files/.test(stderr)) throw pathNotFound(path, commit);
     throw gitFailure(args, gitCode, stderr);
   }
-  if (tarCode !== 0) throw new SlipwayError("GIT_FAILED", `tar could not unpack ${path || "the tree"} at ${commit.slice(0, 12)} into ${dest}`, { details: tarErr.join("").trim().split("\n").slice(-5) });
+  if (tarCode !== 0)
+    throw new SlipwayError("GIT_FAILED", `tar could not unpack ${path || "the tree"} at ${commit.slice(0, 12)} into ${dest}`, {
+      details: tarErr.join("").trim().split("\n").slice(-5),
+    });
 }
 
 /** Whether `path` is a file (not a directory) at `commit`. */
@@ -68,7 +71,10 @@ export async function hasCommit(mirrorDir: string, commit: string, counts?: GitC
 export async function changedPaths(mirrorDir: string, from: string, to: string, paths: readonly string[] = [], counts?: GitCounts): Promise<string[]> {
   assertCommit(from);
   assertCommit(to);
-  const { stdout } = await runGit(["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--end-of-options", from, to, "--"], { cwd: mirrorDir, counts });
+  const { stdout } = await runGit(["diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", "--end-of-options", from, to, "--"], {
+    cwd: mirrorDir,
+    counts,
+  });
   return stdout.split("\0").filter((file) => file !== "" && matchesPaths(file, paths));
 }
 
@@ -85,7 +91,10 @@ export async function lastCommitTouching(mirrorDir: string, commit: string, path
 
 export async function commitInfo(mirrorDir: string, commit: string, counts?: GitCounts): Promise<CommitInfo> {
   assertCommit(commit);
-  const { stdout } = await runGit(["log", "-1", "--no-walk", "--format=%H%x00%ct%x00%an <%ae>%x00%s", "--end-of-options", commit, "--"], { cwd: mirrorDir, counts });
+  const { stdout } = await runGit(["log", "-1", "--no-walk", "--format=%H%x00%ct%x00%an <%ae>%x00%s", "--end-of-options", commit, "--"], {
+    cwd: mirrorDir,
+    counts,
+  });
   const [sha = "", time = "0", author = "", subject = ""] = stdout.replace(/\n$/, "").split("\0");
   return { sha, time: new Date(Number(time) * 1000), author, subject };
 }
@@ -93,7 +102,18 @@ export async function commitInfo(mirrorDir: string, commit: string, counts?: Git
 /** For the `version-count-sha` tag scheme: the last version tag reachable, commits since, short sha. */
 export async function describe(mirrorDir: string, commit: string, counts?: GitCounts): Promise<Described> {
   assertCommit(commit);
-  const args = ["describe", "--tags", "--long", "--abbrev=40", "--match", "v[0-9]*.[0-9]*.[0-9]*", "--match", "[0-9]*.[0-9]*.[0-9]*", "--end-of-options", commit];
+  const args = [
+    "describe",
+    "--tags",
+    "--long",
+    "--abbrev=40",
+    "--match",
+    "v[0-9]*.[0-9]*.[0-9]*",
+    "--match",
+    "[0-9]*.[0-9]*.[0-9]*",
+    "--end-of-options",
+    commit,
+  ];
   const { stdout, exitCode } = await runGit(args, { cwd: mirrorDir, counts, okExitCodes: [128] });
   const match = exitCode === 0 ? /^(.+)-(\d+)-g([0-9a-f]{40,64})$/.exec(stdout.trim()) : null;
   if (match) return { version: match[1] ?? "0.0.0", count: Number(match[2]), sha: (match[3] ?? "").slice(0, 7) };
@@ -127,7 +147,10 @@ function collect(stream: NodeJS.ReadableStream | null): string[] {
   return chunks;
 }
 
-function exitOf(child: { on(event: "close", listener: (code: number | null) => void): unknown; on(event: "error", listener: (error: Error) => void): unknown }): Promise<number> {
+function exitOf(child: {
+  on(event: "close", listener: (code: number | null) => void): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+}): Promise<number> {
   return new Promise((resolve) => {
     child.on("error", () => resolve(-1));
     child.on("close", (code) => resolve(code ?? -1));

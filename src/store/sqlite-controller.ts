@@ -73,7 +73,10 @@ export class SqliteController {
     return this.getRun(Number(result.lastInsertRowid)) as PipelineRunRecord;
   }
 
-  finishRun(id: number, outcome: { status: Exclude<PipelineRunStatus, "running">; error?: string; summary?: Readonly<Record<string, unknown>>; finishedAt?: Date }): PipelineRunRecord {
+  finishRun(
+    id: number,
+    outcome: { status: Exclude<PipelineRunStatus, "running">; error?: string; summary?: Readonly<Record<string, unknown>>; finishedAt?: Date },
+  ): PipelineRunRecord {
     this.db
       .prepare("UPDATE pipeline_runs SET status = ?, error = ?, summary = COALESCE(?, summary), finished_at = ? WHERE id = ?")
       .run(
@@ -115,7 +118,11 @@ export class SqliteController {
     return this.getRunStep(runId, insert());
   }
 
-  finishRunStep(runId: number, seq: number, outcome: { status: Exclude<PipelineStepStatus, "started">; error?: string; detail?: Readonly<Record<string, unknown>> }): PipelineStep {
+  finishRunStep(
+    runId: number,
+    seq: number,
+    outcome: { status: Exclude<PipelineStepStatus, "started">; error?: string; detail?: Readonly<Record<string, unknown>> },
+  ): PipelineStep {
     this.db
       .prepare("UPDATE pipeline_steps SET status = ?, error = ?, detail = COALESCE(?, detail), finished_at = ? WHERE run_id = ? AND seq = ?")
       .run(
@@ -145,7 +152,15 @@ export class SqliteController {
     const startedAt = (run.startedAt ?? new Date()).toISOString();
     const result = this.db
       .prepare("INSERT INTO job_runs (job, trigger, status, image, started_at, finished_at, error) VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .run(run.job, run.trigger, status, run.image ?? null, startedAt, status === "skipped" ? startedAt : null, run.error === undefined ? null : redactText(run.error));
+      .run(
+        run.job,
+        run.trigger,
+        status,
+        run.image ?? null,
+        startedAt,
+        status === "skipped" ? startedAt : null,
+        run.error === undefined ? null : redactText(run.error),
+      );
     return this.getJobRun(Number(result.lastInsertRowid));
   }
 
@@ -219,7 +234,9 @@ export class SqliteController {
 
   setWatch(key: string, value: string, now: Date): void {
     this.db
-      .prepare("INSERT INTO watch_state (key, value, checked_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, checked_at = excluded.checked_at")
+      .prepare(
+        "INSERT INTO watch_state (key, value, checked_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, checked_at = excluded.checked_at",
+      )
       .run(key, value, now.toISOString());
   }
 }

@@ -1,14 +1,6 @@
 import type Database from "better-sqlite3";
 import { redactText } from "../util/secret.js";
-import type {
-  DeploymentRecord,
-  DeploymentStatus,
-  DeploymentStep,
-  NewDeployment,
-  NewRevision,
-  RevisionRecord,
-  StepStatus,
-} from "./store.js";
+import type { DeploymentRecord, DeploymentStatus, DeploymentStep, NewDeployment, NewRevision, RevisionRecord, StepStatus } from "./store.js";
 
 const LOG_LIMIT = 64 * 1024;
 
@@ -86,9 +78,8 @@ export class SqliteDeployments {
   }
 
   getRevision(service: string, environment: string, revision: number): RevisionRecord | undefined {
-    const row = this.db
-      .prepare("SELECT * FROM revisions WHERE service = ? AND environment = ? AND revision = ?")
-      .get(service, environment, revision) as RevisionRow | undefined;
+    const row = this.db.prepare("SELECT * FROM revisions WHERE service = ? AND environment = ? AND revision = ?").get(service, environment, revision) as
+      RevisionRow | undefined;
     return row === undefined ? undefined : toRevision(row);
   }
 
@@ -170,11 +161,13 @@ export class SqliteDeployments {
     return this.getStep(deploymentId, insert.immediate());
   }
 
-  finishStep(deploymentId: number, seq: number, outcome: { status: Exclude<StepStatus, "started">; error?: string; detail?: Readonly<Record<string, unknown>> }): DeploymentStep {
+  finishStep(
+    deploymentId: number,
+    seq: number,
+    outcome: { status: Exclude<StepStatus, "started">; error?: string; detail?: Readonly<Record<string, unknown>> },
+  ): DeploymentStep {
     this.db
-      .prepare(
-        "UPDATE deployment_steps SET status = ?, error = ?, detail = COALESCE(?, detail), finished_at = ? WHERE deployment_id = ? AND seq = ?",
-      )
+      .prepare("UPDATE deployment_steps SET status = ?, error = ?, detail = COALESCE(?, detail), finished_at = ? WHERE deployment_id = ? AND seq = ?")
       .run(
         outcome.status,
         outcome.error === undefined ? null : redactText(outcome.error),

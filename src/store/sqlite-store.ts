@@ -252,7 +252,10 @@ class SqliteStore implements Store {
     return this.controller.startJobRun(run);
   }
 
-  async finishJobRun(id: number, outcome: { status: "succeeded" | "failed"; exitCode?: number; error?: string; image?: string; finishedAt?: Date }): Promise<JobRunRecord> {
+  async finishJobRun(
+    id: number,
+    outcome: { status: "succeeded" | "failed"; exitCode?: number; error?: string; image?: string; finishedAt?: Date },
+  ): Promise<JobRunRecord> {
     return this.controller.finishJobRun(id, outcome);
   }
 

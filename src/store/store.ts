@@ -48,7 +48,8 @@ export interface BuildRecord {
 }
 
 export type NewBuild = Pick<BuildRecord, "image" | "reasons" | "inputs"> & { readonly fingerprint?: string; readonly startedAt?: Date };
-export type BuildOutcome = Pick<BuildRecord, "status"> & Partial<Pick<BuildRecord, "fingerprint" | "tag" | "reference" | "digest" | "error" | "log" | "inputs">> & { readonly finishedAt?: Date };
+export type BuildOutcome = Pick<BuildRecord, "status"> &
+  Partial<Pick<BuildRecord, "fingerprint" | "tag" | "reference" | "digest" | "error" | "log" | "inputs">> & { readonly finishedAt?: Date };
 
 export type DeploymentStatus = "running" | "succeeded" | "rolled-back" | "failed";
 
@@ -159,7 +160,12 @@ export interface JobRunRecord {
   readonly error?: string;
 }
 
-export type NewJobRun = Pick<JobRunRecord, "job" | "trigger"> & { readonly status?: "running" | "skipped"; readonly image?: string; readonly startedAt?: Date; readonly error?: string };
+export type NewJobRun = Pick<JobRunRecord, "job" | "trigger"> & {
+  readonly status?: "running" | "skipped";
+  readonly image?: string;
+  readonly startedAt?: Date;
+  readonly error?: string;
+};
 
 /** An API token; only its SHA-256 hash is stored. */
 export interface ApiTokenRecord {
@@ -203,7 +209,10 @@ export interface Store {
   listRevisions(service: string, environment: string, options?: { limit?: number }): Promise<RevisionRecord[]>;
 
   startDeployment(deployment: NewDeployment): Promise<DeploymentRecord>;
-  finishDeployment(id: number, outcome: { status: Exclude<DeploymentStatus, "running">; error?: string; log?: string; finishedAt?: Date }): Promise<DeploymentRecord>;
+  finishDeployment(
+    id: number,
+    outcome: { status: Exclude<DeploymentStatus, "running">; error?: string; log?: string; finishedAt?: Date },
+  ): Promise<DeploymentRecord>;
   /** Moves a running deployment to another holder (a process resuming an interrupted one). */
   takeOverDeployment(id: number, holder: string): Promise<DeploymentRecord>;
   getDeployment(id: number): Promise<DeploymentRecord | undefined>;
@@ -211,20 +220,34 @@ export interface Store {
   listDeployments(options?: { service?: string; environment?: string; status?: DeploymentStatus; limit?: number }): Promise<DeploymentRecord[]>;
   /** Records a step as started and returns it with its sequence number. */
   startStep(deploymentId: number, name: string, detail?: Readonly<Record<string, unknown>>): Promise<DeploymentStep>;
-  finishStep(deploymentId: number, seq: number, outcome: { status: Exclude<StepStatus, "started">; error?: string; detail?: Readonly<Record<string, unknown>> }): Promise<DeploymentStep>;
+  finishStep(
+    deploymentId: number,
+    seq: number,
+    outcome: { status: Exclude<StepStatus, "started">; error?: string; detail?: Readonly<Record<string, unknown>> },
+  ): Promise<DeploymentStep>;
   listSteps(deploymentId: number): Promise<DeploymentStep[]>;
 
   startPipelineRun(run: NewPipelineRun): Promise<PipelineRunRecord>;
-  finishPipelineRun(id: number, outcome: { status: Exclude<PipelineRunStatus, "running">; error?: string; summary?: Readonly<Record<string, unknown>>; finishedAt?: Date }): Promise<PipelineRunRecord>;
+  finishPipelineRun(
+    id: number,
+    outcome: { status: Exclude<PipelineRunStatus, "running">; error?: string; summary?: Readonly<Record<string, unknown>>; finishedAt?: Date },
+  ): Promise<PipelineRunRecord>;
   getPipelineRun(id: number): Promise<PipelineRunRecord | undefined>;
   /** Newest first. */
   listPipelineRuns(options?: { environment?: string; status?: PipelineRunStatus; limit?: number }): Promise<PipelineRunRecord[]>;
   startPipelineStep(runId: number, name: string, detail?: Readonly<Record<string, unknown>>): Promise<PipelineStep>;
-  finishPipelineStep(runId: number, seq: number, outcome: { status: Exclude<PipelineStepStatus, "started">; error?: string; detail?: Readonly<Record<string, unknown>> }): Promise<PipelineStep>;
+  finishPipelineStep(
+    runId: number,
+    seq: number,
+    outcome: { status: Exclude<PipelineStepStatus, "started">; error?: string; detail?: Readonly<Record<string, unknown>> },
+  ): Promise<PipelineStep>;
   listPipelineSteps(runId: number): Promise<PipelineStep[]>;
 
   startJobRun(run: NewJobRun): Promise<JobRunRecord>;
-  finishJobRun(id: number, outcome: { status: "succeeded" | "failed"; exitCode?: number; error?: string; image?: string; finishedAt?: Date }): Promise<JobRunRecord>;
+  finishJobRun(
+    id: number,
+    outcome: { status: "succeeded" | "failed"; exitCode?: number; error?: string; image?: string; finishedAt?: Date },
+  ): Promise<JobRunRecord>;
   /** Newest first. */
   listJobRuns(options?: { job?: string; limit?: number }): Promise<JobRunRecord[]>;
 

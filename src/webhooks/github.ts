@@ -9,9 +9,7 @@ export const githubPushSchema = z.looseObject({
   ref: z.string(),
   after: optionalText,
   deleted: optionalFlag,
-  repository: z
-    .looseObject({ clone_url: optionalText, ssh_url: optionalText, html_url: optionalText, git_url: optionalText, url: optionalText })
-    .catch({}),
+  repository: z.looseObject({ clone_url: optionalText, ssh_url: optionalText, html_url: optionalText, git_url: optionalText, url: optionalText }).catch({}),
 });
 
 /**

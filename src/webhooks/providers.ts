@@ -16,7 +16,11 @@ export interface WebhookProvider {
   verify(request: WebhookRequest, webhooks: WebhooksConfig): WebhookResult;
 }
 
-const notConfigured = (id: ProviderId): WebhookResult => ({ ok: false, status: 404, reason: `webhooks from ${id} are not configured (controller.webhooks.${id})` });
+const notConfigured = (id: ProviderId): WebhookResult => ({
+  ok: false,
+  status: 404,
+  reason: `webhooks from ${id} are not configured (controller.webhooks.${id})`,
+});
 
 /** Every webhook sender Slipway understands, by id. */
 export const webhookProviders: readonly WebhookProvider[] = [

@@ -13,9 +13,7 @@ export const REGISTRY_EVENTS_MEDIA_TYPE = "application/vnd.docker.distribution.e
 const eventSchema = z.looseObject({
   id: optionalText,
   action: optionalText,
-  target: z
-    .looseObject({ mediaType: optionalText, repository: optionalText, tag: optionalText, digest: optionalText, url: optionalText })
-    .catch({}),
+  target: z.looseObject({ mediaType: optionalText, repository: optionalText, tag: optionalText, digest: optionalText, url: optionalText }).catch({}),
   request: z.looseObject({ host: optionalText }).catch({}),
 });
 

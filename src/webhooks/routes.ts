@@ -50,7 +50,9 @@ export function registerWebhookRoutes(app: FastifyInstance, options: WebhookRout
     for (const provider of webhookProviders) {
       // Docker Hub's path holds its secret: keep Fastify's own request logs (which print the URL) off that route.
       const logLevel = provider.id === "dockerhub" ? "warn" : undefined;
-      scope.post(provider.path, { bodyLimit: options.maxBody, ...(logLevel ? { logLevel } : {}) }, (request, reply) => handle(provider, request, reply, options));
+      scope.post(provider.path, { bodyLimit: options.maxBody, ...(logLevel ? { logLevel } : {}) }, (request, reply) =>
+        handle(provider, request, reply, options),
+      );
     }
   });
 }

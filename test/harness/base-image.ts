@@ -17,12 +17,7 @@ const DOCKERFILE = ["FROM scratch", "COPY busybox /bin/busybox", 'RUN ["/bin/bus
  * on `port`. /www/index.html holds $HTTP_BODY ("ok" when unset).
  */
 export function httpdCommand(port = 8080): string[] {
-  const script = [
-    "mkdir -p /www",
-    'printf %s "${HTTP_BODY:-ok}" > /www/index.html',
-    'trap "exit 0" TERM',
-    `httpd -f -p ${port} -h /www & wait`,
-  ].join("; ");
+  const script = ["mkdir -p /www", 'printf %s "${HTTP_BODY:-ok}" > /www/index.html', 'trap "exit 0" TERM', `httpd -f -p ${port} -h /www & wait`].join("; ");
   return ["sh", "-c", script];
 }
 

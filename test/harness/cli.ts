@@ -22,8 +22,11 @@ export function runSlipway(args: readonly string[], options: { cwd: string; env?
     else env[name] = value;
   }
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [SLIPWAY_BIN, ...args], { cwd: options.cwd, env, timeout: options.timeoutMs ?? 120_000 }, (error, stdout, stderr) =>
-      resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr }),
+    const child = execFile(
+      process.execPath,
+      [SLIPWAY_BIN, ...args],
+      { cwd: options.cwd, env, timeout: options.timeoutMs ?? 120_000 },
+      (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : -1, stdout, stderr }),
     );
     child.stdin?.end();
   });

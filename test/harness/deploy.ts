@@ -32,7 +32,9 @@ export function ensureListenerMigration(): string {
   if (!existsSync(MIGRATE_REQ)) return `${MIGRATE_REQ} does not exist (Linux before 5.14): a proxy switch under load may reset a connection`;
   if (readFileSync(MIGRATE_REQ, "utf8").trim() === "1") return "net.ipv4.tcp_migrate_req is 1";
   if (process.getuid?.() !== 0) {
-    throw new Error("the zero-downtime tests need net.ipv4.tcp_migrate_req=1 (else Caddy's reload resets queued connections): run `sysctl -w net.ipv4.tcp_migrate_req=1` as root");
+    throw new Error(
+      "the zero-downtime tests need net.ipv4.tcp_migrate_req=1 (else Caddy's reload resets queued connections): run `sysctl -w net.ipv4.tcp_migrate_req=1` as root",
+    );
   }
   writeFileSync(MIGRATE_REQ, "1\n");
   return "set net.ipv4.tcp_migrate_req=1 so that Caddy's reloads do not reset queued connections";
@@ -112,7 +114,13 @@ export async function buildWebImages(engine: Engine, versions: readonly string[]
   for (const version of versions) {
     const dir = mkdtempSync(join(tmpdir(), "slipway-web-"));
     try {
-      const dockerfile = [`FROM ${base}`, 'RUN ["/bin/mkdir", "-p", "/www", "/data"]', 'RUN ["/bin/chown", "1000:1000", "/www", "/data"]', `ENV HTTP_BODY=${version}`, ""];
+      const dockerfile = [
+        `FROM ${base}`,
+        'RUN ["/bin/mkdir", "-p", "/www", "/data"]',
+        'RUN ["/bin/chown", "1000:1000", "/www", "/data"]',
+        `ENV HTTP_BODY=${version}`,
+        "",
+      ];
       writeFileSync(join(dir, "Dockerfile"), dockerfile.join("\n"));
       const ref = `${repository}:${version}`;
       await engine.build({ contextDir: dir, tags: [ref], labels: testLabels() });
@@ -190,8 +198,7 @@ export interface DriverRun {
 
 /** What the driver prints on its last stdout line. */
 export type DriverReport =
-  | { readonly ok: true; readonly status: string; readonly revision: number }
-  | { readonly ok: false; readonly code: string; readonly message: string };
+  { readonly ok: true; readonly status: string; readonly revision: number } | { readonly ok: false; readonly code: string; readonly message: string };
 
 /**
  * Runs one deployment in a separate Node process (JSON args on argv), with SLIPWAY_FAULT set

@@ -17,7 +17,10 @@ let counter = 0;
 /** A unique name valid for containers, images, volumes and networks: slipway-test-PREFIX-RUN-N. */
 export function testName(prefix: string): string {
   counter += 1;
-  const clean = prefix.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  const clean = prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
   return `slipway-test-${clean}-${testRunId}-${counter}`;
 }
 

@@ -67,7 +67,9 @@ export async function startTokenRegistry(options: StartTokenRegistryOptions): Pr
     const signer = await makeSigner(dir);
     const records: TokenRequestRecord[] = [];
     const server = createServer((request, response) => {
-      handleToken(request, response, { signer, options, records }).catch(() => reply(response, 500, { errors: [{ code: "UNKNOWN", message: "token server failed" }] }));
+      handleToken(request, response, { signer, options, records }).catch(() =>
+        reply(response, 500, { errors: [{ code: "UNKNOWN", message: "token server failed" }] }),
+      );
     });
     const port = await listen(server);
     const realm = `http://127.0.0.1:${port}/token`;
@@ -87,7 +89,11 @@ export async function startTokenRegistry(options: StartTokenRegistryOptions): Pr
 }
 
 function tokenRegistry(
-  registry: TestRegistry, realm: string, options: StartTokenRegistryOptions, records: TokenRequestRecord[], stop: () => Promise<void>,
+  registry: TestRegistry,
+  realm: string,
+  options: StartTokenRegistryOptions,
+  records: TokenRequestRecord[],
+  stop: () => Promise<void>,
 ): TokenRegistry {
   return {
     host: registry.host,
@@ -118,8 +124,20 @@ async function makeSigner(dir: string): Promise<Signer> {
   const keyFile = join(dir, "key.pem");
   const certFile = join(dir, "cert.pem");
   await run("openssl", [
-    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "2",
-    "-subj", "/CN=slipway-test-token-issuer", "-keyout", keyFile, "-out", certFile,
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-sha256",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=slipway-test-token-issuer",
+    "-keyout",
+    keyFile,
+    "-out",
+    certFile,
   ]);
   const pem = readFileSync(certFile, "utf8");
   const certificate = pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, "").replace(/\s+/g, "");
@@ -156,9 +174,10 @@ function handleOAuth(form: URLSearchParams, response: ServerResponse, context: T
   const grant = form.get("grant_type");
   const scopes = (form.get("scope") ?? "").split(" ").filter((scope) => scope !== "");
   const username = context.options.auth.username;
-  const accepted = grant === "password"
-    ? matches({ username: form.get("username") ?? "", password: form.get("password") ?? "" }, context.options.auth)
-    : grant === "refresh_token" && context.options.identityToken !== undefined && equal(form.get("refresh_token") ?? "", context.options.identityToken);
+  const accepted =
+    grant === "password"
+      ? matches({ username: form.get("username") ?? "", password: form.get("password") ?? "" }, context.options.auth)
+      : grant === "refresh_token" && context.options.identityToken !== undefined && equal(form.get("refresh_token") ?? "", context.options.identityToken);
   const recordGrant = grant === "password" ? "password" : "refresh_token";
   if (!accepted) {
     context.records.push({ method: "POST", grant: recordGrant, scopes, account: undefined, status: 401 });

@@ -47,37 +47,46 @@ export function registerBuildCommands(program: Command): void {
     .option("--force", "rebuild the named images even when up to date")
     .option("--env <environment>", "build with the environment's Dockerfile variants (Dockerfile.<env>)")
     .option("--json", "print the outcome of each image as JSON")
-    .action(async (images: string[], options: { push?: boolean; jobs: string; cache: boolean; force?: boolean; env?: string; json?: boolean }, command: Command) => {
-      const jobs = Number(options.jobs);
-      if (!Number.isInteger(jobs) || jobs < 1) throw new SlipwayError("USAGE", `--jobs must be a whole number of at least 1, not "${options.jobs}"`);
-      const input = { images, push: options.push === true, force: options.force === true, jobs, noCache: !options.cache, ...(options.env === undefined ? {} : { env: options.env }) };
-      const answer = await remoteOrLocal(
-        command,
-        async (remote) => {
-          const built = await remoteBuild(remote, input);
-          if (!options.json) process.stdout.write(renderPlan(built.plan));
-          return built;
-        },
-        (context) => {
-          const renderer = createProgressRenderer(process.stderr, { quiet: options.json === true });
-          const tasks = new Map<string, TaskProgress>();
-          return buildImages(context, input, {
-            onPlan: (plan) => {
-              if (!options.json) process.stdout.write(renderPlan(plan));
-            },
-            onStart: (image) => tasks.set(image, renderer.task(image, "building")),
-            onProgress: (image, event) => tasks.get(image)?.event(event),
-            onNote: (image, text) => tasks.get(image)?.note(text),
-            onOutcome: (outcome) => tasks.get(outcome.image)?.done(outcomeLine(outcome)),
-          });
-        },
-      );
-      const nothingToBuild = answer.plan.toBuild.length === 0;
-      if (options.json) printJson(answer.report);
-      else if (!nothingToBuild) process.stdout.write(renderReport(answer.report.outcomes, answer.report.durationMs ?? 0));
-      if (!options.json && answer.report.tagged !== undefined) process.stdout.write(`Tagged for ${options.env ?? ""}: ${answer.report.tagged.join(", ")}\n`);
-      if (answer.failure !== undefined) throw answer.failure;
-    });
+    .action(
+      async (images: string[], options: { push?: boolean; jobs: string; cache: boolean; force?: boolean; env?: string; json?: boolean }, command: Command) => {
+        const jobs = Number(options.jobs);
+        if (!Number.isInteger(jobs) || jobs < 1) throw new SlipwayError("USAGE", `--jobs must be a whole number of at least 1, not "${options.jobs}"`);
+        const input = {
+          images,
+          push: options.push === true,
+          force: options.force === true,
+          jobs,
+          noCache: !options.cache,
+          ...(options.env === undefined ? {} : { env: options.env }),
+        };
+        const answer = await remoteOrLocal(
+          command,
+          async (remote) => {
+            const built = await remoteBuild(remote, input);
+            if (!options.json) process.stdout.write(renderPlan(built.plan));
+            return built;
+          },
+          (context) => {
+            const renderer = createProgressRenderer(process.stderr, { quiet: options.json === true });
+            const tasks = new Map<string, TaskProgress>();
+            return buildImages(context, input, {
+              onPlan: (plan) => {
+                if (!options.json) process.stdout.write(renderPlan(plan));
+              },
+              onStart: (image) => tasks.set(image, renderer.task(image, "building")),
+              onProgress: (image, event) => tasks.get(image)?.event(event),
+              onNote: (image, text) => tasks.get(image)?.note(text),
+              onOutcome: (outcome) => tasks.get(outcome.image)?.done(outcomeLine(outcome)),
+            });
+          },
+        );
+        const nothingToBuild = answer.plan.toBuild.length === 0;
+        if (options.json) printJson(answer.report);
+        else if (!nothingToBuild) process.stdout.write(renderReport(answer.report.outcomes, answer.report.durationMs ?? 0));
+        if (!options.json && answer.report.tagged !== undefined) process.stdout.write(`Tagged for ${options.env ?? ""}: ${answer.report.tagged.join(", ")}\n`);
+        if (answer.failure !== undefined) throw answer.failure;
+      },
+    );
 
   const imagesCommand = program.command("images").description("images in the registry");
   imagesCommand
@@ -99,7 +108,10 @@ export function registerBuildCommands(program: Command): void {
 }
 
 /** POST /api/v1/builds: the report also when the build failed (the answer then carries the error too). */
-async function remoteBuild(remote: RemoteClient, input: { images: string[]; push: boolean; force: boolean; jobs: number; noCache: boolean; env?: string }): Promise<BuildAnswer> {
+async function remoteBuild(
+  remote: RemoteClient,
+  input: { images: string[]; push: boolean; force: boolean; jobs: number; noCache: boolean; env?: string },
+): Promise<BuildAnswer> {
   const path = "/api/v1/builds";
   const answer = await remote.request("POST", path, input);
   const body = answer.body as (BuildReportJson & { plan?: PlanJson; error?: unknown }) | undefined;
@@ -123,7 +135,8 @@ export function renderPlan(plan: PlanJson): string {
     lines.push(`  ${entry.image}: rebuild`);
     for (const reason of entry.reasons) lines.push(`      - ${reason.text}`);
   }
-  const head = plan.toBuild.length === 0 ? "Nothing to rebuild." : `${plan.toBuild.length} of ${plan.images.length} images to rebuild: ${plan.toBuild.join(", ")}`;
+  const head =
+    plan.toBuild.length === 0 ? "Nothing to rebuild." : `${plan.toBuild.length} of ${plan.images.length} images to rebuild: ${plan.toBuild.join(", ")}`;
   return `${head}\n${lines.join("\n")}\n`;
 }
 

@@ -45,7 +45,7 @@ export function registerDeployCommands(program: Command): void {
     .command("deploy")
     .description("deploy a service from its committed definition, health-gated, rolling back by itself on failure")
     .argument("<service>", "a service of slipway.yml")
-    .option("-e, --env <environment>", "the environment (default: the only one declared, or \"default\")")
+    .option("-e, --env <environment>", 'the environment (default: the only one declared, or "default")')
     .option("--image <ref>", "deploy this image reference instead of the newest build of the service's image")
     .option("--force", "deploy even when the same spec and image already run")
     .option("--wait <duration>", "wait this long for another deployment of the service to finish (e.g. 5m)")
@@ -67,8 +67,14 @@ export function registerDeployCommands(program: Command): void {
         async (context) => settled(await deployFromConfig(context, { ...input, trigger: "cli" }, stderrLog)),
       );
       if (options.json) printJson(deployJson(outcome));
-      else if (outcome.status === "unchanged") process.stdout.write(`${outcome.service} (${outcome.environment}) already runs revision ${outcome.revision} with this spec and image; nothing to do (--force redeploys)\n`);
-      else process.stdout.write(`${outcome.service} (${outcome.environment}) now runs revision ${outcome.revision} (${outcome.image}), deployment ${outcome.deployment ?? "?"}\n`);
+      else if (outcome.status === "unchanged")
+        process.stdout.write(
+          `${outcome.service} (${outcome.environment}) already runs revision ${outcome.revision} with this spec and image; nothing to do (--force redeploys)\n`,
+        );
+      else
+        process.stdout.write(
+          `${outcome.service} (${outcome.environment}) now runs revision ${outcome.revision} (${outcome.image}), deployment ${outcome.deployment ?? "?"}\n`,
+        );
     });
 
   program
@@ -94,7 +100,11 @@ export function registerDeployCommands(program: Command): void {
     .description("what runs where: per environment and service, the revision, image, containers, health and last deployment")
     .option("--json", "print the status as JSON")
     .action(async (options: { json?: boolean }, command: Command) => {
-      const rows = await remoteOrLocal(command, (remote) => remote.call<StatusRow[]>("GET", "/api/v1/status"), (context) => serviceStatus(context));
+      const rows = await remoteOrLocal(
+        command,
+        (remote) => remote.call<StatusRow[]>("GET", "/api/v1/status"),
+        (context) => serviceStatus(context),
+      );
       if (options.json) printJson(rows);
       else process.stdout.write(renderStatus(rows));
     });
@@ -137,7 +147,10 @@ export function registerDeployCommands(program: Command): void {
         const environment = chooseEnvironment(project.loaded.config, options.env);
         const engine = await project.engine();
         const replicas = (await listReplicas(engine, service, environment)).filter((r) => r.running);
-        if (replicas.length === 0) throw new SlipwayError("CONTAINER_NOT_FOUND", `${service} (${environment}) has no running container`, { hint: `deploy it: slipway deploy ${service}` });
+        if (replicas.length === 0)
+          throw new SlipwayError("CONTAINER_NOT_FOUND", `${service} (${environment}) has no running container`, {
+            hint: `deploy it: slipway deploy ${service}`,
+          });
         const tail = Number(options.tail) || 100;
         const prefix = (name: string, text: string): string => (replicas.length > 1 ? text.replace(/^(?=.)/gm, `${name} | `) : text);
         if (!options.follow) {
@@ -171,7 +184,9 @@ function renderStatus(rows: readonly StatusRow[]): string {
   if (rows.length === 0) return "no services in slipway.yml\n";
   const lines: string[] = [];
   for (const row of rows) {
-    lines.push(`${row.service} (${row.environment}): ${row.revision === undefined ? "not deployed" : `revision ${row.revision}, ${row.image}`}${row.since === undefined ? "" : ` since ${row.since}`}`);
+    lines.push(
+      `${row.service} (${row.environment}): ${row.revision === undefined ? "not deployed" : `revision ${row.revision}, ${row.image}`}${row.since === undefined ? "" : ` since ${row.since}`}`,
+    );
     for (const c of row.containers) lines.push(`    ${c.name}  ${c.state}${c.health === undefined ? "" : ` (${c.health})`}  revision ${c.revision}`);
     if (row.lastDeployment !== undefined) {
       const d = row.lastDeployment;

@@ -22,8 +22,13 @@ export function registerJobCommands(program: Command): void {
       const remote = remoteFromEnv();
       if (remote !== undefined) {
         // The controller runs it under the job's overlap rule; its output goes to the job's log there.
-        const record = await remote.call<{ id: number; status: string; exitCode?: number; error?: string }>("POST", `/api/v1/jobs/${encodeURIComponent(name)}/runs`);
-        process.stderr.write(`job ${name} run ${record.id} on ${remote.url}: ${record.status}${record.error === undefined ? ` (exit code ${record.exitCode ?? "?"})` : `: ${record.error}`}; its output is in the job's log there\n`);
+        const record = await remote.call<{ id: number; status: string; exitCode?: number; error?: string }>(
+          "POST",
+          `/api/v1/jobs/${encodeURIComponent(name)}/runs`,
+        );
+        process.stderr.write(
+          `job ${name} run ${record.id} on ${remote.url}: ${record.status}${record.error === undefined ? ` (exit code ${record.exitCode ?? "?"})` : `: ${record.error}`}; its output is in the job's log there\n`,
+        );
         process.exitCode = record.status === "skipped" ? 75 : (record.exitCode ?? 1);
         return;
       }
@@ -38,7 +43,13 @@ export function registerJobCommands(program: Command): void {
         process.once("SIGTERM", onSignal);
         try {
           const record = await runJob(
-            { engine: await project.engine(), store: project.store(), registries: session.registries, ...(credentials === undefined ? {} : { credentials }), log: (line) => process.stderr.write(`${line}\n`) },
+            {
+              engine: await project.engine(),
+              store: project.store(),
+              registries: session.registries,
+              ...(credentials === undefined ? {} : { credentials }),
+              log: (line) => process.stderr.write(`${line}\n`),
+            },
             {
               name,
               config: spec,
@@ -50,9 +61,17 @@ export function registerJobCommands(program: Command): void {
               onOutput: (chunk) => (chunk.stream === "stderr" ? process.stderr : process.stdout).write(chunk.text),
             },
           );
-          process.stderr.write(`job ${name} run ${record.id}: ${record.status}${record.error === undefined ? ` (exit code ${record.exitCode ?? "?"})` : `: ${record.error}`}\n`);
+          process.stderr.write(
+            `job ${name} run ${record.id}: ${record.status}${record.error === undefined ? ` (exit code ${record.exitCode ?? "?"})` : `: ${record.error}`}\n`,
+          );
           if (record.status === "failed") {
-            project.notify({ event: "job-failure", title: `Job ${name} failed${record.exitCode === undefined ? "" : ` with exit code ${record.exitCode}`}`, subject: name, outcome: "failed", detail: { run: record.id, image: record.image, exitCode: record.exitCode, error: record.error } });
+            project.notify({
+              event: "job-failure",
+              title: `Job ${name} failed${record.exitCode === undefined ? "" : ` with exit code ${record.exitCode}`}`,
+              subject: name,
+              outcome: "failed",
+              detail: { run: record.id, image: record.image, exitCode: record.exitCode, error: record.error },
+            });
           }
           process.exitCode = record.exitCode ?? 1;
         } finally {
@@ -72,7 +91,14 @@ export function registerJobCommands(program: Command): void {
           Object.entries(project.loaded.config.jobs).map(async ([name, spec]) => {
             const [last] = await project.store().listJobRuns({ job: name, limit: 1 });
             const next = new Cron(spec.schedule, { ...cronOptions, paused: true }).nextRun();
-            return { name, schedule: spec.schedule, image: spec.image, overlap: spec.overlap, next: next?.toISOString(), last: last === undefined ? undefined : lastRun(last) };
+            return {
+              name,
+              schedule: spec.schedule,
+              image: spec.image,
+              overlap: spec.overlap,
+              next: next?.toISOString(),
+              last: last === undefined ? undefined : lastRun(last),
+            };
           }),
         );
         if (options.json) {
@@ -84,7 +110,10 @@ export function registerJobCommands(program: Command): void {
           return;
         }
         for (const row of rows) {
-          const last = row.last === undefined ? "never run" : `last run ${row.last.id} ${row.last.status}${row.last.exitCode === undefined ? "" : ` (exit code ${row.last.exitCode})`} at ${row.last.startedAt}`;
+          const last =
+            row.last === undefined
+              ? "never run"
+              : `last run ${row.last.id} ${row.last.status}${row.last.exitCode === undefined ? "" : ` (exit code ${row.last.exitCode})`} at ${row.last.startedAt}`;
           process.stdout.write(`${row.name}  "${row.schedule}"  next ${row.next ?? "never"}  ${last}\n`);
         }
       });
@@ -108,7 +137,9 @@ export function registerJobCommands(program: Command): void {
         for (const run of runs) {
           const took = duration(run);
           const exit = run.exitCode === undefined ? "" : ` exit code ${run.exitCode}`;
-          process.stdout.write(`#${run.id} ${run.startedAt.toISOString()} ${run.status}${exit}${took === undefined ? "" : ` in ${formatDuration(took)}`}, by ${run.trigger}${run.image === undefined ? "" : `, ${run.image}`}\n`);
+          process.stdout.write(
+            `#${run.id} ${run.startedAt.toISOString()} ${run.status}${exit}${took === undefined ? "" : ` in ${formatDuration(took)}`}, by ${run.trigger}${run.image === undefined ? "" : `, ${run.image}`}\n`,
+          );
           if (run.error !== undefined) process.stdout.write(`    ${run.error}\n`);
         }
       });
@@ -131,7 +162,12 @@ export function registerJobCommands(program: Command): void {
         const lines = readFileSync(path, "utf8").split("\n");
         if (lines.at(-1) === "") lines.pop();
         const tail = Math.max(1, Number(options.tail) || 50);
-        process.stdout.write(lines.slice(-tail).map((line) => `${line}\n`).join(""));
+        process.stdout.write(
+          lines
+            .slice(-tail)
+            .map((line) => `${line}\n`)
+            .join(""),
+        );
         return Promise.resolve();
       });
     });

@@ -29,7 +29,11 @@ export function registerPipelineCommands(program: Command): void {
           ...(options.branch === undefined ? {} : { branch: options.branch }),
         });
         if (options.json) printJson(queued);
-        else for (const q of queued.queued) process.stdout.write(`${q.environment}: ${q.outcome} on ${remote.url} (${queued.source}@${queued.branch}); follow with: slipway pipeline history --env ${q.environment}\n`);
+        else
+          for (const q of queued.queued)
+            process.stdout.write(
+              `${q.environment}: ${q.outcome} on ${remote.url} (${queued.source}@${queued.branch}); follow with: slipway pipeline history --env ${q.environment}\n`,
+            );
         if (queued.queued.length === 0) process.stdout.write(`no pipeline runs for ${queued.source}@${queued.branch}\n`);
         return;
       }
@@ -37,14 +41,20 @@ export function registerPipelineCommands(program: Command): void {
         const { config } = project.loaded;
         const declared = config.sources[source];
         if (declared === undefined) {
-          throw new SlipwayError("CONFIG_INVALID", `there is no source "${source}" in slipway.yml`, { hint: `sources: ${Object.keys(config.sources).join(", ") || "none"}` });
+          throw new SlipwayError("CONFIG_INVALID", `there is no source "${source}" in slipway.yml`, {
+            hint: `sources: ${Object.keys(config.sources).join(", ") || "none"}`,
+          });
         }
         const branch = options.branch ?? declared.branch;
         const targets = pipelinesFor(config, source, branch);
         if (targets.length === 0) {
-          throw new SlipwayError("USAGE", `no pipeline runs for ${source}@${branch}: no environment binds branch ${branch} and it is not the source's own branch (${declared.branch})`, {
-            hint: "bind it under environments.<name>.branches, or pass --branch",
-          });
+          throw new SlipwayError(
+            "USAGE",
+            `no pipeline runs for ${source}@${branch}: no environment binds branch ${branch} and it is not the source's own branch (${declared.branch})`,
+            {
+              hint: "bind it under environments.<name>.branches, or pass --branch",
+            },
+          );
         }
         const engine = await project.engine();
         const runs: PipelineRunRecord[] = [];
@@ -68,7 +78,10 @@ export function registerPipelineCommands(program: Command): void {
         if (options.json) printJson(runs);
         else for (const run of runs) process.stdout.write(renderRun(toWire(run), toWire(await project.store().listPipelineSteps(run.id))));
         const failed = runs.find((run) => run.status !== "succeeded");
-        if (failed !== undefined) throw new SlipwayError("DEPLOY_FAILED", `pipeline run ${failed.id} (${failed.environment}) ${failed.status}: ${failed.error ?? ""}`, { hint: `slipway pipeline show ${failed.id}` });
+        if (failed !== undefined)
+          throw new SlipwayError("DEPLOY_FAILED", `pipeline run ${failed.id} (${failed.environment}) ${failed.status}: ${failed.error ?? ""}`, {
+            hint: `slipway pipeline show ${failed.id}`,
+          });
       });
     });
 
@@ -106,7 +119,8 @@ export function registerPipelineCommands(program: Command): void {
         (remote) => remote.call<{ run: Wire<PipelineRunRecord>; steps: Wire<PipelineStep>[] }>("GET", `/api/v1/pipelines/${encodeURIComponent(id)}`),
         async (context) => {
           const found = await context.store.getPipelineRun(Number(id));
-          if (found === undefined) throw new SlipwayError("PIPELINE_NOT_FOUND", `there is no pipeline run ${id}`, { hint: "slipway pipeline history lists them" });
+          if (found === undefined)
+            throw new SlipwayError("PIPELINE_NOT_FOUND", `there is no pipeline run ${id}`, { hint: "slipway pipeline history lists them" });
           return { run: toWire(found), steps: toWire(await context.store.listPipelineSteps(found.id)) };
         },
       );

@@ -3,7 +3,16 @@ import { Command, Option, type ParseOptionsResult } from "commander";
 import { loadConfig, type LoadedConfig } from "../../config/index.js";
 import { connectEngine } from "../../engine/index.js";
 import { SlipwayError } from "../../errors/index.js";
-import { defaultRunBase, jobLogSettings, launch, launchConfig, parseEnvAssignments, parseEnvFile, shouldAttachStdin, type LaunchIo } from "../../launcher/index.js";
+import {
+  defaultRunBase,
+  jobLogSettings,
+  launch,
+  launchConfig,
+  parseEnvAssignments,
+  parseEnvFile,
+  shouldAttachStdin,
+  type LaunchIo,
+} from "../../launcher/index.js";
 import { chooseEnvironment } from "../../deploy/index.js";
 import { environmentLookup, type EnvironmentLookup } from "../../images/index.js";
 import { openStore } from "../../store/index.js";
@@ -59,7 +68,9 @@ export function registerRunCommand(program: Command): void {
       .description("run the newest version of an image once, with its data, logs, config and tmp directories mapped; exits with the command's exit code")
       .argument("<image>", "an image of slipway.yml, or a repository (localhost:5000/my-org/app1)")
       .argument("[command...]", "the command and its arguments (after IMAGE, or after --); default: the image's own")
-      .addOption(new Option("--profile <profile>", "dev: the image's source checkout mounted read-write; prod: the sealed code (default: launch.profile, else prod)"))
+      .addOption(
+        new Option("--profile <profile>", "dev: the image's source checkout mounted read-write; prod: the sealed code (default: launch.profile, else prod)"),
+      )
       .option("--local", "the newest local version; never ask the registry")
       .option("--home <dir>", "the host directory for data/, logs/, config/ and tmp/ (default: launch.home, else ~/.local/share/slipway/run/IMAGE)")
       .option("--as-image-user", "run as the image's user instead of yours")
@@ -78,11 +89,17 @@ async function runCommand(self: Command, image: string, command: readonly string
   const profile = checkProfile(options.profile);
   const global = globalOptions(self);
   const loaded = await loadOptionalConfig(global.config, global.envFile);
-  const stateDir = resolveStateDir(global, loaded === undefined ? undefined : { dir: loaded.dir, ...(loaded.config.state_dir === undefined ? {} : { stateDir: loaded.config.state_dir }) });
+  const stateDir = resolveStateDir(
+    global,
+    loaded === undefined ? undefined : { dir: loaded.dir, ...(loaded.config.state_dir === undefined ? {} : { stateDir: loaded.config.state_dir }) },
+  );
   const env = await commandEnv(options);
   const environment = launchEnvironment(loaded, options);
   const engine = await connectEngine();
-  const store = options.job === undefined ? undefined : openStore({ stateDir, ...(process.env["SLIPWAY_STORE"] === undefined ? {} : { url: process.env["SLIPWAY_STORE"] }) });
+  const store =
+    options.job === undefined
+      ? undefined
+      : openStore({ stateDir, ...(process.env["SLIPWAY_STORE"] === undefined ? {} : { url: process.env["SLIPWAY_STORE"] }) });
   try {
     const result = await launch(
       {
@@ -118,7 +135,10 @@ function launchEnvironment(loaded: LoadedConfig | undefined, options: RunOptions
   const jobEnvironment = options.job === undefined || options.local === true ? undefined : loaded?.config.jobs[options.job]?.environment;
   const name = options.environment ?? jobEnvironment;
   if (name === undefined) return undefined;
-  if (loaded === undefined) throw new SlipwayError("USAGE", `--environment ${name} needs slipway.yml, which declares the environments`, { hint: "run it where slipway.yml is, or pass --config" });
+  if (loaded === undefined)
+    throw new SlipwayError("USAGE", `--environment ${name} needs slipway.yml, which declares the environments`, {
+      hint: "run it where slipway.yml is, or pass --config",
+    });
   chooseEnvironment(loaded.config, name);
   return environmentLookup(loaded.config, name);
 }

@@ -4,7 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import {
-  AUTO_UPDATE_LABEL, checkWatchedContainer, cleanupImages, listWatchedContainers, type ForeignCheckPorts, type WatchedContainer,
+  AUTO_UPDATE_LABEL,
+  checkWatchedContainer,
+  cleanupImages,
+  listWatchedContainers,
+  type ForeignCheckPorts,
+  type WatchedContainer,
 } from "../../../src/autoupdate/index.js";
 import { createRegistryPool } from "../../../src/builder/registry-reader.js";
 import type { Engine } from "../../../src/engine/index.js";
@@ -69,9 +74,39 @@ test("a CLI-made container with volumes, two networks, a static address, env, la
   await docker("network", "create", ...labelFlags(), "--subnet", subnet, "--", netA);
   await docker("network", "create", ...labelFlags(), "--", netB);
   await docker(
-    "run", "-d", "--name", name, ...labelFlags(), "--label", `${AUTO_UPDATE_LABEL}=true`, "--label", "team=data",
-    "--network", netA, "--network-alias", "web", "--ip", address, "-v", `${volume}:/data`, "-v", `${bindDir}:/host:ro`, "-v", "/anon",
-    "-e", "APP_KEY=k1", "--restart", "unless-stopped", "--memory", "64m", "--health-cmd", "true", "--health-interval", "1s", "--", ref,
+    "run",
+    "-d",
+    "--name",
+    name,
+    ...labelFlags(),
+    "--label",
+    `${AUTO_UPDATE_LABEL}=true`,
+    "--label",
+    "team=data",
+    "--network",
+    netA,
+    "--network-alias",
+    "web",
+    "--ip",
+    address,
+    "-v",
+    `${volume}:/data`,
+    "-v",
+    `${bindDir}:/host:ro`,
+    "-v",
+    "/anon",
+    "-e",
+    "APP_KEY=k1",
+    "--restart",
+    "unless-stopped",
+    "--memory",
+    "64m",
+    "--health-cmd",
+    "true",
+    "--health-interval",
+    "1s",
+    "--",
+    ref,
   );
   await docker("network", "connect", "--alias", "web2", "--", netB, name);
   await docker("exec", name, "sh", "-c", "echo kept > /data/note; echo kept > /anon/note");

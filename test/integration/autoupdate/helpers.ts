@@ -29,7 +29,10 @@ export async function buildVersion(engine: Engine, ref: string, version: string)
   const dir = mkdtempSync(join(tmpdir(), "slipway-autoupdate-"));
   try {
     const cmd = JSON.stringify(["sh", "-c", 'mkdir -p /data; touch "/data/seen-$GREETING"; trap "exit 0" TERM; while true; do sleep 1; done']);
-    writeFileSync(join(dir, "Dockerfile"), [`FROM ${base}`, `ENV GREETING=${version} MODE=image`, `LABEL org.example.version=${version} org.example.ref=${ref}`, `CMD ${cmd}`, ""].join("\n"));
+    writeFileSync(
+      join(dir, "Dockerfile"),
+      [`FROM ${base}`, `ENV GREETING=${version} MODE=image`, `LABEL org.example.version=${version} org.example.ref=${ref}`, `CMD ${cmd}`, ""].join("\n"),
+    );
     await engine.build({ contextDir: dir, tags: [ref], labels: testLabels() });
     const image = await engine.inspectImage(ref);
     if (image === undefined) throw new Error(`built ${ref}, but the engine has no such image`);

@@ -34,7 +34,8 @@ before(async () => {
 
 after(async () => {
   for (const service of services) {
-    for (const c of await engine.listContainers({ labels: serviceSelector(service, "default"), all: true })) await engine.removeContainer(c.id, { force: true });
+    for (const c of await engine.listContainers({ labels: serviceSelector(service, "default"), all: true }))
+      await engine.removeContainer(c.id, { force: true });
   }
   await world.stop();
   await cleanupTestRun(engine);
@@ -89,7 +90,11 @@ test("an external tag pushed again is deployed by digest with the service's stra
   const [deployment] = await world.store.listDeployments({ service, limit: 1 });
   assert.equal(deployment?.trigger, "auto-update");
   assert.equal(deployment?.strategy, "blue-green");
-  assert.equal((await engine.inspectImage(ref))?.repoDigests.some((d) => d.endsWith(v2Digest)), true, "the local tag follows the registry");
+  assert.equal(
+    (await engine.inspectImage(ref))?.repoDigests.some((d) => d.endsWith(v2Digest)),
+    true,
+    "the local tag follows the registry",
+  );
 
   const again = await checkServiceUpdate(ports, request);
   assert.equal(again.status, "current");

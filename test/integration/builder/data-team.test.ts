@@ -6,9 +6,7 @@ import { formatError, isSlipwayError } from "../../../src/errors/index.js";
 import { fingerprintTag } from "../../../src/graph/fingerprint.js";
 import { describeReason, type Reason } from "../../../src/graph/plan.js";
 import { cleanupTestRun, RUN_LABEL, testLabels, testRunId } from "../../harness/labels.js";
-import {
-  fingerprintTags, IMAGES, openDataTeam, outcomeOf, pushUpstreamBusybox, versionTags, withOutcome, type DataTeam, type Pass,
-} from "./fixture.js";
+import { fingerprintTags, IMAGES, openDataTeam, outcomeOf, pushUpstreamBusybox, versionTags, withOutcome, type DataTeam, type Pass } from "./fixture.js";
 
 /**
  * The data team's image hierarchy (examples/data-team), built for real: git remotes, the
@@ -33,7 +31,12 @@ test("1. first build: all five images built, app1-prod's test ran, each pushed w
   const planned = await team.plan();
   assert.deepEqual(planned.plan.toBuild, [...IMAGES]);
   assert.deepEqual(reasonsOf(planned.plan.entries, "base"), [{ kind: "first-build" }]);
-  for (const [child, parent] of [["infra-dev", "base"], ["infra-prod", "infra-dev"], ["app1-dev", "infra-prod"], ["app1-prod", "app1-dev"]] as const) {
+  for (const [child, parent] of [
+    ["infra-dev", "base"],
+    ["infra-prod", "infra-dev"],
+    ["app1-dev", "infra-prod"],
+    ["app1-prod", "app1-dev"],
+  ] as const) {
     assert.deepEqual(reasonsOf(planned.plan.entries, child), [{ kind: "parent-rebuilt", parent }]);
   }
 
@@ -71,7 +74,10 @@ test("3. a commit to the infra framework repo rebuilds exactly infra-prod, app1-
   const planned = await team.plan();
   assert.deepEqual(planned.plan.toBuild, ["infra-prod", "app1-dev", "app1-prod"]);
   const reasons = reasonsOf(planned.plan.entries, "infra-prod");
-  assert.deepEqual(reasons.map((r) => r.kind), ["source-moved"]);
+  assert.deepEqual(
+    reasons.map((r) => r.kind),
+    ["source-moved"],
+  );
   assert.match(describeReason(reasons[0] as Reason), new RegExp(`^source infra moved [0-9a-f]{7} -> ${commit.slice(0, 7)}: infra/version\\.sh$`));
   assert.deepEqual(reasonsOf(planned.plan.entries, "app1-dev"), [{ kind: "parent-rebuilt", parent: "infra-prod" }]);
 
@@ -86,7 +92,8 @@ test("3. a commit to the infra framework repo rebuilds exactly infra-prod, app1-
 
 test("4. a change to my-docker's app1-dev/Dockerfile rebuilds exactly app1-dev and app1-prod", async () => {
   await team.commit("my-docker", "app1-dev: add pyarrow", {
-    "app1-dev/Dockerfile": '# app1\'s third-party dependencies on top of infra.\nARG PARENT\nFROM ${PARENT}\nRUN mkdir -p /opt/deps && echo "boto3==1.28 pyarrow==14" > /opt/deps/app1.txt\n',
+    "app1-dev/Dockerfile":
+      '# app1\'s third-party dependencies on top of infra.\nARG PARENT\nFROM ${PARENT}\nRUN mkdir -p /opt/deps && echo "boto3==1.28 pyarrow==14" > /opt/deps/app1.txt\n',
   });
   const planned = await team.plan();
   assert.deepEqual(planned.plan.toBuild, ["app1-dev", "app1-prod"]);
@@ -172,7 +179,8 @@ test("8. each image's newest tag is built on its parent's newest digest (dev.sli
     const newest = versionTags(await team.tags(image)).at(-1) ?? "";
     const labels = (await team.client.getImageConfig(`data-team/${image}`, newest)).config.Labels;
     const parent = image === "base" ? undefined : IMAGES[IMAGES.indexOf(image) - 1];
-    const expected: string | undefined = parent === undefined ? base.digest : await team.client.manifestDigest(`data-team/${parent}`, versionTags(await team.tags(parent)).at(-1) ?? "");
+    const expected: string | undefined =
+      parent === undefined ? base.digest : await team.client.manifestDigest(`data-team/${parent}`, versionTags(await team.tags(parent)).at(-1) ?? "");
     assert.equal(labels[LABELS.parentDigest], expected, `${image}:${newest} names its parent's digest`);
     const parentRepository: string = parent === undefined ? base.ref : `${team.registry.host}/data-team/${parent}`;
     assert.equal(labels[LABELS.parent], `${parentRepository}@${expected}`);
@@ -198,7 +206,11 @@ test("9. a failing test: app1-prod fails with the test's output, nothing of it i
   assert.equal(record?.status, "failed");
   assert.match(record?.log ?? "", /report check failed: 0 rows in daily_sales/);
   const leftOver = await team.engine.listContainers({ labels: { [RUN_LABEL]: testRunId }, all: true });
-  assert.deepEqual(leftOver.map((c) => c.name), [], "test containers are removed");
+  assert.deepEqual(
+    leftOver.map((c) => c.name),
+    [],
+    "test containers are removed",
+  );
   assert.deepEqual((await team.plan()).plan.toBuild, ["app1-prod"], "the next plan tries again");
 });
 
@@ -226,9 +238,10 @@ test("11. clear errors before anything is built: cycle, unknown parent, missing 
   const variants: Array<{ name: string; text: string; code: string; message: RegExp; hint?: RegExp }> = [
     {
       name: "cycle",
-      text: replaceOnce(config, 'from: base }', "from: app1-prod }"),
+      text: replaceOnce(config, "from: base }", "from: app1-prod }"),
       code: "CONFIG_INVALID",
-      message: /slipway-cycle\.yml:\d+:\d+: images\.infra-dev\.from: images build on each other in a cycle: infra-dev -> app1-prod -> app1-dev -> infra-prod -> infra-dev/,
+      message:
+        /slipway-cycle\.yml:\d+:\d+: images\.infra-dev\.from: images build on each other in a cycle: infra-dev -> app1-prod -> app1-dev -> infra-prod -> infra-dev/,
     },
     {
       name: "unknown-parent",

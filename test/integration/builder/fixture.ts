@@ -176,7 +176,10 @@ export async function pushUpstreamBusybox(engine: Engine, ref: string, marker: s
     copyFileSync("/bin/busybox", join(dir, "busybox"));
     chmodSync(join(dir, "busybox"), 0o755);
     writeFileSync(join(dir, "upstream"), `${marker}\n`);
-    writeFileSync(join(dir, "Dockerfile"), ["FROM scratch", "COPY busybox /bin/busybox", 'RUN ["/bin/busybox", "--install", "-s", "/bin"]', "COPY upstream /etc/upstream", ""].join("\n"));
+    writeFileSync(
+      join(dir, "Dockerfile"),
+      ["FROM scratch", "COPY busybox /bin/busybox", 'RUN ["/bin/busybox", "--install", "-s", "/bin"]', "COPY upstream /etc/upstream", ""].join("\n"),
+    );
     await engine.build({ contextDir: dir, tags: [ref], labels: testLabels({ "slipway.test.upstream": marker }) });
     return (await engine.push(ref)).digest;
   } finally {

@@ -9,7 +9,6 @@ import { join } from "node:path";
 import { startRegistry } from "../../harness/registry.js";
 import { runSlipway, type CliRun } from "../../harness/cli.js";
 
-
 type Run = CliRun;
 
 function slipway(dir: string, args: readonly string[], env: Record<string, string | undefined> = {}): Promise<Run> {
@@ -60,7 +59,11 @@ test("a value of the wrong type says what was expected", async (t) => {
 
 test("an undefined variable is named, with where it is used", async (t) => {
   const dir = project(t, "registry: ${NO_SUCH_REGISTRY_VAR}/team\n");
-  assertOneClearError(await slipway(dir, ["validate"], { NO_SUCH_REGISTRY_VAR: undefined }), "CONFIG_VARIABLE", /slipway\.yml:1:11: variable NO_SUCH_REGISTRY_VAR is not set/);
+  assertOneClearError(
+    await slipway(dir, ["validate"], { NO_SUCH_REGISTRY_VAR: undefined }),
+    "CONFIG_VARIABLE",
+    /slipway\.yml:1:11: variable NO_SUCH_REGISTRY_VAR is not set/,
+  );
 });
 
 test("a missing config file says how to create one", async (t) => {
@@ -98,15 +101,22 @@ test("an invalid image reference or tag is refused before it reaches the engine"
 });
 
 test("a git remote or branch that does not exist is named, with the branches that do", async (t) => {
-  const missingRemote = project(t, "registry: 127.0.0.1:5000/team\nsources:\n  app: { repo: ./no-such-repo.git, branch: main }\nimages:\n  app: { context: \"app:\" }\n");
+  const missingRemote = project(
+    t,
+    'registry: 127.0.0.1:5000/team\nsources:\n  app: { repo: ./no-such-repo.git, branch: main }\nimages:\n  app: { context: "app:" }\n',
+  );
   assertOneClearError(await slipway(missingRemote, ["plan"]), "GIT_REMOTE_UNREACHABLE", /no-such-repo\.git/);
 
-  const dir = project(t, "registry: 127.0.0.1:5000/team\nsources:\n  app: { repo: ./repo.git, branch: mian }\nimages:\n  app: { context: \"app:\" }\n");
+  const dir = project(t, 'registry: 127.0.0.1:5000/team\nsources:\n  app: { repo: ./repo.git, branch: mian }\nimages:\n  app: { context: "app:" }\n');
   await new Promise<void>((resolve, reject) => {
     execFile("git", ["init", "-q", "--bare", "-b", "main", join(dir, "repo.git")], (error) => (error ? reject(error) : resolve()));
   });
   const seed = join(dir, "seed");
-  for (const args of [["init", "-q", "-b", "main", seed], ["-C", seed, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "one"], ["-C", seed, "push", "-q", join(dir, "repo.git"), "main"]]) {
+  for (const args of [
+    ["init", "-q", "-b", "main", seed],
+    ["-C", seed, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "one"],
+    ["-C", seed, "push", "-q", join(dir, "repo.git"), "main"],
+  ]) {
     await new Promise<void>((resolve, reject) => execFile("git", args, (error) => (error ? reject(error) : resolve())));
   }
   assertOneClearError(await slipway(dir, ["plan"]), "GIT_BRANCH_NOT_FOUND", /mian[\s\S]*main/);
@@ -120,7 +130,7 @@ test("the controller's bad inputs: a port in use, a bad listen address, a bad we
   const dir = project(t, SERVICE);
   assertOneClearError(await slipway(dir, ["serve", "--listen", `127.0.0.1:${port}`]), "LISTEN_FAILED", new RegExp(`127\\.0\\.0\\.1:${port}[\\s\\S]*in use`));
   assertOneClearError(await slipway(dir, ["serve", "--listen", "nonsense"]), "USAGE", /host:port/);
-  const hooks = project(t, "controller:\n  webhooks:\n    github: { secret: \"\" }\n    bitbucket: {}\n");
+  const hooks = project(t, 'controller:\n  webhooks:\n    github: { secret: "" }\n    bitbucket: {}\n');
   const run = await slipway(hooks, ["validate"]);
   assertOneClearError(run, "CONFIG_INVALID", /controller\.webhooks\.github\.secret[\s\S]*controller\.webhooks\.bitbucket: unknown key/);
   assertOneClearError(await slipway(dir, ["job", "run", "nightly"]), "JOB_NOT_FOUND", /nightly/);

@@ -52,7 +52,9 @@ after(async () => {
 
 test("a failed slipway build is notified, signed, before the command exits", async () => {
   const code = await new Promise<number>((resolve) => {
-    execFile(process.execPath, [bin, "--state-dir", join(dir, "state"), "build", "app"], { cwd: dir }, (error) => resolve(error === null ? 0 : Number((error as { code?: number }).code ?? 1)));
+    execFile(process.execPath, [bin, "--state-dir", join(dir, "state"), "build", "app"], { cwd: dir }, (error) =>
+      resolve(error === null ? 0 : Number((error as { code?: number }).code ?? 1)),
+    );
   });
   assert.notEqual(code, 0);
   assert.equal(receiver.received.length, 1, "delivered before the CLI exited");

@@ -85,7 +85,14 @@ export interface StartedController {
 }
 
 /** Writes `yaml` as slipway.yml in `dir`, loads it and starts the controller on a free port with its log captured. */
-export async function startFromConfig(input: { dir: string; yaml: readonly string[]; stateDir: string; store: Store; engine: Engine; port?: number }): Promise<StartedController> {
+export async function startFromConfig(input: {
+  dir: string;
+  yaml: readonly string[];
+  stateDir: string;
+  store: Store;
+  engine: Engine;
+  port?: number;
+}): Promise<StartedController> {
   writeFileSync(join(input.dir, "slipway.yml"), [...input.yaml, ""].join("\n"));
   const loaded = await loadConfig({ cwd: input.dir, env: {} });
   const log = captureLog();
@@ -106,7 +113,15 @@ export async function startFromConfig(input: { dir: string; yaml: readonly strin
  * off in practice (`watch_interval: 1h` unless `watchInterval` says), so only a notification
  * starts an update.
  */
-export function watchedServiceYaml(input: { service: string; ref: string; published: number; token: string; command: readonly string[]; listen?: string; watchInterval?: string }): string[] {
+export function watchedServiceYaml(input: {
+  service: string;
+  ref: string;
+  published: number;
+  token: string;
+  command: readonly string[];
+  listen?: string;
+  watchInterval?: string;
+}): string[] {
   return [
     "controller:",
     ...(input.listen === undefined ? [] : [`  listen: ${input.listen}`]),
@@ -130,7 +145,11 @@ export interface Answer {
 }
 
 /** POSTs one signed GitHub push delivery. */
-export async function sendGithubPush(controllerUrl: string, secret: string, push: { remote: string; branch: string; commit: string; delivery: string }): Promise<Answer> {
+export async function sendGithubPush(
+  controllerUrl: string,
+  secret: string,
+  push: { remote: string; branch: string; commit: string; delivery: string },
+): Promise<Answer> {
   const payload = JSON.stringify({ ref: `refs/heads/${push.branch}`, after: push.commit, deleted: false, repository: { clone_url: push.remote } });
   const signature = `sha256=${createHmac("sha256", secret).update(payload).digest("hex")}`;
   return post(`${controllerUrl}/hooks/github`, payload, {
@@ -142,9 +161,22 @@ export async function sendGithubPush(controllerUrl: string, secret: string, push
 }
 
 /** POSTs the distribution registry's notification envelope for a manifest push of host/repository:tag. */
-export async function sendRegistryPush(controllerUrl: string, token: string, push: { host: string; repository: string; tag: string; id: string; digest?: string }): Promise<Answer> {
-  const body = registryPush({ host: push.host, repository: push.repository, tag: push.tag, ids: [`${push.id}-layer`, `${push.id}-manifest`], ...(push.digest === undefined ? {} : { digest: push.digest }) });
-  return post(`${controllerUrl}/hooks/registry`, body, { "content-type": "application/vnd.docker.distribution.events.v1+json", authorization: `Bearer ${token}` });
+export async function sendRegistryPush(
+  controllerUrl: string,
+  token: string,
+  push: { host: string; repository: string; tag: string; id: string; digest?: string },
+): Promise<Answer> {
+  const body = registryPush({
+    host: push.host,
+    repository: push.repository,
+    tag: push.tag,
+    ids: [`${push.id}-layer`, `${push.id}-manifest`],
+    ...(push.digest === undefined ? {} : { digest: push.digest }),
+  });
+  return post(`${controllerUrl}/hooks/registry`, body, {
+    "content-type": "application/vnd.docker.distribution.events.v1+json",
+    authorization: `Bearer ${token}`,
+  });
 }
 
 async function post(url: string, body: string, headers: Record<string, string>): Promise<Answer> {
@@ -227,7 +259,8 @@ export function overlaps(records: readonly { id: number; startedAt: Date; finish
     const current = sorted[i];
     if (previous === undefined || current === undefined) continue;
     const end = previous.finishedAt?.getTime() ?? Number.POSITIVE_INFINITY;
-    if (end > current.startedAt.getTime()) found.push(`#${previous.id} (until ${previous.finishedAt?.toISOString() ?? "never"}) and #${current.id} (from ${current.startedAt.toISOString()})`);
+    if (end > current.startedAt.getTime())
+      found.push(`#${previous.id} (until ${previous.finishedAt?.toISOString() ?? "never"}) and #${current.id} (from ${current.startedAt.toISOString()})`);
   }
   return found;
 }

@@ -105,8 +105,19 @@ test("a GitHub push to test.1 runs the test1 pipeline and test1 serves the new c
   assert.deepEqual(summary.built, ["base", "infra-dev", "infra-prod", "app1-dev", "app1-prod"]);
   assert.deepEqual(summary.deployed, ["reports"]);
   const steps = await store.listPipelineSteps(finished.id);
-  assert.deepEqual(steps.map((s) => [s.name, s.status]), [["plan", "done"], ["build", "done"], ["tag", "done"], ["deploy reports", "done"]]);
-  assert.deepEqual(steps[2]?.detail.tagged, ["base", "infra-dev", "infra-prod", "app1-dev", "app1-prod"].map((image) => `${registry.host}/data-team/${image}:test1`).sort());
+  assert.deepEqual(
+    steps.map((s) => [s.name, s.status]),
+    [
+      ["plan", "done"],
+      ["build", "done"],
+      ["tag", "done"],
+      ["deploy reports", "done"],
+    ],
+  );
+  assert.deepEqual(
+    steps[2]?.detail.tagged,
+    ["base", "infra-dev", "infra-prod", "app1-dev", "app1-prod"].map((image) => `${registry.host}/data-team/${image}:test1`).sort(),
+  );
   assert.deepEqual(steps[0]?.detail.branches, { "my-docker": "master", infra: "develop", app1: "test.1" }, "only the app has a test.1 branch");
 
   const page = await (await fetch(`http://127.0.0.1:${webPort}/`)).text();
@@ -125,7 +136,12 @@ test("a GitHub push to test.1 runs the test1 pipeline and test1 serves the new c
   // A wrong signature is refused before anything is queued.
   const forged = await fetch(`${controller.url}/hooks/github`, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": "forged-1", "x-hub-signature-256": `sha256=${"0".repeat(64)}` },
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": "push",
+      "x-github-delivery": "forged-1",
+      "x-hub-signature-256": `sha256=${"0".repeat(64)}`,
+    },
     body: payload,
   });
   assert.equal(forged.status, 401);
@@ -134,7 +150,8 @@ test("a GitHub push to test.1 runs the test1 pipeline and test1 serves the new c
 
 /** The test1 `reports` containers, from this run or an earlier one that was killed. */
 async function removeReports(on: Engine): Promise<void> {
-  for (const container of await on.listContainers({ labels: serviceSelector("reports", "test1"), all: true })) await on.removeContainer(container.id, { force: true });
+  for (const container of await on.listContainers({ labels: serviceSelector("reports", "test1"), all: true }))
+    await on.removeContainer(container.id, { force: true });
 }
 
 test("three pushes in a row coalesce: the superseded run stops at a safe point, one run builds and deploys the newest commit", async () => {

@@ -64,11 +64,21 @@ test("a registry push of a watched tag updates its service by digest with no fai
   );
   const loaded = await loadConfig({ cwd: configDir, env: {} });
   const url = `http://127.0.0.1:${published}/`;
-  const first = await deployService(world.ports, { spec: specFromConfig({ config: loaded.config, configDir, service, environment: "default", image: ref }), trigger: "test" });
+  const first = await deployService(world.ports, {
+    spec: specFromConfig({ config: loaded.config, configDir, service, environment: "default", image: ref }),
+    trigger: "test",
+  });
   assert.equal(first.status, "succeeded");
   await waitForBody(url, "v1", 5_000);
 
-  controller = await startController({ loaded, stateDir: world.stateDir, store: world.store, engine, listen: { host: "127.0.0.1", port: controllerPort }, logger: false });
+  controller = await startController({
+    loaded,
+    stateDir: world.stateDir,
+    store: world.store,
+    engine,
+    listen: { host: "127.0.0.1", port: controllerPort },
+    logger: false,
+  });
   // This host keeps v1 under the tag: only the registry knows about v2.
   await engine.tagImage(images.v2 ?? "", ref);
   const pushed = await engine.push(ref);

@@ -37,7 +37,10 @@ before(async () => {
   work = mkdtempSync(join(tmpdir(), "slipway-serve-"));
   const repository = `${registry.host}/team${testRunId}/tool`;
   const base = await ensureBaseImage(engine);
-  for (const [tag, version] of [["20260101T000000Z", "tool v1"], ["20260102T000000Z", "tool v2"]] as const) {
+  for (const [tag, version] of [
+    ["20260101T000000Z", "tool v1"],
+    ["20260102T000000Z", "tool v2"],
+  ] as const) {
     await pushFilesImage(engine, `${repository}:${tag}`, { version: `${version}\n` });
   }
 
@@ -93,14 +96,19 @@ test("serve runs cron jobs in the newest image, rotates their logs, notifies a f
   await receiver.waitFor(1);
 
   // A one-off run through the API, under the job's overlap rule; its record answers.
-  const api = (path: string, init: RequestInit = {}): Promise<Response> => fetch(`http://127.0.0.1:${port}${path}`, { ...init, headers: { authorization: `Bearer ${token}` } });
+  const api = (path: string, init: RequestInit = {}): Promise<Response> =>
+    fetch(`http://127.0.0.1:${port}${path}`, { ...init, headers: { authorization: `Bearer ${token}` } });
   let oneOff: { status: string; exitCode?: number; trigger: string } | undefined;
-  await waitUntil(async () => {
-    const response = await api("/api/v1/jobs/report/runs", { method: "POST" });
-    if (response.status !== 200) return false;
-    oneOff = (await response.json()) as typeof oneOff;
-    return oneOff?.status !== "skipped"; // the scheduled run was still running: skipped by the overlap rule, try again
-  }, 20_000, alive);
+  await waitUntil(
+    async () => {
+      const response = await api("/api/v1/jobs/report/runs", { method: "POST" });
+      if (response.status !== 200) return false;
+      oneOff = (await response.json()) as typeof oneOff;
+      return oneOff?.status !== "skipped"; // the scheduled run was still running: skipped by the overlap rule, try again
+    },
+    20_000,
+    alive,
+  );
   assert.deepEqual([oneOff?.status, oneOff?.exitCode, oneOff?.trigger], ["succeeded", 0, "api"]);
   assert.equal((await api("/api/v1/jobs/nope/runs", { method: "POST" })).status, 404);
   const runs = (await (await api("/api/v1/jobs/report/runs?limit=500")).json()) as { trigger: string }[];
@@ -123,7 +131,9 @@ test("serve runs cron jobs in the newest image, rotates their logs, notifies a f
   assert.equal(await exited, 0, output);
   assert.match(output, /"msg":"stopped"/);
 
-  const logs = readdirSync(join(stateDir, "logs", "jobs")).filter((f) => f.startsWith("report.log")).sort();
+  const logs = readdirSync(join(stateDir, "logs", "jobs"))
+    .filter((f) => f.startsWith("report.log"))
+    .sort();
   assert.deepEqual(logs, ["report.log", "report.log.1", "report.log.2"], "at most 3 files of 200 bytes");
   const current = readFileSync(join(stateDir, "logs", "jobs", "report.log.1"), "utf8");
   assert.match(current, /tool v2/, "the job ran in the newest image");
@@ -133,7 +143,10 @@ test("serve runs cron jobs in the newest image, rotates their logs, notifies a f
   try {
     const report = await store.listJobRuns({ job: "report", limit: 1000 });
     assert.ok(report.some((r) => r.status === "succeeded" && r.exitCode === 0 && r.trigger === "schedule"));
-    assert.ok(report.every((r) => r.status !== "running"), "no run left running after SIGTERM");
+    assert.ok(
+      report.every((r) => r.status !== "running"),
+      "no run left running after SIGTERM",
+    );
     const broken = await store.listJobRuns({ job: "broken", limit: 1000 });
     assert.ok(broken.some((r) => r.status === "failed" && r.exitCode === 4));
   } finally {
@@ -145,7 +158,11 @@ test("serve runs cron jobs in the newest image, rotates their logs, notifies a f
   const body = JSON.parse(notice.body) as { event: string; subject: string; outcome: string };
   assert.deepEqual([body.event, body.subject, body.outcome], ["job-failure", "broken", "failed"]);
   assert.ok(
-    verifyWebhookSignature(SECRET, { signature: header(notice.headers["x-slipway-signature"]), timestamp: header(notice.headers["x-slipway-timestamp"]) }, notice.body),
+    verifyWebhookSignature(
+      SECRET,
+      { signature: header(notice.headers["x-slipway-signature"]), timestamp: header(notice.headers["x-slipway-timestamp"]) },
+      notice.body,
+    ),
     "the receiver can verify the signature",
   );
 });

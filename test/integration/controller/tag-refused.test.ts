@@ -74,7 +74,15 @@ test("a registry that refuses the environment tag fails the tag step and the run
   assert.equal(run?.status, "failed");
   assert.match(run?.error ?? "", /^tagging for test1 failed: .*tag test1 is immutable/);
   const steps = await world.store.listPipelineSteps(run?.id ?? 0);
-  assert.deepEqual(steps.map((s) => [s.name, s.status]), [["plan", "done"], ["build", "done"], ["tag", "failed"], [`deploy ${service}`, "done"]]);
+  assert.deepEqual(
+    steps.map((s) => [s.name, s.status]),
+    [
+      ["plan", "done"],
+      ["build", "done"],
+      ["tag", "failed"],
+      [`deploy ${service}`, "done"],
+    ],
+  );
   await waitForBody(`http://127.0.0.1:${published}/`, "immutable page", 30_000);
 });
 
@@ -88,10 +96,13 @@ async function immutableTagProxy(upstream: string, tag: string): Promise<Server>
       outgoing.end(JSON.stringify({ errors: [{ code: "TAG_INVALID", message: `tag ${tag} is immutable` }] }));
       return;
     }
-    const upstreamRequest = forward({ host: upstreamHost, port: Number(upstreamPort), method: incoming.method, path: incoming.url, headers: incoming.headers }, (answer) => {
-      outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(outgoing);
-    });
+    const upstreamRequest = forward(
+      { host: upstreamHost, port: Number(upstreamPort), method: incoming.method, path: incoming.url, headers: incoming.headers },
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+      },
+    );
     upstreamRequest.on("error", () => outgoing.destroy());
     incoming.pipe(upstreamRequest);
   });

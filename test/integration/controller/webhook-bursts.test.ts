@@ -65,7 +65,8 @@ after(async () => {
   for (const controller of started) await controller.stop();
   if (engine !== undefined) {
     for (const { service, environment } of services) {
-      for (const c of await engine.listContainers({ labels: serviceSelector(service, environment), all: true })) await engine.removeContainer(c.id, { force: true });
+      for (const c of await engine.listContainers({ labels: serviceSelector(service, environment), all: true }))
+        await engine.removeContainer(c.id, { force: true });
     }
   }
   await world?.stop();
@@ -84,20 +85,37 @@ async function start(name: string, yaml: readonly string[]): Promise<StartedCont
 }
 
 /** A watched external tag `ref` of a blue-green, auto-updated web service, deployed at v1 by hand. */
-async function watchedService(name: string, extra: readonly string[] | ((ref: string) => readonly string[]) = [], watchInterval?: string): Promise<{ service: string; ref: string; url: string; started: StartedController }> {
+async function watchedService(
+  name: string,
+  extra: readonly string[] | ((ref: string) => readonly string[]) = [],
+  watchInterval?: string,
+): Promise<{ service: string; ref: string; url: string; started: StartedController }> {
   const service = testName(name);
   services.push({ service, environment: "default" });
   const ref = `${registry.host}/${testName(name)}:qa`;
   await engine.tagImage(required(images.v1), ref);
   await engine.push(ref);
   const published = await freePort();
-  const yaml = [...watchedServiceYaml({ service, ref, published, token: REGISTRY_TOKEN, command: webCommand(8080), ...(watchInterval === undefined ? {} : { watchInterval }) }), ...(typeof extra === "function" ? extra(ref) : extra)];
+  const yaml = [
+    ...watchedServiceYaml({
+      service,
+      ref,
+      published,
+      token: REGISTRY_TOKEN,
+      command: webCommand(8080),
+      ...(watchInterval === undefined ? {} : { watchInterval }),
+    }),
+    ...(typeof extra === "function" ? extra(ref) : extra),
+  ];
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
   const url = `http://127.0.0.1:${published}/`;
   const controller = await start(name, yaml);
   const loaded = await loadConfig({ cwd: dir, env: {} });
-  const first = await deployService(world.ports, { spec: specFromConfig({ config: loaded.config, configDir: dir, service, environment: "default", image: ref }), trigger: "test" });
+  const first = await deployService(world.ports, {
+    spec: specFromConfig({ config: loaded.config, configDir: dir, service, environment: "default", image: ref }),
+    trigger: "test",
+  });
   assert.equal(first.status, "succeeded");
   await waitForBody(url, "v1", 30_000);
   return { service, ref, url, started: controller };
@@ -129,7 +147,10 @@ function assertAllAccepted(answers: readonly Answer[]): void {
   assert.deepEqual(refused.map((a) => `${a.status} ${a.body}`).slice(0, 3), [], `${refused.length} of ${answers.length} deliveries not answered 202`);
   const slowest = Math.max(...answers.map((a) => a.ms));
   assert.ok(slowest < 5_000, `a delivery took ${Math.round(slowest)} ms to be acknowledged (the 202 must not wait for the work)`);
-  assert.ok(answers.every((a) => (JSON.parse(a.body) as { duplicate?: boolean }).duplicate === undefined), "distinct delivery ids are not duplicates");
+  assert.ok(
+    answers.every((a) => (JSON.parse(a.body) as { duplicate?: boolean }).duplicate === undefined),
+    "distinct delivery ids are not duplicates",
+  );
 }
 
 test("fifty registry notifications for one watched tag within a second: coalesced, one deployment at a time, ending on the newest digest, no failed request", async () => {
@@ -155,7 +176,10 @@ test("fifty registry notifications for one watched tag within a second: coalesce
   const shown = updates.map((d) => `#${d.id} ${d.status} ${d.startedAt.toISOString()}..${d.finishedAt?.toISOString() ?? ""}`).join("; ");
   assert.ok(updates.length >= 1 && updates.length <= 3, `50 notifications, 2 digests: 1 to 3 deployments, got ${updates.length}: ${shown}`);
   assert.deepEqual(overlaps(updates), [], `deployments of ${service} overlapped: ${shown}`);
-  assert.ok(updates.every((d) => d.status === "succeeded"), shown);
+  assert.ok(
+    updates.every((d) => d.status === "succeeded"),
+    shown,
+  );
   const [revision] = await world.store.listRevisions(service, "default", { limit: 1 });
   assert.equal(revision?.image, `${ref}@${v3}`, "the service ends on the digest pushed last");
   assert.equal((await get(url)).body, "v3");
@@ -163,7 +187,9 @@ test("fifty registry notifications for one watched tag within a second: coalesce
   assertOnlyAnswers(samples, doneAt, "v3");
   const accepted = s.log.lines.filter((line) => /^webhook from .*: push, 1 hint/.test(line.msg)).length;
   assert.equal(accepted, BURST, "every delivery is logged as accepted");
-  console.log(`burst sent in ${Math.round(result.ms)} ms; slowest 202 in ${Math.round(Math.max(...result.answers.map((a) => a.ms)))} ms; ${updates.length} deployment(s)`);
+  console.log(
+    `burst sent in ${Math.round(result.ms)} ms; slowest 202 in ${Math.round(Math.max(...result.answers.map((a) => a.ms)))} ms; ${updates.length} deployment(s)`,
+  );
   await s.controller.stop();
 });
 
@@ -178,10 +204,14 @@ test("a notification that arrives before the registry moves the tag is not lost:
   assert.equal(answer.status, 202);
   await sleep(400);
   assert.equal(await pushVersion(ref, "v2"), digest);
-  const deployment = await waitUntil(async () => {
-    const [latest] = await world.store.listDeployments({ service, limit: 1 });
-    return latest?.trigger === "auto-update" && latest.status !== "running" ? latest : undefined;
-  }, 30_000, "an auto-update deployment after the early notice (watch_interval is 1h: nothing else would start one)");
+  const deployment = await waitUntil(
+    async () => {
+      const [latest] = await world.store.listDeployments({ service, limit: 1 });
+      return latest?.trigger === "auto-update" && latest.status !== "running" ? latest : undefined;
+    },
+    30_000,
+    "an auto-update deployment after the early notice (watch_interval is 1h: nothing else would start one)",
+  );
   assert.equal(deployment.status, "succeeded");
   const [revision] = await world.store.listRevisions(service, "default", { limit: 1 });
   assert.equal(revision?.image, `${ref}@${digest}`);
@@ -193,7 +223,12 @@ test("two services that follow one tag are both updated when a poll sees it move
   services.push({ service: other, environment: "default" });
   const otherPort = await freePort();
   const otherUrl = `http://127.0.0.1:${otherPort}/`;
-  const { service, ref, url, started: s } = await watchedService(
+  const {
+    service,
+    ref,
+    url,
+    started: s,
+  } = await watchedService(
     "two-followers",
     (followed) => [
       `  ${other}:`,
@@ -214,11 +249,15 @@ test("two services that follow one tag are both updated when a poll sees it move
 
   const digest = await pushVersion(ref, "v2");
   for (const follower of [service, other]) {
-    const deployment = await waitUntil(async () => {
-      const all = await world.store.listDeployments({ service: follower });
-      const [latest] = all;
-      return all.length > (before.get(follower) ?? 0) && latest?.trigger === "auto-update" && latest.status !== "running" ? latest : undefined;
-    }, 60_000, `an auto-update of ${follower} after the poll saw the tag move`);
+    const deployment = await waitUntil(
+      async () => {
+        const all = await world.store.listDeployments({ service: follower });
+        const [latest] = all;
+        return all.length > (before.get(follower) ?? 0) && latest?.trigger === "auto-update" && latest.status !== "running" ? latest : undefined;
+      },
+      60_000,
+      `an auto-update of ${follower} after the poll saw the tag move`,
+    );
     assert.equal(deployment.status, "succeeded");
     const [revision] = await world.store.listRevisions(follower, "default", { limit: 1 });
     assert.equal(revision?.image, `${ref}@${digest}`);
@@ -261,7 +300,13 @@ describe("GitHub pushes for a one-image app bound to test1", () => {
     const [previous] = await world.store.listPipelineRuns({ environment: "test1", limit: 1 });
     const commits: string[] = [];
     const sent = await burst(
-      (i) => sendGithubPush(s.controller.url, GITHUB_SECRET, { remote: app.remote, branch: "test.1", commit: commits.at(-1) ?? "", delivery: `burst-${i}-${commits.length}` }),
+      (i) =>
+        sendGithubPush(s.controller.url, GITHUB_SECRET, {
+          remote: app.remote,
+          branch: "test.1",
+          commit: commits.at(-1) ?? "",
+          delivery: `burst-${i}-${commits.length}`,
+        }),
       async (i) => {
         if (i % 17 === 0) commits.push(await app.commit("test.1", `burst ${commits.length + 1}`));
       },
@@ -279,7 +324,10 @@ describe("GitHub pushes for a one-image app bound to test1", () => {
     assert.equal(last.status, "succeeded", `${last.error ?? ""}\n  ${shown}`);
     assert.equal(last.commit, commits.at(-1), "the last run built the newest commit");
     for (const run of runs.filter((r) => r !== last)) {
-      assert.ok(run.status === "succeeded" || (run.status === "cancelled" && /superseded/.test(run.error ?? "")), `run #${run.id}: ${run.status} ${run.error ?? ""}`);
+      assert.ok(
+        run.status === "succeeded" || (run.status === "cancelled" && /superseded/.test(run.error ?? "")),
+        `run #${run.id}: ${run.status} ${run.error ?? ""}`,
+      );
     }
     const deployments = await world.store.listDeployments({ service, environment: "test1" });
     assert.deepEqual(overlaps(deployments), [], "deployments of test1 overlapped");
@@ -287,17 +335,14 @@ describe("GitHub pushes for a one-image app bound to test1", () => {
     console.log(`git burst sent in ${Math.round(sent.ms)} ms; ${runs.length} run(s):\n  ${shown}`);
   });
 
-  test(
-    "the fifty pushes coalesce into at most four runs",
-    () => {
-      // The queue keeps one running and one waiting item per key, and a newer push replaces the
-      // waiting one. A run reads the branch head when it starts, so it only needs to make way
-      // for a push of a different commit: at most one run per commit pushed during the burst
-      // (3), plus the one that was under way when the burst began.
-      assert.ok(burstCommits.length === 3, "the burst test ran");
-      assert.ok(burstRuns.length <= 4, `50 deliveries, 3 commits: at most 4 runs, got ${burstRuns.length}:\n  ${describeRuns(burstRuns)}`);
-    },
-  );
+  test("the fifty pushes coalesce into at most four runs", () => {
+    // The queue keeps one running and one waiting item per key, and a newer push replaces the
+    // waiting one. A run reads the branch head when it starts, so it only needs to make way
+    // for a push of a different commit: at most one run per commit pushed during the burst
+    // (3), plus the one that was under way when the burst began.
+    assert.ok(burstCommits.length === 3, "the burst test ran");
+    assert.ok(burstRuns.length <= 4, `50 deliveries, 3 commits: at most 4 runs, got ${burstRuns.length}:\n  ${describeRuns(burstRuns)}`);
+  });
 
   test("a push to an unbound branch (feature/x) is acknowledged and queues nothing", async () => {
     await within(s.controller.queue.idle(), 120_000, "an idle queue");
@@ -313,20 +358,26 @@ describe("GitHub pushes for a one-image app bound to test1", () => {
     assert.deepEqual(queued, []);
   });
 
-  test(
-    "a push to an unbound branch is logged as ignored, with the reason",
-    async () => {
-      const line = await s.log.waitFor((l) => /ignored/i.test(l.msg) && JSON.stringify(l).includes("feature/x"), 5_000, "a log line saying the feature/x push was ignored");
-      assert.match(`${line.msg} ${JSON.stringify(line)}`, /no environment|not bound|binds/i, "the line says why");
-    },
-  );
+  test("a push to an unbound branch is logged as ignored, with the reason", async () => {
+    const line = await s.log.waitFor(
+      (l) => /ignored/i.test(l.msg) && JSON.stringify(l).includes("feature/x"),
+      5_000,
+      "a log line saying the feature/x push was ignored",
+    );
+    assert.match(`${line.msg} ${JSON.stringify(line)}`, /no environment|not bound|binds/i, "the line says why");
+  });
 });
 
 test("a notifier that is down or never answers neither fails nor holds up an auto-update, and stop() still returns", async () => {
   const closedPort = await freePort(); // nothing listens here: connection refused
   const hanging = await startHangingReceiver();
   try {
-    const { service, ref, url, started: s } = await watchedService("notify-down", [
+    const {
+      service,
+      ref,
+      url,
+      started: s,
+    } = await watchedService("notify-down", [
       "notify:",
       `  - webhook: http://127.0.0.1:${closedPort}/hooks/slipway`,
       `  - webhook: http://127.0.0.1:${hanging.port}/hooks/slipway`,
@@ -338,10 +389,14 @@ test("a notifier that is down or never answers neither fails nor holds up an aut
     const answer = await sendRegistryPush(s.controller.url, REGISTRY_TOKEN, { host, repository, tag: "qa", id: `notify-${ref}` });
     assert.equal(answer.status, 202);
 
-    const deployment = await waitUntil(async () => {
-      const [latest] = await world.store.listDeployments({ service, limit: 1 });
-      return latest?.trigger === "auto-update" && latest.status !== "running" ? latest : undefined;
-    }, 60_000, "the auto-update deployment to finish");
+    const deployment = await waitUntil(
+      async () => {
+        const [latest] = await world.store.listDeployments({ service, limit: 1 });
+        return latest?.trigger === "auto-update" && latest.status !== "running" ? latest : undefined;
+      },
+      60_000,
+      "the auto-update deployment to finish",
+    );
     assert.equal(deployment.status, "succeeded", deployment.error);
     await within(s.controller.queue.idle(), 30_000, "the controller's queue to go idle");
     const idleAfterMs = performance.now() - t0;
@@ -358,7 +413,10 @@ test("a notifier that is down or never answers neither fails nor holds up an aut
     const stopStarted = performance.now();
     await within(s.controller.stop(), 30_000, "controller.stop() with a notification still in flight");
     const stopMs = performance.now() - stopStarted;
-    assert.ok(s.log.lines.some((l) => l.msg === "stopped"), "the controller logged that it stopped");
+    assert.ok(
+      s.log.lines.some((l) => l.msg === "stopped"),
+      "the controller logged that it stopped",
+    );
     await waitUntil(() => hanging.closed() === hanging.received(), 10_000, "the silent receiver's connection to be closed by the stopping controller");
     console.log(`update to idle in ${Math.round(idleAfterMs)} ms; stop() in ${Math.round(stopMs)} ms`);
   } finally {
@@ -389,7 +447,9 @@ async function startHangingReceiver(): Promise<{ port: number; received(): numbe
 }
 
 function describeRuns(runs: readonly PipelineRunRecord[]): string {
-  return runs.map((r) => `#${r.id} ${r.status} ${r.commit.slice(0, 7)} ${r.startedAt.toISOString()}..${r.finishedAt?.toISOString() ?? ""} ${r.error ?? ""}`).join("\n  ");
+  return runs
+    .map((r) => `#${r.id} ${r.status} ${r.commit.slice(0, 7)} ${r.startedAt.toISOString()}..${r.finishedAt?.toISOString() ?? ""} ${r.error ?? ""}`)
+    .join("\n  ");
 }
 
 function required(ref: string | undefined): string {

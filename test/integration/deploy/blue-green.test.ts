@@ -15,20 +15,45 @@ test("blue-green v1 -> v2 under load: no failed request, then only v2 answers an
 
   assert.equal(result.status, "succeeded");
   assertNoFailedRequests(samples);
-  assert.ok(samples.some((s) => s.body === "v1"), "v1 never answered during the deployment");
+  assert.ok(
+    samples.some((s) => s.body === "v1"),
+    "v1 never answered during the deployment",
+  );
   assertOnlyAnswers(samples, doneAt, "v2");
   const containers = await serviceContainers(engine, web.v2);
-  assert.deepEqual(containers.map((c) => [c.revision, c.state]), [[2, "running"]], "only revision 2 should exist");
+  assert.deepEqual(
+    containers.map((c) => [c.revision, c.state]),
+    [[2, "running"]],
+    "only revision 2 should exist",
+  );
 
   const revisions = await world.store.listRevisions(web.v2.service, web.v2.environment);
-  assert.deepEqual(revisions.map((r) => r.image), [web.v2.image, web.v1.image]);
+  assert.deepEqual(
+    revisions.map((r) => r.image),
+    [web.v2.image, web.v1.image],
+  );
   const deployments = await world.store.listDeployments({ service: web.v2.service, environment: web.v2.environment });
-  assert.deepEqual(deployments.map((d) => [d.status, d.fromRevision, d.toRevision]), [["succeeded", 1, 2], ["succeeded", undefined, 1]]);
+  assert.deepEqual(
+    deployments.map((d) => [d.status, d.fromRevision, d.toRevision]),
+    [
+      ["succeeded", 1, 2],
+      ["succeeded", undefined, 1],
+    ],
+  );
   const [second, first] = deployments;
   assert.ok(first !== undefined && second !== undefined);
   const steps = async (id: number) => (await world.store.listSteps(id)).map((s) => `${s.name}:${s.status}`);
   assert.deepEqual(await steps(first.id), ["pull:done", "create:done", "start:done", "health:done", "switch:done"]);
-  assert.deepEqual(await steps(second.id), ["pull:done", "create:done", "start:done", "health:done", "switch:done", "drain:done", "stop-old:done", "remove-old:done"]);
+  assert.deepEqual(await steps(second.id), [
+    "pull:done",
+    "create:done",
+    "start:done",
+    "health:done",
+    "switch:done",
+    "drain:done",
+    "stop-old:done",
+    "remove-old:done",
+  ]);
 });
 
 test("deploying the same spec and image again changes nothing", async () => {

@@ -4,7 +4,17 @@ import { deployService, type ServiceSpec } from "../../../src/deploy/index.js";
 import type { DeploymentRecord } from "../../../src/store/index.js";
 import { serviceContainers, webCommand } from "../../harness/deploy.js";
 import { startRegistry, type TestRegistry } from "../../harness/registry.js";
-import { assertNoFailedRequests, assertOnlyAnswers, deployV1, newWebService, slipwayFailure, underLoad, useDeployFixture, type DeployFixture, type WebService } from "./fixture.js";
+import {
+  assertNoFailedRequests,
+  assertOnlyAnswers,
+  deployV1,
+  newWebService,
+  slipwayFailure,
+  underLoad,
+  useDeployFixture,
+  type DeployFixture,
+  type WebService,
+} from "./fixture.js";
 
 const fixture = useDeployFixture();
 let registry: TestRegistry;
@@ -39,7 +49,11 @@ async function failedDeploy(f: DeployFixture, web: WebService, v2: ServiceSpec) 
   assertOnlyAnswers(samples, doneAt, "v1");
   assertOnlyAnswers(samples, 0, "v1");
   const containers = await serviceContainers(f.engine, web.v1);
-  assert.deepEqual(containers.map((c) => [c.id, c.state]), [[v1Container.id, "running"]], "only the v1 container should be left");
+  assert.deepEqual(
+    containers.map((c) => [c.id, c.state]),
+    [[v1Container.id, "running"]],
+    "only the v1 container should be left",
+  );
   assert.equal((await f.engine.inspectContainer(v1Container.id))?.state.startedAt, v1Started, "the v1 container was restarted");
   const [record] = await f.world.store.listDeployments({ service: web.v1.service, limit: 1 });
   assert.ok(record !== undefined && record.toRevision === 2);

@@ -45,7 +45,11 @@ for (const step of STEPS) {
       const killed = (await f.world.store.listDeployments({ service: web.v2.service })).find((d) => d.trigger === "driver");
       assert.ok(killed !== undefined, "the killed run left no deployment record");
       const killedSteps = await f.world.store.listSteps(killed.id);
-      assert.deepEqual(killedSteps.filter((s) => s.status === "started").map((s) => s.name), [step], "the killed run stopped elsewhere");
+      assert.deepEqual(
+        killedSteps.filter((s) => s.status === "started").map((s) => s.name),
+        [step],
+        "the killed run stopped elsewhere",
+      );
       assert.equal(killed.status, forward ? "succeeded" : "rolled-back", killed.error);
       assert.ok(killed.finishedAt !== undefined);
 
@@ -58,7 +62,11 @@ for (const step of STEPS) {
       const serving = await currentRevision(f.world.ports, web.v2.service, web.v2.environment);
       assert.equal(serving?.revision, recovery.revision);
       const containers = await serviceContainers(f.engine, web.v2);
-      assert.deepEqual(containers.map((c) => [c.revision, c.state]), [[recovery.revision, "running"]], "exactly the serving revision's container should exist");
+      assert.deepEqual(
+        containers.map((c) => [c.revision, c.state]),
+        [[recovery.revision, "running"]],
+        "exactly the serving revision's container should exist",
+      );
       assert.equal((await get(web.url)).body, "v2");
       assert.ok(f.world.lines.some((line) => line.startsWith(`resuming interrupted deployment ${killed.id} `)));
     });

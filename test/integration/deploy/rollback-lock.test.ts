@@ -6,7 +6,16 @@ import { deployService, type DeployResult, type ServiceSpec } from "../../../src
 import type { SlipwayError } from "../../../src/errors/index.js";
 import { driverReport, runDriver, serviceContainers, webCommand } from "../../harness/deploy.js";
 import { get } from "../proxy/helpers.js";
-import { assertNoFailedRequests, assertOnlyAnswers, deployV1, newWebService, slipwayFailure, underLoad, useDeployFixture, type DeployFixture } from "./fixture.js";
+import {
+  assertNoFailedRequests,
+  assertOnlyAnswers,
+  deployV1,
+  newWebService,
+  slipwayFailure,
+  underLoad,
+  useDeployFixture,
+  type DeployFixture,
+} from "./fixture.js";
 
 const fixture = useDeployFixture();
 
@@ -28,7 +37,10 @@ test("rolling back to the v1 revision brings v1 back from the local image, witho
   assert.equal(result.revision, 1);
   assertNoFailedRequests(samples);
   assertOnlyAnswers(samples, doneAt, "v1");
-  assert.deepEqual((await serviceContainers(f.engine, web.v1)).map((c) => [c.revision, c.state]), [[1, "running"]]);
+  assert.deepEqual(
+    (await serviceContainers(f.engine, web.v1)).map((c) => [c.revision, c.state]),
+    [[1, "running"]],
+  );
   assert.equal((await f.world.store.listRevisions(web.v1.service, web.v1.environment)).length, 2, "a rollback makes no new revision");
   const [last] = await f.world.store.listDeployments({ service: web.v1.service, limit: 1 });
   assert.deepEqual([last?.trigger, last?.fromRevision, last?.toRevision, last?.status], ["rollback", 2, 1, "succeeded"]);
@@ -69,7 +81,10 @@ test("a deployment while another process deploys the service is refused with DEP
   assert.match(refused.hint ?? "", /--wait/);
   assert.deepEqual(driverReport(await driving), { ok: true, status: "succeeded", revision: 2 });
   assert.equal((await get(web.url)).body, "v2");
-  assert.deepEqual((await serviceContainers(f.engine, web.v2)).map((c) => [c.revision, c.state]), [[2, "running"]]);
+  assert.deepEqual(
+    (await serviceContainers(f.engine, web.v2)).map((c) => [c.revision, c.state]),
+    [[2, "running"]],
+  );
   assert.equal((await f.world.store.listDeployments({ service: web.v2.service })).length, 2, "the refused deployment must leave no record");
 });
 
@@ -109,5 +124,8 @@ test("two deployments of one service in the same process at once: the second is 
   assert.ok(!second.ok && second.error.code === "DEPLOY_LOCKED", JSON.stringify(second));
   assert.ok(second.error.message.includes(`by another deployment in this Slipway process (${hostname()}:${process.pid})`), second.error.message);
   assert.equal((await get(web.url)).body, "v2");
-  assert.deepEqual((await serviceContainers(f.engine, web.v2)).map((c) => [c.revision, c.state]), [[2, "running"]]);
+  assert.deepEqual(
+    (await serviceContainers(f.engine, web.v2)).map((c) => [c.revision, c.state]),
+    [[2, "running"]],
+  );
 });

@@ -22,10 +22,20 @@ test("rolling v1 -> v2 with 3 replicas one at a time: no failed request, then on
 
   assert.equal(result.status, "succeeded");
   assertNoFailedRequests(samples);
-  assert.ok(samples.some((s) => s.body === "v1"), "v1 never answered during the deployment");
+  assert.ok(
+    samples.some((s) => s.body === "v1"),
+    "v1 never answered during the deployment",
+  );
   assertOnlyAnswers(samples, doneAt, "v2");
   const containers = await serviceContainers(engine, web.v2);
-  assert.deepEqual(containers.map((c) => [c.revision, c.state]), [[2, "running"], [2, "running"], [2, "running"]]);
+  assert.deepEqual(
+    containers.map((c) => [c.revision, c.state]),
+    [
+      [2, "running"],
+      [2, "running"],
+      [2, "running"],
+    ],
+  );
   assert.equal((await world.store.listRevisions(web.v2.service, web.v2.environment)).length, 2);
   const deployments = await world.store.listDeployments({ service: web.v2.service, status: "succeeded" });
   assert.equal(deployments.length, 2);
@@ -67,7 +77,10 @@ test("recreate keeps the named volume's data and creates the new container exact
   assert.equal((await get(web.url)).body, "v2");
   assert.equal((await get(`${web.url}first.txt`)).body, "v1", "the data v1 wrote to the volume is gone");
   const containers = await serviceContainers(engine, web.v2);
-  assert.deepEqual(containers.map((c) => [c.revision, c.state]), [[2, "running"]]);
+  assert.deepEqual(
+    containers.map((c) => [c.revision, c.state]),
+    [[2, "running"]],
+  );
   const afterwards = await declared(engine, containers[0]?.id ?? "");
   assert.deepEqual(afterwards, before);
   assertAsDeclared(afterwards, web.v2);

@@ -53,7 +53,13 @@ test("a build streams its steps and output, applies labels and every tag, and re
 
   const steps = events.filter((e) => e.kind === "step");
   // The engine's builder appends one LABEL step per label after the Dockerfile's own steps.
-  assert.deepEqual(steps.map((s) => s.kind === "step" && s.instruction).slice(0, 5), [`FROM ${base}`, "ARG GREETING", "COPY . /ctx", `RUN echo "greeting=$GREETING" && echo "files: $(ls -a /ctx | tr '\\n' ' ')"`, "LABEL slipway.image=demo"]);
+  assert.deepEqual(steps.map((s) => s.kind === "step" && s.instruction).slice(0, 5), [
+    `FROM ${base}`,
+    "ARG GREETING",
+    "COPY . /ctx",
+    `RUN echo "greeting=$GREETING" && echo "files: $(ls -a /ctx | tr '\\n' ' ')"`,
+    "LABEL slipway.image=demo",
+  ]);
   const output = events.flatMap((e) => (e.kind === "output" ? [e.text] : [])).join("");
   assert.match(output, /greeting=hello/);
   const listed = /files: \. \.\. (.*)/.exec(output)?.[1]?.trim().split(" ") ?? [];
@@ -75,7 +81,10 @@ test("a failing step gives BUILD_FAILED with the step's last output lines", asyn
   t.after(() => removeIntermediateImages(events));
   const error = await engine
     .build({ contextDir: dir, tags: [`${testName("fail")}:1`], labels: testLabels(), noCache: true, onProgress: (e) => events.push(e) })
-    .then(() => assert.fail("the build should fail"), (e: unknown) => e);
+    .then(
+      () => assert.fail("the build should fail"),
+      (e: unknown) => e,
+    );
   assert.ok(isSlipwayError(error, "BUILD_FAILED"), String(error));
   assert.match(error.message, /returned a non-zero code: 1/);
   assert.match(error.details[0] ?? "", /^Step 3\/\d+ : RUN echo about-to-fail && echo to-stderr >&2 && false$/);

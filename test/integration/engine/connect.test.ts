@@ -10,7 +10,10 @@ import { isSlipwayError, type SlipwayError } from "../../../src/errors/index.js"
 import { ensureEngine } from "../../harness/engine.js";
 
 async function unreachable(options: { host?: string }): Promise<SlipwayError> {
-  const error = await connectEngine(options).then(() => assert.fail("connecting should fail"), (e: unknown) => e);
+  const error = await connectEngine(options).then(
+    () => assert.fail("connecting should fail"),
+    (e: unknown) => e,
+  );
   assert.ok(isSlipwayError(error, "ENGINE_UNREACHABLE"), String(error));
   return error;
 }
@@ -39,23 +42,30 @@ test("a socket file nobody listens on, a closed TCP port and a malformed address
   const dir = mkdtempSync(join(tmpdir(), "slipway-sock-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, "docker.sock"), "");
-  assert.match((await unreachable({ host: `unix://${dir}/docker.sock` })).message, /^the Docker engine at unix:\/\/.*docker\.sock does not answer \(ECONNREFUSED/);
+  assert.match(
+    (await unreachable({ host: `unix://${dir}/docker.sock` })).message,
+    /^the Docker engine at unix:\/\/.*docker\.sock does not answer \(ECONNREFUSED/,
+  );
   assert.match((await unreachable({ host: "tcp://127.0.0.1:1" })).message, /^the Docker engine at tcp:\/\/127\.0\.0\.1:1 does not answer \(ECONNREFUSED/);
   const malformed = await unreachable({ host: "ssh://user@host" });
   assert.match(malformed.message, /"ssh:\/\/user@host" cannot be used: only unix:\/\/ and tcp:\/\//);
   assert.match(malformed.hint ?? "", /set DOCKER_HOST to unix:\/\/\/var\/run\/docker.sock/);
 });
 
-test("a user without access to the socket is told to join the docker group", { skip: process.getuid?.() !== 0 && "needs root to run a child as nobody" }, async () => {
-  const module = new URL("../../../src/engine/index.js", import.meta.url).href;
-  const script = `import { connectEngine } from ${JSON.stringify(module)};
+test(
+  "a user without access to the socket is told to join the docker group",
+  { skip: process.getuid?.() !== 0 && "needs root to run a child as nobody" },
+  async () => {
+    const module = new URL("../../../src/engine/index.js", import.meta.url).href;
+    const script = `import { connectEngine } from ${JSON.stringify(module)};
     connectEngine({ host: "unix:///var/run/docker.sock" }).then(
       () => console.log(JSON.stringify({ connected: true })),
       (e) => console.log(JSON.stringify({ code: e.code, message: e.message, hint: e.hint })));`;
-  const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { uid: 65534, gid: 65534, cwd: "/" });
-  assert.deepEqual(JSON.parse(stdout), {
-    code: "ENGINE_UNREACHABLE",
-    message: "permission denied on the Docker engine socket unix:///var/run/docker.sock",
-    hint: "add your user to the docker group (`usermod -aG docker $USER`, then log in again), or run as root",
-  });
-});
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { uid: 65534, gid: 65534, cwd: "/" });
+    assert.deepEqual(JSON.parse(stdout), {
+      code: "ENGINE_UNREACHABLE",
+      message: "permission denied on the Docker engine socket unix:///var/run/docker.sock",
+      hint: "add your user to the docker group (`usermod -aG docker $USER`, then log in again), or run as root",
+    });
+  },
+);

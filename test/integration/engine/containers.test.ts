@@ -54,7 +54,10 @@ test("a container is created with exactly the ports, env, labels, mounts, restar
     command: httpdCommand(8080),
     env: { HTTP_BODY: "hello from slipway", MODE: "test" },
     labels: { "slipway.service": "web" },
-    ports: [{ containerPort: 8080, hostPort: 0, hostIp: "127.0.0.1" }, { containerPort: 9000, protocol: "udp" }],
+    ports: [
+      { containerPort: 8080, hostPort: 0, hostIp: "127.0.0.1" },
+      { containerPort: 9000, protocol: "udp" },
+    ],
     mounts: [
       { type: "volume", source: volume, target: "/data" },
       { type: "bind", source: hostDir, target: "/config", readOnly: true },
@@ -79,13 +82,19 @@ test("a container is created with exactly the ports, env, labels, mounts, restar
   assert.equal(details.state.status, "created");
   // A container carries its image's labels, then its own on top.
   assert.deepEqual(details.labels, { ...(await engine.imageLabels(base)), ...testLabels({ "slipway.service": "web" }) });
-  assert.deepEqual(raw.Config.Env.filter((e) => !e.startsWith("PATH=")), ["HTTP_BODY=hello from slipway", "MODE=test"]);
+  assert.deepEqual(
+    raw.Config.Env.filter((e) => !e.startsWith("PATH=")),
+    ["HTTP_BODY=hello from slipway", "MODE=test"],
+  );
   assert.deepEqual(raw.Config.Cmd, httpdCommand(8080));
   assert.deepEqual(Object.keys(raw.Config.ExposedPorts).sort(), ["8080/tcp", "9000/udp"]);
   assert.deepEqual(raw.HostConfig.PortBindings, { "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] });
   assert.deepEqual(
     raw.Mounts.map((m) => [m.Type, m.Name ?? m.Source, m.Destination, m.RW]).sort((a, b) => String(a[2]).localeCompare(String(b[2]))),
-    [["bind", hostDir, "/config", false], ["volume", volume, "/data", true]],
+    [
+      ["bind", hostDir, "/config", false],
+      ["volume", volume, "/data", true],
+    ],
   );
   assert.deepEqual(raw.HostConfig.RestartPolicy, { Name: "on-failure", MaximumRetryCount: 3 });
   assert.equal(raw.HostConfig.Memory, 64 * 1024 * 1024);
@@ -173,7 +182,10 @@ test("containers are listed by label, and removed ones are gone", async (t) => {
   await engine.startContainer(first.id);
 
   const running = await engine.listContainers({ labels: { "slipway.test.marker": marker } });
-  assert.deepEqual(running.map((c) => c.name), [first.name]);
+  assert.deepEqual(
+    running.map((c) => c.name),
+    [first.name],
+  );
   const all = await engine.listContainers({ labels: { "slipway.test.marker": marker }, all: true });
   assert.deepEqual(all.map((c) => c.name).sort(), [first.name, second.name].sort());
 
@@ -181,7 +193,10 @@ test("containers are listed by label, and removed ones are gone", async (t) => {
   assert.equal(await engine.removeContainer(first.id, { force: true }), false);
   assert.equal(await engine.inspectContainer(first.id), undefined);
   const left = await engine.listContainers({ labels: { "slipway.test.marker": marker }, all: true });
-  assert.deepEqual(left.map((c) => c.name), [second.name]);
+  assert.deepEqual(
+    left.map((c) => c.name),
+    [second.name],
+  );
 });
 
 test("a missing image or container is a clear error", async () => {

@@ -46,7 +46,10 @@ async function buildUniqueImage(base: string): Promise<{ id: string; name: strin
 }
 
 async function failure(promise: Promise<unknown>): Promise<SlipwayError> {
-  const error = await promise.then(() => assert.fail("should fail"), (e: unknown) => e);
+  const error = await promise.then(
+    () => assert.fail("should fail"),
+    (e: unknown) => e,
+  );
   assert.ok(isSlipwayError(error), String(error));
   return error;
 }
@@ -57,7 +60,10 @@ test("an image pushed to a registry, removed locally and pulled back is the same
   const events: ProgressEvent[] = [];
   const pushed = await engine.push(ref, { onProgress: (e) => events.push(e) });
   assert.match(pushed.digest, /^sha256:[0-9a-f]{64}$/);
-  assert.ok(events.some((e) => e.kind === "layer" && e.status === "Pushed"), "per-layer progress is reported");
+  assert.ok(
+    events.some((e) => e.kind === "layer" && e.status === "Pushed"),
+    "per-layer progress is reported",
+  );
   const bytes = events.flatMap((e) => (e.kind === "bytes" ? [e] : []));
   assert.ok(bytes.length > 0 && (bytes.at(-1)?.current ?? 0) >= 4096, "bytes moved are added up");
   assert.ok(events.some((e) => e.kind === "digest" && e.digest === pushed.digest));
@@ -71,7 +77,10 @@ test("an image pushed to a registry, removed locally and pulled back is the same
   const pulled = await engine.pull(ref, { onProgress: (e) => pullEvents.push(e) });
   assert.equal(pulled.imageId, image.id);
   assert.equal(pulled.digest, pushed.digest);
-  assert.ok(pullEvents.some((e) => e.kind === "layer" && e.status === "Pull complete"), "the unique layer was downloaded");
+  assert.ok(
+    pullEvents.some((e) => e.kind === "layer" && e.status === "Pull complete"),
+    "the unique layer was downloaded",
+  );
   const local = await engine.inspectImage(ref);
   assert.deepEqual(local?.repoDigests, [`${plain.host}/${image.name}@${pushed.digest}`]);
 

@@ -70,7 +70,10 @@ test("http: a missing path (404) is unhealthy after `retries` probes, and says H
   assert.equal(outcome.reason, "unhealthy");
   assert.match(outcome.detail, /HTTP 404/);
   assert.equal(outcome.probes, 2);
-  assert.deepEqual(events.map((e) => e.failures), [1, 2]);
+  assert.deepEqual(
+    events.map((e) => e.failures),
+    [1, 2],
+  );
 });
 
 test("http: an expected status that differs is unhealthy", async () => {
@@ -130,7 +133,10 @@ test("docker: a container whose HEALTHCHECK passes becomes healthy", async (t) =
   const outcome = await waitHealthy({ kind: "docker", ...quick, retries: 1 }, { containerId: id, engine }, { onProbe: (e) => events.push(e) });
   assert.ok(outcome.healthy, JSON.stringify(outcome));
   // Docker's first check runs after one interval; meanwhile "starting" is pending, not a failure.
-  assert.ok(events.some((e) => e.result.pending === true), "saw Docker's starting state");
+  assert.ok(
+    events.some((e) => e.result.pending === true),
+    "saw Docker's starting state",
+  );
   assert.ok(events.every((e) => e.failures === 0));
 });
 
@@ -147,13 +153,19 @@ test("docker: a container whose HEALTHCHECK fails is unhealthy, with Docker's ou
 });
 
 test("docker: a container without a HEALTHCHECK is refused with HEALTH_CHECK_INVALID", async () => {
-  await assert.rejects(probeOnce({ kind: "docker" }, web), (error) => isSlipwayError(error, "HEALTH_CHECK_INVALID") && /has no Docker HEALTHCHECK/.test(error.message));
+  await assert.rejects(
+    probeOnce({ kind: "docker" }, web),
+    (error) => isSlipwayError(error, "HEALTH_CHECK_INVALID") && /has no Docker HEALTHCHECK/.test(error.message),
+  );
 });
 
 test("a container that exits at once is reported as exited with its code, well before the deadline", async (t) => {
   const id = await startContainer(t, { command: ["sh", "-c", "exit 3"], ports: published(8080) });
   const started = performance.now();
-  const outcome = await waitHealthy({ kind: "http", path: "/", port: 8080, startPeriodMs: 20_000, deadlineMs: 30_000, intervalMs: 200 }, { containerId: id, engine });
+  const outcome = await waitHealthy(
+    { kind: "http", path: "/", port: 8080, startPeriodMs: 20_000, deadlineMs: 30_000, intervalMs: 200 },
+    { containerId: id, engine },
+  );
   const tookMs = performance.now() - started;
   assert.ok(!outcome.healthy);
   assert.equal(outcome.reason, "exited");

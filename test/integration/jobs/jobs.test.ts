@@ -34,7 +34,11 @@ function job(fields: Record<string, unknown>): JobConfig {
   return jobSchema.parse({ image: "app", schedule: "@daily", command: ["cat", "/version"], ...fields });
 }
 
-function run(name: string, config: JobConfig, extra: { env?: Record<string, string | Secret>; logDir?: string; trigger?: string; signal?: AbortSignal } = {}): Promise<JobRunRecord> {
+function run(
+  name: string,
+  config: JobConfig,
+  extra: { env?: Record<string, string | Secret>; logDir?: string; trigger?: string; signal?: AbortSignal } = {},
+): Promise<JobRunRecord> {
   return runJob(ports(), {
     name,
     config,
@@ -54,7 +58,11 @@ before(async () => {
   work = mkdtempSync(join(tmpdir(), "slipway-jobs-"));
   store = openStore({ stateDir: join(work, "state") });
   repository = `${registry.host}/jobs${testRunId}/app`;
-  for (const [tag, version] of [[OLD, "v1"], [NEW, "v2"]] as const) await pushFilesImage(engine, `${repository}:${tag}`, { version: `${version}\n` });
+  for (const [tag, version] of [
+    [OLD, "v1"],
+    [NEW, "v2"],
+  ] as const)
+    await pushFilesImage(engine, `${repository}:${tag}`, { version: `${version}\n` });
 
   // Pushed, then removed here: the first run must pull the newest.
   await engine.removeImage(`${repository}:${NEW}`, { force: true });
@@ -75,15 +83,27 @@ test("a job runs in the newest image by tag, pulled only when it is not local; t
   assert.equal(first.image, `${repository}:${NEW}`);
   assert.ok(first.finishedAt !== undefined && first.finishedAt >= first.startedAt);
   const text = readFileSync(join(work, "logs", "show.log"), "utf8");
-  assert.match(text, new RegExp(`^=== .* job show \\(trigger: cli\\)\\n=== image: ${repository}:${NEW} \\(version ${NEW}\\)\\n=== command: cat /version\\nv2\\n=== exit code 0 after`, "m"));
-  assert.ok(logLines.some((line) => line === `pulling ${repository}:${NEW}`), logLines.join("\n"));
+  assert.match(
+    text,
+    new RegExp(
+      `^=== .* job show \\(trigger: cli\\)\\n=== image: ${repository}:${NEW} \\(version ${NEW}\\)\\n=== command: cat /version\\nv2\\n=== exit code 0 after`,
+      "m",
+    ),
+  );
+  assert.ok(
+    logLines.some((line) => line === `pulling ${repository}:${NEW}`),
+    logLines.join("\n"),
+  );
 
   logLines.length = 0;
   await run("show", job({}));
   assert.ok(!logLines.some((line) => line.startsWith("pulling")), "the second run uses the local image");
   assert.deepEqual(await engine.listContainers({ labels: { [JOB_LABEL.job]: "show" }, all: true }), [], "job containers are removed");
   const history = await store.listJobRuns({ job: "show" });
-  assert.deepEqual(history.map((r) => r.status), ["succeeded", "succeeded"]);
+  assert.deepEqual(
+    history.map((r) => r.status),
+    ["succeeded", "succeeded"],
+  );
 });
 
 test("a failing command records its exit code; a hanging one is stopped at its timeout", async () => {
@@ -163,7 +183,10 @@ async function scheduledRuns(name: string, overlap: "skip" | "queue", seconds: n
 test("overlap skip: runs due while a 2.5 s run is running are recorded as skipped", async () => {
   const runs = await scheduledRuns("tick-skip", "skip", 4.5);
   const skipped = runs.filter((r) => r.status === "skipped");
-  assert.ok(runs.some((r) => r.status === "succeeded"), JSON.stringify(runs));
+  assert.ok(
+    runs.some((r) => r.status === "succeeded"),
+    JSON.stringify(runs),
+  );
   assert.ok(skipped.length >= 2, JSON.stringify(runs));
   for (const r of skipped) assert.match(r.error ?? "", /still running \(overlap: skip\)/);
 });
@@ -175,7 +198,10 @@ test("overlap queue: one run waits for the running one and starts when it ends",
   const [first, second] = ran;
   assert.ok(first?.finishedAt !== undefined && second !== undefined);
   assert.ok(second.startedAt.getTime() - first.finishedAt.getTime() < 1_000, "the queued run starts right after the first");
-  assert.ok(runs.some((r) => r.status === "skipped" && /already queued/.test(r.error ?? "")), JSON.stringify(runs));
+  assert.ok(
+    runs.some((r) => r.status === "skipped" && /already queued/.test(r.error ?? "")),
+    JSON.stringify(runs),
+  );
 });
 
 function slipway(dir: string, args: readonly string[]): Promise<CliRun> {

@@ -34,7 +34,11 @@ before(async () => {
   work = mkdtempSync(join(tmpdir(), "slipway-launcher-"));
   store = openStore({ stateDir: join(work, "state") });
   repository = `${registry.host}/launch${testRunId}/app`;
-  for (const [tag, version] of [[OLD, "v1"], [NEW, "v2"]] as const) await pushFilesImage(engine, `${repository}:${tag}`, { "app/hello.sh": `echo sealed ${version}\n` });
+  for (const [tag, version] of [
+    [OLD, "v1"],
+    [NEW, "v2"],
+  ] as const)
+    await pushFilesImage(engine, `${repository}:${tag}`, { "app/hello.sh": `echo sealed ${version}\n` });
 
   checkout = join(work, "checkout");
   mkdirSync(checkout);
@@ -114,11 +118,14 @@ test("the exit code, stdout and stderr pass through unchanged", async () => {
 test("IMAGE_NAME, IMAGE_VERSION, the directories and -e variables are in the environment, and the host directories exist", async () => {
   const { context: ctx, captured } = context(undefined);
   const home = join(work, "home-env");
-  const result = await launch(ctx, request({
-    home,
-    env: { GREETING: "hi there" },
-    command: ["sh", "-c", 'echo "$IMAGE_NAME|$IMAGE_VERSION|$DATA_DIR|$LOG_DIR|$CONFIG_DIR|$TMPDIR|$GREETING"; echo data > "$DATA_DIR/written"'],
-  }));
+  const result = await launch(
+    ctx,
+    request({
+      home,
+      env: { GREETING: "hi there" },
+      command: ["sh", "-c", 'echo "$IMAGE_NAME|$IMAGE_VERSION|$DATA_DIR|$LOG_DIR|$CONFIG_DIR|$TMPDIR|$GREETING"; echo data > "$DATA_DIR/written"'],
+    }),
+  );
   assert.equal(result.exitCode, 0, captured.stderr());
   assert.equal(captured.stdout(), `app|${NEW}|/data|/logs|/config|/scratch|hi there\n`);
   for (const dir of ["data", "logs", "config", "tmp"]) assert.ok(statSync(join(home, dir)).isDirectory(), `${dir} exists`);
@@ -128,10 +135,13 @@ test("IMAGE_NAME, IMAGE_VERSION, the directories and -e variables are in the env
 
 test("the dev profile mounts the checkout read-write: its files are visible, and what the container writes appears there, owned by the caller", async () => {
   const { context: ctx, captured } = context({ ...devLaunch, mount: { source: "app", target: "/src/app", path: checkout } });
-  const result = await launch(ctx, request({
-    profile: "dev",
-    command: ["sh", "-c", 'cat "$SOURCE_DIR/hello.txt"; pwd; echo made > "$SOURCE_DIR/made.txt"'],
-  }));
+  const result = await launch(
+    ctx,
+    request({
+      profile: "dev",
+      command: ["sh", "-c", 'cat "$SOURCE_DIR/hello.txt"; pwd; echo made > "$SOURCE_DIR/made.txt"'],
+    }),
+  );
   assert.equal(result.exitCode, 0, captured.stderr());
   assert.equal(captured.stdout(), "from the checkout\n/src/app\n");
   assert.equal(readFileSync(join(checkout, "made.txt"), "utf8"), "made\n");
@@ -141,14 +151,20 @@ test("the dev profile mounts the checkout read-write: its files are visible, and
 
 test("the prod profile mounts no checkout and runs the sealed code", async () => {
   const { context: ctx, captured } = context({ ...devLaunch, mount: { source: "app", target: "/src/app", path: checkout } });
-  const result = await launch(ctx, request({ command: ["sh", "-c", 'sh /app/hello.sh; test -e /src/app/hello.txt && echo mounted || echo no-mount; echo "${SOURCE_DIR:-unset}"'] }));
+  const result = await launch(
+    ctx,
+    request({ command: ["sh", "-c", 'sh /app/hello.sh; test -e /src/app/hello.txt && echo mounted || echo no-mount; echo "${SOURCE_DIR:-unset}"'] }),
+  );
   assert.equal(result.profile, "prod");
   assert.equal(captured.stdout(), "sealed v2\nno-mount\nunset\n");
 });
 
 test("the dev profile without a local checkout says to set launch.mount.path", async () => {
   const { context: ctx } = context({ profile: "dev", mount: { source: "app", target: "/src/app" } });
-  await assert.rejects(launch(ctx, request({})), (error: Error & { code?: string; hint?: string }) => error.code === "LAUNCH_INVALID" && /launch\.mount\.path/.test(error.hint ?? ""));
+  await assert.rejects(
+    launch(ctx, request({})),
+    (error: Error & { code?: string; hint?: string }) => error.code === "LAUNCH_INVALID" && /launch\.mount\.path/.test(error.hint ?? ""),
+  );
 });
 
 test("--job writes a header and the output to the job's log and records the run", async () => {
@@ -177,18 +193,21 @@ test("bin/slipway.js run: an image of slipway.yml, its exit code passed through,
   mkdirSync(join(dir, "ctx"), { recursive: true });
   writeFileSync(join(dir, "ctx", "Dockerfile"), "FROM scratch\n");
   const ns = `${registry.host}/launch${testRunId}`;
-  writeFileSync(join(dir, "slipway.yml"), [
-    `registry: ${ns}`,
-    "sources:",
-    `  app: { repo: ${checkout}, branch: main }`,
-    "images:",
-    "  app:",
-    "    context: ./ctx",
-    "    launch:",
-    `      mount: { source: app, target: /src/app, path: ${checkout} }`,
-    "      env: { FROM_CONFIG: yes }",
-    "",
-  ].join("\n"));
+  writeFileSync(
+    join(dir, "slipway.yml"),
+    [
+      `registry: ${ns}`,
+      "sources:",
+      `  app: { repo: ${checkout}, branch: main }`,
+      "images:",
+      "  app:",
+      "    context: ./ctx",
+      "    launch:",
+      `      mount: { source: app, target: /src/app, path: ${checkout} }`,
+      "      env: { FROM_CONFIG: yes }",
+      "",
+    ].join("\n"),
+  );
   const run = await slipway(dir, ["run", "app", "--", "sh", "-c", 'echo "$FROM_CONFIG $IMAGE_VERSION"; exit 5']);
   assert.equal(run.code, 5, run.stderr);
   assert.equal(run.stdout, `yes ${NEW}\n`);

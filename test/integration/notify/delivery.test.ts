@@ -74,8 +74,14 @@ test("a 500 is retried and the event then delivered once, under the same deliver
   assert.ok(first && second);
   assert.equal(header(first.headers, "x-slipway-delivery"), header(second.headers, "x-slipway-delivery"));
   assert.equal(receiverAccepts(second, SECRET), true);
-  assert.ok(log.lines.some((line) => line.includes("failed (HTTP 500")), log.lines.join("\n"));
-  assert.ok(log.lines.some((line) => line.startsWith("notification delivered")), log.lines.join("\n"));
+  assert.ok(
+    log.lines.some((line) => line.includes("failed (HTTP 500")),
+    log.lines.join("\n"),
+  );
+  assert.ok(
+    log.lines.some((line) => line.startsWith("notification delivered")),
+    log.lines.join("\n"),
+  );
 });
 
 test("a 400 is final: not retried, and the failure is logged", async (t) => {
@@ -86,7 +92,10 @@ test("a 400 is final: not retried, and the failure is logged", async (t) => {
   notifier.notify(deploy);
   await notifier.flush(5000);
   assert.equal(receiver.received.length, 1);
-  assert.ok(log.lines.some((line) => line.includes("not delivered after 1 attempt: HTTP 400")), log.lines.join("\n"));
+  assert.ok(
+    log.lines.some((line) => line.includes("not delivered after 1 attempt: HTTP 400")),
+    log.lines.join("\n"),
+  );
 });
 
 test("a 429 waits out its Retry-After before the next attempt", async (t) => {
@@ -128,7 +137,10 @@ test("a receiver that is down is retried, then given up, and notify() never thro
   t.after(() => notifier.close(0));
   assert.doesNotThrow(() => notifier.notify(deploy));
   await notifier.flush(5000);
-  assert.ok(log.lines.some((line) => line.includes("not delivered after 3 attempts: connection refused")), log.lines.join("\n"));
+  assert.ok(
+    log.lines.some((line) => line.includes("not delivered after 3 attempts: connection refused")),
+    log.lines.join("\n"),
+  );
 });
 
 test("each notifier gets only the events it asked for", async (t) => {
@@ -143,8 +155,14 @@ test("each notifier gets only the events it asked for", async (t) => {
   notifier.notify(deploy);
   notifier.notify({ ...deploy, event: "job-failure", title: "Job backup failed", subject: "backup", outcome: "failed" });
   await notifier.flush(5000);
-  assert.deepEqual(chat.received.map((request) => JSON.parse(request.body).text.split("\n")[0]), ["✅ Deployed api 20240501T115900Z to prod"]);
-  assert.deepEqual(hook.received.map((request) => header(request.headers, "x-slipway-event")), ["build"]);
+  assert.deepEqual(
+    chat.received.map((request) => JSON.parse(request.body).text.split("\n")[0]),
+    ["✅ Deployed api 20240501T115900Z to prod"],
+  );
+  assert.deepEqual(
+    hook.received.map((request) => header(request.headers, "x-slipway-event")),
+    ["build"],
+  );
 });
 
 test("the Slack URL never appears in logs: only its host", async (t) => {

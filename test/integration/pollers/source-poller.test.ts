@@ -20,7 +20,15 @@ test("a commit pushed while the poller runs fires once; a restart neither re-fir
   const remote = validateRemote(repo.dir, { baseDir: dir });
   const changes: WatchChange[] = [];
   const startPoller = () => {
-    const poller = sourcePoller({ source: "app", remote, branch: "main", intervalMs: INTERVAL_MS, store, log: quiet, onChange: (change) => void changes.push(change) });
+    const poller = sourcePoller({
+      source: "app",
+      remote,
+      branch: "main",
+      intervalMs: INTERVAL_MS,
+      store,
+      log: quiet,
+      onChange: (change) => void changes.push(change),
+    });
     poller.start();
     return poller;
   };
@@ -56,7 +64,12 @@ test("a branch that does not exist is a logged failure that backs off, not a cha
   const warnings: Record<string, unknown>[] = [];
   const changes: WatchChange[] = [];
   const poller = sourcePoller({
-    source: "app", remote: validateRemote(repo.dir, { baseDir: dir }), branch: "relase", intervalMs: 50, jitter: 0, store,
+    source: "app",
+    remote: validateRemote(repo.dir, { baseDir: dir }),
+    branch: "relase",
+    intervalMs: 50,
+    jitter: 0,
+    store,
     log: { info() {}, warn: (fields) => void warnings.push(fields) },
     onChange: (change) => void changes.push(change),
   });
@@ -65,5 +78,9 @@ test("a branch that does not exist is a logged failure that backs off, not a cha
   await waitUntil(() => warnings.length >= 2, "two failed checks");
   assert.deepEqual(changes, []);
   assert.match(String(warnings[0]?.error), /the branch "relase" does not exist/);
-  assert.deepEqual(warnings.slice(0, 2).map((fields) => fields.retryInMs), [100, 200], "interval × 2, × 4");
+  assert.deepEqual(
+    warnings.slice(0, 2).map((fields) => fields.retryInMs),
+    [100, 200],
+    "interval × 2, × 4",
+  );
 });

@@ -53,7 +53,15 @@ test("a new image pushed under the watched tag fires onChange with the old and n
   const repository = `${registry.host}/${testName("watched")}`;
   const first = await pushNewImage(repository, "qa");
   const changes: WatchChange[] = [];
-  const options = { repository, tag: "qa", registries: createRegistryPool(), intervalMs: 100, store, log: quiet, onChange: (change: WatchChange) => void changes.push(change) };
+  const options = {
+    repository,
+    tag: "qa",
+    registries: createRegistryPool(),
+    intervalMs: 100,
+    store,
+    log: quiet,
+    onChange: (change: WatchChange) => void changes.push(change),
+  };
   const poller = tagPoller(options);
   poller.start();
   t.after(() => poller.stop());
@@ -80,7 +88,12 @@ test("a tag that is not in the registry is a logged failure, not a change", asyn
   const warnings: string[] = [];
   const changes: WatchChange[] = [];
   const poller = tagPoller({
-    repository, tag: "qa", registries: createRegistryPool(), intervalMs: 50, jitter: 0, store,
+    repository,
+    tag: "qa",
+    registries: createRegistryPool(),
+    intervalMs: 50,
+    jitter: 0,
+    store,
     log: { info() {}, warn: (_fields, message) => void warnings.push(message) },
     onChange: (change) => void changes.push(change),
   });

@@ -45,10 +45,13 @@ export async function startUpstream(t: TestContext, body: string, slowMs = 1_500
     else answer();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  t.after(() => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  }));
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
   const address = server.address();
   if (typeof address !== "object" || address === null) throw new Error("no address");
   return `127.0.0.1:${address.port}`;
@@ -102,7 +105,11 @@ export function startLoad(url: string, options: { clients: number; timeoutMs: nu
         const endedAt = performance.now();
         samples.push(status === 200 ? { startedAt, endedAt, body } : { startedAt, endedAt, error: `HTTP ${status}: ${body.slice(0, 100)}` });
       } catch (error) {
-        samples.push({ startedAt, endedAt: performance.now(), error: error instanceof Error ? `${error.message} ${String(error.cause ?? "")}` : String(error) });
+        samples.push({
+          startedAt,
+          endedAt: performance.now(),
+          error: error instanceof Error ? `${error.message} ${String(error.cause ?? "")}` : String(error),
+        });
       }
     }
   };

@@ -79,7 +79,10 @@ test("a restarted managed proxy comes back with the routes it had", async (t) =>
   t.after(() => second.stop());
 
   assert.equal(second.started, true);
-  assert.deepEqual((await (await connectProxy(second.adminUrl)).listRoutes()).map((r) => [r.id, r.upstreams]), [["api-prod", [v1]]]);
+  assert.deepEqual(
+    (await (await connectProxy(second.adminUrl)).listRoutes()).map((r) => [r.id, r.upstreams]),
+    [["api-prod", [v1]]],
+  );
   await waitForBody(`http://127.0.0.1:${port}/`, "v1");
 });
 
@@ -97,9 +100,12 @@ test("a proxy that cannot start is PROXY_FAILED with Caddy's own words", async (
     assert.match(error.details.join("\n"), /address already in use/);
     return true;
   });
-  await assert.rejects(startManagedProxy({ stateDir, adminAddress: `127.0.0.1:${await freePort()}`, caddyBinary: join(stateDir, "no-such-caddy") }), (error) => {
-    assert.ok(isSlipwayError(error, "PROXY_FAILED"), String(error));
-    assert.match(error.message, /is not installed/);
-    return true;
-  });
+  await assert.rejects(
+    startManagedProxy({ stateDir, adminAddress: `127.0.0.1:${await freePort()}`, caddyBinary: join(stateDir, "no-such-caddy") }),
+    (error) => {
+      assert.ok(isSlipwayError(error, "PROXY_FAILED"), String(error));
+      assert.match(error.message, /is not installed/);
+      return true;
+    },
+  );
 });

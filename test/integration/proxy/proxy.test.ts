@@ -32,7 +32,13 @@ test("a route answers Connection: close unless it keeps connections alive", asyn
   const kept = await fetch(`http://127.0.0.1:${keeping}/`);
   assert.notEqual(kept.headers.get("connection"), "close");
   assert.equal(await kept.text(), "v1");
-  assert.deepEqual((await proxy.listRoutes()).map((r) => [r.id, r.keepAlive ?? false]), [["closing", false], ["keeping", true]]);
+  assert.deepEqual(
+    (await proxy.listRoutes()).map((r) => [r.id, r.keepAlive ?? false]),
+    [
+      ["closing", false],
+      ["keeping", true],
+    ],
+  );
 });
 
 test("switching v1 -> v2 under 8 closed-loop clients fails no request, and afterwards only v2 answers", async (t) => {
@@ -52,7 +58,11 @@ test("switching v1 -> v2 under 8 closed-loop clients fails no request, and after
   const samples = await load.stop();
 
   const failures = samples.filter((s) => s.error !== undefined);
-  assert.deepEqual(failures.map((s) => s.error), [], `${failures.length} of ${samples.length} requests failed`);
+  assert.deepEqual(
+    failures.map((s) => s.error),
+    [],
+    `${failures.length} of ${samples.length} requests failed`,
+  );
   assert.ok(samples.length > 50, `only ${samples.length} requests ran`);
   const bodies = new Set(samples.map((s) => s.body));
   assert.deepEqual([...bodies].sort(), ["v1", "v2"]);
@@ -97,7 +107,10 @@ test("removeRoute closes the route's port and leaves the others", async (t) => {
 
   await assert.rejects(get(`http://127.0.0.1:${portA}/`), (error: Error) => /ECONNREFUSED/.test(String(error.cause)));
   assert.equal((await get(`http://127.0.0.1:${portB}/`)).body, "v1");
-  assert.deepEqual((await proxy.listRoutes()).map((r) => r.id), ["b"]);
+  assert.deepEqual(
+    (await proxy.listRoutes()).map((r) => r.id),
+    ["b"],
+  );
   assert.equal(await proxy.removeRoute("a"), false);
 });
 
@@ -107,7 +120,11 @@ test("reconcileRoutes leaves exactly the given Slipway routes and does not touch
   const v2 = await startUpstream(t, "v2");
   const [portA, portB, portC, portOther] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const other = { listen: [`127.0.0.1:${portOther}`], routes: [{ handle: [{ handler: "static_response", body: "not slipway's" }] }] };
-  const put = await fetch(`${handle.adminUrl}/config/apps/http/servers/other`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(other) });
+  const put = await fetch(`${handle.adminUrl}/config/apps/http/servers/other`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(other),
+  });
   assert.equal(put.status, 200);
   await proxy.setRoute({ id: "a", listen: { host: "127.0.0.1", port: portA }, upstreams: [v1] });
   await proxy.setRoute({ id: "b", listen: { host: "127.0.0.1", port: portB }, upstreams: [v1] });
@@ -164,7 +181,10 @@ test("a route to a port another process holds is PROXY_FAILED with Caddy's reaso
     return true;
   });
 
-  assert.deepEqual((await proxy.listRoutes()).map((r) => r.id), ["good"]);
+  assert.deepEqual(
+    (await proxy.listRoutes()).map((r) => r.id),
+    ["good"],
+  );
   assert.equal((await get(`http://127.0.0.1:${good}/`)).body, "v1");
   assert.equal((await get(`http://127.0.0.1:${heldAddress.port}/`)).body, "someone else");
 });
@@ -179,7 +199,10 @@ test("a route on the proxy's own admin port, or without upstreams, is refused be
     assert.match(error.message, /admin port/);
     return true;
   });
-  await assert.rejects(proxy.setRoute({ id: "empty", listen: { port: await freePort() }, upstreams: [] }), (error) => isSlipwayError(error, "PROXY_FAILED") && /no upstreams/.test(error.message));
+  await assert.rejects(
+    proxy.setRoute({ id: "empty", listen: { port: await freePort() }, upstreams: [] }),
+    (error) => isSlipwayError(error, "PROXY_FAILED") && /no upstreams/.test(error.message),
+  );
   assert.deepEqual(await proxy.listRoutes(), []);
   assert.equal((await fetch(`http://${adminAddress}/config/`)).status, 200);
 });

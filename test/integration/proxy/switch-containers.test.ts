@@ -57,8 +57,15 @@ test("a service moves from the v1 container to the v2 container under load witho
   const samples = await load.stop();
 
   const failures = samples.filter((s) => s.error !== undefined);
-  assert.deepEqual(failures.map((s) => s.error), [], `${failures.length} of ${samples.length} requests failed`);
-  assert.ok(samples.some((s) => s.body === "v1"), "v1 never answered before the switch");
+  assert.deepEqual(
+    failures.map((s) => s.error),
+    [],
+    `${failures.length} of ${samples.length} requests failed`,
+  );
+  assert.ok(
+    samples.some((s) => s.body === "v1"),
+    "v1 never answered before the switch",
+  );
   const afterSwitch = samples.filter((s) => s.startedAt > switchedAt);
   assert.ok(afterSwitch.length > 25, `only ${afterSwitch.length} requests after the switch`);
   assert.deepEqual([...new Set(afterSwitch.map((s) => s.body))], ["v2"]);

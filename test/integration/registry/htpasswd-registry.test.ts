@@ -36,7 +36,10 @@ after(async () => {
 });
 
 async function failure(promise: Promise<unknown>): Promise<SlipwayError> {
-  const error = await promise.then(() => assert.fail("should fail"), (e: unknown) => e);
+  const error = await promise.then(
+    () => assert.fail("should fail"),
+    (e: unknown) => e,
+  );
   assert.ok(isSlipwayError(error), String(error));
   return error;
 }
@@ -61,7 +64,10 @@ test("wrong credentials are REGISTRY_AUTH naming the registry, the user and wher
   const client = createRegistryClient({ host: registry.host, credentials: { username: USER, password: new Secret(WRONG) } });
   const error = await failure(client.listTags(image.repository));
   assert.equal(error.code, "REGISTRY_AUTH");
-  assert.match(error.message, new RegExp(`^${registry.host} refused the credentials of "${USER}" from Slipway's config \\(trying to list the tags of ${image.repository}\\)`));
+  assert.match(
+    error.message,
+    new RegExp(`^${registry.host} refused the credentials of "${USER}" from Slipway's config \\(trying to list the tags of ${image.repository}\\)`),
+  );
   assert.match(error.hint ?? "", /registry\.username and registry\.password in slipway\.yml/);
   assertNoSecret(error, WRONG);
 });
@@ -124,7 +130,7 @@ function writeHelper(bin: string, calls: string, logins: Record<string, { Userna
   const script = [
     `#!${process.execPath}`,
     'const fs = require("node:fs");',
-    "const server = fs.readFileSync(0, \"utf8\").trim();",
+    'const server = fs.readFileSync(0, "utf8").trim();',
     `fs.appendFileSync(${JSON.stringify(calls)}, process.argv[2] + " " + server + "\\n");`,
     `const logins = JSON.parse(fs.readFileSync(${JSON.stringify(join(bin, "logins.json"))}, "utf8"));`,
     "const login = logins[server];",

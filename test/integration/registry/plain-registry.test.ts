@@ -25,7 +25,10 @@ after(async () => {
 });
 
 async function failure(promise: Promise<unknown>): Promise<SlipwayError> {
-  const error = await promise.then(() => assert.fail("should fail"), (e: unknown) => e);
+  const error = await promise.then(
+    () => assert.fail("should fail"),
+    (e: unknown) => e,
+  );
   assert.ok(isSlipwayError(error), String(error));
   return error;
 }
@@ -132,7 +135,10 @@ test("a port where nothing listens is REGISTRY_UNREACHABLE with the URL and what
 });
 
 test("a 503 or a short 429 in front of the registry is retried; a long Retry-After is REGISTRY_RATE_LIMITED at once", async () => {
-  const flaky = (responses: Response[]): FetchFunction => async (input, init) => responses.shift() ?? fetch(input, init);
+  const flaky =
+    (responses: Response[]): FetchFunction =>
+    async (input, init) =>
+      responses.shift() ?? fetch(input, init);
   const tag = TAGS[0] ?? "";
 
   const after503 = createRegistryClient({ host: registry.host, retryDelayMs: 10, fetch: flaky([new Response("down", { status: 503 })]) });

@@ -38,7 +38,10 @@ after(async () => {
 });
 
 async function failure(promise: Promise<unknown>): Promise<SlipwayError> {
-  const error = await promise.then(() => assert.fail("should fail"), (e: unknown) => e);
+  const error = await promise.then(
+    () => assert.fail("should fail"),
+    (e: unknown) => e,
+  );
   assert.ok(isSlipwayError(error), String(error));
   return error;
 }
@@ -48,8 +51,10 @@ function credentials(password = PASSWORD): { username: string; password: Secret 
 }
 
 test("the engine pushed through the token service, and the client reads tags, digests and labels with its own tokens", async () => {
-  assert.ok(registry.tokenRequests().some((request) => request.account === USER && request.scopes.some((scope) => scope.includes(":push"))),
-    "the engine's push was authorized by the token service");
+  assert.ok(
+    registry.tokenRequests().some((request) => request.account === USER && request.scopes.some((scope) => scope.includes(":push"))),
+    "the engine's push was authorized by the token service",
+  );
   const client = createRegistryClient({ host: registry.host, credentials: credentials() });
   const before = registry.tokenRequests().length;
   await client.ping();
@@ -58,10 +63,14 @@ test("the engine pushed through the token service, and the client reads tags, di
   assert.equal((await client.getImageConfig(image.repository, TAGS[2] ?? "")).config.Labels[IMAGE_LABEL], image.labelValue);
 
   const issued = registry.tokenRequests().slice(before);
-  assert.deepEqual(issued.map((request) => [request.method, request.grant, request.account, request.scopes]), [
-    ["GET", "basic", USER, []],
-    ["GET", "basic", USER, [`repository:${image.repository}:pull`]],
-  ], "one token for /v2/ and one for the repository, reused by every later request");
+  assert.deepEqual(
+    issued.map((request) => [request.method, request.grant, request.account, request.scopes]),
+    [
+      ["GET", "basic", USER, []],
+      ["GET", "basic", USER, [`repository:${image.repository}:pull`]],
+    ],
+    "one token for /v2/ and one for the repository, reused by every later request",
+  );
   assert.equal(client.stats().tokenRequests, 2);
 });
 
@@ -80,7 +89,12 @@ test("wrong credentials are REGISTRY_AUTH from the token service, never showing 
   const client = createRegistryClient({ host: registry.host, credentials: credentials(WRONG) });
   const error = await failure(client.listTags(image.repository));
   assert.equal(error.code, "REGISTRY_AUTH");
-  assert.match(error.message, new RegExp(`^${registry.host} refused the credentials of "${USER}" from Slipway's config \\(trying to list the tags of ${image.repository}\\): UNAUTHORIZED`));
+  assert.match(
+    error.message,
+    new RegExp(
+      `^${registry.host} refused the credentials of "${USER}" from Slipway's config \\(trying to list the tags of ${image.repository}\\): UNAUTHORIZED`,
+    ),
+  );
   const shown = [error.message, error.hint ?? "", JSON.stringify(error), inspect(error, { depth: 5 })].join("\n");
   assert.ok(!shown.includes(WRONG));
   assert.equal(registry.tokenRequests().at(-1)?.status, 401);
@@ -97,9 +111,12 @@ test("anonymous access gets a token without rights, which is REGISTRY_AUTH sayin
 test("an identity token from config.json is exchanged with an OAuth2 refresh_token POST", async () => {
   const configDir = join(dir, "identity");
   mkdirSync(configDir, { recursive: true });
-  writeFileSync(join(configDir, "config.json"), JSON.stringify({
-    auths: { [registry.host]: { auth: Buffer.from("<token>:").toString("base64"), identitytoken: IDENTITY_TOKEN } },
-  }));
+  writeFileSync(
+    join(configDir, "config.json"),
+    JSON.stringify({
+      auths: { [registry.host]: { auth: Buffer.from("<token>:").toString("base64"), identitytoken: IDENTITY_TOKEN } },
+    }),
+  );
   const client = createRegistryClient({ host: registry.host, env: { DOCKER_CONFIG: configDir } });
   assert.equal(await client.manifestDigest(image.repository, TAGS[1] ?? ""), image.digests[TAGS[1] ?? ""]);
   const last = registry.tokenRequests().at(-1);
@@ -119,7 +136,10 @@ test("concurrent requests on a cold client share one token per scope", async () 
   await client.ping();
   const before = client.stats().tokenRequests;
   const digests = await Promise.all(TAGS.map((tag) => client.manifestDigest(image.repository, tag)));
-  assert.deepEqual(digests, TAGS.map((tag) => image.digests[tag]));
+  assert.deepEqual(
+    digests,
+    TAGS.map((tag) => image.digests[tag]),
+  );
   assert.equal(client.stats().tokenRequests - before, 1);
 });
 
@@ -129,6 +149,9 @@ test("tagging a manifest asks the token service for pull and push on the reposit
   const before = registry.tokenRequests().length;
   await client.tagManifest(image.repository, digest, "test1");
   assert.equal(await client.manifestDigest(image.repository, "test1"), digest);
-  const scopes = registry.tokenRequests().slice(before).flatMap((request) => request.scopes);
+  const scopes = registry
+    .tokenRequests()
+    .slice(before)
+    .flatMap((request) => request.scopes);
   assert.ok(scopes.includes(`repository:${image.repository}:pull,push`), scopes.join(" "));
 });

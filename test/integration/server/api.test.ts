@@ -44,7 +44,8 @@ after(async () => {
   await world?.stop();
   if (engine !== undefined) {
     // The service's containers carry Slipway's labels (slipway.yml may not set slipway.* ones).
-    for (const c of await engine.listContainers({ labels: serviceSelector(service, "default"), all: true })) await engine.removeContainer(c.id, { force: true, volumes: true });
+    for (const c of await engine.listContainers({ labels: serviceSelector(service, "default"), all: true }))
+      await engine.removeContainer(c.id, { force: true, volumes: true });
     await cleanupTestRun(engine);
   }
   if (emptyDir !== "") rmSync(emptyDir, { recursive: true, force: true });
@@ -70,7 +71,11 @@ test("every /api route refuses a request without a token, with a wrong one, and 
   assert.equal((await api(w(), "GET", "/api/v1/status", { token: revoked })).status, 200, "the token works before it is revoked");
   assert.ok(await w().store.revokeToken("gone"));
   for (const token of [null, "slw_not-a-token", revoked]) {
-    for (const [method, path] of [["GET", "/api/v1/status"], ["POST", "/api/v1/deployments"], ["GET", "/api/v1/tokens"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/api/v1/status"],
+      ["POST", "/api/v1/deployments"],
+      ["GET", "/api/v1/tokens"],
+    ] as const) {
       const answer = await api(w(), method, path, { token, ...(method === "POST" ? { body: { service } } : {}) });
       assert.equal(answer.status, 401, `${method} ${path} with ${token === null ? "no token" : "a bad token"}`);
       assert.equal(errorOf(answer).code, "API_UNAUTHORIZED");
@@ -112,7 +117,10 @@ test("GET /api/v1/status lists the service, not yet deployed; GET /api/v1/tokens
   assert.equal(answer.status, 200);
   assert.deepEqual(answer.body, [{ service, environment: "default", containers: [] }]);
   const tokens = await api(w(), "GET", "/api/v1/tokens");
-  assert.deepEqual((tokens.body as { name: string }[]).map((t) => t.name), ["test"]);
+  assert.deepEqual(
+    (tokens.body as { name: string }[]).map((t) => t.name),
+    ["test"],
+  );
   assert.doesNotMatch(JSON.stringify(tokens.body), new RegExp(w().token.slice(4, 20)));
 });
 
@@ -124,15 +132,24 @@ test("POST /api/v1/deployments deploys the service, which answers; history and s
   await waitForBody(url, "v1", 5_000);
 
   const history = await api(w(), "GET", `/api/v1/services/${service}/history`);
-  const body = history.body as { environment: string; deployments: { id: number; status: string; trigger: string; toRevision: number; steps: unknown[]; log?: string }[] };
+  const body = history.body as {
+    environment: string;
+    deployments: { id: number; status: string; trigger: string; toRevision: number; steps: unknown[]; log?: string }[];
+  };
   assert.equal(body.environment, "default");
-  assert.deepEqual(body.deployments.map((d) => [d.id, d.status, d.trigger, d.toRevision]), [[outcome.deployment, "succeeded", "api", 1]]);
+  assert.deepEqual(
+    body.deployments.map((d) => [d.id, d.status, d.trigger, d.toRevision]),
+    [[outcome.deployment, "succeeded", "api", 1]],
+  );
   assert.ok((body.deployments[0]?.steps.length ?? 0) > 0);
   assert.equal(body.deployments[0]?.log, undefined, "logs only with ?logs=true");
 
   const status = (await api(w(), "GET", "/api/v1/status")).body as { revision?: number; containers: { state: string }[] }[];
   assert.equal(status[0]?.revision, 1);
-  assert.deepEqual(status[0]?.containers.map((c) => c.state), ["running"]);
+  assert.deepEqual(
+    status[0]?.containers.map((c) => c.state),
+    ["running"],
+  );
 });
 
 test("a deployment that fails answers its error JSON with the deployment record, and the old revision keeps serving", async () => {

@@ -10,7 +10,6 @@ import { openSqliteStore, type Store } from "../../../src/store/index.js";
 import { freePort } from "../proxy/helpers.js";
 import { runSlipway, type CliRun } from "../../harness/cli.js";
 
-
 /** A temp project (slipway.yml), its state dir and store, a real Caddy, and a controller listening on a free loopback port. */
 export interface ApiWorld {
   readonly projectDir: string;

@@ -22,7 +22,9 @@ test("even a remote that skips validation cannot use ext:: or fd::, because git 
   const marker = join(dir, "pwned");
   const forged: Remote = { url: `ext::sh -c touch% ${marker}`, kind: "local", display: "forged" };
   await assert.rejects(lsRemote(forged), (e) => isSlipwayError(e, "GIT_REMOTE_INVALID") && /refused the transport/.test(e.message));
-  await assert.rejects(runGit(["ls-remote", "--", "fd::0"], { remote: { url: "fd::0", kind: "local", display: "fd" } }), (e) => isSlipwayError(e, "GIT_REMOTE_INVALID"));
+  await assert.rejects(runGit(["ls-remote", "--", "fd::0"], { remote: { url: "fd::0", kind: "local", display: "fd" } }), (e) =>
+    isSlipwayError(e, "GIT_REMOTE_INVALID"),
+  );
   assert.equal(existsSync(marker), false, "the ext:: command ran");
 });
 
@@ -47,5 +49,8 @@ test("a lock left by a process that died is taken over; a live holder is waited 
   assert.equal(existsSync(lock), false, "the lock was not released");
 
   writeFileSync(lock, `${process.pid} ${(await import("node:os")).hostname()}\n`);
-  await assert.rejects(withFileLock(lock, async () => "ran", { waitMs: 300 }), (e) => isSlipwayError(e, "GIT_FAILED") && /waiting for the lock/.test(e.message));
+  await assert.rejects(
+    withFileLock(lock, async () => "ran", { waitMs: 300 }),
+    (e) => isSlipwayError(e, "GIT_FAILED") && /waiting for the lock/.test(e.message),
+  );
 });

@@ -14,7 +14,10 @@ function gitAnswer(repo: GitFixture, commit: string, paths: readonly string[]): 
 }
 
 function commits(repo: GitFixture): string[] {
-  return repo.git("rev-list", "--all").split("\n").filter((line) => line !== "");
+  return repo
+    .git("rev-list", "--all")
+    .split("\n")
+    .filter((line) => line !== "");
 }
 
 /**
@@ -24,7 +27,13 @@ function commits(repo: GitFixture): string[] {
  */
 function tangledRepo(dir: string): GitFixture & { readonly head: string } {
   const repo = createRepo(dir);
-  repo.commit("start", "2024-01-01T10:00:00Z", { "app/Dockerfile": "FROM a\n", "app/src/main.py": "1\n", "lib/util.py": "u1\n", "docs/readme.md": "r1\n", "old.txt": "o\n" });
+  repo.commit("start", "2024-01-01T10:00:00Z", {
+    "app/Dockerfile": "FROM a\n",
+    "app/src/main.py": "1\n",
+    "lib/util.py": "u1\n",
+    "docs/readme.md": "r1\n",
+    "old.txt": "o\n",
+  });
   repo.commit("rename old.txt", "2024-01-02T10:00:00Z", { "old.txt": null, "new.txt": "o\n" });
   repo.git("checkout", "--quiet", "-b", "feature");
   repo.commit("feature: lib", "2024-01-03T10:00:00Z", { "lib/util.py": "u2\n" });
@@ -63,8 +72,20 @@ function dated(date: string): NodeJS.ProcessEnv {
 }
 
 const PATHS: readonly (readonly string[])[] = [
-  ["app"], ["app/"], ["app/src/main.py"], ["app/run.sh"], ["app/Dockerfile"], ["lib"], ["lib/util.py"], ["docs/"],
-  ["old.txt"], ["new.txt"], ["docs", "lib"], ["app/src", "new.txt"], ["app/*.sh"], ["**/*.py"],
+  ["app"],
+  ["app/"],
+  ["app/src/main.py"],
+  ["app/run.sh"],
+  ["app/Dockerfile"],
+  ["lib"],
+  ["lib/util.py"],
+  ["docs/"],
+  ["old.txt"],
+  ["new.txt"],
+  ["docs", "lib"],
+  ["app/src", "new.txt"],
+  ["app/*.sh"],
+  ["**/*.py"],
 ];
 
 test("the batched reader answers as `git log -1` does, for every commit and path, across renames, deletions and merges", async (t) => {
@@ -123,8 +144,18 @@ test("fileExists is true for files and symlinks only, at the given commit, as th
   const c2 = repo.commit("two", "2024-01-02T10:00:00Z", { "app/Dockerfile.prod": "FROM b\n", "top.txt": null });
   const reader = openMirrorReader(repo.dir);
   const cases: [string, string][] = [
-    [c1, "app/Dockerfile"], [c1, "app/Dockerfile.prod"], [c2, "app/Dockerfile.prod"], [c1, "app/run.sh"], [c2, "app/Dockerfile.link"],
-    [c1, "app"], [c1, "app/"], [c1, "top.txt"], [c2, "top.txt"], [c2, "nope/Dockerfile"], [c2, "app/Dockerfile/x"], [c2, ""],
+    [c1, "app/Dockerfile"],
+    [c1, "app/Dockerfile.prod"],
+    [c2, "app/Dockerfile.prod"],
+    [c1, "app/run.sh"],
+    [c2, "app/Dockerfile.link"],
+    [c1, "app"],
+    [c1, "app/"],
+    [c1, "top.txt"],
+    [c2, "top.txt"],
+    [c2, "nope/Dockerfile"],
+    [c2, "app/Dockerfile/x"],
+    [c2, ""],
   ];
   for (const [commit, path] of cases) {
     assert.equal(await reader.fileExists(commit, path), await fileExists(repo.dir, commit, path), `${path} at ${commit.slice(0, 7)}`);

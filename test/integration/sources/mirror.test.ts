@@ -52,7 +52,10 @@ test("without a commit, ensure refreshes the mirror; a commit the remote lacks i
   assert.equal(mirrors.stats().clone, 1);
   assert.equal(mirrors.stats().fetch, 1);
   const missing = "0123456789abcdef0123456789abcdef01234567";
-  await assert.rejects(mirrors.ensure(source, missing), (e) => isSlipwayError(e, "GIT_BRANCH_NOT_FOUND") && e.message.includes(missing) && e.message.includes("app1"));
+  await assert.rejects(
+    mirrors.ensure(source, missing),
+    (e) => isSlipwayError(e, "GIT_BRANCH_NOT_FOUND") && e.message.includes(missing) && e.message.includes("app1"),
+  );
   assert.equal(mirrors.stats().fetch, 2, "a missing commit is looked for in the remote once");
 });
 
@@ -74,7 +77,10 @@ test("concurrent ensures of one source clone it once, and leave no lock or parti
   assert.equal(new Set(results.map((m) => m.dir)).size, 1);
   assert.equal(a.stats().clone + b.stats().clone, 1);
   assert.equal(a.stats().fetch + b.stats().fetch, 0);
-  assert.deepEqual(readdirSync(cacheDir).filter((name) => !name.endsWith(".git")), []);
+  assert.deepEqual(
+    readdirSync(cacheDir).filter((name) => !name.endsWith(".git")),
+    [],
+  );
 });
 
 test("two processes ensuring the same mirror at once clone it once", async (t) => {
@@ -90,8 +96,16 @@ test("two processes ensuring the same mirror at once clone it once", async (t) =
     return JSON.parse(stdout) as { clone: number; fetch: number };
   };
   const stats = await Promise.all([run(), run(), run()]);
-  assert.equal(stats.reduce((n, s) => n + s.clone, 0), 1, JSON.stringify(stats));
-  assert.equal(stats.reduce((n, s) => n + s.fetch, 0), 0, JSON.stringify(stats));
+  assert.equal(
+    stats.reduce((n, s) => n + s.clone, 0),
+    1,
+    JSON.stringify(stats),
+  );
+  assert.equal(
+    stats.reduce((n, s) => n + s.fetch, 0),
+    0,
+    JSON.stringify(stats),
+  );
   assert.ok(!readdirSync(cacheDir).some((name) => name.endsWith(".lock") || name.endsWith(".partial")));
 });
 

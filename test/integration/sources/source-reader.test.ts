@@ -45,6 +45,9 @@ test("the build's SourceReader: planning twice with unchanged sources runs one l
   const dest = join(dir, "ctx");
   await reader.exportTree("app1", repo.c3, "app", dest);
   assert.equal(readFileSync(join(dest, "src/main.py"), "utf8"), "print('v2')\n");
-  await assert.rejects(reader.exportTree("app1", repo.c3, "nope", join(dir, "x")), (e) => isSlipwayError(e, "GIT_PATH_NOT_FOUND") && /^in source app1: "nope"/.test(e.message));
+  await assert.rejects(
+    reader.exportTree("app1", repo.c3, "nope", join(dir, "x")),
+    (e) => isSlipwayError(e, "GIT_PATH_NOT_FOUND") && /^in source app1: "nope"/.test(e.message),
+  );
   await assert.rejects(reader.head("missing"), (e) => isSlipwayError(e, "CONFIG_INVALID") && /known sources: app1/.test(e.hint ?? ""));
 });

@@ -26,10 +26,12 @@ async function mirrorOf(t: { after(fn: () => void): void }) {
 }
 
 function listFiles(dir: string, prefix = ""): string[] {
-  return readdirSync(join(dir, prefix)).flatMap((name) => {
-    const path = prefix === "" ? name : `${prefix}/${name}`;
-    return statSync(join(dir, path)).isDirectory() ? listFiles(dir, path) : [path];
-  }).sort();
+  return readdirSync(join(dir, prefix))
+    .flatMap((name) => {
+      const path = prefix === "" ? name : `${prefix}/${name}`;
+      return statSync(join(dir, path)).isDirectory() ? listFiles(dir, path) : [path];
+    })
+    .sort();
 }
 
 test("exportTree writes a directory's content at a commit without its prefix, modes kept", async (t) => {
@@ -51,7 +53,10 @@ test("exportTree of the empty path writes the whole tree; a missing path is GIT_
   const dest = join(dir, "out-all");
   await exportTree(mirror, repo.c2, "", dest);
   assert.deepEqual(listFiles(dest), ["app/Dockerfile", "app/run.sh", "app/src/main.py", "docs/readme.md", "setup.py"]);
-  await assert.rejects(exportTree(mirror, repo.c1, "app/Dockerfile.prod-nope", join(dir, "x")), (e) => isSlipwayError(e, "GIT_PATH_NOT_FOUND") && /Dockerfile\.prod-nope/.test(e.message));
+  await assert.rejects(
+    exportTree(mirror, repo.c1, "app/Dockerfile.prod-nope", join(dir, "x")),
+    (e) => isSlipwayError(e, "GIT_PATH_NOT_FOUND") && /Dockerfile\.prod-nope/.test(e.message),
+  );
 });
 
 test("fileExists is true for files only, at the given commit", async (t) => {
@@ -110,11 +115,43 @@ test("describe gives the last version tag, the commits since it and a short sha;
 test("matchesPaths agrees with git on which files the same paths select", async (t) => {
   const dir = tempDir(t);
   const repo = createRepo(join(dir, "r"));
-  const files = ["src/x.py", "src/a/b.py", "src/a/c/d.txt", "lib/c.py", "docs/r.md", "top.py", "srcfoo", "services/api/main.go", "services/web/main.go", "weird name.txt"];
+  const files = [
+    "src/x.py",
+    "src/a/b.py",
+    "src/a/c/d.txt",
+    "lib/c.py",
+    "docs/r.md",
+    "top.py",
+    "srcfoo",
+    "services/api/main.go",
+    "services/web/main.go",
+    "weird name.txt",
+  ];
   repo.commit("files", "2024-01-01T00:00:00Z", Object.fromEntries(files.map((f) => [f, f])));
-  const patterns = ["src", "src/", "src/*", "src/*.py", "*.py", "**/*.py", "src/**", "sr?", "src/a", "sr*", "[sl]*", "src/**/d.txt", "**/a", "services/[!w]*", "?", "weird name.txt", "nope"];
+  const patterns = [
+    "src",
+    "src/",
+    "src/*",
+    "src/*.py",
+    "*.py",
+    "**/*.py",
+    "src/**",
+    "sr?",
+    "src/a",
+    "sr*",
+    "[sl]*",
+    "src/**/d.txt",
+    "**/a",
+    "services/[!w]*",
+    "?",
+    "weird name.txt",
+    "nope",
+  ];
   for (const pattern of patterns) {
-    const byGit = execFileSync("git", ["ls-files", "-z", "--", ...pathspecs([pattern])], { cwd: repo.dir, encoding: "utf8" }).split("\0").filter(Boolean).sort();
+    const byGit = execFileSync("git", ["ls-files", "-z", "--", ...pathspecs([pattern])], { cwd: repo.dir, encoding: "utf8" })
+      .split("\0")
+      .filter(Boolean)
+      .sort();
     const byUs = files.filter((file) => matchesPaths(file, [pattern])).sort();
     assert.deepEqual(byUs, byGit, `pattern ${pattern}`);
   }

@@ -25,9 +25,18 @@ describe("SQLite store: controller tables", () => {
     await store.finishPipelineRun(first.id, { status: "failed", error: "build of app1-dev failed", summary: { built: [] } });
     const second = await store.startPipelineRun({ environment: "test1", source: "app", branch: "test.1", commit: "b".repeat(40), trigger: "poll" });
     const runs = await store.listPipelineRuns({ environment: "test1" });
-    assert.deepEqual(runs.map((r) => [r.id, r.status]), [[second.id, "running"], [first.id, "failed"]]);
+    assert.deepEqual(
+      runs.map((r) => [r.id, r.status]),
+      [
+        [second.id, "running"],
+        [first.id, "failed"],
+      ],
+    );
     const steps = await store.listPipelineSteps(first.id);
-    assert.deepEqual(steps.map((s) => [s.seq, s.name, s.status, s.error]), [[1, "build", "failed", "build failed"]]);
+    assert.deepEqual(
+      steps.map((s) => [s.seq, s.name, s.status, s.error]),
+      [[1, "build", "failed", "build failed"]],
+    );
     assert.deepEqual((await store.getPipelineRun(first.id))?.summary, { built: [] });
   });
 
@@ -36,7 +45,13 @@ describe("SQLite store: controller tables", () => {
     await store.startJobRun({ job: "nightly", trigger: "schedule", status: "skipped", error: "the previous run still runs" });
     await store.finishJobRun(run.id, { status: "failed", exitCode: 3 });
     const runs = await store.listJobRuns({ job: "nightly" });
-    assert.deepEqual(runs.map((r) => [r.status, r.exitCode ?? null, r.finishedAt !== undefined]), [["skipped", null, true], ["failed", 3, true]]);
+    assert.deepEqual(
+      runs.map((r) => [r.status, r.exitCode ?? null, r.finishedAt !== undefined]),
+      [
+        ["skipped", null, true],
+        ["failed", 3, true],
+      ],
+    );
   });
 
   it("keeps token hashes only, refuses a second token of one name, forgets revoked ones", async () => {

@@ -20,14 +20,25 @@ test("revisions are numbered per service and environment and keep their spec", a
   assert.deepEqual([r1.revision, r2.revision, other.revision], [1, 2, 1]);
   assert.equal((await store.getRevision("web", "prod", 2))?.digest, "sha256:" + "a".repeat(64));
   assert.deepEqual((await store.getRevision("web", "prod", 1))?.spec, { ports: [{ target: 80 }] });
-  assert.deepEqual((await store.listRevisions("web", "prod")).map((r) => r.revision), [2, 1]);
+  assert.deepEqual(
+    (await store.listRevisions("web", "prod")).map((r) => r.revision),
+    [2, 1],
+  );
   await store.close();
 });
 
 test("a deployment's steps are recorded in order, and survive the process that wrote them", async (t) => {
   const file = tempFile(t);
   const store = openSqliteStore(file);
-  const deployment = await store.startDeployment({ service: "web", environment: "prod", fromRevision: 1, toRevision: 2, strategy: "blue-green", trigger: "cli", holder: "h:1" });
+  const deployment = await store.startDeployment({
+    service: "web",
+    environment: "prod",
+    fromRevision: 1,
+    toRevision: 2,
+    strategy: "blue-green",
+    trigger: "cli",
+    holder: "h:1",
+  });
   const create = await store.startStep(deployment.id, "create", { containers: ["web-prod-r2-1"] });
   await store.finishStep(deployment.id, create.seq, { status: "done" });
   const health = await store.startStep(deployment.id, "wait-healthy");
@@ -36,7 +47,13 @@ test("a deployment's steps are recorded in order, and survive the process that w
 
   const again = openSqliteStore(file);
   const steps = await again.listSteps(deployment.id);
-  assert.deepEqual(steps.map((s) => [s.name, s.status]), [["create", "done"], ["wait-healthy", "started"]]);
+  assert.deepEqual(
+    steps.map((s) => [s.name, s.status]),
+    [
+      ["create", "done"],
+      ["wait-healthy", "started"],
+    ],
+  );
   assert.deepEqual(steps[0]?.detail, { containers: ["web-prod-r2-1"] });
   const running = await again.listDeployments({ status: "running" });
   assert.equal(running[0]?.id, deployment.id);
@@ -46,6 +63,9 @@ test("a deployment's steps are recorded in order, and survive the process that w
   assert.equal(done.status, "rolled-back");
   assert.ok(done.finishedAt instanceof Date);
   assert.match(done.log, /v2: crash/);
-  assert.deepEqual((await again.listDeployments({ service: "web", environment: "prod" })).map((d) => d.status), ["rolled-back"]);
+  assert.deepEqual(
+    (await again.listDeployments({ service: "web", environment: "prod" })).map((d) => d.status),
+    ["rolled-back"],
+  );
   await again.close();
 });

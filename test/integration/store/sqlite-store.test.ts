@@ -32,7 +32,10 @@ test("audit entries survive reopening and list newest first, filtered by subject
 
   const again = openSqliteStore(file);
   const all = await again.listAudit();
-  assert.deepEqual(all.map((e) => e.action), ["deploy.start", "image.push"]);
+  assert.deepEqual(
+    all.map((e) => e.action),
+    ["deploy.start", "image.push"],
+  );
   const forImage = await again.listAudit({ subject: "app1-prod" });
   assert.equal(forImage.length, 1);
   assert.deepEqual(forImage[0]?.detail, { tag: "20180923T082316Z" });
@@ -76,7 +79,10 @@ test("a store written by a newer Slipway is refused with a clear message", async
   const raw = new Database(file);
   raw.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 'x')").run();
   raw.close();
-  assert.throws(() => openSqliteStore(file), (e: unknown) => isSlipwayError(e, "STORE_FAILED") && /newer than this Slipway/.test(e.message));
+  assert.throws(
+    () => openSqliteStore(file),
+    (e: unknown) => isSlipwayError(e, "STORE_FAILED") && /newer than this Slipway/.test(e.message),
+  );
 });
 
 test("an unwritable state directory is a STORE_FAILED error naming the file", async (t) => {
@@ -85,16 +91,25 @@ test("an unwritable state directory is a STORE_FAILED error naming the file", as
     const dir = tempDir(t);
     const blocker = join(dir, "file");
     openSqliteStore(blocker).close();
-    assert.throws(() => openStore({ stateDir: join(blocker, "sub") }), (e: unknown) => isSlipwayError(e, "STORE_FAILED") && e.message.includes(join(blocker, "sub")));
+    assert.throws(
+      () => openStore({ stateDir: join(blocker, "sub") }),
+      (e: unknown) => isSlipwayError(e, "STORE_FAILED") && e.message.includes(join(blocker, "sub")),
+    );
     return;
   }
   const dir = tempDir(t);
   chmodSync(dir, 0o500);
-  assert.throws(() => openStore({ stateDir: join(dir, "state") }), (e: unknown) => isSlipwayError(e, "STORE_FAILED"));
+  assert.throws(
+    () => openStore({ stateDir: join(dir, "state") }),
+    (e: unknown) => isSlipwayError(e, "STORE_FAILED"),
+  );
 });
 
 test("an unknown store URL is refused with an example of a good one", () => {
-  assert.throws(() => openStore({ stateDir: "/tmp", url: "mysql://x" }), (e: unknown) => isSlipwayError(e, "STORE_FAILED") && /sqlite:PATH/.test(e.message));
+  assert.throws(
+    () => openStore({ stateDir: "/tmp", url: "mysql://x" }),
+    (e: unknown) => isSlipwayError(e, "STORE_FAILED") && /sqlite:PATH/.test(e.message),
+  );
 });
 
 test("a build is recorded before it starts and its outcome kept, newest first, with secrets scrubbed from its log", async (t) => {
@@ -105,14 +120,22 @@ test("a build is recorded before it starts and its outcome kept, newest first, w
   assert.equal(first.status, "running");
   await store.finishBuild(first.id, { status: "failed", error: "step 3 failed", log: `RUN echo ${token.reveal()}\nexit 1` });
   const second = await store.startBuild({ image: "app1-prod", reasons: [], inputs: {}, fingerprint: "f".repeat(64) });
-  const done = await store.finishBuild(second.id, { status: "succeeded", tag: "20260101T000000Z", reference: "localhost:5000/x/app1-prod:20260101T000000Z", digest: "sha256:abc" });
+  const done = await store.finishBuild(second.id, {
+    status: "succeeded",
+    tag: "20260101T000000Z",
+    reference: "localhost:5000/x/app1-prod:20260101T000000Z",
+    digest: "sha256:abc",
+  });
   assert.equal(done.fingerprint, "f".repeat(64));
   assert.ok(done.finishedAt instanceof Date);
   await store.close();
 
   const again = openSqliteStore(file);
   const builds = await again.listBuilds({ image: "app1-prod" });
-  assert.deepEqual(builds.map((b) => b.status), ["succeeded", "failed"]);
+  assert.deepEqual(
+    builds.map((b) => b.status),
+    ["succeeded", "failed"],
+  );
   assert.ok(!builds[1]?.log.includes("tok-1234567890"));
   assert.equal((await again.listBuilds({ status: "succeeded" }))[0]?.tag, "20260101T000000Z");
   await again.close();

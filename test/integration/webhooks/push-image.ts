@@ -7,7 +7,9 @@ import { createHash } from "node:crypto";
  */
 export async function pushTinyImage(registryUrl: string, repository: string, tag: string, seed: string): Promise<string> {
   const layer = Buffer.from(`layer ${seed}`);
-  const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [digestOf(layer)] }, config: { Env: [`SEED=${seed}`] } }));
+  const config = Buffer.from(
+    JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [digestOf(layer)] }, config: { Env: [`SEED=${seed}`] } }),
+  );
   await uploadBlob(registryUrl, repository, layer);
   await uploadBlob(registryUrl, repository, config);
   const manifest = JSON.stringify({

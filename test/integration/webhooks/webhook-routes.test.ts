@@ -179,7 +179,11 @@ describe("webhook routes on a real Fastify server with a real SQLite store", () 
     const before = server.calls.length;
     const padding = "x".repeat(MAX_BODY + 1);
     const body = JSON.stringify({ ...(JSON.parse(githubPush({ after: "c".repeat(40) })) as object), padding });
-    const result = await post(`${server.url}/hooks/github`, body, { "x-github-event": "push", "x-github-delivery": "gh-big", "x-hub-signature-256": `sha256=${sign(SECRETS.github, body)}` });
+    const result = await post(`${server.url}/hooks/github`, body, {
+      "x-github-event": "push",
+      "x-github-delivery": "gh-big",
+      "x-hub-signature-256": `sha256=${sign(SECRETS.github, body)}`,
+    });
     assert.equal(result.status, 413);
     assert.match(String(result.json["error"]), /max_body/);
     assert.equal(server.calls.length, before);
@@ -188,10 +192,18 @@ describe("webhook routes on a real Fastify server with a real SQLite store", () 
   it("refuses a signed body that is not JSON with 400, and a ping gives 202 with no hints and no call", async () => {
     const before = server.calls.length;
     const broken = '{"ref": "refs/heads/main", ';
-    const bad = await post(`${server.url}/hooks/github`, broken, { "x-github-event": "push", "x-github-delivery": "gh-broken", "x-hub-signature-256": `sha256=${sign(SECRETS.github, broken)}` });
+    const bad = await post(`${server.url}/hooks/github`, broken, {
+      "x-github-event": "push",
+      "x-github-delivery": "gh-broken",
+      "x-hub-signature-256": `sha256=${sign(SECRETS.github, broken)}`,
+    });
     assert.equal(bad.status, 400);
     const ping = githubPing();
-    const pong = await post(`${server.url}/hooks/github`, ping, { "x-github-event": "ping", "x-github-delivery": "gh-ping", "x-hub-signature-256": `sha256=${sign(SECRETS.github, ping)}` });
+    const pong = await post(`${server.url}/hooks/github`, ping, {
+      "x-github-event": "ping",
+      "x-github-delivery": "gh-ping",
+      "x-hub-signature-256": `sha256=${sign(SECRETS.github, ping)}`,
+    });
     assert.deepEqual([pong.status, pong.json["hints"]], [202, 0]);
     assert.equal(server.calls.length, before);
   });
@@ -199,7 +211,11 @@ describe("webhook routes on a real Fastify server with a real SQLite store", () 
   it("a push to a tag or a deleted branch is accepted with no hints", async () => {
     const before = server.calls.length;
     const deleted = githubPush({ deleted: true, after: "0".repeat(40) });
-    const result = await post(`${server.url}/hooks/github`, deleted, { "x-github-event": "push", "x-github-delivery": "gh-del", "x-hub-signature-256": `sha256=${sign(SECRETS.github, deleted)}` });
+    const result = await post(`${server.url}/hooks/github`, deleted, {
+      "x-github-event": "push",
+      "x-github-delivery": "gh-del",
+      "x-hub-signature-256": `sha256=${sign(SECRETS.github, deleted)}`,
+    });
     assert.deepEqual([result.status, result.json["hints"]], [202, 0]);
     assert.equal(server.calls.length, before);
   });

@@ -54,9 +54,16 @@ test("a CLI-made container: HostConfig, networks with aliases and a static addre
   assert.deepEqual(p.body.NetworkingConfig, { EndpointsConfig: { "autu-fx-a": { Aliases: ["web"], IPAMConfig: { IPv4Address: "10.231.0.7" } } } });
   assert.deepEqual(p.connect, [{ network: "autu-fx-b", endpoint: { Aliases: ["web2"] } }], "the old short id is not an alias of the new container");
   assert.deepEqual(p.anonymousVolumes, [{ name: "134e251cf737e281ac1bc69d493f94ad618d929833e4f72d7db8e39a13e53440", target: "/anon" }]);
-  assert.deepEqual(host.Mounts, [{ Type: "volume", Source: "134e251cf737e281ac1bc69d493f94ad618d929833e4f72d7db8e39a13e53440", Target: "/anon", ReadOnly: false }]);
+  assert.deepEqual(host.Mounts, [
+    { Type: "volume", Source: "134e251cf737e281ac1bc69d493f94ad618d929833e4f72d7db8e39a13e53440", Target: "/anon", ReadOnly: false },
+  ]);
   assert.equal(p.order, "stop-first");
-  assert.deepEqual(p.stopFirstBecause, ["host port 18081->8080/tcp", "static address autu-fx-a 10.231.0.7", "writable volume at /data", "writable volume at /anon"]);
+  assert.deepEqual(p.stopFirstBecause, [
+    "host port 18081->8080/tcp",
+    "static address autu-fx-a 10.231.0.7",
+    "writable volume at /data",
+    "writable volume at /anon",
+  ]);
   assert.equal(p.temporaryName, "autu-fx-full-slipway-new");
 });
 
@@ -83,9 +90,14 @@ test("refused before anything is stopped: --rm and --volumes-from, each naming i
 
 test("refused: a container in another container's network namespace, and the container whose namespace others use", () => {
   const netshare = fixture<ContainerInspect>("container-netshare");
-  assert.match(problems(planRecreate({ container: netshare, oldImage: image(), image: "x", others: [] }))[0] ?? "", /HostConfig\.NetworkMode is container:[0-9a-f]{64} \(--network container:…\)/);
+  assert.match(
+    problems(planRecreate({ container: netshare, oldImage: image(), image: "x", others: [] }))[0] ?? "",
+    /HostConfig\.NetworkMode is container:[0-9a-f]{64} \(--network container:…\)/,
+  );
   const owner = plain();
-  const found = problems(planRecreate({ container: owner, oldImage: image(), image: "x", others: [{ name: "autu-fx-netshare", hostConfig: netshare.HostConfig }] }));
+  const found = problems(
+    planRecreate({ container: owner, oldImage: image(), image: "x", others: [{ name: "autu-fx-netshare", hostConfig: netshare.HostConfig }] }),
+  );
   assert.match(found[0] ?? "", /container autu-fx-netshare uses this container through HostConfig\.NetworkMode/);
 });
 
@@ -95,7 +107,10 @@ test("refused: legacy links, a name clash, unknown fields set; unknown fields le
   const clash = planRecreate({ container: plain(), oldImage: image(), image: "x", others: [{ name: "autu-fx-plain-slipway-new", hostConfig: {} }] });
   assert.match(problems(clash)[0] ?? "", /a container named autu-fx-plain-slipway-new already exists/);
   const future = edited(plain(), (json) => (json.HostConfig.Annotations = { "io.example": "1" }));
-  assert.match(problems(planRecreate({ container: future, oldImage: image(), image: "x", others: [] }))[0] ?? "", /HostConfig\.Annotations is set .* does not know how to reproduce it/);
+  assert.match(
+    problems(planRecreate({ container: future, oldImage: image(), image: "x", others: [] }))[0] ?? "",
+    /HostConfig\.Annotations is set .* does not know how to reproduce it/,
+  );
   const futureConfig = edited(plain(), (json) => (json.Config.Frobnicate = true));
   assert.match(problems(planRecreate({ container: futureConfig, oldImage: image(), image: "x", others: [] }))[0] ?? "", /Config\.Frobnicate is set/);
   const unsetFuture = edited(plain(), (json) => (json.HostConfig.Annotations = null));
@@ -120,7 +135,10 @@ test("an explicit hostname, a changed image value and a --mount volume without a
 test("a container on the default bridge joined to a user network later: the user network is connected after create", () => {
   const container = edited(plain(), () => undefined);
   (container as { NetworkSettings: unknown }).NetworkSettings = {
-    Networks: { bridge: { Aliases: null, IPAMConfig: null, NetworkID: "n1" }, extra: { Aliases: ["svc", container.Id.slice(0, 12)], IPAMConfig: null, NetworkID: "n2" } },
+    Networks: {
+      bridge: { Aliases: null, IPAMConfig: null, NetworkID: "n1" },
+      extra: { Aliases: ["svc", container.Id.slice(0, 12)], IPAMConfig: null, NetworkID: "n2" },
+    },
   };
   const p = plan(container);
   assert.equal(p.body.NetworkingConfig, undefined);

@@ -16,7 +16,19 @@ function refused(text: string, options: { env?: Record<string, string> } = {}): 
 
 test("services are read as written, with the volumes and networks declared at the top", () => {
   const file = parseComposeText(
-    ['version: "2.4"', "services:", "  web:", "    image: busybox", "    volumes: [data:/data]", "volumes:", "  data:", "networks:", "  front:", "    driver: bridge", "x-notes: anything"].join("\n"),
+    [
+      'version: "2.4"',
+      "services:",
+      "  web:",
+      "    image: busybox",
+      "    volumes: [data:/data]",
+      "volumes:",
+      "  data:",
+      "networks:",
+      "  front:",
+      "    driver: bridge",
+      "x-notes: anything",
+    ].join("\n"),
   );
   assert.deepEqual(file.services, { web: { image: "busybox", volumes: ["data:/data"] } });
   assert.deepEqual(file.volumes, ["data"]);
@@ -25,7 +37,9 @@ test("services are read as written, with the volumes and networks declared at th
 });
 
 test("a compose-spec file without version is read too, and YAML merge keys work", () => {
-  const file = parseComposeText(["x-base: &base", "  image: busybox", "  restart: always", "services:", "  a:", "    <<: *base", "  b:", "    <<: *base", "    restart: \"no\""].join("\n"));
+  const file = parseComposeText(
+    ["x-base: &base", "  image: busybox", "  restart: always", "services:", "  a:", "    <<: *base", "  b:", "    <<: *base", '    restart: "no"'].join("\n"),
+  );
   assert.deepEqual(composeServices(file), {
     a: composeServices(parseComposeText("services:\n  a:\n    image: busybox\n    restart: always\n"))["a"],
     b: composeServices(parseComposeText('services:\n  b:\n    image: busybox\n    restart: "no"\n'))["b"],
@@ -34,7 +48,9 @@ test("a compose-spec file without version is read too, and YAML merge keys work"
 });
 
 test("top-level keys other than services, volumes, networks, version and x- are refused with a message", () => {
-  const error = refused(["name: shop", "services:", "  web: {image: busybox}", "secrets:", "  token: {file: ./token}", "include: [other.yml]", "sevices: {}"].join("\n"));
+  const error = refused(
+    ["name: shop", "services:", "  web: {image: busybox}", "secrets:", "  token: {file: ./token}", "include: [other.yml]", "sevices: {}"].join("\n"),
+  );
   assert.equal(error.code, "CONFIG_INVALID");
   const details = error.details.join("\n");
   assert.match(details, /compose\.yml:1:1: name: Slipway cannot reproduce the top-level "name"/);
@@ -51,7 +67,20 @@ test("a file without services, or with services that are not a mapping, is refus
 
 test("top-level volumes and networks accept only external and the default driver", () => {
   const details = refused(
-    ["services:", "  web: {image: busybox}", "volumes:", "  data:", "    driver: nfs", "  logs:", "    driver_opts: {type: tmpfs}", "networks:", "  front:", "    ipam: {}", "  back:", "    external: true"].join("\n"),
+    [
+      "services:",
+      "  web: {image: busybox}",
+      "volumes:",
+      "  data:",
+      "    driver: nfs",
+      "  logs:",
+      "    driver_opts: {type: tmpfs}",
+      "networks:",
+      "  front:",
+      "    ipam: {}",
+      "  back:",
+      "    external: true",
+    ].join("\n"),
   ).details.join("\n");
   assert.match(details, /volumes\.data\.driver: Slipway creates volumes with the local driver only/);
   assert.match(details, /volumes\.logs\.driver_opts: Slipway cannot reproduce "driver_opts"/);
@@ -60,7 +89,17 @@ test("top-level volumes and networks accept only external and the default driver
 });
 
 test("service problems point at their line in the compose file, all at once", () => {
-  const text = ["services:", "  web:", "    image: busybox", "    container_name: web", "    ports:", '      - "8000-8010:80"', "  db:", "    image: postgres:16", "    privileged: true"].join("\n");
+  const text = [
+    "services:",
+    "  web:",
+    "    image: busybox",
+    "    container_name: web",
+    "    ports:",
+    '      - "8000-8010:80"',
+    "  db:",
+    "    image: postgres:16",
+    "    privileged: true",
+  ].join("\n");
   const error = refused(text);
   assert.equal(error.code, "CONFIG_INVALID");
   assert.equal(error.message, "compose.yml has 3 problems");
@@ -70,7 +109,9 @@ test("service problems point at their line in the compose file, all at once", ()
 });
 
 test("a service using an undeclared volume or network is refused, as compose does", () => {
-  const details = refused(["services:", "  web:", "    image: busybox", "    volumes: [data:/data]", "    networks: [front, default]"].join("\n")).details.join("\n");
+  const details = refused(["services:", "  web:", "    image: busybox", "    volumes: [data:/data]", "    networks: [front, default]"].join("\n")).details.join(
+    "\n",
+  );
   assert.match(details, /compose\.yml:4:15: services\.web\.volumes\[0\]: the volume "data" is not declared/);
   assert.match(details, /services\.web\.networks\[0\]: the network "front" is not declared/);
   assert.doesNotMatch(details, /"default"/);

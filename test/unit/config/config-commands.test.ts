@@ -49,7 +49,10 @@ test("slipway init writes a starter config that validates, and refuses to overwr
 
 test("slipway validate counts what the config defines", async (t) => {
   const file = join(tempDir(t), "slipway.yml");
-  writeFileSync(file, "registry: localhost:5000\nsources:\n  s: { repo: ./s.git }\nimages:\n  a: { context: 's:a' }\n  b: { context: 's:b', from: a }\njobs:\n  j: { image: b, schedule: '@daily', command: [run] }\n");
+  writeFileSync(
+    file,
+    "registry: localhost:5000\nsources:\n  s: { repo: ./s.git }\nimages:\n  a: { context: 's:a' }\n  b: { context: 's:b', from: a }\njobs:\n  j: { image: b, schedule: '@daily', command: [run] }\n",
+  );
   const { stdout } = await run(["-c", file, "validate"]);
   assert.equal(stdout, `${file} is valid: 1 source, 2 images, 0 services, 1 job\n`);
   const json = await run(["-c", file, "validate", "--json"]);

@@ -52,7 +52,9 @@ test("a wrong type says what was expected and what was written", () => {
 
 test("a value outside a set lists the allowed values and the one meant", () => {
   const error = errorOf(`${base}images:\n  base:\n    context: "my-docker:base"\n    tag: timestmp\n`);
-  assert.deepEqual(error.details, ['slipway.yml:8:10: images.base.tag: expected one of timestamp, version-count-sha, sha, got "timestmp" — did you mean "timestamp"?']);
+  assert.deepEqual(error.details, [
+    'slipway.yml:8:10: images.base.tag: expected one of timestamp, version-count-sha, sha, got "timestmp" — did you mean "timestamp"?',
+  ]);
 });
 
 test("a missing required key points at the mapping that lacks it", () => {
@@ -62,11 +64,15 @@ test("a missing required key points at the mapping that lacks it", () => {
 
 test("a command written as a shell string is refused with how to write it as a list", () => {
   const error = errorOf(`${base}images:\n  base:\n    context: "my-docker:base"\n    tests:\n      - name: runs\n        command: echo hello && true\n`);
-  assert.deepEqual(error.details, ["slipway.yml:10:18: images.base.tests[0].command: expected a list of arguments, e.g. [python, -u, app.py] (a command is never run through a shell)"]);
+  assert.deepEqual(error.details, [
+    "slipway.yml:10:18: images.base.tests[0].command: expected a list of arguments, e.g. [python, -u, app.py] (a command is never run through a shell)",
+  ]);
 });
 
 test("every problem is listed at once, top to bottom", () => {
-  const error = errorOf(`registry: 5\nsources:\n  Bad_Name: { repo: ./x }\n  ok: { repo: ./y, poll: soon }\nimages:\n  base: { context: nowhere }\nversion: 2\n`);
+  const error = errorOf(
+    `registry: 5\nsources:\n  Bad_Name: { repo: ./x }\n  ok: { repo: ./y, poll: soon }\nimages:\n  base: { context: nowhere }\nversion: 2\n`,
+  );
   assert.equal(error.message, "slipway.yml has 5 problems");
   assert.deepEqual(error.details, [
     "slipway.yml:1:11: registry: expected a registry address (host[:port][/namespace]) or a mapping with url",
@@ -103,6 +109,11 @@ test("an empty file is a valid, empty config", () => {
 
 test("an alias bomb is refused as CONFIG_SYNTAX instead of exhausting memory", () => {
   const layers = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
-  for (let i = 1; i < 8; i += 1) layers.push(`${"abcdefgh"[i]}: &${"abcdefgh"[i]} [${Array(10).fill(`*${"abcdefgh"[i - 1]}`).join(", ")}]`);
+  for (let i = 1; i < 8; i += 1)
+    layers.push(
+      `${"abcdefgh"[i]}: &${"abcdefgh"[i]} [${Array(10)
+        .fill(`*${"abcdefgh"[i - 1]}`)
+        .join(", ")}]`,
+    );
   assert.equal(errorOf(layers.join("\n")).code, "CONFIG_SYNTAX");
 });

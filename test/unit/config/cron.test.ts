@@ -4,7 +4,20 @@ import { Cron } from "croner";
 import { checkCron, cronOptions } from "../../../src/config/cron.js";
 
 test("schedules croner runs are accepted: 5 and 6 fields, names, steps, lists, L/W/#, shorthands", () => {
-  for (const schedule of ["0 * * * *", "*/5 * * * * *", "0 3 * * mon-fri", "0 0 1,15 jan,jul *", "0 0 L * *", "0 9 15W * *", "0 9 * * 5#2", "0 0 * * 7", "@hourly", "@daily", "@Weekly", "  0  3 * * *  "]) {
+  for (const schedule of [
+    "0 * * * *",
+    "*/5 * * * * *",
+    "0 3 * * mon-fri",
+    "0 0 1,15 jan,jul *",
+    "0 0 L * *",
+    "0 9 15W * *",
+    "0 9 * * 5#2",
+    "0 0 * * 7",
+    "@hourly",
+    "@daily",
+    "@Weekly",
+    "  0  3 * * *  ",
+  ]) {
     assert.equal(checkCron(schedule), undefined, schedule);
   }
 });

@@ -21,7 +21,9 @@ sources:
 
 test("from naming an image that does not exist suggests the image meant", () => {
   const text = `${head}images:\n  infra-dev: { context: "my-docker:infra-dev" }\n  infra-prod: { context: "my-docker:infra-prod", from: infra-dve }\n`;
-  assert.deepEqual(details(text), ['slipway.yml:7:56: images.infra-prod.from: no image named "infra-dve" in images — did you mean "infra-dev"? (an external image needs its tag, e.g. infra-dve:latest)']);
+  assert.deepEqual(details(text), [
+    'slipway.yml:7:56: images.infra-prod.from: no image named "infra-dve" in images — did you mean "infra-dev"? (an external image needs its tag, e.g. infra-dve:latest)',
+  ]);
 });
 
 test("from an external reference is not checked against the images", () => {

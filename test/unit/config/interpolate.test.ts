@@ -64,7 +64,8 @@ test("the column counts the quote of a quoted value, and every unset variable is
 });
 
 test("variables come from the environment first, then from .env, and plain numbers keep their type", () => {
-  const text = "version: ${V}\nregistry: ${HOST}/org\nsources:\n  app: { repo: ./x, branch: '${BRANCH}' }\nimages:\n  app:\n    context: 'app:'\n    args:\n      N: ${N}\n";
+  const text =
+    "version: ${V}\nregistry: ${HOST}/org\nsources:\n  app: { repo: ./x, branch: '${BRANCH}' }\nimages:\n  app:\n    context: 'app:'\n    args:\n      N: ${N}\n";
   const { config } = parseConfigText(text, { env: { HOST: "env.example.com" }, dotenv: { HOST: "dotenv.example.com", BRANCH: "release", N: "3", V: "1" } });
   assert.equal(config.version, 1);
   assert.equal(config.registry?.address, "env.example.com/org");

@@ -25,7 +25,13 @@ test("the default gate: docker when the service has a healthcheck, else tcp on t
 
 test("http: a path, or {path, status, port}; the port defaults to the first port", () => {
   assert.deepEqual(health({ ports: ["8080:80"], health: { http: "/healthz" } }), { kind: "http", path: "/healthz", status: 200, port: 80, ...TIMING });
-  assert.deepEqual(health({ ports: ["8080:80"], health: { http: { path: "/up", status: 204, port: 9000 } } }), { kind: "http", path: "/up", status: 204, port: 9000, ...TIMING });
+  assert.deepEqual(health({ ports: ["8080:80"], health: { http: { path: "/up", status: 204, port: 9000 } } }), {
+    kind: "http",
+    path: "/up",
+    status: 204,
+    port: 9000,
+    ...TIMING,
+  });
   assert.match(problem({ health: { http: "/healthz" } }), /health: health.http needs a port/);
   assert.match(problem({ ports: ["8080:80"], health: { http: "healthz" } }), /path starting with \//);
 });
@@ -55,7 +61,10 @@ test("timings are durations in milliseconds; retries is optional", () => {
     deadline: 120_000,
   });
   assert.deepEqual(health({ ports: ["80:80"], health: { deadline: "5m" } }), { kind: "tcp", port: 80, ...TIMING, deadline: 300_000 });
-  assert.match(problem({ health: { tcp: 80, start_period: "2m", deadline: "1m" } }), /health.deadline: health.deadline must be longer than health.start_period/);
+  assert.match(
+    problem({ health: { tcp: 80, start_period: "2m", deadline: "1m" } }),
+    /health.deadline: health.deadline must be longer than health.start_period/,
+  );
 });
 
 test("exactly one kind of probe", () => {

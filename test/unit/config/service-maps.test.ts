@@ -40,7 +40,11 @@ test("environment: names that are not variable names are refused", () => {
 });
 
 test("labels: a mapping or a list; a key without a value is an empty label", () => {
-  assert.deepEqual(parsed(labelsSchema, { "com.example.tier": "web", "com.example.n": 2, flag: null }), { "com.example.tier": "web", "com.example.n": "2", flag: "" });
+  assert.deepEqual(parsed(labelsSchema, { "com.example.tier": "web", "com.example.n": 2, flag: null }), {
+    "com.example.tier": "web",
+    "com.example.n": "2",
+    flag: "",
+  });
   assert.deepEqual(parsed(labelsSchema, ["com.example.tier=web", "a=b=c", "flag"]), { "com.example.tier": "web", a: "b=c", flag: "" });
 });
 

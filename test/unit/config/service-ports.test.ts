@@ -26,11 +26,14 @@ test("short forms: container only, host:container, ip:host:container, with a pro
 });
 
 test("long form: target, published (number or text), protocol, host_ip", () => {
-  assert.deepEqual(ports([{ target: 80 }, { target: 443, published: "8443", protocol: "tcp", host_ip: "10.0.0.1" }, { target: 53, published: 5353, protocol: "udp" }]), [
-    { target: 80, protocol: "tcp" },
-    { published: 8443, target: 443, protocol: "tcp", hostIp: "10.0.0.1" },
-    { published: 5353, target: 53, protocol: "udp" },
-  ]);
+  assert.deepEqual(
+    ports([{ target: 80 }, { target: 443, published: "8443", protocol: "tcp", host_ip: "10.0.0.1" }, { target: 53, published: 5353, protocol: "udp" }]),
+    [
+      { target: 80, protocol: "tcp" },
+      { published: 8443, target: 443, protocol: "tcp", hostIp: "10.0.0.1" },
+      { published: 5353, target: 53, protocol: "udp" },
+    ],
+  );
 });
 
 test("port ranges are refused with a message saying to list each port", () => {

@@ -126,15 +126,23 @@ test("networks: a list of names, or a mapping with aliases", () => {
 });
 
 test("healthcheck: compose's test forms become CMD, CMD-SHELL or NONE, with durations in milliseconds", () => {
-  assert.deepEqual(service({ image: "app", healthcheck: { test: ["CMD", "wget", "-q", "http://localhost/"], interval: "5s", timeout: "2s", retries: 3, start_period: "10s", start_interval: "1s" } }).healthcheck, {
-    test: ["CMD", "wget", "-q", "http://localhost/"],
-    interval: 5_000,
-    timeout: 2_000,
-    retries: 3,
-    startPeriod: 10_000,
-    startInterval: 1_000,
+  assert.deepEqual(
+    service({
+      image: "app",
+      healthcheck: { test: ["CMD", "wget", "-q", "http://localhost/"], interval: "5s", timeout: "2s", retries: 3, start_period: "10s", start_interval: "1s" },
+    }).healthcheck,
+    {
+      test: ["CMD", "wget", "-q", "http://localhost/"],
+      interval: 5_000,
+      timeout: 2_000,
+      retries: 3,
+      startPeriod: 10_000,
+      startInterval: 1_000,
+    },
+  );
+  assert.deepEqual(service({ image: "app", healthcheck: { test: "curl -f http://localhost/ || exit 1" } }).healthcheck, {
+    test: ["CMD-SHELL", "curl -f http://localhost/ || exit 1"],
   });
-  assert.deepEqual(service({ image: "app", healthcheck: { test: "curl -f http://localhost/ || exit 1" } }).healthcheck, { test: ["CMD-SHELL", "curl -f http://localhost/ || exit 1"] });
   assert.deepEqual(service({ image: "app", healthcheck: { test: ["CMD-SHELL", "pg_isready"] } }).healthcheck, { test: ["CMD-SHELL", "pg_isready"] });
   assert.deepEqual(service({ image: "app", healthcheck: { disable: true } }).healthcheck, { test: ["NONE"] });
   assert.deepEqual(service({ image: "app", healthcheck: { test: ["NONE"] } }).healthcheck, { test: ["NONE"] });
@@ -156,14 +164,22 @@ test("environments: the environments the service deploys to; absent means all", 
 test("depends_on: a list, or a mapping with condition service_started; other conditions are refused", () => {
   assert.deepEqual(service({ image: "app", depends_on: ["db", "cache"] }).dependsOn, ["db", "cache"]);
   assert.deepEqual(service({ image: "app", depends_on: { db: { condition: "service_started" }, cache: {} } }).dependsOn, ["db", "cache"]);
-  assert.match(problemAt({ image: "app", depends_on: { db: { condition: "service_healthy" } } }, "depends_on"), /only condition: service_started.*own health: section/);
+  assert.match(
+    problemAt({ image: "app", depends_on: { db: { condition: "service_healthy" } } }, "depends_on"),
+    /only condition: service_started.*own health: section/,
+  );
 });
 
 test("replicas, and compose's deploy section folded in", () => {
   const parsed = service({
     image: "app",
     ports: ["8080:80"],
-    deploy: { mode: "replicated", replicas: 3, resources: { limits: { memory: "256m", cpus: "0.25" } }, update_config: { parallelism: 2, order: "start-first" } },
+    deploy: {
+      mode: "replicated",
+      replicas: 3,
+      resources: { limits: { memory: "256m", cpus: "0.25" } },
+      update_config: { parallelism: 2, order: "start-first" },
+    },
   });
   assert.equal(parsed.replicas, 3);
   assert.equal(parsed.memoryBytes, 256 * 1024 * 1024);
@@ -177,7 +193,10 @@ test("replicas, and compose's deploy section folded in", () => {
 test("deploy: values given twice must agree, and Swarm-only parts are refused", () => {
   assert.match(problemAt({ image: "app", replicas: 2, deploy: { replicas: 3 } }, "deploy.replicas"), /disagrees with replicas/);
   assert.match(problemAt({ image: "app", cpus: 1, deploy: { resources: { limits: { cpus: 2 } } } }, "deploy.resources.limits.cpus"), /disagrees with cpus/);
-  assert.match(problemAt({ image: "app", update: { strategy: "recreate" }, deploy: { update_config: { order: "start-first" } } }, "deploy.update_config.order"), /disagrees with update.strategy/);
+  assert.match(
+    problemAt({ image: "app", update: { strategy: "recreate" }, deploy: { update_config: { order: "start-first" } } }, "deploy.update_config.order"),
+    /disagrees with update.strategy/,
+  );
   assert.match(problemAt({ image: "app", deploy: { mode: "global" } }, "deploy.mode"), /"global".*not supported/);
   assert.match(problemAt({ image: "app", deploy: { placement: { constraints: [] } } }, "deploy.placement"), /Slipway cannot reproduce "deploy.placement"/);
   assert.match(problemAt({ image: "app", deploy: { restart_policy: { condition: "any" } } }, "deploy.restart_policy"), /use restart:/);
@@ -193,7 +212,10 @@ test("extension keys (x-...) are ignored, unknown keys are errors", () => {
 
 test("mounts over the same path and host ports published twice are refused", () => {
   assert.match(problemAt({ image: "app", volumes: ["./a:/data"], tmpfs: ["/data"] }, "volumes.1"), /\/data is mounted twice/);
-  assert.match(problemAt({ image: "app", ports: ["8080:80", "8080:81"], update: { strategy: "recreate" } }, "ports.1"), /host port 8080\/tcp is published twice/);
+  assert.match(
+    problemAt({ image: "app", ports: ["8080:80", "8080:81"], update: { strategy: "recreate" } }, "ports.1"),
+    /host port 8080\/tcp is published twice/,
+  );
   assert.equal(service({ image: "app", ports: ["8080:80", "8080:80/udp"], update: { strategy: "recreate" } }).ports.length, 2);
 });
 

@@ -45,7 +45,10 @@ test("update: every key, and its defaults", () => {
 test("a named volume with blue-green or rolling needs allow_shared_volumes: two writers on one volume", () => {
   for (const strategy of ["blue-green", "rolling"]) {
     const found = problems({ volumes: ["./conf:/conf", "data:/data"], update: { strategy } });
-    assert.deepEqual(found.map((problem) => problem.path), ["volumes.1"]);
+    assert.deepEqual(
+      found.map((problem) => problem.path),
+      ["volumes.1"],
+    );
     assert.match(found[0]?.message ?? "", new RegExp(`${strategy} runs the old and the new revision at once.*"data".*two writers.*allow_shared_volumes`));
   }
   assert.equal(update({ volumes: ["data:/data"], update: { strategy: "blue-green", allow_shared_volumes: true } }).strategy, "blue-green");
@@ -55,17 +58,26 @@ test("a named volume with blue-green or rolling needs allow_shared_volumes: two 
 
 test("blue-green and rolling route through the proxy: each port needs a published TCP port, or no ports at all", () => {
   const unpublished = problems({ ports: ["8080:80", "9000"], update: { strategy: "blue-green" } });
-  assert.deepEqual(unpublished.map((problem) => problem.path), ["ports.1"]);
+  assert.deepEqual(
+    unpublished.map((problem) => problem.path),
+    ["ports.1"],
+  );
   assert.match(unpublished[0]?.message ?? "", /proxy.*"HOST:9000".*recreate/);
   assert.match(problems({ ports: ["53:53/udp"], replicas: 2, update: { strategy: "rolling" } })[0]?.message ?? "", /TCP only/);
   assert.equal(update({ update: { strategy: "blue-green" } }).strategy, "blue-green");
   assert.equal(update({ ports: ["9000", "53/udp"], update: { strategy: "recreate" } }).strategy, "recreate");
   const defaulted = problems({ ports: ["9000"] });
-  assert.deepEqual(defaulted.map((problem) => problem.path), ["ports.0"]);
+  assert.deepEqual(
+    defaulted.map((problem) => problem.path),
+    ["ports.0"],
+  );
 });
 
 test("rolling needs at least one replica, and a batch no larger than the replicas", () => {
   assert.match(problems({ replicas: 0, update: { strategy: "rolling" } }).find((p) => p.path === "update.strategy")?.message ?? "", /at least one replica/);
-  assert.match(problems({ replicas: 2, update: { strategy: "rolling", batch: 3 } }).find((p) => p.path === "update.batch")?.message ?? "", /more than replicas/);
+  assert.match(
+    problems({ replicas: 2, update: { strategy: "rolling", batch: 3 } }).find((p) => p.path === "update.batch")?.message ?? "",
+    /more than replicas/,
+  );
   assert.equal(update({ replicas: 1, update: { strategy: "rolling" } }).strategy, "rolling");
 });

@@ -25,7 +25,7 @@ test("single quotes keep everything literally, including backslashes and double 
   assert.deepEqual(words(`echo 'a  b' 'c\\d' '"q"'`), ["echo", "a  b", "c\\d", '"q"']);
 });
 
-test("double quotes keep spaces and let a backslash escape only $ ` \" \\ and newline", () => {
+test('double quotes keep spaces and let a backslash escape only $ ` " \\ and newline', () => {
   assert.deepEqual(words(`echo "a  b" "x\\"y" "back\\\\slash" "keep\\n" "\\$HOME"`), ["echo", "a  b", 'x"y', "back\\slash", "keep\\n", "$HOME"]);
 });
 

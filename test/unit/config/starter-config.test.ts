@@ -36,7 +36,7 @@ test("the JSON Schema is strict and describes every key", () => {
       visit(value, `${path}${key}.`);
     }
     for (const child of ["items", "additionalProperties"]) visit((node as Record<string, unknown>)[child], path);
-    for (const option of ((node as { anyOf?: unknown[] }).anyOf ?? [])) visit(option, path);
+    for (const option of (node as { anyOf?: unknown[] }).anyOf ?? []) visit(option, path);
   };
   visit(schema, "");
   assert.deepEqual(undescribed, []);
@@ -48,7 +48,11 @@ test("docs/config.md is generated from the schema and up to date (run node scrip
   const lines = docs.split("\n");
   const first = expected.findIndex((line, index) => lines[index] !== line);
   const differs = first >= 0 ? first : lines.length !== expected.length ? expected.length : -1;
-  assert.equal(differs, -1, `docs/config.md is out of date from line ${differs + 1} (expected: ${JSON.stringify(expected[differs])}); run npm run build && node scripts/gen-config-docs.mjs`);
+  assert.equal(
+    differs,
+    -1,
+    `docs/config.md is out of date from line ${differs + 1} (expected: ${JSON.stringify(expected[differs])}); run npm run build && node scripts/gen-config-docs.mjs`,
+  );
   assert.match(docs, /## `images\.<name>`/);
   assert.match(docs, /\| `tag` \| `timestamp`, `version-count-sha`, `sha` \|/);
 });

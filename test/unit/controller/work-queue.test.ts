@@ -25,7 +25,10 @@ describe("work queue", () => {
     assert.equal(queue.submit(item("c2")), "queued");
     assert.equal(queue.submit(item("c3")), "replaced-waiting");
     assert.equal(queue.submit(item("c4")), "replaced-waiting");
-    assert.deepEqual(queue.snapshot().waiting.map((w) => w.label), ["c4"]);
+    assert.deepEqual(
+      queue.snapshot().waiting.map((w) => w.label),
+      ["c4"],
+    );
     gate.resolve();
     await queue.idle();
     assert.deepEqual(ran, ["c1", "c4"]);
@@ -80,7 +83,14 @@ describe("work queue", () => {
     const queue = createWorkQueue({ concurrency: 1, onError: () => undefined });
     const gate = deferred();
     const ran: string[] = [];
-    queue.submit({ key: "a", label: "a", run: async () => { await gate.promise; ran.push("a"); } });
+    queue.submit({
+      key: "a",
+      label: "a",
+      run: async () => {
+        await gate.promise;
+        ran.push("a");
+      },
+    });
     queue.submit({ key: "b", label: "b", run: async () => void ran.push("b") });
     const closing = queue.close();
     assert.equal(queue.submit({ key: "c", label: "c", run: async () => void ran.push("c") }), "refused-closed");
@@ -95,7 +105,12 @@ describe("work queue: dropped work", () => {
     const queue = createWorkQueue({ concurrency: 1, onError: () => undefined });
     const gate = deferred();
     const dropped: string[] = [];
-    const item = (label: string, key = "k"): WorkItem => ({ key, label, run: async () => gate.promise, dropped: (reason) => void dropped.push(`${label}:${reason}`) });
+    const item = (label: string, key = "k"): WorkItem => ({
+      key,
+      label,
+      run: async () => gate.promise,
+      dropped: (reason) => void dropped.push(`${label}:${reason}`),
+    });
     queue.submit(item("running"));
     queue.submit(item("first"));
     queue.submit(item("second"));

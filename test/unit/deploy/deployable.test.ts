@@ -16,14 +16,23 @@ function refusal(fn: () => void): string {
 
 test("a start-first strategy on a named volume is refused unless shared writers are allowed", () => {
   const volumes = [{ type: "volume" as const, source: "pgdata", target: "/var/lib/data", readOnly: false }];
-  assert.match(refusal(() => checkDeployable(webSpec({ volumes }))), /two containers would write to the named volume pgdata/);
+  assert.match(
+    refusal(() => checkDeployable(webSpec({ volumes }))),
+    /two containers would write to the named volume pgdata/,
+  );
   assert.doesNotThrow(() => checkDeployable(webSpec({ volumes, update: { ...webSpec().update, strategy: "recreate" } })));
   assert.doesNotThrow(() => checkDeployable(webSpec({ volumes, update: { ...webSpec().update, allowSharedVolumes: true } })));
 });
 
 test("rolling needs replicas, and UDP ports need recreate", () => {
-  assert.match(refusal(() => checkDeployable(webSpec({ update: { ...webSpec().update, strategy: "rolling" } }))), /replicas: 2 or more/);
-  assert.match(refusal(() => checkDeployable(webSpec({ ports: [{ target: 53, published: 53, protocol: "udp" }] }))), /UDP/);
+  assert.match(
+    refusal(() => checkDeployable(webSpec({ update: { ...webSpec().update, strategy: "rolling" } }))),
+    /replicas: 2 or more/,
+  );
+  assert.match(
+    refusal(() => checkDeployable(webSpec({ ports: [{ target: 53, published: 53, protocol: "udp" }] }))),
+    /UDP/,
+  );
   assert.doesNotThrow(() => checkDeployable(webSpec({ replicas: 3, update: { ...webSpec().update, strategy: "rolling" } })));
 });
 

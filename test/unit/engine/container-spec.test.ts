@@ -39,7 +39,13 @@ test("a full service spec maps to exactly the Engine API create body", () => {
     workingDir: "/app",
     hostname: "api",
     networks: [{ name: "front", aliases: ["api", "api-blue"] }, { name: "back" }],
-    healthcheck: { test: ["CMD", "wget", "-q", "-O-", "http://localhost:8080/healthz"], intervalSeconds: 2, timeoutSeconds: 1.5, startPeriodSeconds: 5, retries: 3 },
+    healthcheck: {
+      test: ["CMD", "wget", "-q", "-O-", "http://localhost:8080/healthz"],
+      intervalSeconds: 2,
+      timeoutSeconds: 1.5,
+      startPeriodSeconds: 5,
+      retries: 3,
+    },
     stopSignal: "SIGINT",
     stopTimeoutSeconds: 20,
     init: true,
@@ -73,7 +79,10 @@ test("a full service spec maps to exactly the Engine API create body", () => {
     HostConfig: {
       AutoRemove: false,
       PortBindings: {
-        "8080/tcp": [{ HostIp: "127.0.0.1", HostPort: "18080" }, { HostIp: "::1", HostPort: "18081" }],
+        "8080/tcp": [
+          { HostIp: "127.0.0.1", HostPort: "18080" },
+          { HostIp: "::1", HostPort: "18081" },
+        ],
         "9090/tcp": [{ HostIp: "", HostPort: "" }],
       },
       Mounts: [

@@ -47,9 +47,11 @@ test("a secret echoed back in a registry message is redacted", () => {
 
 test("dockerode's errors are read for the engine's own words and status", () => {
   assert.deepEqual(describeEngineFailure(dockerodeError(404, "No such container: abc", { message: "No such container: abc" })), {
-    statusCode: 404, errno: undefined, message: "No such container: abc",
+    statusCode: 404,
+    errno: undefined,
+    message: "No such container: abc",
   });
-  assert.equal(describeEngineFailure(dockerodeError(500, "Get \"http://x/v2/\": refused")).message, 'Get "http://x/v2/": refused');
+  assert.equal(describeEngineFailure(dockerodeError(500, 'Get "http://x/v2/": refused')).message, 'Get "http://x/v2/": refused');
   const refused = Object.assign(new Error("connect ECONNREFUSED /var/run/docker.sock"), { code: "ECONNREFUSED" });
   assert.deepEqual(describeEngineFailure(refused), { statusCode: undefined, errno: "ECONNREFUSED", message: "connect ECONNREFUSED /var/run/docker.sock" });
 });
@@ -57,7 +59,7 @@ test("dockerode's errors are read for the engine's own words and status", () => 
 test("a lost socket mid-request is ENGINE_UNREACHABLE; an engine refusal is ENGINE_FAILED with the action", () => {
   const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
   assert.ok(isSlipwayError(engineError(reset, socket, "listing images"), "ENGINE_UNREACHABLE"));
-  const conflict = engineError(dockerodeError(409, "Conflict. The container name \"/web\" is already in use"), socket, "creating container web");
+  const conflict = engineError(dockerodeError(409, 'Conflict. The container name "/web" is already in use'), socket, "creating container web");
   assert.ok(isSlipwayError(conflict, "ENGINE_FAILED"));
   assert.equal(conflict.message, 'creating container web failed: Conflict. The container name "/web" is already in use');
 });

@@ -6,15 +6,24 @@ import { readJsonLines } from "../../../src/engine/json-lines.js";
 
 // Recorded from Docker Engine 20.10.24.
 const start = {
-  status: "start", id: "4b8c9632c368", from: "slipway-test/busybox:113c2f192e11", Type: "container", Action: "start",
+  status: "start",
+  id: "4b8c9632c368",
+  from: "slipway-test/busybox:113c2f192e11",
+  Type: "container",
+  Action: "start",
   Actor: { ID: "4b8c9632c368", Attributes: { image: "slipway-test/busybox:113c2f192e11", name: "web-1", "slipway.service": "web" } },
-  scope: "local", time: 1763819000, timeNano: 1763819000123 * 1e6,
+  scope: "local",
+  time: 1763819000,
+  timeNano: 1763819000123 * 1e6,
 };
 const health = { ...start, status: "health_status: healthy", Action: "health_status: healthy" };
 
 test("an engine event becomes a typed event with its actor, attributes and time", () => {
   assert.deepEqual(parseEngineEvent(start), {
-    type: "container", action: "start", actionDetail: undefined, actorId: "4b8c9632c368",
+    type: "container",
+    action: "start",
+    actionDetail: undefined,
+    actorId: "4b8c9632c368",
     attributes: { image: "slipway-test/busybox:113c2f192e11", name: "web-1", "slipway.service": "web" },
     time: new Date(1763819000123),
   });

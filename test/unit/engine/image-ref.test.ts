@@ -9,11 +9,17 @@ test("references split into repository, tag, digest and the registry the engine 
   assert.deepEqual(splitImageRef("busybox"), { repository: "busybox", tag: undefined, digest: undefined, registry: "docker.io" });
   assert.deepEqual(splitImageRef("my-org/app:1.0"), { repository: "my-org/app", tag: "1.0", digest: undefined, registry: "docker.io" });
   assert.deepEqual(splitImageRef("127.0.0.1:5000/team/app:20180923T082316Z"), {
-    repository: "127.0.0.1:5000/team/app", tag: "20180923T082316Z", digest: undefined, registry: "127.0.0.1:5000",
+    repository: "127.0.0.1:5000/team/app",
+    tag: "20180923T082316Z",
+    digest: undefined,
+    registry: "127.0.0.1:5000",
   });
   assert.deepEqual(splitImageRef("localhost:5000/app"), { repository: "localhost:5000/app", tag: undefined, digest: undefined, registry: "localhost:5000" });
   assert.deepEqual(splitImageRef(`registry.example.com/app:1@${digest}`), {
-    repository: "registry.example.com/app", tag: "1", digest, registry: "registry.example.com",
+    repository: "registry.example.com/app",
+    tag: "1",
+    digest,
+    registry: "registry.example.com",
   });
   assert.deepEqual(splitImageRef(`localhost/app@${digest}`), { repository: "localhost/app", tag: undefined, digest, registry: "localhost" });
 });
@@ -25,6 +31,10 @@ test("X-Registry-Auth names Docker Hub by its index address and other registries
 
 test("obviously broken references are REFERENCE_INVALID", () => {
   for (const bad of ["", "has space:1", "-flag", "/abs", "app:", "app/"]) {
-    assert.throws(() => splitImageRef(bad), (error: unknown) => isSlipwayError(error, "REFERENCE_INVALID"), bad);
+    assert.throws(
+      () => splitImageRef(bad),
+      (error: unknown) => isSlipwayError(error, "REFERENCE_INVALID"),
+      bad,
+    );
   }
 });

@@ -37,7 +37,10 @@ test("a cycle is one clear error naming the whole cycle", () => {
     { name: "b", from: "a" },
     { name: "c", from: "b" },
   ];
-  assert.throws(() => buildImageGraph(cyclic), (e: unknown) => isSlipwayError(e, "CONFIG_INVALID") && e.message === "the images form a cycle: a -> c -> b -> a");
+  assert.throws(
+    () => buildImageGraph(cyclic),
+    (e: unknown) => isSlipwayError(e, "CONFIG_INVALID") && e.message === "the images form a cycle: a -> c -> b -> a",
+  );
   assert.throws(() => buildImageGraph([{ name: "self", from: "self" }]), /self -> self/);
 });
 

@@ -105,7 +105,10 @@ test("a revert is a new commit and so a new build, even though the content is ol
 
 test("selecting one image plans its ancestors too, and --force rebuilds the selected one only", async () => {
   const plan = await planBuilds(graph, ["infra-dev"], ports(start, buildAll(start)), { force: true });
-  assert.deepEqual(plan.entries.map((e) => e.image), ["base", "infra-dev"]);
+  assert.deepEqual(
+    plan.entries.map((e) => e.image),
+    ["base", "infra-dev"],
+  );
   assert.deepEqual(plan.toBuild, ["infra-dev"]);
 });
 

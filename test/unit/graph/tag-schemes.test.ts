@@ -13,12 +13,16 @@ test("a timestamp tag is the UTC second, sortable as text, and parses back", () 
 
 test("timestamp tags order as the moments they name", () => {
   fc.assert(
-    fc.property(fc.date({ min: new Date("2000-01-01"), max: new Date("2099-12-31"), noInvalidDate: true }), fc.date({ min: new Date("2000-01-01"), max: new Date("2099-12-31"), noInvalidDate: true }), (a, b) => {
-      const sa = Math.floor(a.getTime() / 1000);
-      const sb = Math.floor(b.getTime() / 1000);
-      const order = Math.sign(compareTags("timestamp", timestampTag(a), timestampTag(b)));
-      assert.equal(order, Math.sign(sa - sb));
-    }),
+    fc.property(
+      fc.date({ min: new Date("2000-01-01"), max: new Date("2099-12-31"), noInvalidDate: true }),
+      fc.date({ min: new Date("2000-01-01"), max: new Date("2099-12-31"), noInvalidDate: true }),
+      (a, b) => {
+        const sa = Math.floor(a.getTime() / 1000);
+        const sb = Math.floor(b.getTime() / 1000);
+        const order = Math.sign(compareTags("timestamp", timestampTag(a), timestampTag(b)));
+        assert.equal(order, Math.sign(sa - sb));
+      },
+    ),
   );
 });
 

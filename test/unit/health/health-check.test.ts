@@ -22,7 +22,10 @@ test("an invalid check is refused with HEALTH_CHECK_INVALID listing every proble
       assert.match(error.message, /^the http health check is not valid: /);
       assert.equal(error.details.length, 6);
       for (const word of ["intervalMs", "timeoutMs", "retries", "path", "status", "port"]) {
-        assert.ok(error.details.some((line) => line.startsWith(word)), `a problem about ${word}: ${error.details.join(" | ")}`);
+        assert.ok(
+          error.details.some((line) => line.startsWith(word)),
+          `a problem about ${word}: ${error.details.join(" | ")}`,
+        );
       }
       return true;
     },
@@ -30,7 +33,13 @@ test("an invalid check is refused with HEALTH_CHECK_INVALID listing every proble
 });
 
 test("a command check needs a program to run", () => {
-  assert.throws(() => resolveTiming({ kind: "command", command: [] }), (error: unknown) => isSlipwayError(error, "HEALTH_CHECK_INVALID"));
-  assert.throws(() => resolveTiming({ kind: "command", command: [""] }), (error: unknown) => isSlipwayError(error, "HEALTH_CHECK_INVALID"));
+  assert.throws(
+    () => resolveTiming({ kind: "command", command: [] }),
+    (error: unknown) => isSlipwayError(error, "HEALTH_CHECK_INVALID"),
+  );
+  assert.throws(
+    () => resolveTiming({ kind: "command", command: [""] }),
+    (error: unknown) => isSlipwayError(error, "HEALTH_CHECK_INVALID"),
+  );
   assert.doesNotThrow(() => resolveTiming({ kind: "command", command: ["pg_isready", "-q"] }));
 });

@@ -57,7 +57,16 @@ test("in the start period a failing app is given time; after it, `retries` failu
   assert.ok(!outcome.healthy);
   assert.equal(outcome.reason, "unhealthy");
   assert.equal(outcome.probes, 5);
-  assert.deepEqual(events.map((e) => [e.attempt, e.elapsedMs, e.failures]), [[1, 0, 0], [2, 1_000, 0], [3, 2_000, 0], [4, 3_000, 1], [5, 4_000, 2]]);
+  assert.deepEqual(
+    events.map((e) => [e.attempt, e.elapsedMs, e.failures]),
+    [
+      [1, 0, 0],
+      [2, 1_000, 0],
+      [3, 2_000, 0],
+      [4, 3_000, 1],
+      [5, 4_000, 2],
+    ],
+  );
   assert.match(outcome.detail, /connection refused at 127\.0\.0\.1:8080$/);
 });
 

@@ -2,7 +2,15 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DEFAULT_HEALTH_TIMING, type HealthTiming } from "../../../src/health/health-check.js";
 import {
-  deadlineOutcome, formatMs, pastDeadline, probeBudgetMs, recordProbe, startHealthWait, type HealthState, type HealthStep, type ProbeResult,
+  deadlineOutcome,
+  formatMs,
+  pastDeadline,
+  probeBudgetMs,
+  recordProbe,
+  startHealthWait,
+  type HealthState,
+  type HealthStep,
+  type ProbeResult,
 } from "../../../src/health/health-state.js";
 
 const timing = (overrides: Partial<HealthTiming> = {}): HealthTiming => ({ ...DEFAULT_HEALTH_TIMING, ...overrides });
@@ -29,12 +37,22 @@ function last(steps: HealthStep[]): HealthStep {
 }
 
 test("a healthy probe ends the wait, reporting the time since the start and the probe count", () => {
-  const step = last(run(timing(), [[0, failing], [1_000, healthy]]));
+  const step = last(
+    run(timing(), [
+      [0, failing],
+      [1_000, healthy],
+    ]),
+  );
   assert.deepEqual(step.kind === "done" && step.outcome, { healthy: true, after: 1_000, probes: 2 });
 });
 
 test("`retries` failures in a row make the container unhealthy, naming the last failure", () => {
-  const steps = run(timing({ retries: 3 }), [[0, failing], [1_000, failing], [2_000, { healthy: false, detail: "HTTP 404" }], [3_000, healthy]]);
+  const steps = run(timing({ retries: 3 }), [
+    [0, failing],
+    [1_000, failing],
+    [2_000, { healthy: false, detail: "HTTP 404" }],
+    [3_000, healthy],
+  ]);
   assert.equal(steps.length, 3);
   const step = last(steps);
   assert.equal(step.kind, "done");
@@ -46,8 +64,18 @@ test("`retries` failures in a row make the container unhealthy, naming the last 
 
 test("failures in the start period do not count; the first one after it does", () => {
   const t = timing({ startPeriodMs: 5_000, retries: 2 });
-  const steps = run(t, [[0, failing], [1_000, failing], [2_000, failing], [4_999, failing], [5_000, failing], [6_000, failing]]);
-  assert.deepEqual(steps.map((s) => s.state.failures), [0, 0, 0, 0, 1, 2]);
+  const steps = run(t, [
+    [0, failing],
+    [1_000, failing],
+    [2_000, failing],
+    [4_999, failing],
+    [5_000, failing],
+    [6_000, failing],
+  ]);
+  assert.deepEqual(
+    steps.map((s) => s.state.failures),
+    [0, 0, 0, 0, 1, 2],
+  );
   const step = last(steps);
   assert.ok(step.kind === "done" && !step.outcome.healthy);
   assert.equal(step.outcome.reason, "unhealthy");
@@ -57,8 +85,16 @@ test("failures in the start period do not count; the first one after it does", (
 test("pending results (Docker's check still starting, container not started) never count, so only the deadline ends them", () => {
   const pending: ProbeResult = { healthy: false, pending: true, detail: "Docker's health check is still starting" };
   const t = timing({ retries: 1, deadlineMs: 3_000 });
-  const steps = run(t, [[0, pending], [1_000, pending], [2_000, pending], [3_000, pending]]);
-  assert.deepEqual(steps.map((s) => s.state.failures), [0, 0, 0, 0]);
+  const steps = run(t, [
+    [0, pending],
+    [1_000, pending],
+    [2_000, pending],
+    [3_000, pending],
+  ]);
+  assert.deepEqual(
+    steps.map((s) => s.state.failures),
+    [0, 0, 0, 0],
+  );
   const step = last(steps);
   assert.ok(step.kind === "done" && !step.outcome.healthy);
   assert.equal(step.outcome.reason, "deadline");
@@ -67,13 +103,23 @@ test("pending results (Docker's check still starting, container not started) nev
 
 test("an exited container ends the wait at once, even in the start period, with its exit detail", () => {
   const exited: ProbeResult = { healthy: false, detail: "exited with code 3 after 0.3 s", exited: { exitCode: 3 } };
-  const step = last(run(timing({ startPeriodMs: 30_000 }), [[0, failing], [400, exited]]));
+  const step = last(
+    run(timing({ startPeriodMs: 30_000 }), [
+      [0, failing],
+      [400, exited],
+    ]),
+  );
   assert.deepEqual(step.kind === "done" && step.outcome, { healthy: false, reason: "exited", detail: "exited with code 3 after 0.3 s", probes: 2 });
 });
 
 test("the deadline ends the wait even when failures never count", () => {
   const t = timing({ startPeriodMs: 60_000, deadlineMs: 2_500 });
-  const steps = run(t, [[0, failing], [1_000, failing], [2_000, failing], [2_500, failing]]);
+  const steps = run(t, [
+    [0, failing],
+    [1_000, failing],
+    [2_000, failing],
+    [2_500, failing],
+  ]);
   const step = last(steps);
   assert.ok(step.kind === "done" && !step.outcome.healthy);
   assert.equal(step.outcome.reason, "deadline");
@@ -82,8 +128,14 @@ test("the deadline ends the wait even when failures never count", () => {
 
 test("the pause before the next probe is the interval, cut short by the deadline", () => {
   const t = timing({ intervalMs: 1_000, deadlineMs: 2_500, retries: 10 });
-  const steps = run(t, [[0, failing], [2_000, failing]]);
-  assert.deepEqual(steps.map((s) => (s.kind === "wait" ? s.waitMs : -1)), [1_000, 500]);
+  const steps = run(t, [
+    [0, failing],
+    [2_000, failing],
+  ]);
+  assert.deepEqual(
+    steps.map((s) => (s.kind === "wait" ? s.waitMs : -1)),
+    [1_000, 500],
+  );
 });
 
 test("a probe may take its timeout, but no longer than is left before the deadline", () => {

@@ -14,9 +14,17 @@ test("the environment tag decides once an environment is declared; it is require
   const simple = { environments: { prod: {}, staging: {} } };
   assert.equal(environmentLookup(simple, undefined), undefined, "no environment: the tag scheme's newest");
   assert.equal(environmentLookup(simple, "default"), undefined, "an undeclared environment has no tag");
-  assert.deepEqual(environmentLookup(simple, "prod"), { environment: "prod", tag: "prod", required: false }, "nothing binds branches: every build is the same recipe, so the scheme's newest may stand in");
+  assert.deepEqual(
+    environmentLookup(simple, "prod"),
+    { environment: "prod", tag: "prod", required: false },
+    "nothing binds branches: every build is the same recipe, so the scheme's newest may stand in",
+  );
   const branchy = { environments: { prod: { branches: ["release"] }, staging: {} } };
-  assert.deepEqual(environmentLookup(branchy, "staging"), { environment: "staging", tag: "staging", required: true }, "builds differ by branch: another environment's build must never stand in");
+  assert.deepEqual(
+    environmentLookup(branchy, "staging"),
+    { environment: "staging", tag: "staging", required: true },
+    "builds differ by branch: another environment's build must never stand in",
+  );
   assert.deepEqual(environmentLookup({ environments: { prod: { branches: [] } } }, "prod")?.required, false);
 });
 
@@ -36,7 +44,16 @@ test("the pushed images of a run: those up to date and those built and pushed, n
     image,
     outcome: "built" as const,
     durationMs: 1,
-    built: { image, imageId: "sha256:id", tag: "t", reference: `r/${image}:t`, fingerprint: "f", inputs, buildId: 1, ...(digest === undefined ? {} : { digest }) },
+    built: {
+      image,
+      imageId: "sha256:id",
+      tag: "t",
+      reference: `r/${image}:t`,
+      fingerprint: "f",
+      inputs,
+      buildId: 1,
+      ...(digest === undefined ? {} : { digest }),
+    },
   });
   const report: BuildReport = {
     ok: false,

@@ -13,7 +13,13 @@ function tempDir(t: { after(fn: () => void): void }): string {
   return dir;
 }
 
-const header = { at: new Date("2026-01-02T03:04:05.000Z"), image: "localhost:5000/app:20260102T000000Z", version: "20260102T000000Z", command: ["cat", "/version"], trigger: "cli" };
+const header = {
+  at: new Date("2026-01-02T03:04:05.000Z"),
+  image: "localhost:5000/app:20260102T000000Z",
+  version: "20260102T000000Z",
+  command: ["cat", "/version"],
+  trigger: "cli",
+};
 
 test("a run's header names the time, image and version, command and trigger, then its output follows", async (t) => {
   const dir = tempDir(t);
@@ -112,7 +118,11 @@ test("files: 1 keeps only the current file", async (t) => {
 test("a job name that would leave the log directory is refused", (t) => {
   const dir = tempDir(t);
   for (const job of ["../x", "a/b", ".hidden", ""]) {
-    assert.throws(() => openJobLog({ dir, job, maxSize: 10, files: 2 }), (error) => isSlipwayError(error, "USAGE"), job);
+    assert.throws(
+      () => openJobLog({ dir, job, maxSize: 10, files: 2 }),
+      (error) => isSlipwayError(error, "USAGE"),
+      job,
+    );
   }
 });
 

@@ -79,19 +79,33 @@ test("overlap queue: one run waits and starts as soon as the running one ends; f
 
 test("runNow follows the overlap rule too and resolves with the run's record", async () => {
   const rec = recorder(300);
-  const scheduler = createJobScheduler({ jobs: new Map([["j", { schedule: "0 0 1 1 *", overlap: "skip" }]]), run: rec.run, store: rec.store, log: () => undefined });
+  const scheduler = createJobScheduler({
+    jobs: new Map([["j", { schedule: "0 0 1 1 *", overlap: "skip" }]]),
+    run: rec.run,
+    store: rec.store,
+    log: () => undefined,
+  });
   const first = scheduler.runNow("j", "cli");
   const second = await scheduler.runNow("j", "api");
   assert.equal(second.status, "skipped");
   assert.equal((await first).status, "succeeded");
   assert.equal((await scheduler.runNow("j", "cli")).status, "succeeded", "once the run ended, the next one runs");
-  assert.deepEqual(rec.runs.map((r) => r.trigger), ["cli", "cli"]);
+  assert.deepEqual(
+    rec.runs.map((r) => r.trigger),
+    ["cli", "cli"],
+  );
   await scheduler.stop();
 });
 
 test("stop waits for a running job, and aborts it after the grace", async () => {
   const rec = recorder(5_000);
-  const scheduler = createJobScheduler({ jobs: new Map([["j", { schedule: "0 0 1 1 *", overlap: "queue" }]]), run: rec.run, store: rec.store, log: () => undefined, stopGraceMs: 200 });
+  const scheduler = createJobScheduler({
+    jobs: new Map([["j", { schedule: "0 0 1 1 *", overlap: "queue" }]]),
+    run: rec.run,
+    store: rec.store,
+    log: () => undefined,
+    stopGraceMs: 200,
+  });
   const running = scheduler.runNow("j", "cli");
   const queued = scheduler.runNow("j", "cli");
   const started = Date.now();

@@ -4,9 +4,7 @@ import { Command } from "commander";
 import { imageIndex } from "../../../src/cli/commands/run-command.js";
 import { FrameSplitter } from "../../../src/engine/index.js";
 import { isSlipwayError } from "../../../src/errors/index.js";
-import {
-  containerDirs, hostDirs, launchSpec, parseEnvAssignments, parseEnvFile, resolveLaunchTarget, type LaunchPlan,
-} from "../../../src/launcher/index.js";
+import { containerDirs, hostDirs, launchSpec, parseEnvAssignments, parseEnvFile, resolveLaunchTarget, type LaunchPlan } from "../../../src/launcher/index.js";
 
 function frame(stream: 1 | 2, text: string): Buffer {
   const payload = Buffer.from(text);
@@ -22,18 +20,34 @@ test("the frame splitter keeps stdout and stderr apart, across chunk boundaries,
   const first = splitter.push(bytes.subarray(0, 10));
   const rest = splitter.push(bytes.subarray(10));
   const frames = [...first, ...rest];
-  assert.deepEqual(frames.map((f) => [f.stream, f.bytes.toString("utf8")]), [["stdout", "out\n"], ["stderr", "err\n"], ["stdout", "\u00e9"]]);
+  assert.deepEqual(
+    frames.map((f) => [f.stream, f.bytes.toString("utf8")]),
+    [
+      ["stdout", "out\n"],
+      ["stderr", "err\n"],
+      ["stdout", "\u00e9"],
+    ],
+  );
 });
 
 test("-e takes KEY=VALUE literally and a bare KEY from the caller's environment (skipped when unset)", () => {
   const env = parseEnvAssignments(["A=1", "B=x=y", "HOME", "UNSET", "EMPTY="], (name) => (name === "HOME" ? "/home/me" : undefined));
   assert.deepEqual(env, { A: "1", B: "x=y", HOME: "/home/me", EMPTY: "" });
-  assert.throws(() => parseEnvAssignments(["1BAD=x"], () => undefined), (error) => isSlipwayError(error, "USAGE") && /1BAD/.test(error.message));
+  assert.throws(
+    () => parseEnvAssignments(["1BAD=x"], () => undefined),
+    (error) => isSlipwayError(error, "USAGE") && /1BAD/.test(error.message),
+  );
 });
 
 test("an env file skips comments and blank lines and names the line of a bad entry", () => {
-  assert.deepEqual(parseEnvFile("# c\n\nA=1\n  B='q'\n", "f.env", () => undefined), { A: "1", B: "'q'" });
-  assert.throws(() => parseEnvFile("A=1\nnot a var\n", "f.env", () => undefined), (error) => isSlipwayError(error, "USAGE") && /f\.env:2/.test(error.message));
+  assert.deepEqual(
+    parseEnvFile("# c\n\nA=1\n  B='q'\n", "f.env", () => undefined),
+    { A: "1", B: "'q'" },
+  );
+  assert.throws(
+    () => parseEnvFile("A=1\nnot a var\n", "f.env", () => undefined),
+    (error) => isSlipwayError(error, "USAGE") && /f\.env:2/.test(error.message),
+  );
 });
 
 test("IMAGE is an image of slipway.yml first, else a repository reference, pinned when it has a tag", () => {
@@ -45,7 +59,10 @@ test("IMAGE is an image of slipway.yml first, else a repository reference, pinne
   const reference = resolveLaunchTarget("localhost:5000/org/tool", images);
   assert.deepEqual([reference.name, reference.repository, reference.scheme, reference.pinned], ["tool", "localhost:5000/org/tool", "timestamp", undefined]);
   assert.deepEqual(resolveLaunchTarget("localhost:5000/org/tool:20200101T000000Z", images).pinned, { tag: "20200101T000000Z" });
-  assert.throws(() => resolveLaunchTarget("Not An Image", images), (error) => isSlipwayError(error, "IMAGE_NOT_FOUND") && /app1-prod/.test(error.hint ?? ""));
+  assert.throws(
+    () => resolveLaunchTarget("Not An Image", images),
+    (error) => isSlipwayError(error, "IMAGE_NOT_FOUND") && /app1-prod/.test(error.hint ?? ""),
+  );
 });
 
 const basePlan: LaunchPlan = {
@@ -74,8 +91,14 @@ test("the launch spec maps the four directories and the checkout, runs as the us
     { type: "bind", source: "/src/app1", target: "/work/app1" },
   ]);
   assert.deepEqual(spec.env, {
-    FOO: "bar", IMAGE_NAME: "app1-dev", IMAGE_VERSION: "20240101T000000Z",
-    DATA_DIR: "/data", LOG_DIR: "/logs", CONFIG_DIR: "/config", TMPDIR: "/scratch", SOURCE_DIR: "/work/app1",
+    FOO: "bar",
+    IMAGE_NAME: "app1-dev",
+    IMAGE_VERSION: "20240101T000000Z",
+    DATA_DIR: "/data",
+    LOG_DIR: "/logs",
+    CONFIG_DIR: "/config",
+    TMPDIR: "/scratch",
+    SOURCE_DIR: "/work/app1",
   });
 });
 

@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { Secret } from "../../../src/util/secret.js";
 import {
-  eventPayload, signWebhook, slackPayload, slackTarget, verifyWebhookSignature, webhookTarget, type NotifyEventInput,
+  eventPayload,
+  signWebhook,
+  slackPayload,
+  slackTarget,
+  verifyWebhookSignature,
+  webhookTarget,
+  type NotifyEventInput,
 } from "../../../src/notify/index.js";
 
 const AT = new Date("2024-05-01T12:00:00Z");

@@ -13,8 +13,14 @@ test("network errors, 408, 429 and 5xx are retried; other answers are final", ()
 });
 
 test("the backoff doubles per retry, between half and all of it, and is capped", () => {
-  assert.deepEqual([0, 1, 2, 3].map((retry) => retryDelayMs(retry, undefined, timing(0))), [500, 1000, 2000, 4000]);
-  assert.deepEqual([0, 1, 2, 3].map((retry) => retryDelayMs(retry, undefined, timing(0.999999))), [1000, 2000, 4000, 8000]);
+  assert.deepEqual(
+    [0, 1, 2, 3].map((retry) => retryDelayMs(retry, undefined, timing(0))),
+    [500, 1000, 2000, 4000],
+  );
+  assert.deepEqual(
+    [0, 1, 2, 3].map((retry) => retryDelayMs(retry, undefined, timing(0.999999))),
+    [1000, 2000, 4000, 8000],
+  );
   assert.equal(retryDelayMs(20, undefined, timing(0.999999)), 60_000);
   assert.equal(retryDelayMs(20, undefined, timing(0)), 30_000);
 });

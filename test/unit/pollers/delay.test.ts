@@ -25,7 +25,11 @@ test("failures back off interval × 2^n up to the cap, and a success resets it",
   assert.deepEqual(delays, [MINUTE, 2 * MINUTE, 4 * MINUTE, 8 * MINUTE, 16 * MINUTE, 30 * MINUTE, 30 * MINUTE, 30 * MINUTE]);
   assert.equal(backoffMs(24 * HOUR, 3, HOUR), 24 * HOUR, "the cap is never below the interval");
   assert.equal(nextDelayMs({ intervalMs: MINUTE, jitter: 0.1, failures: 50, maxBackoffMs: HOUR, random: fixed(0.5) }), HOUR);
-  assert.equal(nextDelayMs({ intervalMs: MINUTE, jitter: 0.1, failures: 50, maxBackoffMs: HOUR, random: fixed(0.75) }), 63 * MINUTE, "jitter applies after the cap");
+  assert.equal(
+    nextDelayMs({ intervalMs: MINUTE, jitter: 0.1, failures: 50, maxBackoffMs: HOUR, random: fixed(0.75) }),
+    63 * MINUTE,
+    "jitter applies after the cap",
+  );
 });
 
 test("a rate-limit wait is a floor: the next check is never sooner", () => {

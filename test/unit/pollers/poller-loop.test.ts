@@ -54,7 +54,14 @@ test("a value is acted on once per change, and stored only after onChange resolv
   const changes: WatchChange[] = [];
   let failNext = false;
   const poller = createPoller({
-    name: "test", intervalMs: MINUTE, jitter: 0, store, key: "test:one", timers, log: quiet, random: () => 0.5,
+    name: "test",
+    intervalMs: MINUTE,
+    jitter: 0,
+    store,
+    key: "test:one",
+    timers,
+    log: quiet,
+    random: () => 0.5,
     check: async () => values.shift() ?? "b2",
     onChange: async (change) => {
       changes.push(change);
@@ -77,7 +84,14 @@ test("a value is acted on once per change, and stored only after onChange resolv
   assert.equal((await store.getWatch("test:one"))?.value, "a1", "not stored: onChange failed");
   assert.equal(timers.delays.at(-1), 2 * MINUTE, "a failed onChange backs off like a failed check");
   await timers.fire();
-  assert.deepEqual(changes.slice(1), [{ previous: "a1", current: "b2" }, { previous: "a1", current: "b2" }], "retried on the next check");
+  assert.deepEqual(
+    changes.slice(1),
+    [
+      { previous: "a1", current: "b2" },
+      { previous: "a1", current: "b2" },
+    ],
+    "retried on the next check",
+  );
   assert.equal((await store.getWatch("test:one"))?.value, "b2");
   assert.equal(timers.delays.at(-1), MINUTE, "a success resets the backoff");
   await poller.stop();
@@ -88,9 +102,22 @@ test("errors back off interval × 2^n to the cap; a rate limit waits what the re
   const store = tempStore(t);
   const timers = manualTimers();
   const warnings: string[] = [];
-  const failures: unknown[] = [new Error("a"), new Error("b"), new Error("c"), new Error("d"), rateLimitedError("registry.example.com", "look up app:qa", 3 * 60 * MINUTE)];
+  const failures: unknown[] = [
+    new Error("a"),
+    new Error("b"),
+    new Error("c"),
+    new Error("d"),
+    rateLimitedError("registry.example.com", "look up app:qa", 3 * 60 * MINUTE),
+  ];
   const poller = createPoller({
-    name: "tag app:qa", intervalMs: MINUTE, jitter: 0, maxBackoffMs: 5 * MINUTE, store, key: "test:two", timers, random: () => 0.5,
+    name: "tag app:qa",
+    intervalMs: MINUTE,
+    jitter: 0,
+    maxBackoffMs: 5 * MINUTE,
+    store,
+    key: "test:two",
+    timers,
+    random: () => 0.5,
     log: { info() {}, warn: (_fields, message) => warnings.push(message) },
     check: async () => {
       const failure = failures.shift();
@@ -112,8 +139,16 @@ test("jitter spreads the delays around the interval with the injected random", a
   const timers = manualTimers();
   const randoms = [0.5, 0, 0.999999, 0.25];
   const poller = createPoller({
-    name: "spread", intervalMs: MINUTE, jitter: 0.2, store, key: "test:three", timers, log: quiet, random: () => randoms.shift() ?? 0.5,
-    check: async () => "same", onChange: () => undefined,
+    name: "spread",
+    intervalMs: MINUTE,
+    jitter: 0.2,
+    store,
+    key: "test:three",
+    timers,
+    log: quiet,
+    random: () => randoms.shift() ?? 0.5,
+    check: async () => "same",
+    onChange: () => undefined,
   });
   poller.start();
   for (let i = 0; i < 3; i += 1) await timers.fire();
@@ -126,7 +161,11 @@ test("stop cancels a check in progress: no onChange, nothing stored", async (t) 
   let seenSignal: AbortSignal | undefined;
   let onChangeCalls = 0;
   const poller = createPoller({
-    name: "slow", intervalMs: MINUTE, store, key: "test:four", log: quiet,
+    name: "slow",
+    intervalMs: MINUTE,
+    store,
+    key: "test:four",
+    log: quiet,
     check: (signal) => {
       seenSignal = signal;
       return new Promise<string>((resolve) => setTimeout(() => resolve("late"), 300));
@@ -152,7 +191,12 @@ test("checkNow rejects with the check's error; fireOnFirstSight false only recor
   const changes: WatchChange[] = [];
   let value: string | Error = new Error("no route to host");
   const poller = createPoller({
-    name: "quiet", intervalMs: MINUTE, store, key: "test:five", log: quiet, fireOnFirstSight: false,
+    name: "quiet",
+    intervalMs: MINUTE,
+    store,
+    key: "test:five",
+    log: quiet,
+    fireOnFirstSight: false,
     check: async () => {
       if (value instanceof Error) throw value;
       return value;

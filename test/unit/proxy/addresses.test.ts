@@ -12,10 +12,17 @@ test("admin addresses are loopback host:port, with or without http://", () => {
 
 test("an admin address on a public interface, or without a port, is refused with a hint", () => {
   for (const bad of ["0.0.0.0:2019", "10.0.0.5:2019", "example.com:2019"]) {
-    assert.throws(() => parseAdminAddress(bad), (error) => isSlipwayError(error, "CONFIG_INVALID") && /not a loopback address/.test(error.message) && /127\.0\.0\.1/.test(error.hint ?? ""));
+    assert.throws(
+      () => parseAdminAddress(bad),
+      (error) => isSlipwayError(error, "CONFIG_INVALID") && /not a loopback address/.test(error.message) && /127\.0\.0\.1/.test(error.hint ?? ""),
+    );
   }
   for (const bad of ["127.0.0.1", "https://127.0.0.1:2019", "127.0.0.1:2019/config", "nonsense::"]) {
-    assert.throws(() => parseAdminAddress(bad), (error) => isSlipwayError(error, "CONFIG_INVALID"), bad);
+    assert.throws(
+      () => parseAdminAddress(bad),
+      (error) => isSlipwayError(error, "CONFIG_INVALID"),
+      bad,
+    );
   }
 });
 

@@ -1,15 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SlipwayError } from "../../../src/errors/index.js";
-import {
-  formatReference,
-  repositoryOf,
-  validateDigest,
-  validateRepositoryName,
-  validateTag,
-  withDigest,
-  withTag,
-} from "../../../src/reference/index.js";
+import { formatReference, repositoryOf, validateDigest, validateRepositoryName, validateTag, withDigest, withTag } from "../../../src/reference/index.js";
 
 const DIGEST = `sha256:${"1234567890".repeat(6)}1234`;
 

@@ -20,7 +20,10 @@ const domainComponent = fc.oneof(
   alnum,
   fc.tuple(alnum, fc.string({ unit: chars("abcXYZ019-"), maxLength: 4 }), alnum).map(([a, middle, b]) => a + middle + b),
 );
-const port = fc.option(fc.integer({ min: 0, max: 99999 }).map((n) => `:${n}`), { nil: undefined });
+const port = fc.option(
+  fc.integer({ min: 0, max: 99999 }).map((n) => `:${n}`),
+  { nil: undefined },
+);
 const host = fc.oneof(
   fc.array(domainComponent, { minLength: 1, maxLength: 4 }).map((parts) => parts.join(".")),
   fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }).map((parts) => parts.join(".")),

@@ -4,10 +4,12 @@ import { findChallenge, parseWwwAuthenticate } from "../../../src/registry/auth-
 
 test("a Bearer challenge gives its realm, service and scope, unquoted", () => {
   const header = 'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:samalba/my-app:pull,push"';
-  assert.deepEqual(parseWwwAuthenticate(header), [{
-    scheme: "bearer",
-    params: { realm: "https://auth.docker.io/token", service: "registry.docker.io", scope: "repository:samalba/my-app:pull,push" },
-  }]);
+  assert.deepEqual(parseWwwAuthenticate(header), [
+    {
+      scheme: "bearer",
+      params: { realm: "https://auth.docker.io/token", service: "registry.docker.io", scope: "repository:samalba/my-app:pull,push" },
+    },
+  ]);
 });
 
 test("distribution's insufficient_scope challenge and token-form values", () => {

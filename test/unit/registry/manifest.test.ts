@@ -4,12 +4,21 @@ import { choosePlatform, manifestKind, parseManifestBody, type Descriptor } from
 import { MEDIA_TYPES } from "../../../src/registry/media-types.js";
 
 const entry = (architecture: string, variant?: string, os = "linux"): Descriptor => ({
-  mediaType: MEDIA_TYPES.ociManifest, digest: `sha256:${architecture}${variant ?? ""}`, size: 1, platform: { os, architecture, variant },
+  mediaType: MEDIA_TYPES.ociManifest,
+  digest: `sha256:${architecture}${variant ?? ""}`,
+  size: 1,
+  platform: { os, architecture, variant },
 });
 
 test("the first wanted platform the index has; a variant counts only when asked for", () => {
   const index = [entry("amd64", undefined, "unknown"), entry("arm", "v7"), entry("arm64", "v8"), entry("amd64")];
-  assert.equal(choosePlatform(index, [{ os: "linux", architecture: "s390x" }, { os: "linux", architecture: "amd64" }])?.digest, "sha256:amd64");
+  assert.equal(
+    choosePlatform(index, [
+      { os: "linux", architecture: "s390x" },
+      { os: "linux", architecture: "amd64" },
+    ])?.digest,
+    "sha256:amd64",
+  );
   assert.equal(choosePlatform(index, [{ os: "linux", architecture: "arm64" }])?.digest, "sha256:arm64v8");
   assert.equal(choosePlatform(index, [{ os: "linux", architecture: "arm", variant: "v6" }]), undefined);
 });

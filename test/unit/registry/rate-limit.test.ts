@@ -6,13 +6,17 @@ const headers = (entries: Record<string, string>): Headers => new Headers(entrie
 
 test("Docker Hub's ratelimit-limit and ratelimit-remaining with their window", () => {
   assert.deepEqual(parseRateLimit(headers({ "ratelimit-limit": "100;w=21600", "ratelimit-remaining": "76;w=21600", "docker-ratelimit-source": "1.2.3.4" })), {
-    limit: 100, remaining: 76, windowSeconds: 21600,
+    limit: 100,
+    remaining: 76,
+    windowSeconds: 21600,
   });
 });
 
 test("the IETF draft's separate headers, and the X- forms", () => {
   assert.deepEqual(parseRateLimit(headers({ "RateLimit-Limit": "100", "RateLimit-Remaining": "50", "RateLimit-Reset": "30" })), {
-    limit: 100, remaining: 50, resetSeconds: 30,
+    limit: 100,
+    remaining: 50,
+    resetSeconds: 30,
   });
   assert.deepEqual(parseRateLimit(headers({ "x-ratelimit-limit": "5000", "x-ratelimit-remaining": "4999" })), { limit: 5000, remaining: 4999 });
   assert.deepEqual(parseRateLimit(headers({ "ratelimit-limit": "10, 10;w=1, 1000;w=3600" })), { limit: 10 });
@@ -21,7 +25,10 @@ test("the IETF draft's separate headers, and the X- forms", () => {
 test("the combined RateLimit header, in its draft-7 and later forms", () => {
   assert.deepEqual(parseRateLimit(headers({ ratelimit: "limit=100, remaining=50, reset=30" })), { limit: 100, remaining: 50, resetSeconds: 30 });
   assert.deepEqual(parseRateLimit(headers({ ratelimit: '"default";r=50;t=30', "ratelimit-policy": '"default";q=100;w=60' })), {
-    limit: 100, remaining: 50, resetSeconds: 30, windowSeconds: 60,
+    limit: 100,
+    remaining: 50,
+    resetSeconds: 30,
+    windowSeconds: 60,
   });
 });
 

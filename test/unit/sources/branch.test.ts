@@ -39,6 +39,9 @@ test("names that break git's rules are refused with the rule they break", () => 
   ];
   for (const [name, why] of cases) {
     assert.match(branchProblem(name) ?? "(valid)", why, JSON.stringify(name));
-    assert.throws(() => validateBranch(name), (error) => isSlipwayError(error, "GIT_BRANCH_INVALID") && !error.message.includes("\n"));
+    assert.throws(
+      () => validateBranch(name),
+      (error) => isSlipwayError(error, "GIT_BRANCH_INVALID") && !error.message.includes("\n"),
+    );
   }
 });

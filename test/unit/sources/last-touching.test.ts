@@ -48,7 +48,9 @@ test("a merge that kept its first parent's content (-s ours) hides the newer sid
 
 test("parseCommit reads the tree and parents; parseTree reads modes, names and raw ids", () => {
   const tree = "a".repeat(40);
-  const commit = parseCommit(Buffer.from(`tree ${tree}\nparent ${"b".repeat(40)}\nparent ${"c".repeat(40)}\nauthor A <a@x> 1 +0000\ncommitter A <a@x> 1 +0000\n\nparent not-a-header\n`));
+  const commit = parseCommit(
+    Buffer.from(`tree ${tree}\nparent ${"b".repeat(40)}\nparent ${"c".repeat(40)}\nauthor A <a@x> 1 +0000\ncommitter A <a@x> 1 +0000\n\nparent not-a-header\n`),
+  );
   assert.deepEqual(commit, { tree, parents: ["b".repeat(40), "c".repeat(40)] });
   const id = (byte: number): Buffer => Buffer.alloc(20, byte);
   const content = Buffer.concat([Buffer.from("100644 Dockerfile\0"), id(1), Buffer.from("40000 src\0"), id(2), Buffer.from("120000 l\u00e9nk\0"), id(3)]);

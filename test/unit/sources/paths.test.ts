@@ -35,8 +35,14 @@ test("wildcards stay in one level, ** crosses levels, and a matched directory ma
 });
 
 test("paths that leave the repository are refused", () => {
-  assert.throws(() => normalizeSourcePath("../etc"), (error) => isSlipwayError(error, "CONFIG_INVALID"));
-  assert.throws(() => normalizeSourcePath("a/../../b"), (error) => isSlipwayError(error, "CONFIG_INVALID"));
+  assert.throws(
+    () => normalizeSourcePath("../etc"),
+    (error) => isSlipwayError(error, "CONFIG_INVALID"),
+  );
+  assert.throws(
+    () => normalizeSourcePath("a/../../b"),
+    (error) => isSlipwayError(error, "CONFIG_INVALID"),
+  );
   assert.equal(normalizeSourcePath("/app//x/"), "app/x");
 });
 

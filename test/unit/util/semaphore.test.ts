@@ -25,6 +25,9 @@ test("no more than the limit run at once, and every piece of work runs", async (
 
 test("a failing piece of work frees its place", async () => {
   const limit = createSemaphore(1);
-  await assert.rejects(limit(() => Promise.reject(new Error("boom"))), /boom/);
+  await assert.rejects(
+    limit(() => Promise.reject(new Error("boom"))),
+    /boom/,
+  );
   assert.equal(await limit(() => Promise.resolve("next")), "next");
 });

@@ -73,7 +73,9 @@ describe("image hints to watched images", () => {
   });
 
   it("match every tag of a repository watched without a tag, and every watched tag for a push with none", () => {
-    assert.deepEqual(imagesForHint({ kind: "image", repository: "localhost:5000/my-org/app1-prod", tag: "20180923T082316Z" }, watched), ["localhost:5000/my-org/app1-prod"]);
+    assert.deepEqual(imagesForHint({ kind: "image", repository: "localhost:5000/my-org/app1-prod", tag: "20180923T082316Z" }, watched), [
+      "localhost:5000/my-org/app1-prod",
+    ]);
     assert.deepEqual(imagesForHint({ kind: "image", repository: "my-org/foo" }, watched), ["my-org/foo:qa", "docker.io/my-org/foo:prod"]);
   });
 
@@ -86,11 +88,14 @@ describe("image hints to watched images", () => {
 describe("matchHints", () => {
   it("collects sources and images and lists the hints nothing uses", () => {
     const unknown: GitHint = { kind: "git", repo: ["https://github.com/someone/else.git"], branch: "main" };
-    const result = matchHints([githubHint("test.1"), { kind: "image", repository: "my-org/foo", tag: "qa" }, unknown, { kind: "image", repository: "x/y", tag: "1" }], {
-      sources,
-      configDir,
-      images: ["my-org/foo:qa"],
-    });
+    const result = matchHints(
+      [githubHint("test.1"), { kind: "image", repository: "my-org/foo", tag: "qa" }, unknown, { kind: "image", repository: "x/y", tag: "1" }],
+      {
+        sources,
+        configDir,
+        images: ["my-org/foo:qa"],
+      },
+    );
     assert.deepEqual([...result.sources.keys()], ["app1"]);
     assert.deepEqual([...result.images.keys()], ["my-org/foo:qa"]);
     assert.deepEqual(result.unmatched, [unknown, { kind: "image", repository: "x/y", tag: "1" }]);

@@ -26,7 +26,16 @@ export function githubPush(options: { ref?: string; after?: string; deleted?: bo
     forced: false,
     base_ref: null,
     compare: `https://github.com/my-org/app1/compare/${SHA_B.slice(0, 12)}...${after.slice(0, 12)}`,
-    commits: [{ id: after, tree_id: SHA_B, distinct: true, message: "Fix the thing", timestamp: "2024-05-01T10:00:00+02:00", url: `https://github.com/my-org/app1/commit/${after}` }],
+    commits: [
+      {
+        id: after,
+        tree_id: SHA_B,
+        distinct: true,
+        message: "Fix the thing",
+        timestamp: "2024-05-01T10:00:00+02:00",
+        url: `https://github.com/my-org/app1/commit/${after}`,
+      },
+    ],
     head_commit: { id: after, message: "Fix the thing" },
     repository: {
       id: 186853002,
@@ -49,7 +58,12 @@ export function githubPush(options: { ref?: string; after?: string; deleted?: bo
 }
 
 export function githubPing(): string {
-  return JSON.stringify({ zen: "Design for failure.", hook_id: 109948940, hook: { type: "Repository", id: 109948940, active: true, events: ["push"] }, repository: { full_name: "my-org/app1" } });
+  return JSON.stringify({
+    zen: "Design for failure.",
+    hook_id: 109948940,
+    hook: { type: "Repository", id: 109948940, active: true, events: ["push"] },
+    repository: { full_name: "my-org/app1" },
+  });
 }
 
 export function gitlabPush(options: { ref?: string; deleted?: boolean } = {}): string {
@@ -125,7 +139,14 @@ export function registryPush(options: { host?: string; repository?: string; tag?
         id: layerId,
         timestamp: "2024-05-01T08:23:16.1Z",
         action: "push",
-        target: { mediaType: "application/octet-stream", size: 2807, digest: `sha256:${"ab".repeat(32)}`, length: 2807, repository, url: `https://${host}/v2/${repository}/blobs/sha256:${"ab".repeat(32)}` },
+        target: {
+          mediaType: "application/octet-stream",
+          size: 2807,
+          digest: `sha256:${"ab".repeat(32)}`,
+          length: 2807,
+          repository,
+          url: `https://${host}/v2/${repository}/blobs/sha256:${"ab".repeat(32)}`,
+        },
         request,
         actor: { name: "ci" },
         source,

@@ -58,7 +58,7 @@ describe("distribution registry notifications", () => {
   });
 
   it("refuses a body that is no envelope with 400", () => {
-    assert.equal(refusedWith(verifyRegistry(registryRequest("{\"event\": []}"), bearer)), 400);
+    assert.equal(refusedWith(verifyRegistry(registryRequest('{"event": []}'), bearer)), 400);
     assert.equal(refusedWith(verifyRegistry(registryRequest("events"), bearer)), 400);
   });
 });
@@ -66,7 +66,11 @@ describe("distribution registry notifications", () => {
 describe("Docker Hub webhooks", () => {
   const PATH_SECRET = "9f2c4e6a8b0d1f3e5a7c9e1b";
   const config = { path_secret: new Secret(PATH_SECRET) };
-  const request = (body: string, pathSecret?: string) => ({ headers: { "content-type": "application/json" }, body: Buffer.from(body), ...(pathSecret === undefined ? {} : { pathSecret }) });
+  const request = (body: string, pathSecret?: string) => ({
+    headers: { "content-type": "application/json" },
+    body: Buffer.from(body),
+    ...(pathSecret === undefined ? {} : { pathSecret }),
+  });
 
   it("gives an image hint for repo_name and push_data.tag, with a delivery id from the body", () => {
     const result = accepted(verifyDockerhub(request(dockerhubPush(), PATH_SECRET), config));
