@@ -1,7 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { SlipwayError, exitCodeOf, formatError } from "../errors/index.js";
 import { commands } from "./commands/index.js";
-import { version } from "./version.js";
+import { version } from "../util/version.js";
 
 /** Runs the CLI and returns the process exit code; never calls process.exit itself. */
 export async function main(argv: readonly string[]): Promise<number> {

@@ -18,7 +18,7 @@ import { tagPoller, type Poller } from "../pollers/index.js";
 import { parseReference } from "../reference/index.js";
 import type { Store } from "../store/index.js";
 import { imagesForHint } from "../webhooks/match-hints.js";
-import type { WorkQueue } from "./work-queue.js";
+import type { WorkQueue } from "../util/work-queue.js";
 
 export interface AutoUpdates {
   start(): void;

@@ -16,7 +16,7 @@ import { sourcePollers } from "./source-pollers.js";
 import type { Store } from "../store/index.js";
 import { runPipeline, type PipelineEvent } from "./pipeline.js";
 import { pipelinesFor, watchedBranches } from "./pipeline-targets.js";
-import { createWorkQueue, WorkCancelled, type SubmitOutcome, type WorkQueue } from "./work-queue.js";
+import { createWorkQueue, WorkCancelled, type SubmitOutcome, type WorkQueue } from "../util/work-queue.js";
 
 export interface ControllerOptions {
   readonly loaded: LoadedConfig;

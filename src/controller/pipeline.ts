@@ -11,7 +11,7 @@ import { describeReason } from "../graph/plan.js";
 import { headOf, lsRemote, validateRemote } from "../sources/index.js";
 import type { PipelineRunRecord, Store } from "../store/index.js";
 import { BUILD_ONLY, imagesOfEnvironment, servicesUsing } from "./pipeline-targets.js";
-import { checkpoint, WorkCancelled } from "./work-queue.js";
+import { checkpoint, WorkCancelled } from "../util/work-queue.js";
 
 export interface PipelineRequest {
   readonly environment: string;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { buildImages, latestImage, planImages } from "../app/index.js";
 import { apiErrorJson, statusOf } from "./api-errors.js";
-import type { RouteDeps } from "./api-routes.js";
+import type { RouteDeps } from "./route-deps.js";
 import { buildBody, planQuery } from "./api-schemas.js";
 import { parseRequest } from "./api-validate.js";
 

@@ -3,7 +3,7 @@ import { deployFromConfig, deployTarget, rollbackService, serviceHistory, servic
 import { chooseEnvironment } from "../deploy/index.js";
 import { errorReply } from "./api-errors.js";
 import { runKeyed } from "./api-queue.js";
-import type { RouteDeps } from "./api-routes.js";
+import type { RouteDeps } from "./route-deps.js";
 import { deploymentBody, historyQuery, rollbackBody } from "./api-schemas.js";
 import { parseRequest } from "./api-validate.js";
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { toWire } from "../app/index.js";
 import { jobNotFound } from "../jobs/index.js";
-import type { RouteDeps } from "./api-routes.js";
+import type { RouteDeps } from "./route-deps.js";
 
 /**
  * GET /api/v1/jobs (each job's schedule, next run and last run), POST /api/v1/jobs/:name/runs

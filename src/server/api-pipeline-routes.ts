@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { toWire } from "../app/index.js";
 import { SlipwayError } from "../errors/index.js";
 import { validateBranch } from "../sources/index.js";
-import type { RouteDeps } from "./api-routes.js";
+import type { RouteDeps } from "./route-deps.js";
 import { pipelineBody, pipelineParams, pipelinesQuery } from "./api-schemas.js";
 import { parseRequest } from "./api-validate.js";
 

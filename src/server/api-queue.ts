@@ -1,4 +1,4 @@
-import type { WorkQueue } from "../controller/work-queue.js";
+import type { WorkQueue } from "../util/work-queue.js";
 import { SlipwayError } from "../errors/index.js";
 
 let requests = 0;

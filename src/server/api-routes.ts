@@ -1,36 +1,11 @@
-import type { FastifyBaseLogger, FastifyInstance } from "fastify";
+export type { ApiDeps, RouteDeps } from "./route-deps.js";
+import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../app/index.js";
-import type { LoadedConfig } from "../config/index.js";
-import type { WorkQueue } from "../controller/work-queue.js";
-import type { Engine } from "../engine/index.js";
-import type { JobScheduler } from "../jobs/index.js";
-import type { NotifyEventInput } from "../notify/index.js";
-import type { Store } from "../store/index.js";
+import type { ApiDeps, RouteDeps } from "./route-deps.js";
 import { registerBuildRoutes } from "./api-build-routes.js";
 import { registerDeployRoutes } from "./api-deploy-routes.js";
 import { registerJobRoutes } from "./api-job-routes.js";
 import { registerPipelineRoutes } from "./api-pipeline-routes.js";
-
-export interface ApiDeps {
-  readonly loaded: LoadedConfig;
-  readonly stateDir: string;
-  readonly store: Store;
-  readonly engine: Engine;
-  /** The controller's work queue: deployments and rollbacks run under the key service:<name>@<env>. Without one they run at once. */
-  readonly queue?: WorkQueue;
-  /** The controller's: queues the pipelines a commit on source@branch starts. */
-  readonly triggerPipelines: (source: string, branch: string, trigger: string) => readonly { environment: string; outcome: string }[];
-  readonly log: Pick<FastifyBaseLogger, "info" | "warn" | "error">;
-  /** The controller's notifier: API deployments, rollbacks and builds are announced like the controller's own. */
-  readonly notify?: (event: NotifyEventInput) => void;
-  /** The controller's job scheduler, for one-off runs under each job's overlap rule. */
-  readonly jobs?: Pick<JobScheduler, "runNow" | "next">;
-}
-
-/** What each group of routes is given. */
-export interface RouteDeps extends ApiDeps {
-  readonly context: AppContext;
-}
 
 /**
  * The HTTP API: everything the CLI does, under /api/v1 (the server's onRequest hook requires

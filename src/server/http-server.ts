@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { SlipwayError } from "../errors/index.js";
 import { apiErrorJson, errorReply } from "./api-errors.js";
 import type { Store } from "../store/index.js";
-import { version } from "../cli/version.js";
+import { version } from "../util/version.js";
 import { authenticate } from "./tokens.js";
 
 export interface HttpServerOptions {

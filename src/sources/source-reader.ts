@@ -1,4 +1,4 @@
-import type { SourceReader } from "../builder/ports.js";
+import type { SourceReader } from "./source-reader-port.js";
 import { SlipwayError, isSlipwayError } from "../errors/index.js";
 import type { Mirror, Mirrors, SourceSpec } from "./mirror.js";
 import * as tree from "./tree.js";

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { runPipeline } from "../../controller/pipeline.js";
 import { pipelinesFor } from "../../controller/pipeline-targets.js";
-import { WorkCancelled } from "../../controller/work-queue.js";
+import { WorkCancelled } from "../../util/work-queue.js";
 import { SlipwayError } from "../../errors/index.js";
 import { toWire, type Wire } from "../../app/wire.js";
 import type { PipelineRunRecord, PipelineStep } from "../../store/index.js";

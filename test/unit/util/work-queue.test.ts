@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { checkpoint, createWorkQueue, WorkCancelled, type WorkItem } from "../../../src/controller/work-queue.js";
+import { checkpoint, createWorkQueue, WorkCancelled, type WorkItem } from "../../../src/util/work-queue.js";
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve = (): void => undefined;
