@@ -1,14 +1,13 @@
 import { openBuildSession } from "../builder/session.js";
 import type { Config } from "../config/index.js";
-import { chooseEnvironment, deployService, specFromConfig, type ServiceSpec } from "../deploy/index.js";
+import { chooseEnvironment, currentRevision, processHolder, revisionSpec, specFromConfig, type DeployResult } from "../deploy/index.js";
 import { SlipwayError } from "../errors/index.js";
 import { parseReference } from "../reference/index.js";
-import type { DeploymentRecord, Store } from "../store/index.js";
 import type { AppContext } from "./context.js";
-import { createDeployPorts } from "./deploy-ports.js";
+import { mapAttempt, type Attempt } from "./attempt.js";
 import { rollbackTarget } from "./rollback-target.js";
 import { serviceImage } from "./service-image.js";
-import { toWire, type Wire } from "./wire.js";
+import { runDeployment, type DeploymentContext } from "./run-deployment.js";
 
 export interface DeployInput {
   readonly service: string;
@@ -20,16 +19,22 @@ export interface DeployInput {
   readonly waitMs?: number;
   /** "cli", "api:<token>", … */
   readonly trigger: string;
+  /** Print the plan and touch nothing. */
+  readonly dryRun?: boolean;
+  /** Deploy with this many replicas instead of the configured number (`slipway down`: 0). */
+  readonly replicas?: number;
 }
 
 export interface DeployOutcome {
   readonly service: string;
   readonly environment: string;
   readonly image: string;
-  readonly status: "unchanged" | "succeeded";
+  readonly status: "unchanged" | "succeeded" | "planned";
   readonly revision: number;
   /** The deployment's id; none when nothing changed. */
   readonly deployment?: number;
+  /** A dry run's plan, or the steps that repaired drift when the same revision runs; one line each. */
+  readonly steps?: readonly string[];
 }
 
 export interface RollbackInput {
@@ -43,16 +48,9 @@ export interface RollbackOutcome {
   readonly service: string;
   readonly environment: string;
   readonly image: string;
-  readonly status: "unchanged" | "succeeded";
+  readonly status: "unchanged" | "succeeded" | "planned";
   readonly revision: number;
 }
-
-/**
- * A deployment's outcome, or its error together with the deployment record it left (a
- * failed or rolled-back deployment is recorded; a refused one, e.g. locked, is not).
- */
-export type Attempt<T> =
-  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown; readonly deployment?: Wire<DeploymentRecord> };
 
 /** The service and environment a deploy acts on; an unknown service is SERVICE_NOT_FOUND. */
 export function deployTarget(config: Config, service: string, environment: string | undefined): { service: string; environment: string } {
@@ -78,49 +76,43 @@ export async function deployFromConfig(context: AppContext, input: DeployInput, 
   const image =
     input.image ??
     (await serviceImage(config, () => openBuildSession({ config, configDir: dir, stateDir: context.stateDir, store: context.store }), service, environment));
-  const spec = specFromConfig({ config, configDir: dir, service, environment, image });
-  const outcome = await attempt(context.store, spec, async () => {
-    const ports = await createDeployPorts({
-      engine: await context.engine(),
-      store: context.store,
-      stateDir: context.stateDir,
-      spec,
-      log,
-      proxyAdmin: context.loaded.config.proxy?.admin,
-    });
-    const result = await deployService(ports, { spec, trigger: input.trigger, force: input.force === true, waitMs: input.waitMs ?? 0 });
-    return {
-      service,
-      environment,
-      image,
-      status: result.status,
-      revision: result.revision,
-      ...(result.status === "unchanged" ? {} : { deployment: result.deployment.id }),
-    };
-  });
-  if (outcome.ok && outcome.value.status === "succeeded") {
-    context.notify?.({
-      event: "deploy",
-      title: `Deployed ${service} ${image} to ${environment}`,
-      subject: service,
-      environment,
-      outcome: "succeeded",
-      detail: { revision: outcome.value.revision, trigger: input.trigger },
-    });
-  } else if (!outcome.ok && outcome.deployment !== undefined) {
-    context.notify?.({
-      event: "rollback",
-      title: `Deploy of ${service} ${image} to ${environment} failed; the old revision kept serving`,
-      subject: service,
-      environment,
-      outcome: "rolled-back",
-      detail: { deployment: outcome.deployment.id, error: outcome.error instanceof Error ? outcome.error.message : String(outcome.error) },
-    });
-  }
-  return outcome;
+  const configured = specFromConfig({ config, configDir: dir, service, environment, image });
+  const spec = input.replicas === undefined ? configured : { ...configured, replicas: input.replicas };
+  const outcome = await runDeployment(
+    await deploymentContext(context),
+    { spec, trigger: input.trigger, force: input.force === true, waitMs: input.waitMs ?? 0, ...(input.dryRun === true ? { dryRun: true } : {}) },
+    log,
+  );
+  return mapAttempt(outcome, (result) => ({ service, environment, image, ...resultFields(result) }));
 }
 
-/** Deploys an earlier revision again: its recorded spec and its image, kept locally. */
+/**
+ * Takes a service down in an environment: its containers and routes go, its revisions stay for
+ * a later deploy or rollback. Recorded as a deployment of the current revision's spec with no
+ * replicas, so the reconcile loop keeps it down and `rollback` brings the last one back.
+ */
+export async function takeDown(
+  context: AppContext,
+  input: { service: string; environment?: string; trigger: string; dryRun?: boolean },
+  log: (line: string) => void,
+): Promise<Attempt<DeployOutcome>> {
+  const { service, environment } = deployTarget(context.loaded.config, input.service, input.environment);
+  const current = await currentRevision({ store: context.store }, service, environment);
+  if (current === undefined) {
+    throw new SlipwayError("REVISION_NOT_FOUND", `${service} was never deployed to ${environment}: there is nothing to take down`, {
+      hint: `\`slipway status ${service}\` shows what runs`,
+    });
+  }
+  const spec = { ...revisionSpec(current), replicas: 0 };
+  const outcome = await runDeployment(
+    await deploymentContext(context),
+    { spec, trigger: input.trigger, verb: "down", ...(input.dryRun === true ? { dryRun: true } : {}) },
+    log,
+  );
+  return mapAttempt(outcome, (result) => ({ service, environment, image: spec.image, ...resultFields(result) }));
+}
+
+/** Deploys an earlier revision again: its recorded spec (checked again) and its image, kept locally. */
 export async function rollbackService(
   context: AppContext,
   input: RollbackInput,
@@ -130,47 +122,51 @@ export async function rollbackService(
   const environment = chooseEnvironment(context.loaded.config, input.environment);
   const store = context.store;
   const target = await rollbackTarget(store, input.service, environment, input.to);
-  const spec = { ...(target.spec as unknown as ServiceSpec) };
-  const outcome = await attempt(store, spec, async () => {
-    const ports = await createDeployPorts({
-      engine: await context.engine(),
-      store,
-      stateDir: context.stateDir,
-      spec,
-      log,
-      proxyAdmin: context.loaded.config.proxy?.admin,
-    });
-    const result = await deployService(ports, { spec, trigger: "rollback", revision: target, force: true });
-    await store.appendAudit({ actor: actor ?? ports.holder, action: "deploy.rollback", subject: input.service, detail: { environment, to: target.revision } });
-    return { service: input.service, environment, image: target.image, status: result.status, revision: target.revision };
-  });
+  const spec = revisionSpec(target);
+  const outcome = await runDeployment(await deploymentContext(context), { spec, trigger: "rollback", revision: target, force: true, verb: "rollback" }, log);
   if (outcome.ok) {
-    context.notify?.({
-      event: "rollback",
-      title: `Rolled ${input.service} in ${environment} back to revision ${target.revision} (${target.image})`,
+    await store.appendAudit({
+      actor: actor ?? processHolder(),
+      action: "deploy.rollback",
       subject: input.service,
-      environment,
-      outcome: "succeeded",
-      detail: { revision: target.revision },
+      detail: { environment, to: target.revision },
     });
   }
-  return outcome;
+  return mapAttempt(outcome, (result) => ({ service: input.service, environment, image: target.image, status: result.status, revision: target.revision }));
 }
 
 /** `slipway deploy --json`: the status and revision, and the deployment's id when one ran. */
-export function deployJson(outcome: Pick<DeployOutcome, "status" | "revision" | "deployment">): { status: string; revision: number; deployment?: number } {
-  return outcome.deployment === undefined
-    ? { status: outcome.status, revision: outcome.revision }
-    : { status: outcome.status, revision: outcome.revision, deployment: outcome.deployment };
+export function deployJson(outcome: Pick<DeployOutcome, "status" | "revision" | "deployment" | "steps">): {
+  status: string;
+  revision: number;
+  deployment?: number;
+  steps?: readonly string[];
+} {
+  return {
+    status: outcome.status,
+    revision: outcome.revision,
+    ...(outcome.deployment === undefined ? {} : { deployment: outcome.deployment }),
+    ...(outcome.steps === undefined || outcome.steps.length === 0 ? {} : { steps: outcome.steps }),
+  };
 }
 
-async function attempt<T>(store: Store, spec: Pick<ServiceSpec, "service" | "environment">, run: () => Promise<T>): Promise<Attempt<T>> {
-  const [before] = await store.listDeployments({ service: spec.service, environment: spec.environment, limit: 1 });
-  try {
-    return { ok: true, value: await run() };
-  } catch (error) {
-    const [latest] = await store.listDeployments({ service: spec.service, environment: spec.environment, limit: 1 });
-    const left = latest !== undefined && latest.id !== before?.id ? latest : undefined;
-    return { ok: false, error, ...(left === undefined ? {} : { deployment: toWire(left) }) };
+function resultFields(result: DeployResult): Pick<DeployOutcome, "status" | "revision" | "deployment" | "steps"> {
+  switch (result.status) {
+    case "succeeded":
+      return { status: result.status, revision: result.revision, deployment: result.deployment.id };
+    case "planned":
+      return { status: result.status, revision: result.revision, steps: result.steps };
+    case "unchanged":
+      return { status: result.status, revision: result.revision, steps: result.repaired };
   }
+}
+
+async function deploymentContext(context: AppContext): Promise<DeploymentContext> {
+  return {
+    engine: await context.engine(),
+    store: context.store,
+    stateDir: context.stateDir,
+    proxyAdmin: context.loaded.config.proxy?.admin,
+    notify: context.notify,
+  };
 }

@@ -7,7 +7,7 @@ export {
   rollbackService,
   deployTarget,
   deployJson,
-  type Attempt,
+  takeDown,
   type DeployInput,
   type DeployOutcome,
   type RollbackInput,
@@ -18,4 +18,7 @@ export { planImages, planSession, planJson, type PlanInput, type PlanJson, type 
 export { buildImages, outcomeJson, type BuildInput, type BuildRun, type BuildReportJson, type OutcomeJson, type BuildCallbacks } from "./build.js";
 export { latestImage, type LatestImage } from "./images.js";
 export { createDeployPorts } from "./deploy-ports.js";
+export { attempt, mapAttempt, type Attempt } from "./attempt.js";
+export { runDeployment, type DeploymentContext, type DeploymentRequest } from "./run-deployment.js";
 export { serviceImage } from "./service-image.js";
+export { reconcileServices, reconcileOne, type ReconcileRow, type ReconcileInput } from "./reconcile.js";

@@ -111,6 +111,11 @@ export const controllerSchema = z
     recheck: durationAtLeast("1m", "every re-check reads every source and tag")
       .prefault("24h")
       .describe("How often every watched source and image tag is re-checked in full, whatever webhooks said. Default: 24h."),
+    reconcile: durationAtLeast("1s", "each pass inspects every replica and route")
+      .prefault("30s")
+      .describe(
+        "How often the reconcile loop compares every service's current revision with what runs, besides on engine events (a replica restarted, stopped or gone), and repairs drift: a route to an old address, a missing or exited replica, a leftover container. Default: 30s.",
+      ),
     watch_interval: durationAtLeast("1s", "each check asks the registry once per watched tag")
       .prefault("5m")
       .describe(

@@ -15,9 +15,12 @@ export interface StrategyRuleInputs {
   readonly replicas: number;
   readonly batch: number;
   readonly ports: readonly ServicePort[];
-  readonly volumes: readonly ServiceVolume[];
+  readonly volumes: readonly VolumeKind[];
   readonly allowSharedVolumes: boolean;
 }
+
+/** What the rules read of a mount (a config entry or a deploy spec's). */
+export type VolumeKind = Pick<Extract<ServiceVolume, { type: "volume" | "bind" }>, "type" | "source"> | { readonly type: "tmpfs" };
 
 const STRATEGY_PATH = ["update", "strategy"];
 
@@ -25,8 +28,12 @@ const STRATEGY_PATH = ["update", "strategy"];
 export function strategyIssues(input: StrategyRuleInputs): ServiceIssue[] {
   const path = input.strategyFrom === "default" ? STRATEGY_PATH : [...input.strategyFrom];
   const issues: ServiceIssue[] = [];
-  if (input.strategy === "rolling" && input.replicas < 1) {
-    issues.push({ path, message: "a rolling update needs at least one replica (replicas: 1 or more)" });
+  if (input.replicas === 0) return issues;
+  if (input.strategy === "rolling" && input.replicas < 2) {
+    issues.push({
+      path,
+      message: "a rolling update replaces replicas a few at a time and needs replicas: 2 or more; use update.strategy: blue-green for a single replica",
+    });
   }
   if (input.strategy === "rolling" && input.batch > input.replicas && input.replicas >= 1) {
     issues.push({
@@ -64,7 +71,7 @@ function proxyPortIssues(strategy: Strategy, ports: readonly ServicePort[]): Ser
   });
 }
 
-function sharedVolumeIssues(strategy: Strategy, volumes: readonly ServiceVolume[], allowShared: boolean): ServiceIssue[] {
+function sharedVolumeIssues(strategy: Strategy, volumes: readonly VolumeKind[], allowShared: boolean): ServiceIssue[] {
   if (allowShared) return [];
   return volumes.flatMap((volume, index): ServiceIssue[] => {
     if (volume.type !== "volume") return [];

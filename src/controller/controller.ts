@@ -1,3 +1,4 @@
+import { createReconcileLoop } from "./reconcile-loop.js";
 import type { FastifyInstance } from "fastify";
 import type { LoadedConfig } from "../config/index.js";
 import { SlipwayError } from "../errors/index.js";
@@ -192,6 +193,14 @@ export async function startController(options: ControllerOptions): Promise<Contr
     intervalMs: settings?.watch_interval ?? 5 * 60_000,
     jitter: settings?.poll_jitter ?? 0.1,
   });
+  const reconcile = createReconcileLoop({
+    context: { loaded, stateDir: options.stateDir, store, engine: () => Promise.resolve(options.engine), notify: (event) => notifier.notify(event) },
+    engine: options.engine,
+    queue,
+    intervalMs: settings?.reconcile ?? 30_000,
+    log,
+    notify: (event) => notifier.notify(event),
+  });
   const scheduler = scheduleJobs({ loaded, stateDir: options.stateDir, store, engine: options.engine, notifier, log });
   registerApiRoutes(app, {
     loaded,
@@ -229,6 +238,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
   for (const poller of pollers) poller.start();
   scheduler.start();
   autoUpdates.start();
+  await reconcile.start();
   log.info({ url, config: loaded.path, stateDir: options.stateDir, pollers: pollers.length }, "controller listening");
 
   let stopping: Promise<void> | undefined;
@@ -243,7 +253,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
       stopping ??= (async () => {
         log.info("stopping: no new work; running work stops at its next safe point");
         clearInterval(recheckTimer);
-        await Promise.all([...pollers.map((poller) => poller.stop()), scheduler.stop(), autoUpdates.stop()]);
+        await Promise.all([...pollers.map((poller) => poller.stop()), scheduler.stop(), autoUpdates.stop(), reconcile.stop()]);
         await app.close();
         await queue.close({ abortRunning: "the controller is stopping" });
         await notifier.close(5_000);

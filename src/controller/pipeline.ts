@@ -1,9 +1,9 @@
-import { createDeployPorts } from "../app/deploy-ports.js";
+import { runDeployment } from "../app/index.js";
 import { pushedImages } from "../builder/environment-tags.js";
 import { openBuildSession } from "../builder/session.js";
 import type { ImageOutcome } from "../builder/execute.js";
 import type { LoadedConfig } from "../config/index.js";
-import { deployService, specFromConfig } from "../deploy/index.js";
+import { specFromConfig } from "../deploy/index.js";
 import type { Engine } from "../engine/index.js";
 import { SlipwayError, isSlipwayError } from "../errors/index.js";
 import { environmentTag } from "../images/index.js";
@@ -174,21 +174,29 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
     }
 
     if (request.deploy && environment !== undefined) {
-      for (const service of servicesUsing(config, environment, new Set(rebuilt.keys()))) {
+      // Services whose image was rebuilt, and services never deployed to this environment whose
+      // image has a pushed build (up to date): a first deployment that failed is tried again.
+      const references = new Map(rebuilt);
+      for (const { image, digest } of pushed) {
+        const repository = session.targets.get(image)?.repository;
+        if (!references.has(image) && repository !== undefined) references.set(image, `${repository}@${digest}`);
+      }
+      const toDeploy: string[] = [];
+      for (const service of servicesUsing(config, environment, new Set(references.keys()))) {
+        if (rebuilt.has(config.services[service]?.image ?? "") || (await neverDeployed(store, service, environment))) toDeploy.push(service);
+      }
+      for (const service of toDeploy) {
         checkpoint(signal);
-        const image = rebuilt.get(config.services[service]?.image ?? "") ?? "";
+        const image = references.get(config.services[service]?.image ?? "") ?? "";
         try {
           const result = await step(store, run.id, `deploy ${service}`, { service, image }, async () => {
             const spec = specFromConfig({ config, configDir: loaded.dir, service, environment, image });
-            const ports = await createDeployPorts({
-              engine: deps.engine,
-              store,
-              stateDir: deps.stateDir,
-              spec,
-              proxyAdmin: config.proxy?.admin,
-              log: (line) => deps.log({ ...fields, service }, line),
-            });
-            const deployed = await deployService(ports, { spec, trigger: `pipeline:${run.id}`, waitMs: 10 * 60_000 });
+            const context = { engine: deps.engine, store, stateDir: deps.stateDir, proxyAdmin: config.proxy?.admin };
+            const attempt = await runDeployment(context, { spec, trigger: `pipeline:${run.id}`, waitMs: 10 * 60_000, announce: false }, (line) =>
+              deps.log({ ...fields, service }, line),
+            );
+            if (!attempt.ok) throw attempt.error;
+            const deployed = attempt.value;
             return { result: deployed, detail: { revision: deployed.revision, status: deployed.status } };
           });
           summary.deployed.push(service);
@@ -284,4 +292,9 @@ function outcomeDetail(outcome: ImageOutcome): Record<string, unknown> {
 function messageOf(error: unknown): string {
   if (isSlipwayError(error)) return error.message;
   return error instanceof Error ? error.message : String(error);
+}
+
+async function neverDeployed(store: Store, service: string, environment: string): Promise<boolean> {
+  const [last] = await store.listDeployments({ service, environment, status: "succeeded", limit: 1 });
+  return last === undefined;
 }

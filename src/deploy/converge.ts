@@ -1,58 +1,98 @@
-import type { DeploymentRecord } from "../store/index.js";
-import type { DeployPorts } from "./ports.js";
-import { createReplicas, listReplicas, removeReplicas, routesFor, startReplicas, switchTraffic, type Replica } from "./replicas.js";
-import { replicaNumbers } from "./rollout.js";
-import { routeId } from "./labels.js";
+import type { DeploymentRecord, DeploymentStep } from "../store/index.js";
+import { executePlan, unrecorded, type ExecuteResult, type StepRecorder } from "./execute-plan.js";
+import { planConverge } from "./plan-converge.js";
+import type { DeployStep, ObservedReplica } from "./plan.js";
+import type { Runtime, SpecOf } from "./runtime.js";
 import { proxiedPorts, specHash, type ServiceSpec } from "./service-spec.js";
 
+export interface ConvergeRequest {
+  readonly runtime: Runtime;
+  /** The revision that should serve and its spec; undefined: nothing should (every container goes). */
+  readonly target: { readonly revision: number; readonly spec: ServiceSpec } | undefined;
+  /** The service as some revision declares it: its name, environment and routes when there is no target. */
+  readonly service: ServiceSpec;
+  readonly deploymentId: number;
+  /** Specs of other revisions the plan may touch (grace periods, routes); the target's spec otherwise. */
+  readonly specs?: ReadonlyMap<number, ServiceSpec>;
+  readonly recorder?: StepRecorder;
+  /** What the runtime observed, when the caller has just looked. */
+  readonly observed?: readonly ObservedReplica[];
+}
+
+export interface ConvergeOutcome {
+  readonly steps: readonly DeployStep[];
+  readonly result: ExecuteResult;
+}
+
+/** Observes the service, plans the convergence (planConverge) and carries it out. */
+export async function converge(request: ConvergeRequest): Promise<ConvergeOutcome> {
+  const steps = await planConvergence(request);
+  const specOf = specLookup(request);
+  const result = await executePlan({
+    runtime: request.runtime,
+    steps: steps.steps,
+    spec: request.target?.spec ?? request.service,
+    specOf,
+    identityOf: (revision) => ({ revision, specHash: specHash(specOf(revision)), deploymentId: request.deploymentId }),
+    observed: steps.observed,
+    recorder: request.recorder ?? unrecorded,
+  });
+  return { steps: steps.steps, result };
+}
+
+/** The convergence plan over what the runtime observes now; empty when the service is as it should be. */
+export async function planConvergence(request: ConvergeRequest): Promise<{ steps: DeployStep[]; observed: readonly ObservedReplica[] }> {
+  const { runtime, target, service } = request;
+  const observed = request.observed ?? (await runtime.observe(service.service, service.environment));
+  const spec = target?.spec ?? service;
+  const serving = target === undefined ? [] : observed.filter((r) => r.revision === target.revision && r.replica <= target.spec.replicas && r.running);
+  const hasRoutes = proxiedPorts(spec).length > 0;
+  const routed = !hasRoutes || (serving.length > 0 && (await runtime.routed(spec, serving, specLookup(request))));
+  const steps = planConverge({
+    target: target === undefined ? undefined : { revision: target.revision, replicas: target.spec.replicas },
+    observed,
+    routed,
+    hasRoutes,
+    drain: spec.update.drainMs > 0,
+  });
+  return { steps, observed };
+}
+
+function specLookup(request: ConvergeRequest): SpecOf {
+  const fallback = request.target?.spec ?? request.service;
+  return (revision) => (revision === request.target?.revision ? request.target.spec : (request.specs?.get(revision) ?? fallback));
+}
+
 /**
- * Makes revision `revision` the only one of a service that runs: its replicas exist, run and
- * are healthy, every route points at them, and every other container of the service is gone.
- * New replicas are healthy before the route moves, so what serves keeps serving.
+ * The way out of an interrupted deployment, read from its typed steps: forward when its final
+ * switch was made (only the new revision serves), back when it was not reached or a rollback
+ * had begun; when the final switch was recorded but not confirmed, the runtime's routes say.
  */
-export async function convergeTo(ports: DeployPorts, spec: ServiceSpec, revision: number, deploymentId: number): Promise<void> {
-  const all = await listReplicas(ports.engine, spec.service, spec.environment);
-  const mine = all.filter((r) => r.revision === revision && r.replica <= spec.replicas);
-  const others = all.filter((r) => !mine.includes(r));
-  const serving: Replica[] = [];
-  const toStart: Replica[] = [];
-  for (const replica of mine) (replica.running ? serving : toStart).push(replica);
-  const have = new Set(mine.map((r) => r.replica));
-  const missing = replicaNumbers(spec.replicas).filter((n) => !have.has(n));
-  if (missing.length > 0) toStart.push(...(await createReplicas(ports, spec, { revision, specHash: specHash(spec), deploymentId }, missing)));
-  if (toStart.length > 0) {
-    await startReplicas(ports.engine, toStart);
-    for (const replica of toStart) {
-      const result = await ports.health.waitHealthy(replica, spec);
-      if (!result.healthy) throw new Error(`${replica.name} did not become healthy: ${result.detail}`);
-    }
-  }
-  await switchTraffic(ports, spec, [...serving, ...toStart]);
-  await removeReplicas(ports.engine, others);
+export async function interruptedDirection(
+  runtime: Runtime,
+  deployment: DeploymentRecord,
+  recorded: readonly DeploymentStep[],
+  newSpec: ServiceSpec,
+): Promise<"forward" | "back"> {
+  if (recorded.some((s) => s.name === "rollback")) return "back";
+  const final = recorded.find((s) => {
+    const step = typedStep(s);
+    return step?.kind === "switch" && step.final;
+  });
+  if (final === undefined || final.status === "failed") return "back";
+  if (final.status === "done") return "forward";
+  const replicas = await runtime.observe(newSpec.service, newSpec.environment);
+  const fresh = replicas.filter((r) => r.revision === deployment.toRevision && r.running);
+  if (fresh.length === 0) return "back";
+  return (await runtime.routed(newSpec, fresh, () => newSpec)) ? "forward" : "back";
 }
 
-/** The way out of an interrupted deployment: forward when the new revision already took traffic. */
-export async function interruptedDirection(ports: DeployPorts, deployment: DeploymentRecord, newSpec: ServiceSpec): Promise<"forward" | "back"> {
-  const steps = await ports.store.listSteps(deployment.id);
-  if (steps.some((s) => s.name === "rollback")) return "back";
-  const switched = steps.filter((s) => s.name === "switch" || s.name.startsWith("switch:"));
-  const lastBatch = Math.max(0, ...steps.filter((s) => s.name.startsWith("create:")).map((s) => Number(s.name.slice(7))));
-  const fullySwitched =
-    deployment.strategy === "rolling" ? switched.some((s) => s.name === `switch:${lastBatch}` && lastBatchIsFinal(s.detail, newSpec)) : switched.length > 0;
-  if (!fullySwitched) return "back";
-  if (switched.every((s) => s.status === "done")) return "forward";
-  // The switch was recorded but maybe not applied: the proxy says which side serves.
-  const route = proxiedPorts(newSpec)[0];
-  if (route === undefined || ports.router === undefined) return "forward";
-  const upstreams = await ports.router.upstreamsOf(routeId(newSpec.service, newSpec.environment, route.published ?? route.target));
-  const replicas = await listReplicas(ports.engine, newSpec.service, newSpec.environment);
-  const newRunning = replicas.filter((r) => r.revision === deployment.toRevision && r.running);
-  const target = (await routesFor(ports.engine, newSpec, newRunning))[0];
-  const live = new Set(upstreams ?? []);
-  return target !== undefined && target.upstreams.some((u) => live.has(u)) ? "forward" : "back";
-}
+const STEP_KINDS = new Set(["create", "start", "health", "switch", "drain", "stop", "remove", "unroute"]);
 
-function lastBatchIsFinal(detail: Readonly<Record<string, unknown>>, spec: ServiceSpec): boolean {
-  const to = detail.to;
-  return Array.isArray(to) && to.length >= spec.replicas;
+/** The typed step a recorded step carries (deployments recorded before typed steps have none: they resume back). */
+export function typedStep(recorded: DeploymentStep): DeployStep | undefined {
+  const step = recorded.detail.step;
+  if (typeof step !== "object" || step === null) return undefined;
+  const kind = (step as { kind?: unknown }).kind;
+  return typeof kind === "string" && STEP_KINDS.has(kind) ? (step as DeployStep) : undefined;
 }

@@ -1,12 +1,17 @@
 import { SlipwayError, isSlipwayError } from "../errors/index.js";
 import type { DeploymentRecord, RevisionRecord } from "../store/index.js";
-import { convergeTo, interruptedDirection } from "./converge.js";
+import { converge, interruptedDirection, planConvergence } from "./converge.js";
+import { createEngineRuntime } from "./engine-runtime.js";
+import { executePlan } from "./execute-plan.js";
+import { planConverge } from "./plan-converge.js";
+import { describePlan, type DeployStep, type ObservedReplica, type PlanSettings, type Target } from "./plan.js";
+import type { Runtime, SpecOf } from "./runtime.js";
+import { revisionSpec } from "./stored-spec.js";
+import { STRATEGIES } from "./strategies.js";
 import { checkDeployable } from "./deployable.js";
 import { acquireDeployLock } from "./deploy-lock.js";
 import type { DeployPorts } from "./ports.js";
-import { listReplicas } from "./replicas.js";
-import { blueGreen, recreate, rolling, type RolloutContext, type RolloutOutcome } from "./rollout.js";
-import { specHash, type ServiceSpec } from "./service-spec.js";
+import { proxiedPorts, specHash, type ServiceSpec } from "./service-spec.js";
 import { StepRunner } from "./steps.js";
 
 export interface DeployRequest {
@@ -19,10 +24,15 @@ export interface DeployRequest {
   readonly waitMs?: number;
   /** Roll back: deploy this existing revision (its recorded spec and image) instead of a new one. */
   readonly revision?: RevisionRecord;
+  /** Plan only: say what would be done, touch nothing (no pull, no record, no container). */
+  readonly dryRun?: boolean;
 }
 
 export type DeployResult =
-  | { readonly status: "unchanged"; readonly revision: number }
+  /** The same revision runs; `repaired` lists the steps that brought it back to its spec (drift), if any. */
+  | { readonly status: "unchanged"; readonly revision: number; readonly repaired: readonly string[] }
+  /** A dry run: the plan, one line per step. */
+  | { readonly status: "planned"; readonly revision: number; readonly steps: readonly string[] }
   | { readonly status: "succeeded"; readonly revision: number; readonly deployment: DeploymentRecord };
 
 /**
@@ -45,15 +55,18 @@ export async function deployService(ports: DeployPorts, request: DeployRequest):
 
 async function deployLocked(ports: DeployPorts, request: DeployRequest): Promise<DeployResult> {
   const { store, engine } = ports;
+  const runtime = runtimeOf(ports);
   const spec = request.spec;
   const hash = specHash(spec);
   const current = await currentRevision(ports, spec.service, spec.environment);
-  const replicas = await listReplicas(engine, spec.service, spec.environment);
+  const currentSpec = current === undefined ? undefined : revisionSpec(current);
+  const observed = await runtime.observe(spec.service, spec.environment);
+  const wanted = spec.replicas > 0;
   // Pulled before anything else, so the revision records the image id; a missing image is
   // recorded as a failed deployment below, with nothing stopped.
-  let image = await engine.inspectImage(spec.image);
+  let image = wanted ? await engine.inspectImage(spec.image) : undefined;
   let pullError: unknown;
-  if (image === undefined) {
+  if (image === undefined && wanted && request.dryRun !== true) {
     try {
       await ensureImage(ports, spec.image);
       image = await engine.inspectImage(spec.image);
@@ -61,18 +74,18 @@ async function deployLocked(ports: DeployPorts, request: DeployRequest): Promise
       pullError = error;
     }
   }
-  if (
-    request.force !== true &&
-    request.revision === undefined &&
-    current !== undefined &&
-    current.specHash === hash &&
-    image !== undefined &&
-    current.imageId === image.id &&
-    replicas.filter((r) => r.revision === current.revision && r.running).length === spec.replicas
-  ) {
-    return { status: "unchanged", revision: current.revision };
+  const sameAsCurrent = request.revision === undefined && current?.specHash === hash && (!wanted || (image !== undefined && current.imageId === image.id));
+  if (request.force !== true && sameAsCurrent && current !== undefined && currentSpec !== undefined) {
+    const repaired = await healDrift(ports, runtime, { revision: current.revision, spec: currentSpec }, observed, request.dryRun === true);
+    if (request.dryRun === true) return { status: "planned", revision: current.revision, steps: describePlan(repaired) };
+    return { status: "unchanged", revision: current.revision, repaired: describePlan(repaired) };
   }
 
+  const settings = { batch: spec.update.batch, drain: spec.update.drainMs > 0 };
+  if (request.dryRun === true) {
+    const next = request.revision?.revision ?? ((await store.listRevisions(spec.service, spec.environment, { limit: 1 }))[0]?.revision ?? 0) + 1;
+    return { status: "planned", revision: next, steps: describePlan(planFor(spec, { revision: next, replicas: spec.replicas }, observed, settings)) };
+  }
   const revision =
     request.revision ??
     (await store.saveRevision({
@@ -88,7 +101,7 @@ async function deployLocked(ports: DeployPorts, request: DeployRequest): Promise
     environment: spec.environment,
     toRevision: revision.revision,
     ...(current === undefined ? {} : { fromRevision: current.revision }),
-    strategy: spec.update.strategy,
+    strategy: wanted ? spec.update.strategy : "down",
     trigger: request.trigger,
     holder: ports.holder,
   });
@@ -99,26 +112,43 @@ async function deployLocked(ports: DeployPorts, request: DeployRequest): Promise
     detail: { environment: spec.environment, deployment: deployment.id, revision: revision.revision, image: spec.image },
   });
   const steps = new StepRunner(store, deployment.id, ports.fault);
-  ports.log(`deploying ${spec.service} (${spec.environment}) revision ${revision.revision}: ${spec.image}, strategy ${spec.update.strategy}`);
+  ports.log(
+    wanted
+      ? `deploying ${spec.service} (${spec.environment}) revision ${revision.revision}: ${spec.image}, strategy ${spec.update.strategy}`
+      : `taking ${spec.service} (${spec.environment}) down (revision ${revision.revision}: replicas 0)`,
+  );
+  const specs = new Map<number, ServiceSpec>([[revision.revision, spec]]);
+  if (current !== undefined && currentSpec !== undefined) specs.set(current.revision, currentSpec);
+  const specOf: SpecOf = (n) => specs.get(n) ?? currentSpec ?? spec;
 
-  let outcome: RolloutOutcome;
+  let failure: string | undefined;
+  let log = "";
   try {
     // The image was pulled above (before the revision was saved); the step records the outcome.
     await steps.run("pull", { image: spec.image }, async () => {
       if (pullError !== undefined) throw pullError;
     });
-    const context: RolloutContext = {
-      ports,
+    const result = await executePlan({
+      runtime,
+      steps: planFor(spec, { revision: revision.revision, replicas: spec.replicas }, observed, settings),
       spec,
-      revision: revision.revision,
-      specHash: hash,
-      deploymentId: deployment.id,
-      steps,
-      old: replicas.filter((r) => r.revision !== revision.revision),
-      existing: replicas,
-      ...(current === undefined ? {} : { previous: { spec: current.spec as unknown as ServiceSpec, revision: current.revision, specHash: current.specHash } }),
-    };
-    outcome = await (spec.update.strategy === "recreate" ? recreate : spec.update.strategy === "rolling" ? rolling : blueGreen)(context);
+      specOf,
+      identityOf: (n) => ({ revision: n, specHash: specHash(specOf(n)), deploymentId: deployment.id }),
+      observed,
+      recorder: steps,
+    });
+    // Past the final switch only the new revision serves: the next run completes it (resume forward).
+    if (!result.ok && result.pastFinal) throw new Error(`${result.step.id}: ${result.reason}`);
+    if (!result.ok) {
+      failure = result.reason;
+      ports.log(`rolling back: ${failure}`);
+      log = await runtime.logs(result.replicas.filter((r) => r.revision === revision.revision));
+      const back = current === undefined || currentSpec === undefined ? undefined : { revision: current.revision, spec: currentSpec };
+      await steps.run("rollback", { reason: failure, to: back?.revision ?? null }, async () => {
+        const undone = await converge({ runtime, target: back, service: spec, deploymentId: deployment.id, specs });
+        if (!undone.result.ok) throw new Error(`the previous revision could not be brought back: ${undone.result.reason}`);
+      });
+    }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const finished = await store.finishDeployment(deployment.id, { status: "failed", error: message });
@@ -137,28 +167,73 @@ async function deployLocked(ports: DeployPorts, request: DeployRequest): Promise
     throw error;
   }
 
-  if (outcome.status === "rolled-back") {
-    const finished = await store.finishDeployment(deployment.id, { status: "rolled-back", error: outcome.error, log: outcome.log });
+  if (failure !== undefined) {
+    const finished = await store.finishDeployment(deployment.id, { status: "rolled-back", error: failure, log });
     await store.appendAudit({
       actor: ports.holder,
       action: "deploy.rolled-back",
       subject: spec.service,
-      detail: { environment: spec.environment, deployment: finished.id, error: outcome.error },
+      detail: { environment: spec.environment, deployment: finished.id, error: failure },
     });
-    throw new SlipwayError("DEPLOY_FAILED", `${spec.service} (${spec.environment}) revision ${revision.revision} was rolled back: ${outcome.error}`, {
-      details: lastLines(outcome.log, 20),
+    throw new SlipwayError("DEPLOY_FAILED", `${spec.service} (${spec.environment}) revision ${revision.revision} was rolled back: ${failure}`, {
+      details: lastLines(log, 20),
       hint: `the previous revision kept serving; \`slipway history ${spec.service}\` shows deployment ${finished.id} with the failed containers' logs`,
     });
   }
   const finished = await store.finishDeployment(deployment.id, { status: "succeeded" });
   await store.appendAudit({
     actor: ports.holder,
-    action: "deploy.succeeded",
+    action: wanted ? "deploy.succeeded" : "deploy.down",
     subject: spec.service,
     detail: { environment: spec.environment, deployment: finished.id, revision: revision.revision },
   });
-  await pruneImages(ports, spec).catch(() => undefined);
+  if (wanted) await pruneImages(ports, spec).catch(() => undefined);
   return { status: "succeeded", revision: revision.revision, deployment: finished };
+}
+
+/** The strategy's plan, or with no replicas wanted the plan that takes the service down. */
+function planFor(spec: ServiceSpec, target: Target, observed: readonly ObservedReplica[], settings: PlanSettings): DeployStep[] {
+  if (target.replicas === 0) return planConverge({ target, observed, routed: false, hasRoutes: proxiedPorts(spec).length > 0, drain: settings.drain });
+  return STRATEGIES[spec.update.strategy].plan(target, observed, settings);
+}
+
+/**
+ * The same revision runs: repairs what drifted from it (a replica missing or stopped, a route
+ * dialling an old address, a leftover container), recorded in the audit; returns the plan.
+ */
+async function healDrift(
+  ports: DeployPorts,
+  runtime: Runtime,
+  target: { revision: number; spec: ServiceSpec },
+  observed: readonly ObservedReplica[],
+  dryRun: boolean,
+): Promise<readonly DeployStep[]> {
+  const request = { runtime, target, service: target.spec, deploymentId: 0, observed };
+  if (dryRun) return (await planConvergence(request)).steps;
+  const { steps, result } = await converge(request);
+  if (steps.length === 0) return steps;
+  await ports.store.appendAudit({
+    actor: ports.holder,
+    action: "reconcile",
+    subject: target.spec.service,
+    detail: { environment: target.spec.environment, revision: target.revision, steps: steps.map((s) => s.id), ok: result.ok },
+  });
+  if (!result.ok) {
+    throw new SlipwayError(
+      "DEPLOY_FAILED",
+      `${target.spec.service} (${target.spec.environment}) revision ${target.revision} drifted and could not be repaired: ${result.reason}`,
+      {
+        hint: "`slipway status` shows what runs; `slipway deploy --force` recreates every replica",
+      },
+    );
+  }
+  ports.log(`repaired ${target.spec.service} (${target.spec.environment}): ${steps.map((s) => s.id).join(", ")}`);
+  return steps;
+}
+
+/** The runtime a deployment runs on: the one given, else the single engine and its proxy. */
+export function runtimeOf(ports: DeployPorts): Runtime {
+  return ports.runtime ?? createEngineRuntime(ports);
 }
 
 /** The revision that serves: the target of the last deployment that succeeded. */
@@ -174,40 +249,34 @@ export async function currentRevision(ports: Pick<DeployPorts, "store">, service
  */
 export async function resumeInterrupted(ports: DeployPorts, service: string, environment: string): Promise<DeploymentRecord[]> {
   const running = await ports.store.listDeployments({ service, environment, status: "running" });
+  const runtime = runtimeOf(ports);
   const resolved: DeploymentRecord[] = [];
   for (const deployment of running.reverse()) {
     await ports.store.takeOverDeployment(deployment.id, ports.holder);
     const target = await ports.store.getRevision(service, environment, deployment.toRevision);
     const previous = deployment.fromRevision === undefined ? undefined : await ports.store.getRevision(service, environment, deployment.fromRevision);
     if (target === undefined) continue;
-    const targetSpec = target.spec as unknown as ServiceSpec;
-    const direction = await interruptedDirection(ports, deployment, targetSpec);
+    const targetSpec = revisionSpec(target);
+    const previousSpec = previous === undefined ? undefined : revisionSpec(previous);
+    const direction = await interruptedDirection(runtime, deployment, await ports.store.listSteps(deployment.id), targetSpec);
     ports.log(
       `resuming interrupted deployment ${deployment.id} of ${service} (${environment}): ${direction === "forward" ? `completing revision ${target.revision}` : `back to revision ${previous?.revision ?? "none"}`}`,
     );
-    if (direction === "forward") {
-      await convergeTo(ports, targetSpec, target.revision, deployment.id);
-      resolved.push(await ports.store.finishDeployment(deployment.id, { status: "succeeded", error: "interrupted; completed by a later run" }));
-    } else if (previous !== undefined) {
-      await convergeTo(ports, previous.spec as unknown as ServiceSpec, previous.revision, deployment.id);
-      resolved.push(
-        await ports.store.finishDeployment(deployment.id, {
-          status: "rolled-back",
-          error: "interrupted before the new revision took traffic; rolled back by a later run",
-        }),
-      );
-    } else {
-      const leftovers = (await listReplicas(ports.engine, service, environment)).filter((r) => r.revision === deployment.toRevision);
-      await Promise.all(leftovers.map((r) => ports.engine.removeContainer(r.id, { force: true })));
-      resolved.push(
-        await ports.store.finishDeployment(deployment.id, {
-          status: "failed",
-          error: "interrupted before the first revision was healthy; its containers were removed",
-        }),
-      );
-    }
+    const specs = new Map<number, ServiceSpec>([[target.revision, targetSpec]]);
+    if (previous !== undefined && previousSpec !== undefined) specs.set(previous.revision, previousSpec);
+    const back = previous === undefined || previousSpec === undefined ? undefined : { revision: previous.revision, spec: previousSpec };
+    const goal = direction === "forward" ? { revision: target.revision, spec: targetSpec } : back;
+    const { result } = await converge({ runtime, target: goal, service: targetSpec, deploymentId: deployment.id, specs });
+    if (!result.ok) throw new Error(`interrupted deployment ${deployment.id} could not be converged: ${result.reason}`);
+    resolved.push(await ports.store.finishDeployment(deployment.id, resumedOutcome(direction, goal !== undefined)));
   }
   return resolved;
+}
+
+function resumedOutcome(direction: "forward" | "back", hadPrevious: boolean): { status: "succeeded" | "rolled-back" | "failed"; error: string } {
+  if (direction === "forward") return { status: "succeeded", error: "interrupted; completed by a later run" };
+  if (hadPrevious) return { status: "rolled-back", error: "interrupted before the new revision took traffic; rolled back by a later run" };
+  return { status: "failed", error: "interrupted before the first revision was healthy; its containers were removed" };
 }
 
 async function ensureImage(ports: DeployPorts, ref: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Engine, RegistryCredentials } from "../engine/index.js";
 import type { Store } from "../store/index.js";
+import type { Runtime } from "./runtime.js";
 import type { ServiceSpec } from "./service-spec.js";
 
 /** The reverse proxy as a deployment sees it: one route per published port. */
@@ -38,6 +39,8 @@ export interface DeployPorts {
   readonly log: (line: string) => void;
   readonly sleep: (ms: number) => Promise<void>;
   readonly credentialsFor?: (ref: string) => Promise<RegistryCredentials | undefined>;
+  /** Where replicas run; the single engine and `router` when absent (src/deploy/engine-runtime.ts). */
+  readonly runtime?: Runtime;
   /** Fault injection for the kill-at-every-step test: "before:<step>" or "after:<step>" (SLIPWAY_FAULT). */
   readonly fault?: string;
 }

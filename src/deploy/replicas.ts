@@ -4,13 +4,8 @@ import { LABEL, revisionOf, routeId, serviceSelector } from "./labels.js";
 import type { DeployPorts } from "./ports.js";
 import { proxiedPorts, type ServiceSpec } from "./service-spec.js";
 
-export interface Replica {
-  readonly id: string;
-  readonly name: string;
-  readonly revision: number;
-  readonly replica: number;
-  readonly running: boolean;
-}
+export type { ObservedReplica as Replica } from "./plan.js";
+import type { ObservedReplica as Replica } from "./plan.js";
 
 /** Every container of a service in an environment that Slipway created, running or not. */
 export async function listReplicas(engine: Engine, service: string, environment: string): Promise<Replica[]> {
@@ -30,7 +25,7 @@ function toReplica(container: ContainerSummary): Replica {
 
 /** Creates (does not start) replicas `numbers` of a revision; a leftover of the same name is replaced. */
 export async function createReplicas(
-  ports: DeployPorts,
+  ports: Pick<DeployPorts, "engine">,
   spec: ServiceSpec,
   identity: { revision: number; specHash: string; deploymentId: number },
   numbers: readonly number[],
@@ -87,8 +82,16 @@ export async function collectLogs(engine: Engine, replicas: readonly Replica[], 
   return parts.join("\n");
 }
 
-/** For each proxied port, the route id and the loopback addresses of these replicas. */
-export async function routesFor(engine: Engine, spec: ServiceSpec, replicas: readonly Replica[]): Promise<RouteTarget[]> {
+/**
+ * For each proxied port of `spec`, the route id and the addresses of these replicas, each read
+ * from its own revision's spec (`specOf`): a rolling update routes two revisions at once.
+ */
+export async function routesFor(
+  engine: Engine,
+  spec: ServiceSpec,
+  replicas: readonly Replica[],
+  specOf: (revision: number) => ServiceSpec = () => spec,
+): Promise<RouteTarget[]> {
   const targets: RouteTarget[] = [];
   const ports = proxiedPorts(spec);
   if (ports.length === 0) return targets;
@@ -96,10 +99,13 @@ export async function routesFor(engine: Engine, spec: ServiceSpec, replicas: rea
   const details = await Promise.all(replicas.map((replica) => engine.inspectContainer(replica.id)));
   for (const port of ports) {
     const upstreams: string[] = [];
-    for (const detail of details) {
-      const hostPort = detail === undefined ? undefined : publishedPort(detail, port.target, "tcp");
+    details.forEach((detail, index) => {
+      const replica = replicas[index];
+      if (detail === undefined || replica === undefined) return;
+      const own = proxiedPorts(specOf(replica.revision)).find((p) => p.published === port.published) ?? port;
+      const hostPort = publishedPort(detail, own.target, "tcp");
       if (hostPort !== undefined) upstreams.push(`127.0.0.1:${hostPort}`);
-    }
+    });
     targets.push({
       id: routeId(spec.service, spec.environment, port.published ?? port.target),
       listen: { port: port.published ?? port.target, ...(port.hostIp === undefined ? {} : { host: port.hostIp }) },
@@ -115,14 +121,46 @@ export interface RouteTarget {
   readonly upstreams: readonly string[];
 }
 
-/** Points every route of the service at exactly these replicas, in one change per route. */
-export async function switchTraffic(ports: DeployPorts, spec: ServiceSpec, replicas: readonly Replica[]): Promise<RouteTarget[]> {
-  const routes = await routesFor(ports.engine, spec, replicas);
-  if (routes.length === 0) return routes;
-  if (ports.router === undefined) throw new Error(`service ${spec.service} publishes ports but no proxy is configured`);
+/**
+ * Points every route of the service at exactly these replicas, in one change per route; a route
+ * that already forwards to exactly those addresses is left as it is. Says whether one changed.
+ */
+export async function switchTraffic(
+  ports: Pick<DeployPorts, "engine" | "router">,
+  spec: ServiceSpec,
+  replicas: readonly Replica[],
+  specOf?: (revision: number) => ServiceSpec,
+): Promise<{ changed: boolean }> {
+  const routes = await routesFor(ports.engine, spec, replicas, specOf);
+  if (routes.length === 0) return { changed: false };
+  const router = ports.router;
+  if (router === undefined) throw new Error(`service ${spec.service} publishes ports but no proxy is configured`);
+  let changed = false;
   for (const route of routes) {
     if (route.upstreams.length === 0) throw new Error(`no running replica of ${spec.service} publishes port ${route.listen.port}`);
-    await ports.router.setRoute(route);
+    if (sameUpstreams(await router.upstreamsOf(route.id), route.upstreams)) continue;
+    await router.setRoute(route);
+    changed = true;
   }
-  return routes;
+  return { changed };
+}
+
+/** Whether every route of the service forwards to exactly these replicas' current addresses. */
+export async function trafficRoutedTo(
+  ports: Pick<DeployPorts, "engine" | "router">,
+  spec: ServiceSpec,
+  replicas: readonly Replica[],
+  specOf?: (revision: number) => ServiceSpec,
+): Promise<boolean> {
+  const routes = await routesFor(ports.engine, spec, replicas, specOf);
+  const router = ports.router;
+  if (routes.length === 0 || router === undefined) return true;
+  for (const route of routes) if (!sameUpstreams(await router.upstreamsOf(route.id), route.upstreams)) return false;
+  return true;
+}
+
+function sameUpstreams(live: readonly string[] | undefined, wanted: readonly string[]): boolean {
+  if (live === undefined || live.length !== wanted.length) return false;
+  const set = new Set(live);
+  return wanted.every((address) => set.has(address));
 }

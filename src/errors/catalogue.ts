@@ -45,6 +45,10 @@ export const errorCatalogue = {
     who: "user",
     summary: "A service's spec cannot be deployed as written (Slipway could not reproduce it faithfully); nothing was stopped.",
   },
+  REVISION_INVALID: {
+    who: "user",
+    summary: "A stored revision's spec does not pass the checks a deployment makes, so it is not deployed again (rollback, resume, reconcile).",
+  },
   DEPLOY_LOCKED: { who: "user", summary: "Another deployment of the same service and environment is running." },
   DEPLOY_FAILED: {
     who: "user",

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { deployFromConfig, deployTarget, rollbackService, serviceHistory, serviceStatus, type Attempt } from "../app/index.js";
+import { deployFromConfig, deployTarget, reconcileServices, rollbackService, serviceHistory, serviceStatus, takeDown, type Attempt } from "../app/index.js";
 import { chooseEnvironment } from "../deploy/index.js";
 import { errorReply } from "./api-errors.js";
 import { runKeyed } from "./api-queue.js";
 import type { RouteDeps } from "./route-deps.js";
-import { deploymentBody, historyQuery, rollbackBody } from "./api-schemas.js";
+import { deploymentBody, downBody, historyQuery, reconcileBody, rollbackBody } from "./api-schemas.js";
 import { parseRequest } from "./api-validate.js";
 
 /** GET /api/v1/status, GET /api/v1/services/:service/history, POST /api/v1/deployments, POST /api/v1/rollbacks. */
@@ -39,6 +39,21 @@ export function registerDeployRoutes(api: FastifyInstance, deps: RouteDeps): voi
       rollbackService(context, { ...body, environment }, log, "api"),
     );
     return answer(reply, attempt);
+  });
+
+  api.post<{ Params: { service: string } }>("/api/v1/services/:service/down", async (request, reply) => {
+    const body = parseRequest(downBody, request.body ?? {}, "body", "POST /api/v1/services/:service/down");
+    const { service, environment } = deployTarget(loaded.config, request.params.service, body.environment);
+    const log = (line: string): void => deps.log.info({ service, environment }, line);
+    const attempt = await runKeyed(deps.queue, `service:${service}@${environment}`, `take ${service} (${environment}) down from the API`, () =>
+      takeDown(context, { service, environment, trigger: "api", ...(body.dryRun === true ? { dryRun: true } : {}) }, log),
+    );
+    return answer(reply, attempt);
+  });
+
+  api.post("/api/v1/reconcile", async (request) => {
+    const body = parseRequest(reconcileBody, request.body ?? {}, "body", "POST /api/v1/reconcile");
+    return reconcileServices(context, body, (line) => deps.log.info(line));
   });
 }
 

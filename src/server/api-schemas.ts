@@ -30,6 +30,8 @@ export const deploymentBody = z.strictObject(
     environment: name.optional(),
     image: name.optional(),
     force: flag.optional(),
+    /** Plan only: answer the steps a deployment would take, touch nothing. */
+    dryRun: flag.optional(),
     /** Wait this long (ms) for another deployment of the service to finish. */
     waitMs: z
       .number({ error: typeError("expected a number of milliseconds") })
@@ -40,6 +42,12 @@ export const deploymentBody = z.strictObject(
   },
   { error: objectError },
 );
+
+/** POST /api/v1/services/:service/down */
+export const downBody = z.strictObject({ service: name.optional(), environment: name.optional(), dryRun: flag.optional() });
+
+/** POST /api/v1/reconcile */
+export const reconcileBody = z.strictObject({ service: name.optional(), environment: name.optional(), dryRun: flag.optional() });
 
 export const rollbackBody = z.strictObject(
   {

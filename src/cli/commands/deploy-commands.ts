@@ -49,8 +49,9 @@ export function registerDeployCommands(program: Command): void {
     .option("--image <ref>", "deploy this image reference instead of the newest build of the service's image")
     .option("--force", "deploy even when the same spec and image already run")
     .option("--wait <duration>", "wait this long for another deployment of the service to finish (e.g. 5m)")
+    .option("--dry-run", "print the plan (each step, with the replicas it acts on) and touch nothing")
     .option("--json", "print the result as JSON")
-    .action(async (service: string, options: TargetOptions & { image?: string; force?: boolean; wait?: string }, command: Command) => {
+    .action(async (service: string, options: TargetOptions & { image?: string; force?: boolean; wait?: string; dryRun?: boolean }, command: Command) => {
       const waitMs = options.wait === undefined ? 0 : parseDuration(options.wait);
       if (waitMs === undefined) throw new SlipwayError("USAGE", `--wait takes a duration like 30s or 5m, not "${options.wait}"`);
       if (options.image !== undefined) parseReference(options.image);
@@ -60,6 +61,7 @@ export function registerDeployCommands(program: Command): void {
         ...(options.image === undefined ? {} : { image: options.image }),
         force: options.force === true,
         waitMs,
+        ...(options.dryRun === true ? { dryRun: true } : {}),
       };
       const outcome = await remoteOrLocal(
         command,
@@ -67,14 +69,7 @@ export function registerDeployCommands(program: Command): void {
         async (context) => settled(await deployFromConfig(context, { ...input, trigger: "cli" }, stderrLog)),
       );
       if (options.json) printJson(deployJson(outcome));
-      else if (outcome.status === "unchanged")
-        process.stdout.write(
-          `${outcome.service} (${outcome.environment}) already runs revision ${outcome.revision} with this spec and image; nothing to do (--force redeploys)\n`,
-        );
-      else
-        process.stdout.write(
-          `${outcome.service} (${outcome.environment}) now runs revision ${outcome.revision} (${outcome.image}), deployment ${outcome.deployment ?? "?"}\n`,
-        );
+      else process.stdout.write(deployText(outcome));
     });
 
   program
@@ -207,4 +202,22 @@ function renderHistory(history: History, logs: boolean): string {
     if (logs && d.log !== undefined && d.log !== "") text += `${d.log.replace(/^/gm, "    | ")}\n`;
   }
   return text;
+}
+
+/** What `slipway deploy` and `slipway down` print for people. */
+export function deployText(outcome: DeployOutcome): string {
+  const who = `${outcome.service} (${outcome.environment})`;
+  const steps = (outcome.steps ?? []).map((line) => `  ${line}\n`).join("");
+  switch (outcome.status) {
+    case "planned":
+      return steps === ""
+        ? `${who}: nothing to do (revision ${outcome.revision} runs as declared)\n`
+        : `${who}: revision ${outcome.revision} would be deployed in these steps (dry run; nothing was touched):\n${steps}`;
+    case "unchanged":
+      return steps === ""
+        ? `${who} already runs revision ${outcome.revision} with this spec and image; nothing to do (--force redeploys)\n`
+        : `${who} already runs revision ${outcome.revision} with this spec and image; repaired what had drifted:\n${steps}`;
+    case "succeeded":
+      return `${who} now runs revision ${outcome.revision} (${outcome.image}), deployment ${outcome.deployment ?? "?"}\n`;
+  }
 }

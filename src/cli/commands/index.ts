@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { registerBuildCommands } from "./build-commands.js";
 import { registerConfigCommands } from "./config-commands.js";
+import { registerConvergeCommands } from "./converge-commands.js";
 import { registerDeployCommands } from "./deploy-commands.js";
 import { registerDoctorCommand } from "./doctor-command.js";
 import { registerJobCommands } from "./job-commands.js";
@@ -15,6 +16,7 @@ export const commands: readonly RegisterCommand[] = [
   registerConfigCommands,
   registerBuildCommands,
   registerDeployCommands,
+  registerConvergeCommands,
   registerDoctorCommand,
   registerJobCommands,
   registerRunCommand,

@@ -44,7 +44,7 @@ test("update: every key, and its defaults", () => {
 
 test("a named volume with blue-green or rolling needs allow_shared_volumes: two writers on one volume", () => {
   for (const strategy of ["blue-green", "rolling"]) {
-    const found = problems({ volumes: ["./conf:/conf", "data:/data"], update: { strategy } });
+    const found = problems({ volumes: ["./conf:/conf", "data:/data"], replicas: 2, update: { strategy } });
     assert.deepEqual(
       found.map((problem) => problem.path),
       ["volumes.1"],
@@ -73,11 +73,12 @@ test("blue-green and rolling route through the proxy: each port needs a publishe
   );
 });
 
-test("rolling needs at least one replica, and a batch no larger than the replicas", () => {
-  assert.match(problems({ replicas: 0, update: { strategy: "rolling" } }).find((p) => p.path === "update.strategy")?.message ?? "", /at least one replica/);
+test("rolling needs two replicas or more (the rule deploy applies too), and a batch no larger than the replicas", () => {
+  assert.match(problems({ replicas: 1, update: { strategy: "rolling" } }).find((p) => p.path === "update.strategy")?.message ?? "", /replicas: 2 or more/);
+  assert.deepEqual(problems({ replicas: 0, update: { strategy: "rolling" } }), []);
   assert.match(
     problems({ replicas: 2, update: { strategy: "rolling", batch: 3 } }).find((p) => p.path === "update.batch")?.message ?? "",
     /more than replicas/,
   );
-  assert.equal(update({ replicas: 1, update: { strategy: "rolling" } }).strategy, "rolling");
+  assert.equal(update({ replicas: 2, update: { strategy: "rolling" } }).strategy, "rolling");
 });

@@ -18,7 +18,7 @@ test("a start-first strategy on a named volume is refused unless shared writers 
   const volumes = [{ type: "volume" as const, source: "pgdata", target: "/var/lib/data", readOnly: false }];
   assert.match(
     refusal(() => checkDeployable(webSpec({ volumes }))),
-    /two containers would write to the named volume pgdata/,
+    /both would write the named volume "pgdata"/,
   );
   assert.doesNotThrow(() => checkDeployable(webSpec({ volumes, update: { ...webSpec().update, strategy: "recreate" } })));
   assert.doesNotThrow(() => checkDeployable(webSpec({ volumes, update: { ...webSpec().update, allowSharedVolumes: true } })));

@@ -1,0 +1,108 @@
+import { converge, currentRevision, planConvergence, revisionSpec, runtimeOf, describePlan, acquireDeployLock, processHolder } from "../deploy/index.js";
+import { chooseEnvironment } from "../deploy/index.js";
+import type { AppContext } from "./context.js";
+import { createDeployPorts } from "./deploy-ports.js";
+
+/** What one reconcile pass found and did for one service in one environment. */
+export interface ReconcileRow {
+  readonly service: string;
+  readonly environment: string;
+  readonly revision?: number;
+  /** "in-sync", "repaired", "drift" (a dry run, or held by a running deployment), "failed", "not-deployed". */
+  readonly outcome: "in-sync" | "repaired" | "drift" | "failed" | "not-deployed";
+  /** The plan that repairs it, one line per step (empty when in sync). */
+  readonly steps: readonly string[];
+  readonly error?: string;
+}
+
+export interface ReconcileInput {
+  readonly service?: string;
+  readonly environment?: string;
+  /** Say what drifted and how it would be repaired; change nothing. */
+  readonly dryRun?: boolean;
+}
+
+/**
+ * The reconcile pass: every service's current revision (desired state, from the store) against
+ * what the runtime observes, and the convergence plan that repairs any drift, carried out under
+ * the service's deploy lock (a service that is being deployed is left to that deployment). Each
+ * repair is audited. `slipway reconcile` runs one pass; `slipway serve` runs them on engine
+ * events and every controller.reconcile.
+ */
+export async function reconcileServices(context: AppContext, input: ReconcileInput, log: (line: string) => void): Promise<ReconcileRow[]> {
+  const { config } = context.loaded;
+  const environments = input.environment !== undefined ? [chooseEnvironment(config, input.environment)] : environmentsOf(context);
+  const rows: ReconcileRow[] = [];
+  for (const environment of environments) {
+    for (const [service, definition] of Object.entries(config.services)) {
+      if (input.service !== undefined && service !== input.service) continue;
+      if (definition.environments !== undefined && !definition.environments.includes(environment)) continue;
+      rows.push(await reconcileOne(context, service, environment, input.dryRun === true, log));
+    }
+  }
+  return rows;
+}
+
+export async function reconcileOne(
+  context: AppContext,
+  service: string,
+  environment: string,
+  dryRun: boolean,
+  log: (line: string) => void,
+): Promise<ReconcileRow> {
+  const current = await currentRevision({ store: context.store }, service, environment);
+  if (current === undefined) return { service, environment, outcome: "not-deployed", steps: [] };
+  const base = { service, environment, revision: current.revision };
+  try {
+    const spec = revisionSpec(current);
+    const ports = await createDeployPorts({
+      engine: await context.engine(),
+      store: context.store,
+      stateDir: context.stateDir,
+      spec,
+      log,
+      proxyAdmin: context.loaded.config.proxy?.admin,
+    });
+    const runtime = runtimeOf(ports);
+    const request = { runtime, target: { revision: current.revision, spec }, service: spec, deploymentId: 0 };
+    const planned = await planConvergence(request);
+    if (planned.steps.length === 0) return { ...base, outcome: "in-sync", steps: [] };
+    if (dryRun) return { ...base, outcome: "drift", steps: describePlan(planned.steps) };
+    let lock;
+    try {
+      lock = await acquireDeployLock(context.store, spec, processHolder(), { waitMs: 0 });
+    } catch {
+      return {
+        ...base,
+        outcome: "drift",
+        steps: describePlan(planned.steps),
+        error: "a deployment of the service is running; it converges the service itself",
+      };
+    }
+    try {
+      // Looked at again under the lock: a deployment may have finished in between.
+      const latest = await currentRevision({ store: context.store }, service, environment);
+      if (latest?.revision !== current.revision) return { ...base, outcome: "in-sync", steps: [] };
+      const { steps, result } = await converge(request);
+      if (steps.length === 0) return { ...base, outcome: "in-sync", steps: [] };
+      await context.store.appendAudit({
+        actor: processHolder(),
+        action: "reconcile",
+        subject: service,
+        detail: { environment, revision: current.revision, steps: steps.map((s) => s.id), ok: result.ok, ...(result.ok ? {} : { error: result.reason }) },
+      });
+      if (!result.ok) return { ...base, outcome: "failed", steps: describePlan(steps), error: result.reason };
+      log(`repaired ${service} (${environment}) revision ${current.revision}: ${steps.map((s) => s.id).join(", ")}`);
+      return { ...base, outcome: "repaired", steps: describePlan(steps) };
+    } finally {
+      await lock.release();
+    }
+  } catch (error) {
+    return { ...base, outcome: "failed", steps: [], error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function environmentsOf(context: AppContext): string[] {
+  const names = Object.keys(context.loaded.config.environments);
+  return names.length === 0 ? ["default"] : names;
+}
