@@ -46,7 +46,9 @@ export async function planConvergence(request: ConvergeRequest): Promise<{ steps
   const observed = request.observed ?? (await runtime.observe(service.service, service.environment));
   const spec = target?.spec ?? service;
   const serving = target === undefined ? [] : observed.filter((r) => r.revision === target.revision && r.replica <= target.spec.replicas && r.running);
-  const hasRoutes = proxiedPorts(spec).length > 0;
+  const down = target === undefined || target.spec.replicas === 0;
+  // Taking a service down removes only routes that are there; otherwise every published port has one.
+  const hasRoutes = proxiedPorts(spec).length > 0 && (!down || (await runtime.hasRoute(spec)));
   const routed = !hasRoutes || (serving.length > 0 && (await runtime.routed(spec, serving, specLookup(request))));
   const steps = planConverge({
     target: target === undefined ? undefined : { revision: target.revision, replicas: target.spec.replicas },

@@ -30,7 +30,7 @@ export interface DeployRequest {
 
 export type DeployResult =
   /** The same revision runs; `repaired` lists the steps that brought it back to its spec (drift), if any. */
-  | { readonly status: "unchanged"; readonly revision: number; readonly repaired: readonly string[] }
+  | { readonly status: "unchanged"; readonly revision: number; readonly repaired?: readonly string[] }
   /** A dry run: the plan, one line per step. */
   | { readonly status: "planned"; readonly revision: number; readonly steps: readonly string[] }
   | { readonly status: "succeeded"; readonly revision: number; readonly deployment: DeploymentRecord };
@@ -78,7 +78,9 @@ async function deployLocked(ports: DeployPorts, request: DeployRequest): Promise
   if (request.force !== true && sameAsCurrent && current !== undefined && currentSpec !== undefined) {
     const repaired = await healDrift(ports, runtime, { revision: current.revision, spec: currentSpec }, observed, request.dryRun === true);
     if (request.dryRun === true) return { status: "planned", revision: current.revision, steps: describePlan(repaired) };
-    return { status: "unchanged", revision: current.revision, repaired: describePlan(repaired) };
+    return repaired.length === 0
+      ? { status: "unchanged", revision: current.revision }
+      : { status: "unchanged", revision: current.revision, repaired: describePlan(repaired) };
   }
 
   const settings = { batch: spec.update.batch, drain: spec.update.drainMs > 0 };

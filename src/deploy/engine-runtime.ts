@@ -35,6 +35,12 @@ export function createEngineRuntime(ports: Pick<DeployPorts, "engine" | "router"
     remove: (replicas) => removeReplicas(engine, replicas),
     route: (spec, replicas, specOf) => switchTraffic(ports, spec, replicas, specOf),
     routed: (spec, replicas, specOf) => trafficRoutedTo(ports, spec, replicas, specOf),
+    async hasRoute(spec) {
+      if (router === undefined) return false;
+      const routes = await routesFor(engine, spec, []);
+      const live = await Promise.all(routes.map((route) => router.upstreamsOf(route.id)));
+      return live.some((upstreams) => upstreams !== undefined);
+    },
     async unroute(spec) {
       if (router === undefined) return false;
       const routes = await routesFor(engine, spec, []);

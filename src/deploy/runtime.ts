@@ -25,6 +25,8 @@ export interface Runtime {
   route(service: ServiceSpec, replicas: readonly ObservedReplica[], specOf: SpecOf): Promise<{ readonly changed: boolean }>;
   /** Whether every route already points at exactly these replicas' current addresses. */
   routed(service: ServiceSpec, replicas: readonly ObservedReplica[], specOf: SpecOf): Promise<boolean>;
+  /** Whether the proxy holds any route of the service. */
+  hasRoute(service: ServiceSpec): Promise<boolean>;
   /** Removes the service's routes; false when it had none. */
   unroute(service: ServiceSpec): Promise<boolean>;
   /** Until nothing is in flight to these replicas, at most `ms`. */
