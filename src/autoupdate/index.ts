@@ -7,7 +7,16 @@ export {
   type ServiceUpdateReport,
   type ServiceUpdateStatus,
 } from "./check-service.js";
-export { AUTO_UPDATE_LABEL, listWatchedContainers, watchModeOf, type WatchedContainer, type WatchMode } from "./watch-label.js";
+export {
+  AUTO_UPDATE_LABEL,
+  SCOPE_LABEL,
+  inScope,
+  isImageId,
+  listWatchedContainers,
+  watchModeOf,
+  type WatchedContainer,
+  type WatchMode,
+} from "./watch-label.js";
 export { updateForeignContainer, type ForeignPorts, type ForeignUpdateOptions, type ForeignUpdateReport } from "./update-container.js";
 export { checkWatchedContainer, type ForeignCheckPorts } from "./check-container.js";
 export { planRecreate, TEMPORARY_SUFFIX, type Preflight, type PreflightInput, type RecreatePlan, type RecreateOrder } from "./preflight.js";

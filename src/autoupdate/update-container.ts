@@ -13,8 +13,11 @@ export interface ForeignPorts {
 }
 
 export interface ForeignUpdateOptions {
-  /** The new image, present locally (by ID or reference). */
-  readonly newImage: string;
+  /**
+   * The new image, present locally (by ID or reference); or how to fetch it (a pull), called
+   * only in update mode once the pre-flight passed, so a monitored or refused container pulls nothing.
+   */
+  readonly newImage: string | (() => Promise<string>);
   /** What the new container's Config.Image says; default: the old container's (e.g. myorg/foo:qa). */
   readonly reference?: string;
   readonly mode: WatchMode;
@@ -24,7 +27,14 @@ export interface ForeignUpdateOptions {
 export type ForeignUpdateReport =
   | { readonly status: "current"; readonly container: string }
   | { readonly status: "refused"; readonly container: string; readonly reason: string; readonly problems: readonly string[] }
-  | { readonly status: "available"; readonly container: string; readonly imageId: string; readonly plan?: RecreatePlan; readonly problems?: readonly string[] }
+  | {
+      readonly status: "available";
+      readonly container: string;
+      /** The new image's local ID, when it is on this engine already (monitor mode pulls nothing). */
+      readonly imageId?: string;
+      readonly plan?: RecreatePlan;
+      readonly problems?: readonly string[];
+    }
   | {
       readonly status: "updated";
       readonly container: string;
@@ -53,10 +63,8 @@ export async function updateForeignContainer(ports: ForeignPorts, containerId: s
   }
   const container = details.raw as unknown as ContainerInspect;
   const name = details.name;
-  const newImage = await engine.inspectImage(options.newImage);
-  if (newImage === undefined)
-    throw new SlipwayError("IMAGE_NOT_FOUND", `there is no image ${options.newImage} on this Docker engine`, { hint: "pull it first" });
-  if (newImage.id === details.imageId) return { status: "current", container: name };
+  const known = typeof options.newImage === "string" ? await localImage(engine, options.newImage) : undefined;
+  if (known === details.imageId) return { status: "current", container: name };
 
   const refusal = (problems: readonly string[]): ForeignUpdateReport => ({
     status: "refused",
@@ -78,10 +86,24 @@ export async function updateForeignContainer(ports: ForeignPorts, containerId: s
     others: await otherContainers(engine, details.id),
   });
   if (options.mode === "monitor") {
-    return { status: "available", container: name, imageId: newImage.id, ...(preflight.ok ? { plan: preflight.plan } : { problems: preflight.problems }) };
+    return {
+      status: "available",
+      container: name,
+      ...(known === undefined ? {} : { imageId: known }),
+      ...(preflight.ok ? { plan: preflight.plan } : { problems: preflight.problems }),
+    };
   }
   if (!preflight.ok) return refusal(preflight.problems);
-  return recreate(ports, { id: details.id, imageId: details.imageId, stopTimeout: stopTimeoutOf(container) }, preflight.plan, newImage.id, options.ready);
+  const imageId = known ?? (await localImage(engine, typeof options.newImage === "string" ? options.newImage : await options.newImage()));
+  if (imageId === details.imageId) return { status: "current", container: name };
+  return recreate(ports, { id: details.id, imageId: details.imageId, stopTimeout: stopTimeoutOf(container) }, preflight.plan, imageId, options.ready);
+}
+
+/** The local ID of an image named by ID or reference; IMAGE_NOT_FOUND when the engine has none. */
+async function localImage(engine: Engine, image: string): Promise<string> {
+  const found = await engine.inspectImage(image);
+  if (found === undefined) throw new SlipwayError("IMAGE_NOT_FOUND", `there is no image ${image} on this Docker engine`, { hint: "pull it first" });
+  return found.id;
 }
 
 interface OldContainer {

@@ -121,6 +121,13 @@ export const controllerSchema = z
       .describe(
         "How often the tags of auto-updated services (update.auto) and of containers labelled dev.slipway.auto-update are checked in their registries. Default: 5m.",
       ),
+    scope: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, "expected a name of 1 to 63 letters, digits, . _ or - (starting with a letter or digit), e.g. shop")
+      .optional()
+      .describe(
+        "Which labelled containers (dev.slipway.auto-update) this controller watches: only those labelled dev.slipway.scope=<scope>. Without it, only containers with no dev.slipway.scope label. So several controllers on one engine never act on one container.",
+      ),
     poll_jitter: z
       .number()
       .min(0, "expected a fraction from 0 to 1")

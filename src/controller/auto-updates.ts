@@ -7,12 +7,13 @@ import {
   cleanupImages,
   listWatchedContainers,
   type ServiceUpdateReport,
+  type WatchedContainer,
 } from "../autoupdate/index.js";
 import type { RegistryPool } from "../builder/registry-reader.js";
 import type { LoadedConfig } from "../config/index.js";
 import { specFromConfig } from "../deploy/index.js";
 import type { Engine } from "../engine/index.js";
-import { connectRawContainers } from "../engine/raw-create.js";
+import { connectRawContainers, type RawContainers } from "../engine/raw-create.js";
 import type { Notifier } from "../notify/index.js";
 import { tagPoller, type Poller } from "../pollers/index.js";
 import { parseReference } from "../reference/index.js";
@@ -32,7 +33,7 @@ export interface AutoUpdates {
 /**
  * Keeps watched images current: every service with `update.auto` whose image is an external
  * tag (in each environment it deploys to), and every running container labelled
- * dev.slipway.auto-update. A tag poller per service reference, a periodic scan of labelled
+ * dev.slipway.auto-update in this controller's scope (controller.scope; see inScope). A tag poller per service reference, a periodic scan of labelled
  * containers, and webhook hints all lead to the same check, queued under the service's (or
  * container's) key so one update of it runs at a time. The check re-reads the digest from the
  * registry: a hint is only a hint, and one digest is deployed once.
@@ -51,6 +52,7 @@ export function createAutoUpdates(input: {
 }): AutoUpdates {
   const { loaded, store, engine, queue, notifier, log } = input;
   const config = loaded.config;
+  const scope = config.controller?.scope;
   const targets = autoUpdateServices(config).flatMap(({ service, image }) =>
     environmentsOf(loaded, service).map((environment) => ({ service, image, environment })),
   );
@@ -86,7 +88,7 @@ export function createAutoUpdates(input: {
       label: `auto-update labelled containers (${trigger})`,
       run: async () => {
         const raw = connectRawContainers();
-        for (const watched of await listWatchedContainers(engine)) {
+        for (const watched of await listWatchedContainers(engine, { scope })) {
           const hinted =
             only === undefined
               ? undefined
@@ -95,41 +97,50 @@ export function createAutoUpdates(input: {
                 );
           if (only !== undefined && hinted === undefined) continue;
           const announced = hinted === undefined ? undefined : only?.get(hinted);
-          const report = await checkWatchedContainer(
-            { engine, raw, registries: input.registries, log: (line) => log.info({ container: watched.name }, line) },
-            watched,
-            announced === undefined ? {} : { announced },
-          );
-          log.info({ container: watched.name, status: report.status, trigger }, "auto-update checked");
-          if (report.status === "updated") {
-            notifier.notify({
-              event: "deploy",
-              title: `Updated container ${watched.name} to ${watched.image}`,
-              subject: watched.name,
-              outcome: "succeeded",
-              detail: { image: report.imageId, order: report.order },
-            });
-            await cleanupImages(engine, { candidates: [report.previousImageId], keep: new Set() });
-          } else if (report.status === "available") {
-            notifier.notify({
-              event: "update-available",
-              title: `A new ${watched.image} is available for container ${watched.name}`,
-              subject: watched.name,
-              outcome: "available",
-              detail: { image: report.imageId },
-            });
-          } else if (report.status === "refused" || report.status === "failed") {
-            notifier.notify({
-              event: "deploy",
-              title: `Update of container ${watched.name} ${report.status}: ${report.reason}`,
-              subject: watched.name,
-              outcome: "failed",
-              detail: { reason: report.reason },
-            });
+          // Each container in its own error boundary: one whose registry fails does not stop the others' checks.
+          try {
+            await checkContainer(raw, watched, trigger, announced);
+          } catch (error) {
+            log.warn({ container: watched.name, image: watched.image, trigger, err: error }, "auto-update check failed");
           }
         }
       },
     });
+  };
+
+  const checkContainer = async (raw: RawContainers, watched: WatchedContainer, trigger: string, announced: string | undefined): Promise<void> => {
+    const report = await checkWatchedContainer(
+      { engine, raw, registries: input.registries, log: (line) => log.info({ container: watched.name }, line) },
+      watched,
+      announced === undefined ? {} : { announced },
+    );
+    log.info({ container: watched.name, image: watched.image, status: report.status, digest: report.digest, trigger }, "auto-update checked");
+    if (report.status === "updated") {
+      notifier.notify({
+        event: "deploy",
+        title: `Updated container ${watched.name} to ${watched.image}`,
+        subject: watched.name,
+        outcome: "succeeded",
+        detail: { image: report.imageId, order: report.order },
+      });
+      await cleanupImages(engine, { candidates: [report.previousImageId], keep: new Set() });
+    } else if (report.status === "available") {
+      notifier.notify({
+        event: "update-available",
+        title: `A new ${watched.image} is available for container ${watched.name}`,
+        subject: watched.name,
+        outcome: "available",
+        detail: { digest: report.digest, ...(report.imageId === undefined ? {} : { image: report.imageId }) },
+      });
+    } else if (report.status === "refused" || report.status === "failed") {
+      notifier.notify({
+        event: "deploy",
+        title: `Update of container ${watched.name} ${report.status}: ${report.reason}`,
+        subject: watched.name,
+        outcome: "failed",
+        detail: { reason: report.reason },
+      });
+    }
   };
 
   // One poller per tag, however many services and environments follow it: pollers of one tag
