@@ -84,7 +84,7 @@ test("a v2 that never becomes healthy is rolled back at its deadline, its logs k
   assert.equal(record.status, "rolled-back");
   assert.match(record.log, /--- \S+-r2-1 ---\nv2 starting/);
   // No switch step: traffic never went to the broken revision.
-  assert.deepEqual(await stepNames(f, record), ["pull:done", "create:done", "start:done", "health:done", "rollback:done"]);
+  assert.deepEqual(await stepNames(f, record), ["pull:done", "create:done", "start:done", "health:failed", "rollback:done"]);
 });
 
 test("a v2 that exits at once is rolled back with its output in the record", async () => {
