@@ -1,7 +1,8 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyBaseLogger } from "fastify";
 import { reconcileOne, type AppContext, type ReconcileRow } from "../app/index.js";
 import { LABEL } from "../deploy/index.js";
-import type { Engine } from "../engine/index.js";
+import type { Engine, EngineEvent } from "../engine/index.js";
 import type { NotifyEventInput } from "../notify/index.js";
 import type { WorkQueue } from "../util/work-queue.js";
 
@@ -122,24 +123,43 @@ export function createReconcileLoop(options: ReconcileLoopOptions): ReconcileLoo
     });
   };
 
+  const subscribe = (): Promise<AsyncIterable<EngineEvent>> =>
+    options.engine.events({
+      filters: { type: ["container"], label: [`${LABEL.managed}=true`], event: ["start", "die", "stop", "destroy", "restart", "health_status"] },
+      signal: abort.signal,
+    });
+
+  // The event stream ends when the engine restarts (a daemon restart restarts containers on new
+  // ports): subscribe again, backing off to 5 s, and run a full pass once the engine is back.
+  const follow = async (first: AsyncIterable<EngineEvent>): Promise<void> => {
+    let stream: AsyncIterable<EngineEvent> | undefined = first;
+    let wait = 250;
+    while (!abort.signal.aborted) {
+      try {
+        stream ??= await subscribe();
+        if (stream !== first) trigger("engine events resumed");
+        wait = 250;
+        for await (const event of stream) {
+          const service = event.attributes[LABEL.service];
+          const environment = event.attributes[LABEL.environment];
+          if (service !== undefined && environment !== undefined && context.loaded.config.services[service] !== undefined)
+            onEvent(service, environment, event.action);
+        }
+      } catch (error) {
+        if (abort.signal.aborted) return;
+        log.warn({ err: error }, `engine events interrupted; subscribing again in ${wait} ms`);
+      }
+      stream = undefined;
+      if (abort.signal.aborted) return;
+      await sleep(wait, undefined, { signal: abort.signal }).catch(() => undefined);
+      wait = Math.min(wait * 2, 5_000);
+    }
+  };
+
   return {
     async start() {
-      const stream = await options.engine.events({
-        filters: { type: ["container"], label: [`${LABEL.managed}=true`], event: ["start", "die", "stop", "destroy", "restart", "health_status"] },
-        signal: abort.signal,
-      });
-      events = (async () => {
-        try {
-          for await (const event of stream) {
-            const service = event.attributes[LABEL.service];
-            const environment = event.attributes[LABEL.environment];
-            if (service !== undefined && environment !== undefined && context.loaded.config.services[service] !== undefined)
-              onEvent(service, environment, event.action);
-          }
-        } catch (error) {
-          if (!abort.signal.aborted) log.warn({ err: error }, "engine events ended; the reconcile loop runs on its timer only");
-        }
-      })();
+      const stream = await subscribe();
+      events = follow(stream);
       interval = setInterval(() => trigger("interval"), options.intervalMs);
       interval.unref();
       trigger("start");
