@@ -1,6 +1,6 @@
 import type { Config } from "../config/index.js";
 import type { AutoUpdate } from "../config/service-update.js";
-import { currentRevision, deployService, specFromConfig, type DeployPorts } from "../deploy/index.js";
+import { currentRevision, deployService, specFromConfig, type DeployPorts, type DeployRequest, type DeployResult } from "../deploy/index.js";
 import { isSlipwayError, SlipwayError } from "../errors/index.js";
 import type { RevisionRecord } from "../store/index.js";
 import { digestsFor, pinnedReference, pullFollowed, tagDigestAfterNotice, type RegistrySource } from "./tag-digest.js";
@@ -8,6 +8,8 @@ import { digestsFor, pinnedReference, pullFollowed, tagDigestAfterNotice, type R
 export interface ServiceUpdatePorts {
   readonly deploy: DeployPorts;
   readonly registries: RegistrySource;
+  /** How the update is deployed: the application's one deploy path (src/app runDeployment); deployService on `deploy` when absent. */
+  readonly run?: (request: DeployRequest) => Promise<DeployResult>;
 }
 
 export interface ServiceUpdateRequest {
@@ -98,7 +100,8 @@ export async function checkServiceUpdate(ports: ServiceUpdatePorts, request: Ser
   const spec = specFromConfig({ config, configDir: request.configDir, service, environment, image });
   deploy.log(`auto-update: ${service} (${environment}) ${declared.image} moved to ${followed.digest}`);
   try {
-    const result = await deployService(deploy, { spec, trigger: "auto-update", ...(request.waitMs === undefined ? {} : { waitMs: request.waitMs }) });
+    const run = ports.run ?? ((deployRequest: DeployRequest) => deployService(deploy, deployRequest));
+    const result = await run({ spec, trigger: "auto-update", ...(request.waitMs === undefined ? {} : { waitMs: request.waitMs }) });
     if (result.status === "unchanged") return { ...report, status: "current", revision: result.revision };
     return { ...report, status: "updated", revision: result.revision };
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from "fastify";
+import { runDeployment } from "../app/index.js";
 import { createDeployPorts } from "../app/deploy-ports.js";
 import {
   autoUpdateServices,
@@ -11,7 +12,7 @@ import {
 } from "../autoupdate/index.js";
 import type { RegistryPool } from "../builder/registry-reader.js";
 import type { LoadedConfig } from "../config/index.js";
-import { specFromConfig } from "../deploy/index.js";
+import { specFromConfig, type DeployRequest, type DeployResult } from "../deploy/index.js";
 import type { Engine } from "../engine/index.js";
 import { connectRawContainers, type RawContainers } from "../engine/raw-create.js";
 import type { Notifier } from "../notify/index.js";
@@ -71,8 +72,14 @@ export function createAutoUpdates(input: {
           proxyAdmin: config.proxy?.admin,
           log: (line) => log.info({ service, environment }, line),
         });
+        const run = async (request: DeployRequest): Promise<DeployResult> => {
+          const context = { engine, store, stateDir: input.stateDir, proxyAdmin: config.proxy?.admin };
+          const attempt = await runDeployment(context, { ...request, announce: false }, (line) => log.info({ service, environment }, line));
+          if (!attempt.ok) throw attempt.error;
+          return attempt.value;
+        };
         const report = await checkServiceUpdate(
-          { deploy, registries: input.registries },
+          { deploy, registries: input.registries, run },
           { config, configDir: loaded.dir, service, environment, waitMs: 10 * 60_000, ...(announced === undefined ? {} : { announced }) },
         );
         log.info({ service, environment, trigger, status: report.status, digest: report.digest, previous: report.previousDigest }, "auto-update checked");
