@@ -1,6 +1,6 @@
 import type { Engine } from "../engine/index.js";
 import { createHealthGate, processHolder, proxiedPorts, type DeployPorts, type ServiceSpec } from "../deploy/index.js";
-import { connectProxy, startManagedProxy } from "../proxy/index.js";
+import { connectProxy, DEFAULT_ADMIN_ADDRESS, parseAdminAddress, startManagedProxy } from "../proxy/index.js";
 import type { Store } from "../store/index.js";
 
 /**
@@ -17,13 +17,19 @@ export async function createDeployPorts(input: {
   /** proxy.admin of slipway.yml: the admin API of a Caddy the user runs. */
   proxyAdmin?: string | undefined;
   env?: NodeJS.ProcessEnv;
+  /** Only to look (status, doctor, a dry run): the proxy is used when it answers, never started. */
+  observeOnly?: boolean;
 }): Promise<DeployPorts> {
   const env = input.env ?? process.env;
   let router: DeployPorts["router"];
   if (proxiedPorts(input.spec).length > 0) {
     const admin = env.SLIPWAY_PROXY_ADMIN ?? input.proxyAdmin;
-    const handle = admin === undefined ? await startManagedProxy({ stateDir: input.stateDir }) : undefined;
-    router = await connectProxy(admin ?? handle?.adminUrl ?? "");
+    if (input.observeOnly === true) {
+      router = await connectProxy(admin ?? parseAdminAddress(DEFAULT_ADMIN_ADDRESS).url).catch(() => undefined);
+    } else {
+      const handle = admin === undefined ? await startManagedProxy({ stateDir: input.stateDir }) : undefined;
+      router = await connectProxy(admin ?? handle?.adminUrl ?? "");
+    }
   }
   return {
     engine: input.engine,

@@ -1,5 +1,5 @@
 import { converge, currentRevision, planConvergence, revisionSpec, runtimeOf, describePlan, acquireDeployLock, processHolder } from "../deploy/index.js";
-import { chooseEnvironment } from "../deploy/index.js";
+import { chooseEnvironment, proxiedPorts } from "../deploy/index.js";
 import type { AppContext } from "./context.js";
 import { createDeployPorts } from "./deploy-ports.js";
 
@@ -62,7 +62,11 @@ export async function reconcileOne(
       spec,
       log,
       proxyAdmin: context.loaded.config.proxy?.admin,
+      observeOnly: dryRun,
     });
+    if (dryRun && ports.router === undefined && proxiedPorts(spec).length > 0) {
+      return { ...base, outcome: "drift", steps: [], error: "the proxy does not answer, so nothing reaches the service's published ports" };
+    }
     const runtime = runtimeOf(ports);
     const request = { runtime, target: { revision: current.revision, spec }, service: spec, deploymentId: 0 };
     const planned = await planConvergence(request);

@@ -1,5 +1,6 @@
 import { currentRevision, listReplicas } from "../deploy/index.js";
 import type { AppContext } from "./context.js";
+import { reconcileOne } from "./reconcile.js";
 
 /** One service in one environment: what `slipway status` and GET /api/v1/status show. */
 export interface StatusRow {
@@ -11,6 +12,8 @@ export interface StatusRow {
   since?: string;
   containers: { name: string; state: string; health?: string; revision: number }[];
   lastDeployment?: { id: number; status: string; error?: string; startedAt: string };
+  /** What differs from the current revision, as the steps that would repair it (`slipway reconcile`); absent when in sync. */
+  drift?: string[];
 }
 
 /**
@@ -43,6 +46,7 @@ export async function serviceStatus(context: AppContext): Promise<StatusRow[]> {
         }),
       );
       const image = current === undefined || engine === undefined ? undefined : await engine.inspectImage(current.image);
+      const drift = current === undefined ? undefined : await driftOf(context, service, environment);
       const digest = image?.repoDigests[0]?.split("@")[1] ?? current?.digest;
       rows.push({
         service,
@@ -51,6 +55,7 @@ export async function serviceStatus(context: AppContext): Promise<StatusRow[]> {
         ...(digest === undefined ? {} : { digest }),
         ...(lastOk?.finishedAt === undefined ? {} : { since: lastOk.finishedAt.toISOString() }),
         containers,
+        ...(drift === undefined ? {} : { drift }),
         ...(last === undefined
           ? {}
           : {
@@ -65,4 +70,11 @@ export async function serviceStatus(context: AppContext): Promise<StatusRow[]> {
     }
   }
   return rows;
+}
+
+/** The repair plan of a service that drifted from its current revision, or undefined when in sync. */
+async function driftOf(context: AppContext, service: string, environment: string): Promise<string[] | undefined> {
+  const row = await reconcileOne(context, service, environment, true, () => undefined);
+  if (row.outcome === "in-sync" || row.outcome === "not-deployed") return undefined;
+  return [...(row.error === undefined ? [] : [row.error]), ...row.steps];
 }

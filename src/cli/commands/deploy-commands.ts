@@ -187,6 +187,10 @@ function renderStatus(rows: readonly StatusRow[]): string {
       const d = row.lastDeployment;
       lines.push(`    last deployment ${d.id}: ${d.status}${d.error === undefined ? "" : ` (${d.error})`} at ${d.startedAt}`);
     }
+    if (row.drift !== undefined) {
+      lines.push("    DRIFT: what runs differs from this revision; `slipway reconcile` repairs it:");
+      for (const step of row.drift) lines.push(`      ${step}`);
+    }
   }
   return `${lines.join("\n")}\n`;
 }

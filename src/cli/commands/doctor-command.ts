@@ -3,6 +3,8 @@ import { openBuildSession } from "../../builder/session.js";
 import { SlipwayError, formatError } from "../../errors/index.js";
 import { printJson } from "../context.js";
 import { withProject } from "../project.js";
+import { projectContext } from "../remote.js";
+import { reconcileServices } from "../../app/index.js";
 
 interface Check {
   readonly name: string;
@@ -44,6 +46,22 @@ export function registerDoctorCommand(program: Command): void {
         for (const [name, source] of Object.entries(config.sources)) {
           await run(`source ${name}`, async () => `${source.branch} at ${(await session.sources.head(name)).slice(0, 7)}`);
         }
+        await run("services", async () => {
+          const rows = await reconcileServices(projectContext(project), { dryRun: true }, () => undefined);
+          const drifted = rows.filter((row) => row.outcome === "drift" || row.outcome === "failed");
+          if (drifted.length > 0) {
+            throw new SlipwayError(
+              "CHECKS_FAILED",
+              `${drifted.map((row) => `${row.service} (${row.environment})`).join(", ")} drifted from the current revision`,
+              {
+                details: drifted.flatMap((row) => [`${row.service} (${row.environment}): ${row.error ?? "repair:"}`, ...row.steps.map((step) => `  ${step}`)]),
+                hint: "`slipway reconcile` repairs it (slipway serve does by itself)",
+              },
+            );
+          }
+          const deployed = rows.filter((row) => row.outcome === "in-sync").length;
+          return `${deployed} deployed service${deployed === 1 ? "" : "s"} run as their current revision`;
+        });
         if (options.json) printJson({ ok: checks.every((c) => c.ok), checks });
         else for (const check of checks) process.stdout.write(`${check.ok ? "ok  " : "FAIL"} ${check.name}: ${check.detail}\n`);
         const failed = checks.filter((c) => !c.ok);

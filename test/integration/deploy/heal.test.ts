@@ -111,6 +111,21 @@ test("slipway serve repairs a restarted replica's route on the engine's event, w
   assert.equal((await deployService(f.world.ports, { spec, trigger: "test" })).status, "succeeded");
   const url = `http://127.0.0.1:${published}/`;
   await waitForBody(url, "v1", 5_000);
+  const env = { SLIPWAY_STATE_DIR: f.world.stateDir, SLIPWAY_PROXY_ADMIN: f.world.handle.adminUrl };
+
+  // Drift shows: status names the repair, doctor fails the services check.
+  await restartReplica(spec);
+  const status = await runSlipway(["status", "--json"], { cwd: dir, env });
+  assert.equal(status.code, 0, status.stderr);
+  const [row] = JSON.parse(status.stdout) as { drift?: string[] }[];
+  assert.ok(
+    row?.drift?.some((line) => line.startsWith("switch")),
+    status.stdout,
+  );
+  const doctor = await runSlipway(["doctor"], { cwd: dir, env });
+  assert.notEqual(doctor.code, 0);
+  assert.match(doctor.stdout, /FAIL services: .*drifted from the current revision/);
+
   process.env.SLIPWAY_PROXY_ADMIN = f.world.handle.adminUrl;
   try {
     controller = await startController({
@@ -133,7 +148,6 @@ test("slipway serve repairs a restarted replica's route on the engine's event, w
   }
 
   // `slipway down`: the containers and the route go, the revisions stay; a later deploy brings it back.
-  const env = { SLIPWAY_STATE_DIR: f.world.stateDir, SLIPWAY_PROXY_ADMIN: f.world.handle.adminUrl };
   const dry = await runSlipway(["down", service, "--dry-run"], { cwd: dir, env });
   assert.equal(dry.code, 0, dry.stderr);
   assert.match(dry.stdout, /unroute/);
