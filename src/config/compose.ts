@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
-import { LineCounter, parseDocument, type Document } from "yaml";
+import type { Document, LineCounter } from "yaml";
 import { SlipwayError } from "../errors/index.js";
-import { invalidError, syntaxError, variableError } from "./config-errors.js";
+import { invalidError, variableError } from "./config-errors.js";
 import { interpolateDocument } from "./interpolate-document.js";
 import { positionOf, type Anchor, type ConfigPath, type Position } from "./positions.js";
 import { readTopLevel } from "./compose-top-level.js";
-import { yamlData } from "./yaml-data.js";
+import { parseYaml, yamlData } from "./yaml-data.js";
 
 /**
  * A docker-compose file (version 2, 3 or the compose spec) read as a way to write services.
@@ -38,9 +38,7 @@ export interface ComposeOptions {
 /** Parses the text of a compose file. Throws CONFIG_SYNTAX, CONFIG_VARIABLE or CONFIG_INVALID. */
 export function parseComposeText(text: string, options: ComposeOptions = {}): ComposeFile {
   const file = options.path ?? "docker-compose.yml";
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true });
-  if (document.errors.length > 0) throw syntaxError(file, text, document.errors, lineCounter);
+  const { document, lineCounter } = parseYaml(text, file, { merge: true, uniqueKeys: true });
   const env = options.env;
   if (env !== undefined) {
     const problems = interpolateDocument(document, text, lineCounter, (name) => env[name]);

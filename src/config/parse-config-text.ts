@@ -1,10 +1,10 @@
 import { dirname, isAbsolute, resolve } from "node:path";
-import { LineCounter, parseDocument, type Document } from "yaml";
+import type { Document, LineCounter } from "yaml";
 import { configSchema, type ParsedConfig } from "./config-schema.js";
-import { invalidError, syntaxError, variableError } from "./config-errors.js";
+import { invalidError, variableError } from "./config-errors.js";
 import { crossReferenceProblems } from "./cross-references.js";
 import { interpolateDocument } from "./interpolate-document.js";
-import { yamlData } from "./yaml-data.js";
+import { parseYaml, yamlData } from "./yaml-data.js";
 import { configErrorMap, problemsFromIssues, type KnownKeys } from "./issues.js";
 
 /** slipway.yml, parsed, checked and normalized: local build contexts are absolute directories. */
@@ -32,15 +32,13 @@ export interface ParsedConfigText {
 }
 
 /**
- * Parses the text of a slipway.yml: YAML (CONFIG_SYNTAX), then ${VAR} interpolation
- * (CONFIG_VARIABLE), then the schema and the references between sections (CONFIG_INVALID,
- * every problem at once). Pure apart from resolving paths; throws only SlipwayErrors.
+ * Parses the text of a slipway.yml: YAML (CONFIG_SYNTAX, also for nesting deeper than
+ * MAX_NESTING), then ${VAR} interpolation (CONFIG_VARIABLE), then the schema and the
+ * references between sections (CONFIG_INVALID, every problem at once). Pure apart from resolving paths; throws only SlipwayErrors.
  */
 export function parseConfigText(text: string, options: ParseConfigOptions = {}): ParsedConfigText {
   const file = options.path ?? "slipway.yml";
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, keepSourceTokens: true, merge: true, prettyErrors: false, uniqueKeys: true });
-  if (document.errors.length > 0) throw syntaxError(file, text, document.errors, lineCounter);
+  const { document, lineCounter } = parseYaml(text, file, { keepSourceTokens: true, merge: true, uniqueKeys: true });
 
   const lookup = (name: string): string | undefined => options.env?.[name] ?? options.dotenv?.[name];
   const variableProblems = interpolateDocument(document, text, lineCounter, lookup);

@@ -216,7 +216,8 @@ export async function startController(options: ControllerOptions): Promise<Contr
   try {
     await app.listen({ host: options.listen.host, port: options.listen.port });
   } catch (error) {
-    await app.close();
+    // Stop what already holds the process (the job scheduler's timers), so `serve` exits at once.
+    await Promise.all([app.close(), scheduler.stop(), autoUpdates.stop()]);
     const code = (error as NodeJS.ErrnoException).code;
     throw new SlipwayError(
       "LISTEN_FAILED",

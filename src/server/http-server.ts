@@ -1,9 +1,10 @@
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { SlipwayError } from "../errors/index.js";
 import { apiErrorJson, errorReply } from "./api-errors.js";
 import type { Store } from "../store/index.js";
 import { version } from "../util/version.js";
-import { authenticate } from "./tokens.js";
+import { authenticate, tokenInQuery } from "./tokens.js";
+import { loggedPath } from "./logged-path.js";
 
 export interface HttpServerOptions {
   readonly store: Store;
@@ -29,6 +30,14 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
             level: options.logger === true ? "info" : options.logger.level,
             ...(options.logger !== true && options.logger.stream !== undefined ? { stream: options.logger.stream } : {}),
             redact: ["req.headers.authorization", 'req.headers["x-gitlab-token"]'],
+            // The path only: a query string may carry what must not be logged (a token sent as ?token=).
+            serializers: {
+              req: (request: { method: string; url: string; ip?: string }) => ({
+                method: request.method,
+                url: loggedPath(request.url),
+                remoteAddress: request.ip,
+              }),
+            },
           },
     bodyLimit: options.bodyLimit,
   });
@@ -37,19 +46,33 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
 
   app.addHook("onRequest", async (request, reply) => {
     if (!request.url.startsWith("/api/")) return;
+    const inQuery = tokenInQuery(request.url);
+    if (inQuery !== undefined) {
+      return refuse(
+        reply,
+        new SlipwayError("API_UNAUTHORIZED", `a token in the URL (${inQuery}) is refused: URLs end up in logs, proxies and shell histories`, {
+          hint: "send it in the Authorization: Bearer <token> header only; revoke a token that was sent in a URL (slipway token revoke NAME) and create another",
+        }),
+      );
+    }
     const token = await authenticate(options.store, request.headers.authorization);
     if (token === undefined) {
-      const refused = new SlipwayError("API_UNAUTHORIZED", "a valid bearer token is required", {
-        hint: "create one with: slipway token create NAME, and send Authorization: Bearer <token>",
-      });
-      await reply
-        .code(401)
-        .header("www-authenticate", 'Bearer realm="slipway"')
-        .send({ error: apiErrorJson(refused) });
-      return reply;
+      return refuse(
+        reply,
+        new SlipwayError("API_UNAUTHORIZED", "a valid bearer token is required", {
+          hint: "create one with: slipway token create NAME, and send Authorization: Bearer <token>",
+        }),
+      );
     }
     request.log.info({ token: token.name }, "authenticated");
     return undefined;
+  });
+
+  // Fastify's own 404 logs the URL with its query; this one answers as it does, naming the path only.
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = loggedPath(request.url);
+    request.log.info({ method: request.method, url: path }, "no such route");
+    return reply.code(404).send({ message: `Route ${request.method}:${path} not found`, error: "Not Found", statusCode: 404 });
   });
 
   app.setErrorHandler(async (error, request, reply) => {
@@ -67,4 +90,12 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   });
 
   return app;
+}
+
+async function refuse(reply: FastifyReply, error: SlipwayError): Promise<FastifyReply> {
+  await reply
+    .code(401)
+    .header("www-authenticate", 'Bearer realm="slipway"')
+    .send({ error: apiErrorJson(error) });
+  return reply;
 }

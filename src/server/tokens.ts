@@ -29,3 +29,23 @@ export async function authenticate(store: Store, header: string | undefined): Pr
   if (match?.[1] === undefined) return undefined;
   return store.useToken(hashToken(match[1]));
 }
+
+/** Query parameters that clients use for credentials. */
+const CREDENTIAL_PARAMETERS = new Set(["token", "access_token", "api_token", "api_key", "apikey", "bearer", "auth", "authorization"]);
+
+/**
+ * Where a URL's query carries a token, safe to show (`?token=`, or "its query" when the token
+ * itself would be named), or undefined: a parameter named like a credential (token,
+ * access_token, …, in any case), or any name or value that is a Slipway token (slw_…). Tokens
+ * are accepted in the Authorization header only: a URL ends up in logs, proxies and histories.
+ */
+export function tokenInQuery(url: string): string | undefined {
+  const start = url.indexOf("?");
+  if (start === -1) return undefined;
+  for (const [name, value] of new URLSearchParams(url.slice(start + 1))) {
+    const lower = name.toLowerCase();
+    if (CREDENTIAL_PARAMETERS.has(lower)) return `?${lower}=`;
+    if (name.startsWith("slw_") || value.startsWith("slw_")) return "its query";
+  }
+  return undefined;
+}

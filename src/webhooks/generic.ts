@@ -22,14 +22,15 @@ export type GenericBody = z.output<typeof genericBodySchema>;
 
 /**
  * Slipway's generic webhook, for CI systems and scripts: X-Slipway-Signature is
- * `sha256=<hex HMAC-SHA256 of the raw body>` (the same scheme as Slipway's own outgoing
- * webhooks), X-Slipway-Delivery an id of the sender's choosing. The body names a source
+ * `sha256=<lower-case hex HMAC-SHA256 of the raw body>`, compared exactly as written (the
+ * same scheme as Slipway's own outgoing webhooks; `SHA256=` or upper-case hex is refused),
+ * X-Slipway-Delivery an id of the sender's choosing. The body names a source
  * (by name), a repo and branch, and/or an image and tag.
  */
 export function verifyGeneric(request: WebhookRequest, config: { readonly secret: Secret }): WebhookResult {
   const signature = header(request.headers, "x-slipway-signature");
   if (signature === undefined) return { ok: false, status: 401, reason: "the X-Slipway-Signature header is missing" };
-  if (!constantTimeEqual(signature.toLowerCase(), `sha256=${hmacSha256Hex(config.secret, request.body)}`)) {
+  if (!constantTimeEqual(signature, `sha256=${hmacSha256Hex(config.secret, request.body)}`)) {
     return { ok: false, status: 401, reason: "the X-Slipway-Signature signature does not match the body under the configured secret" };
   }
   const json = readJson(request.body, undefined);

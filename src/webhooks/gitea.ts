@@ -7,15 +7,16 @@ import type { WebhookRequest, WebhookResult } from "./types.js";
 
 /**
  * Gitea and Forgejo: X-Gitea-Signature (Forgejo also sends X-Forgejo-Signature) is the bare
- * hex HMAC-SHA256 of the raw body. When X-Forgejo-Signature is present it is the one checked,
- * so a wrong one is never rescued by the other. The push payload has GitHub's shape.
+ * lower-case hex HMAC-SHA256 of the raw body, compared exactly as written (upper-case hex is
+ * refused). When X-Forgejo-Signature is present it is the one checked, so a wrong one is
+ * never rescued by the other. The push payload has GitHub's shape.
  */
 export function verifyGitea(request: WebhookRequest, config: { readonly secret: Secret }): WebhookResult {
   const forgejo = header(request.headers, "x-forgejo-signature");
   const signature = forgejo ?? header(request.headers, "x-gitea-signature");
   const name = forgejo === undefined ? "X-Gitea-Signature" : "X-Forgejo-Signature";
   if (signature === undefined) return { ok: false, status: 401, reason: "the X-Gitea-Signature header is missing (is the webhook's secret set?)" };
-  if (!constantTimeEqual(signature.toLowerCase(), hmacSha256Hex(config.secret, request.body))) {
+  if (!constantTimeEqual(signature, hmacSha256Hex(config.secret, request.body))) {
     return { ok: false, status: 401, reason: `the ${name} signature does not match the body under the configured secret` };
   }
   const json = readJson(request.body, header(request.headers, "content-type"));

@@ -13,14 +13,15 @@ export const githubPushSchema = z.looseObject({
 });
 
 /**
- * GitHub: X-Hub-Signature-256 is `sha256=<hex HMAC-SHA256 of the raw body>`; X-GitHub-Event
+ * GitHub: X-Hub-Signature-256 is `sha256=<lower-case hex HMAC-SHA256 of the raw body>`, compared
+ * exactly as GitHub writes it (an upper-case `SHA256=` or hex is refused); X-GitHub-Event
  * names the event (push, ping, …) and X-GitHub-Delivery is the delivery's GUID, kept on a
  * redelivery. Only a push to a branch gives a hint.
  */
 export function verifyGithub(request: WebhookRequest, config: { readonly secret: Secret }): WebhookResult {
   const signature = header(request.headers, "x-hub-signature-256");
   if (signature === undefined) return { ok: false, status: 401, reason: "the X-Hub-Signature-256 header is missing (is the webhook's secret set?)" };
-  if (!constantTimeEqual(signature.toLowerCase(), `sha256=${hmacSha256Hex(config.secret, request.body)}`)) {
+  if (!constantTimeEqual(signature, `sha256=${hmacSha256Hex(config.secret, request.body)}`)) {
     return { ok: false, status: 401, reason: "the X-Hub-Signature-256 signature does not match the body under the configured secret" };
   }
   const json = readJson(request.body, header(request.headers, "content-type"));

@@ -208,6 +208,42 @@ describe("webhook routes on a real Fastify server with a real SQLite store", () 
     assert.equal(server.calls.length, before);
   });
 
+  it("refuses signatures in upper case (401, nothing called): GitHub, Gitea, Forgejo and generic compare the lower-case hex senders send", async () => {
+    const before = server.calls.length;
+    const github = githubPush({ after: "d".repeat(40) });
+    const gitea = giteaPush();
+    const generic = JSON.stringify({ source: "app1", branch: "upper-case" });
+    const gh = sign(SECRETS.github, github);
+    const gt = sign(SECRETS.gitea, gitea);
+    const ge = sign(SECRETS.generic, generic);
+    const attempts: [string, string, Record<string, string>][] = [
+      ["/hooks/github", github, { "x-github-event": "push", "x-hub-signature-256": `sha256=${gh.toUpperCase()}` }],
+      ["/hooks/github", github, { "x-github-event": "push", "x-hub-signature-256": `SHA256=${gh}` }],
+      ["/hooks/github", github, { "x-github-event": "push", "x-hub-signature-256": `SHA256=${gh.toUpperCase()}` }],
+      ["/hooks/gitea", gitea, { "x-gitea-event": "push", "x-gitea-signature": gt.toUpperCase() }],
+      ["/hooks/gitea", gitea, { "x-forgejo-event": "push", "x-forgejo-signature": gt.toUpperCase() }],
+      ["/hooks/generic", generic, { "x-slipway-signature": `sha256=${ge.toUpperCase()}` }],
+      ["/hooks/generic", generic, { "x-slipway-signature": `SHA256=${ge}` }],
+    ];
+    for (const [path, body, headers] of attempts) {
+      const result = await post(server.url + path, body, {
+        ...headers,
+        "x-github-delivery": "gh-upper",
+        "x-gitea-delivery": "gt-upper",
+        "x-slipway-delivery": "ci-upper",
+      });
+      assert.equal(result.status, 401, `${path} ${JSON.stringify(headers)}: ${JSON.stringify(result.json)}`);
+    }
+    assert.equal(server.calls.length, before, "no upper-case signature reached onHints");
+    // The same deliveries signed in lower case pass: the refusals were for the case alone.
+    const good = await post(`${server.url}/hooks/github`, github, {
+      "x-github-event": "push",
+      "x-github-delivery": "gh-lower",
+      "x-hub-signature-256": `sha256=${gh}`,
+    });
+    assert.equal(good.status, 202, JSON.stringify(good.json));
+  });
+
   it("a push to a tag or a deleted branch is accepted with no hints", async () => {
     const before = server.calls.length;
     const deleted = githubPush({ deleted: true, after: "0".repeat(40) });

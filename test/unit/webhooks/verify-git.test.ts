@@ -232,3 +232,40 @@ describe("the generic signed webhook", () => {
     assert.equal(result.notes.length, 2);
   });
 });
+
+describe("signatures are compared exactly as senders write them: lower-case hex", () => {
+  const body = githubPush();
+  const hex = sign(SECRET, body);
+  const upper = hex.toUpperCase();
+  const json = { "content-type": "application/json" };
+
+  it("GitHub: the lower-case signature passes; SHA256=, upper-case hex or both are refused (401)", () => {
+    const github = (signature: string) =>
+      verifyGithub({ headers: { ...json, "x-github-event": "push", "x-hub-signature-256": signature }, body: Buffer.from(body) }, { secret });
+    assert.notEqual(upper, hex, "the digest has a letter, so upper-casing it changes it");
+    accepted(github(`sha256=${hex}`));
+    for (const signature of [`sha256=${upper}`, `SHA256=${hex}`, `SHA256=${upper}`, `Sha256=${hex}`]) {
+      assert.match(refused(github(signature), 401), /does not match/, signature);
+    }
+  });
+
+  it("Gitea and Forgejo: upper-case hex is refused in X-Gitea-Signature and X-Forgejo-Signature (401)", () => {
+    const gitea = (headers: Record<string, string>) =>
+      verifyGitea({ headers: { ...json, "x-gitea-event": "push", ...headers }, body: Buffer.from(body) }, { secret });
+    accepted(gitea({ "x-gitea-signature": hex }));
+    accepted(gitea({ "x-forgejo-signature": hex }));
+    assert.match(refused(gitea({ "x-gitea-signature": upper }), 401), /X-Gitea-Signature/);
+    assert.match(refused(gitea({ "x-forgejo-signature": upper, "x-gitea-signature": hex }), 401), /X-Forgejo-Signature/);
+  });
+
+  it("generic: SHA256=, upper-case hex or both are refused (401)", () => {
+    const generic = JSON.stringify({ source: "app1" });
+    const good = sign(SECRET, generic);
+    const verify = (signature: string) => verifyGeneric({ headers: { ...json, "x-slipway-signature": signature }, body: Buffer.from(generic) }, { secret });
+    accepted(verify(`sha256=${good}`));
+    assert.notEqual(good.toUpperCase(), good);
+    for (const signature of [`sha256=${good.toUpperCase()}`, `SHA256=${good}`, `SHA256=${good.toUpperCase()}`]) {
+      assert.match(refused(verify(signature), 401), /does not match/, signature);
+    }
+  });
+});
