@@ -36,7 +36,7 @@ export function cliMethod(images: Images, adminAddress: string, options: Slipway
             `  ${service}:`,
             `    image: ${images.v1}`,
             // $${ is Slipway's literal ${ (the command reads HTTP_BODY inside the container).
-            `    command: ${JSON.stringify(httpdCommand(8080)).replaceAll("${", "$${")}`,
+            `    command: ${JSON.stringify(httpdCommand(8080)).replaceAll("${", () => "$${")}`,
             `    ports: ["${published}:8080"]`,
             `    health: { http: /, interval: ${interval}ms, deadline: 30s }`,
             `    update: { strategy: blue-green, drain: ${options.drainMs}ms }`,

@@ -26,7 +26,7 @@ import { measureThroughput, type ThroughputResult } from "./throughput.js";
 const { values } = parseArgs({
   options: {
     runs: { type: "string", default: "20" },
-    only: { type: "string", default: "blue-green,rolling,manual,compose,script,wrk" },
+    only: { type: "string", default: "blue-green,rolling,manual,compose,script,cli,wrk" },
     drain: { type: "string", default: "500" },
     "health-interval": { type: "string" },
     "wrk-seconds": { type: "string", default: "5" },
