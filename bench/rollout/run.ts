@@ -11,6 +11,8 @@ import { CLIENTS, runIteration, TIMEOUT_MS, type IterationResult } from "./itera
 import { manualMethod } from "./manual-method.js";
 import type { Images, Method } from "./method.js";
 import { blueGreenMethod, rollingMethod } from "./slipway-methods.js";
+import { scriptMethod } from "./script-method.js";
+import { cliMethod } from "./cli-method.js";
 import { median, ms, percentile, table } from "./stats.js";
 import { measureThroughput, type ThroughputResult } from "./throughput.js";
 
@@ -24,7 +26,7 @@ import { measureThroughput, type ThroughputResult } from "./throughput.js";
 const { values } = parseArgs({
   options: {
     runs: { type: "string", default: "20" },
-    only: { type: "string", default: "blue-green,rolling,manual,compose,wrk" },
+    only: { type: "string", default: "blue-green,rolling,manual,compose,script,cli,wrk" },
     drain: { type: "string", default: "500" },
     "health-interval": { type: "string" },
     "wrk-seconds": { type: "string", default: "5" },
@@ -67,7 +69,14 @@ const methods: Method[] = [];
 try {
   const built = await buildWebImages(engine, ["v1", "v2"]);
   const images: Images = { v1: built.v1 ?? "", v2: built.v2 ?? "" };
-  const all = [blueGreenMethod(world, images, slipwayOptions), rollingMethod(world, images, slipwayOptions), manualMethod(images), composeMethod(images)];
+  const all = [
+    blueGreenMethod(world, images, slipwayOptions),
+    rollingMethod(world, images, slipwayOptions),
+    manualMethod(images),
+    composeMethod(images),
+    scriptMethod(images, world.adminAddress, drainMs),
+    cliMethod(images, world.adminAddress, slipwayOptions),
+  ];
   methods.push(...all.filter((m) => only.has(m.id)));
   for (let round = 1; round <= runs && methods.length > 0; round += 1) {
     floors.push(await measureFloor(engine, images.v2, "v2"));

@@ -1,13 +1,14 @@
 import type { Command } from "commander";
-import { loadConfig, type LoadedConfig } from "../config/index.js";
-import { connectEngine, type Engine } from "../engine/index.js";
-import { createNotifier, type Notifier, type NotifyEventInput } from "../notify/index.js";
-import { openStore, type Store } from "../store/index.js";
+import type { LoadedConfig } from "../config/index.js";
+import type { Engine } from "../engine/index.js";
+import type { Notifier, NotifyEventInput } from "../notify/index.js";
+import type { Store } from "../store/index.js";
 import { globalOptions, resolveStateDir, type GlobalOptions } from "./context.js";
 
 /**
  * What a command works on: the loaded config, the state directory, and the store and engine,
- * each opened on first use and closed by `close()`.
+ * each opened on first use and closed by `close()`. Their modules are loaded here, when a
+ * command opens a project, never when the CLI starts (docs/benchmarks.md, start-up).
  */
 export interface Project {
   readonly options: GlobalOptions;
@@ -22,11 +23,13 @@ export interface Project {
 
 export async function openProject(command: Command): Promise<Project> {
   const options = globalOptions(command);
+  const [{ loadConfig }, { openStore }] = await Promise.all([import("../config/load-config.js"), import("../store/index.js")]);
   const loaded = await loadConfig({ path: options.config, ...(options.envFile === undefined ? {} : { envFile: options.envFile }) });
   const stateDir = resolveStateDir(options, { dir: loaded.dir, ...(loaded.config.state_dir === undefined ? {} : { stateDir: loaded.config.state_dir }) });
   let store: Store | undefined;
   let engine: Promise<Engine> | undefined;
   let notifier: Notifier | undefined;
+  const createNotifier = loaded.config.notify.length === 0 ? undefined : (await import("../notify/index.js")).createNotifier;
   return {
     options,
     loaded,
@@ -36,11 +39,11 @@ export async function openProject(command: Command): Promise<Project> {
       return store;
     },
     engine() {
-      engine ??= connectEngine();
+      engine ??= import("../engine/index.js").then(({ connectEngine }) => connectEngine());
       return engine;
     },
     notify(event) {
-      if (loaded.config.notify.length === 0) return;
+      if (createNotifier === undefined) return;
       notifier ??= createNotifier(loaded.config.notify);
       notifier.notify(event);
     },

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { buildImages, latestImage, planImages, type BuildReportJson, type LatestImage, type OutcomeJson, type PlanJson } from "../../app/index.js";
+import type { BuildReportJson, LatestImage, OutcomeJson, PlanJson } from "../../app/index.js";
 import { SlipwayError } from "../../errors/index.js";
 import { printJson } from "../context.js";
 import { createProgressRenderer, formatDuration, type TaskProgress } from "../progress.js";
@@ -24,6 +24,7 @@ export function registerBuildCommands(program: Command): void {
     .option("--env <environment>", "plan with the environment's Dockerfile variants (Dockerfile.<env>)")
     .option("--json", "print the plan as JSON")
     .action(async (images: string[], options: { env?: string; json?: boolean }, command: Command) => {
+      const { planImages } = await import("../../app/plan.js");
       const plan = await remoteOrLocal(
         command,
         (remote) => {
@@ -49,6 +50,7 @@ export function registerBuildCommands(program: Command): void {
     .option("--json", "print the outcome of each image as JSON")
     .action(
       async (images: string[], options: { push?: boolean; jobs: string; cache: boolean; force?: boolean; env?: string; json?: boolean }, command: Command) => {
+        const { buildImages } = await import("../../app/build.js");
         const jobs = Number(options.jobs);
         if (!Number.isInteger(jobs) || jobs < 1) throw new SlipwayError("USAGE", `--jobs must be a whole number of at least 1, not "${options.jobs}"`);
         const input = {
@@ -96,6 +98,7 @@ export function registerBuildCommands(program: Command): void {
     .option("--env <environment>", "that environment's newest build (its environment tag)")
     .option("--json", "print the reference, tag and digest as JSON")
     .action(async (name: string, options: { json?: boolean; env?: string }, command: Command) => {
+      const { latestImage } = await import("../../app/images.js");
       const query = options.env === undefined ? "" : `?environment=${encodeURIComponent(options.env)}`;
       const latest = await remoteOrLocal(
         command,

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { SlipwayError } from "../../errors/index.js";
-import { configJsonSchema, loadConfig, starterConfig, type LoadedConfig } from "../../config/index.js";
+import type { LoadedConfig } from "../../config/index.js";
 import { globalOptions, printJson } from "../context.js";
 
 /** slipway validate | schema | init: check, describe and start a config file. */
@@ -12,6 +12,7 @@ export function registerConfigCommands(program: Command): void {
     .description("check the config file and list every problem with its line and column")
     .option("--json", "print the result as JSON (problems too, with exit code 2)")
     .action(async (options: { json?: boolean }, command: Command) => {
+      const { loadConfig } = await import("../../config/index.js");
       const global = globalOptions(command);
       const load = (): Promise<LoadedConfig> => loadConfig({ path: global.config, ...(global.envFile ? { envFile: global.envFile } : {}) });
       if (!options.json) {
@@ -32,7 +33,8 @@ export function registerConfigCommands(program: Command): void {
     .command("schema")
     .description("print the JSON Schema of the config file, for editors")
     .option("-o, --output <file>", "write the schema to a file instead of printing it")
-    .action((options: { output?: string }) => {
+    .action(async (options: { output?: string }) => {
+      const { configJsonSchema } = await import("../../config/index.js");
       const text = `${JSON.stringify(configJsonSchema(), null, 2)}\n`;
       if (!options.output) {
         process.stdout.write(text);
@@ -47,7 +49,8 @@ export function registerConfigCommands(program: Command): void {
     .description("write a starter slipway.yml, commented and valid")
     .option("-o, --output <file>", "where to write it", "slipway.yml")
     .option("--force", "overwrite the file if it exists")
-    .action((options: { output: string; force?: boolean }) => {
+    .action(async (options: { output: string; force?: boolean }) => {
+      const { starterConfig } = await import("../../config/index.js");
       const path = resolve(options.output);
       try {
         writeFileSync(path, starterConfig(), { flag: options.force ? "w" : "wx" });

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { deployJson, reconcileServices, takeDown, type DeployOutcome, type ReconcileRow } from "../../app/index.js";
+import type { DeployOutcome, ReconcileRow } from "../../app/index.js";
 import { printJson } from "../context.js";
 import { remoteOrLocal } from "../remote.js";
 import { deployText } from "./deploy-commands.js";
@@ -18,6 +18,7 @@ export function registerConvergeCommands(program: Command): void {
     .option("--dry-run", "print the plan and touch nothing")
     .option("--json", "print the result as JSON")
     .action(async (service: string, options: { env?: string; dryRun?: boolean; json?: boolean }, command: Command) => {
+      const { deployJson, takeDown } = await import("../../app/deploy.js");
       const input = { service, ...(options.env === undefined ? {} : { environment: options.env }), ...(options.dryRun === true ? { dryRun: true } : {}) };
       const outcome = await remoteOrLocal(
         command,
@@ -42,6 +43,7 @@ export function registerConvergeCommands(program: Command): void {
     .option("--dry-run", "say what drifted and how it would be repaired; change nothing")
     .option("--json", "print the report as JSON")
     .action(async (service: string | undefined, options: { env?: string; dryRun?: boolean; json?: boolean }, command: Command) => {
+      const { reconcileServices } = await import("../../app/reconcile.js");
       const input = {
         ...(service === undefined ? {} : { service }),
         ...(options.env === undefined ? {} : { environment: options.env }),

@@ -1,20 +1,6 @@
 import type { Command } from "commander";
-import {
-  deployFromConfig,
-  deployJson,
-  rollbackService,
-  serviceHistory,
-  serviceStatus,
-  type Attempt,
-  type DeployOutcome,
-  type HistoryEntry,
-  type RollbackOutcome,
-  type StatusRow,
-} from "../../app/index.js";
-import { parseDuration } from "../../config/index.js";
-import { chooseEnvironment, listReplicas } from "../../deploy/index.js";
+import type { Attempt, DeployOutcome, HistoryEntry, RollbackOutcome, StatusRow } from "../../app/index.js";
 import { SlipwayError } from "../../errors/index.js";
-import { parseReference } from "../../reference/index.js";
 import { printJson } from "../context.js";
 import { formatDuration } from "../progress.js";
 import { withProject } from "../project.js";
@@ -52,6 +38,11 @@ export function registerDeployCommands(program: Command): void {
     .option("--dry-run", "print the plan (each step, with the replicas it acts on) and touch nothing")
     .option("--json", "print the result as JSON")
     .action(async (service: string, options: TargetOptions & { image?: string; force?: boolean; wait?: string; dryRun?: boolean }, command: Command) => {
+      const [{ parseDuration }, { parseReference }, { deployFromConfig, deployJson }] = await Promise.all([
+        import("../../config/units.js"),
+        import("../../reference/index.js"),
+        import("../../app/deploy.js"),
+      ]);
       const waitMs = options.wait === undefined ? 0 : parseDuration(options.wait);
       if (waitMs === undefined) throw new SlipwayError("USAGE", `--wait takes a duration like 30s or 5m, not "${options.wait}"`);
       if (options.image !== undefined) parseReference(options.image);
@@ -80,6 +71,7 @@ export function registerDeployCommands(program: Command): void {
     .option("--to <revision>", "the revision to go back to (default: the one before the current)")
     .option("--json", "print the result as JSON")
     .action(async (service: string, options: TargetOptions & { to?: string }, command: Command) => {
+      const { rollbackService } = await import("../../app/deploy.js");
       const input = { service, ...(options.env === undefined ? {} : { environment: options.env }), ...(options.to === undefined ? {} : { to: options.to }) };
       const outcome = await remoteOrLocal(
         command,
@@ -98,7 +90,7 @@ export function registerDeployCommands(program: Command): void {
       const rows = await remoteOrLocal(
         command,
         (remote) => remote.call<StatusRow[]>("GET", "/api/v1/status"),
-        (context) => serviceStatus(context),
+        async (context) => (await import("../../app/status.js")).serviceStatus(context),
       );
       if (options.json) printJson(rows);
       else process.stdout.write(renderStatus(rows));
@@ -113,6 +105,7 @@ export function registerDeployCommands(program: Command): void {
     .option("--logs", "show the logs kept with failed deployments")
     .option("--json", "print the history as JSON")
     .action(async (service: string, options: TargetOptions & { limit: string; logs?: boolean }, command: Command) => {
+      const [{ chooseEnvironment }, { serviceHistory }] = await Promise.all([import("../../deploy/spec-from-config.js"), import("../../app/history.js")]);
       const limit = Number(options.limit) || 20;
       const history = await remoteOrLocal(
         command,
@@ -138,6 +131,7 @@ export function registerDeployCommands(program: Command): void {
     .option("-f, --follow", "keep printing new output")
     .option("--tail <n>", "lines from the end of each container's log", "100")
     .action(async (service: string, options: { env?: string; follow?: boolean; tail: string }, command: Command) => {
+      const [{ chooseEnvironment }, { listReplicas }] = await Promise.all([import("../../deploy/spec-from-config.js"), import("../../deploy/replicas.js")]);
       await withProject(command, async (project) => {
         const environment = chooseEnvironment(project.loaded.config, options.env);
         const engine = await project.engine();

@@ -1,10 +1,8 @@
 import type { Command } from "commander";
-import { openBuildSession } from "../../builder/session.js";
 import { SlipwayError, formatError } from "../../errors/index.js";
 import { printJson } from "../context.js";
 import { withProject } from "../project.js";
 import { projectContext } from "../remote.js";
-import { reconcileServices } from "../../app/index.js";
 
 interface Check {
   readonly name: string;
@@ -19,6 +17,7 @@ export function registerDoctorCommand(program: Command): void {
     .description("check the config, the Docker engine, the registry, the store and every source, and say how to fix what fails")
     .option("--json", "print the checks as JSON")
     .action(async (options: { json?: boolean }, command: Command) => {
+      const { openBuildSession } = await import("../../builder/session.js");
       await withProject(command, async (project) => {
         const config = project.loaded.config;
         const checks: Check[] = [{ name: "config", ok: true, detail: project.loaded.path }];
@@ -47,6 +46,7 @@ export function registerDoctorCommand(program: Command): void {
           await run(`source ${name}`, async () => `${source.branch} at ${(await session.sources.head(name)).slice(0, 7)}`);
         }
         await run("services", async () => {
+          const { reconcileServices } = await import("../../app/reconcile.js");
           const rows = await reconcileServices(projectContext(project), { dryRun: true }, () => undefined);
           const drifted = rows.filter((row) => row.outcome === "drift" || row.outcome === "failed");
           if (drifted.length > 0) {

@@ -5,7 +5,7 @@ import { registerConvergeCommands } from "./converge-commands.js";
 import { registerDeployCommands } from "./deploy-commands.js";
 import { registerDoctorCommand } from "./doctor-command.js";
 import { registerJobCommands } from "./job-commands.js";
-import { registerRunCommand } from "./run-command.js";
+import { registerRunCommand } from "./run-register.js";
 import { registerPipelineCommands } from "./pipeline-commands.js";
 import { registerServeCommands } from "./serve-commands.js";
 

@@ -1,9 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { Cron } from "croner";
-import { openBuildSession } from "../../builder/session.js";
-import { cronOptions } from "../../config/cron.js";
-import { findJob, jobEnv, jobImage, jobLogDir, registryCredentials, runJob } from "../../jobs/index.js";
 import type { JobRunRecord } from "../../store/index.js";
 import { printJson } from "../context.js";
 import { formatDuration } from "../progress.js";
@@ -19,6 +15,10 @@ export function registerJobCommands(program: Command): void {
     .description("run a job once now, in the newest image; its output goes to the terminal and its log, its exit code is passed through")
     .argument("<name>", "a job of slipway.yml")
     .action(async (name: string, _options: unknown, command: Command) => {
+      const [{ openBuildSession }, { findJob, jobEnv, jobImage, jobLogDir, registryCredentials, runJob }] = await Promise.all([
+        import("../../builder/session.js"),
+        import("../../jobs/index.js"),
+      ]);
       const remote = remoteFromEnv();
       if (remote !== undefined) {
         // The controller runs it under the job's overlap rule; its output goes to the job's log there.
@@ -86,6 +86,7 @@ export function registerJobCommands(program: Command): void {
     .description("the jobs of slipway.yml: schedule, next run and the last run's outcome")
     .option("--json", "print the list as JSON")
     .action(async (options: { json?: boolean }, command: Command) => {
+      const [{ Cron }, { cronOptions }] = await Promise.all([import("croner"), import("../../config/cron.js")]);
       await withProject(command, async (project) => {
         const rows = await Promise.all(
           Object.entries(project.loaded.config.jobs).map(async ([name, spec]) => {
@@ -126,6 +127,7 @@ export function registerJobCommands(program: Command): void {
     .option("-n, --limit <n>", "how many runs", "20")
     .option("--json", "print the history as JSON")
     .action(async (name: string, options: { limit: string; json?: boolean }, command: Command) => {
+      const { findJob } = await import("../../jobs/job-setup.js");
       await withProject(command, async (project) => {
         findJob(project.loaded.config, name);
         const runs = await project.store().listJobRuns({ job: name, limit: Number(options.limit) || 20 });
@@ -151,6 +153,7 @@ export function registerJobCommands(program: Command): void {
     .argument("<name>", "a job of slipway.yml")
     .option("-n, --tail <n>", "lines from the end", "50")
     .action(async (name: string, options: { tail: string }, command: Command) => {
+      const { findJob, jobLogDir } = await import("../../jobs/job-setup.js");
       await withProject(command, (project) => {
         findJob(project.loaded.config, name);
         const path = `${jobLogDir(project.stateDir)}/${name}.log`;

@@ -1,6 +1,4 @@
 import type { Command } from "commander";
-import { runPipeline } from "../../controller/pipeline.js";
-import { pipelinesFor } from "../../controller/pipeline-targets.js";
 import { WorkCancelled } from "../../util/work-queue.js";
 import { SlipwayError } from "../../errors/index.js";
 import { toWire, type Wire } from "../../app/wire.js";
@@ -37,6 +35,7 @@ export function registerPipelineCommands(program: Command): void {
         if (queued.queued.length === 0) process.stdout.write(`no pipeline runs for ${queued.source}@${queued.branch}\n`);
         return;
       }
+      const [{ runPipeline }, { pipelinesFor }] = await Promise.all([import("../../controller/pipeline.js"), import("../../controller/pipeline-targets.js")]);
       await withProject(command, async (project) => {
         const { config } = project.loaded;
         const declared = config.sources[source];

@@ -1,15 +1,14 @@
 import type { Command } from "commander";
-import { parseListen, type ListenAddress } from "../../config/controller-schema.js";
-import { startController } from "../../controller/controller.js";
+import type { ListenAddress } from "../../config/controller-schema.js";
 import { SlipwayError } from "../../errors/index.js";
-import { createApiToken } from "../../server/tokens.js";
 import { printJson } from "../context.js";
 import { withProject } from "../project.js";
 
 const DEFAULT_LISTEN = "127.0.0.1:8420";
 
-function listenAddress(value: string | ListenAddress): ListenAddress {
+async function listenAddress(value: string | ListenAddress): Promise<ListenAddress> {
   if (typeof value !== "string") return value;
+  const { parseListen } = await import("../../config/controller-schema.js");
   const parsed = parseListen(value);
   if (parsed === undefined) {
     throw new SlipwayError("USAGE", `--listen ${value} is not host:port`, { hint: `e.g. ${DEFAULT_LISTEN}, or 0.0.0.0:8420 to listen on every interface` });
@@ -25,8 +24,9 @@ export function registerServeCommands(program: Command): void {
     .option("--listen <host:port>", `where the HTTP server listens (default: controller.listen, else ${DEFAULT_LISTEN})`)
     .option("--log-level <level>", "trace, debug, info, warn or error", "info")
     .action(async (options: { listen?: string; logLevel: string }, command: Command) => {
+      const { startController } = await import("../../controller/controller.js");
       await withProject(command, async (project) => {
-        const listen = listenAddress(options.listen ?? project.loaded.config.controller?.listen ?? DEFAULT_LISTEN);
+        const listen = await listenAddress(options.listen ?? project.loaded.config.controller?.listen ?? DEFAULT_LISTEN);
         const controller = await startController({
           loaded: project.loaded,
           stateDir: project.stateDir,
@@ -53,6 +53,7 @@ export function registerServeCommands(program: Command): void {
     .argument("<name>", "who or what uses it, e.g. ci")
     .option("--json", "print {name, token} as JSON")
     .action(async (name: string, options: { json?: boolean }, command: Command) => {
+      const { createApiToken } = await import("../../server/tokens.js");
       await withProject(command, async (project) => {
         const { token: value } = await createApiToken(project.store(), name);
         if (options.json) printJson({ name, token: value });

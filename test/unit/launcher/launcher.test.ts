@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Command } from "commander";
-import { imageIndex } from "../../../src/cli/commands/run-command.js";
+import { imageIndex } from "../../../src/cli/commands/run-register.js";
 import { FrameSplitter } from "../../../src/engine/index.js";
 import { isSlipwayError } from "../../../src/errors/index.js";
 import { containerDirs, hostDirs, launchSpec, parseEnvAssignments, parseEnvFile, resolveLaunchTarget, type LaunchPlan } from "../../../src/launcher/index.js";
