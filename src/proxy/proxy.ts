@@ -30,13 +30,13 @@ function createProxy(admin: AdminClient, adminPort: number): Proxy {
   const change = <T>(work: () => Promise<T>): Promise<T> => serialised(admin.url, () => retryOnConflict(work));
   return {
     adminUrl: admin.url,
-    setRoute: (route) => {
+    setRoute: async (route) => {
       checkRoute(route, adminPort);
       return change(() => setRoute(admin, route));
     },
     removeRoute: (id) => change(() => removeRoute(admin, id)),
     listRoutes: () => listRoutes(admin),
-    reconcileRoutes: (routes) => {
+    reconcileRoutes: async (routes) => {
       checkRoutes(routes, adminPort);
       return change(() => reconcileRoutes(admin, routes));
     },
