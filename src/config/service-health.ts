@@ -25,6 +25,8 @@ export interface HealthTiming {
   readonly retries?: number;
   /** The new revision must pass within this time of starting, or the deployment fails and rolls back. */
   readonly deadline: number;
+  /** After the first passing probe the container must stay up this long (no exit, no restart); absent: the health module's default. */
+  readonly settle?: number;
 }
 
 export type HealthCheck = HealthProbe & HealthTiming;
@@ -86,6 +88,12 @@ export const healthSchema = z
     deadline: durationSchema
       .optional()
       .describe("The new revision must pass within this time of starting, or the deployment fails and rolls back (default 60s)."),
+    settle: durationSchema
+      .optional()
+      .describe(
+        "After its first passing probe, each new container must stay up this long (no exit, no restart) before it takes traffic " +
+          "(default 2s with running, else 500ms; 0s turns it off).",
+      ),
   })
   .transform((value, ctx): HealthInput => {
     const kinds = KINDS.filter((kind) => value[kind] !== undefined);
@@ -115,6 +123,7 @@ type HealthFields = {
   timeout?: number | undefined;
   retries?: number | undefined;
   deadline?: number | undefined;
+  settle?: number | undefined;
 };
 
 function healthTiming(value: HealthFields): HealthTiming {
@@ -124,7 +133,11 @@ function healthTiming(value: HealthFields): HealthTiming {
     timeout: value.timeout ?? HEALTH_DEFAULTS.timeout,
     deadline: value.deadline ?? HEALTH_DEFAULTS.deadline,
   };
-  return value.retries === undefined ? timing : { ...timing, retries: value.retries };
+  return {
+    ...timing,
+    ...(value.retries === undefined ? {} : { retries: value.retries }),
+    ...(value.settle === undefined ? {} : { settle: value.settle }),
+  };
 }
 
 function probeOf(value: HealthFields): HealthProbeInput | undefined {

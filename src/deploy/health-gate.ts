@@ -21,7 +21,8 @@ export function createHealthGate(engine: Engine): HealthGate {
           { eager: true, ...(signal === undefined ? {} : { signal }) },
         );
         if (outcome.healthy) return { healthy: true, afterMs: outcome.after };
-        return { healthy: false, reason: outcome.reason, detail: outcome.detail };
+        // A restart is an exit its restart policy hid; the detail says "restarted N times".
+        return { healthy: false, reason: outcome.reason === "restarted" ? "exited" : outcome.reason, detail: outcome.detail };
       } finally {
         clearInterval(keepAlive);
       }

@@ -93,6 +93,7 @@ export function specFromConfig(input: { config: Config; configDir: string; servi
       timeoutMs: service.health.timeout,
       retries: service.health.retries ?? UNLIMITED_RETRIES,
       deadlineMs: service.health.deadline,
+      ...(service.health.settle === undefined ? {} : { settleMs: service.health.settle }),
     },
     update: {
       strategy: service.update.strategy,

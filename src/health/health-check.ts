@@ -22,6 +22,11 @@ export interface HealthTiming {
   readonly retries: number;
   /** The wait always ends this long after it began, healthy or not. */
   readonly deadlineMs: number;
+  /**
+   * After the first passing probe the container must stay up (no exit, no restart) this long
+   * before it counts as healthy; 0 turns it off. Default: settle-state.ts#defaultSettleMs.
+   */
+  readonly settleMs?: number;
 }
 
 export type HealthCheck = HealthProbeSpec & Partial<HealthTiming>;
@@ -42,12 +47,14 @@ export function resolveTiming(check: HealthCheck): HealthTiming {
     timeoutMs: check.timeoutMs ?? DEFAULT_HEALTH_TIMING.timeoutMs,
     retries: check.retries ?? DEFAULT_HEALTH_TIMING.retries,
     deadlineMs: check.deadlineMs ?? DEFAULT_HEALTH_TIMING.deadlineMs,
+    ...(check.settleMs === undefined ? {} : { settleMs: check.settleMs }),
   };
   const problems = [
     ...nonNegative("startPeriodMs", timing.startPeriodMs),
     ...nonNegative("intervalMs", timing.intervalMs),
     ...positive("timeoutMs", timing.timeoutMs),
     ...positive("deadlineMs", timing.deadlineMs),
+    ...(timing.settleMs === undefined ? [] : nonNegative("settleMs", timing.settleMs)),
     ...(Number.isInteger(timing.retries) && timing.retries >= 1 ? [] : [`retries must be a whole number of at least 1, not ${timing.retries}`]),
     ...probeProblems(check),
   ];

@@ -1,6 +1,16 @@
 import type { Clock } from "./clock.js";
 import type { HealthTiming } from "./health-check.js";
-import { deadlineOutcome, pastDeadline, probeBudgetMs, recordProbe, startHealthWait, type HealthOutcome, type ProbeResult } from "./health-state.js";
+import {
+  deadlineOutcome,
+  pastDeadline,
+  probeBudgetMs,
+  recordProbe,
+  startHealthWait,
+  type HealthOutcome,
+  type HealthState,
+  type ProbeResult,
+} from "./health-state.js";
+import type { Life } from "./life.js";
 
 /** One probe, given the time it may take and the wait's signal. */
 export type Probe = (options: { readonly timeoutMs: number; readonly signal?: AbortSignal }) => Promise<ProbeResult>;
@@ -22,6 +32,8 @@ export interface HealthLoopOptions {
   readonly onProbe?: (event: ProbeEvent) => void;
   /** When the wait began on `clock` (the deadline and start period count from it); now unless given. */
   readonly startedAt?: number;
+  /** The container's life when an earlier phase first saw it: a restart since then fails the wait. */
+  readonly baseline?: Life;
 }
 
 /**
@@ -30,12 +42,12 @@ export interface HealthLoopOptions {
  */
 export async function runHealthLoop(timing: HealthTiming, probe: Probe, options: HealthLoopOptions): Promise<HealthOutcome> {
   const { clock, signal, onProbe } = options;
-  let state = startHealthWait(options.startedAt ?? clock.now());
-  let lastDetail: string | undefined;
+  const started = startHealthWait(options.startedAt ?? clock.now());
+  let state: HealthState = options.baseline === undefined ? started : { ...started, baseline: options.baseline };
   for (;;) {
     signal?.throwIfAborted();
     const now = clock.now();
-    if (pastDeadline(state, timing, now)) return deadlineOutcome(state, timing, lastDetail);
+    if (pastDeadline(state, timing, now)) return deadlineOutcome(state, timing);
     const result = await probe({ timeoutMs: Math.max(1, Math.ceil(probeBudgetMs(state, timing, now))), ...(signal === undefined ? {} : { signal }) });
     signal?.throwIfAborted();
     const ended = clock.now();
@@ -43,7 +55,6 @@ export async function runHealthLoop(timing: HealthTiming, probe: Probe, options:
     onProbe?.({ attempt: step.state.probes, elapsedMs: ended - state.startedAt, result, failures: step.state.failures });
     if (step.kind === "done") return step.outcome;
     state = step.state;
-    lastDetail = result.detail;
     await clock.sleep(step.waitMs, signal);
   }
 }

@@ -3,6 +3,7 @@
  * Times are milliseconds on any monotonic clock; nothing here reads a clock or does I/O.
  */
 import type { HealthTiming } from "./health-check.js";
+import { restartedDetail, restartsSince, type Life } from "./life.js";
 
 /** The outcome of one probe. `pending` failures never count; `exited` ends the wait at once. */
 export interface ProbeResult {
@@ -13,9 +14,13 @@ export interface ProbeResult {
   readonly pending?: boolean;
   /** The container has stopped (or is gone): waiting longer cannot help. */
   readonly exited?: { readonly exitCode: number | undefined };
+  /** The probe gave up after this long without an answer (a timeout, not a refusal or a status). */
+  readonly timedOut?: { readonly afterMs: number };
+  /** When the container last started and how often its restart policy restarted it, as inspect said during the probe. */
+  readonly life?: Life;
 }
 
-export type FailureReason = "deadline" | "exited" | "unhealthy";
+export type FailureReason = "deadline" | "exited" | "restarted" | "unhealthy";
 
 export type HealthOutcome =
   | { readonly healthy: true; readonly after: number; readonly probes: number }
@@ -26,6 +31,10 @@ export interface HealthState {
   readonly probes: number;
   /** Consecutive failures that counted (outside the start period, not pending). */
   readonly failures: number;
+  /** The container's life at the first probe that saw it: a later start or restart count means it restarted. */
+  readonly baseline?: Life;
+  /** The detail of the last probe that really answered (not one the deadline cut short): what a failure names. */
+  readonly lastReal?: string;
 }
 
 export type HealthStep =
@@ -51,29 +60,40 @@ export function failureCounts(state: HealthState, timing: HealthTiming, now: num
   return now - state.startedAt >= timing.startPeriodMs;
 }
 
-/** Records a probe that ended at `now` and decides: done (healthy, exited, unhealthy, deadline) or wait and probe again. */
+/**
+ * Records a probe that ended at `now` and decides: done (healthy, exited, restarted, unhealthy,
+ * deadline) or wait and probe again. A container that restarted since the first probe fails
+ * whatever the probe says: its restart policy hides a crash.
+ */
 export function recordProbe(state: HealthState, result: ProbeResult, timing: HealthTiming, now: number): HealthStep {
   const probes = state.probes + 1;
-  if (result.healthy) return done({ ...state, probes }, { healthy: true, after: now - state.startedAt, probes });
-  if (result.exited !== undefined) return done({ ...state, probes }, { healthy: false, reason: "exited", detail: result.detail, probes });
+  const baseline = state.baseline ?? result.life;
+  const cutShort = result.timedOut !== undefined && result.timedOut.afterMs < timing.timeoutMs && state.lastReal !== undefined;
+  const lastReal = cutShort ? state.lastReal : result.detail;
+  const seen: HealthState = { ...state, probes, ...(baseline === undefined ? {} : { baseline }), ...(lastReal === undefined ? {} : { lastReal }) };
+  if (result.exited !== undefined) return done(seen, { healthy: false, reason: "exited", detail: result.detail, probes });
+  const restarts = restartsSince(baseline, result.life);
+  if (restarts > 0) return done(seen, { healthy: false, reason: "restarted", detail: restartedDetail(restarts, result.detail), probes });
+  if (result.healthy) return done(seen, { healthy: true, after: now - state.startedAt, probes });
 
-  const counts = result.pending !== true && failureCounts(state, timing, now);
+  // A probe the deadline cut short says nothing about the app: it neither counts nor replaces the last answer.
+  const counts = result.pending !== true && !cutShort && failureCounts(state, timing, now);
   const failures = counts ? state.failures + 1 : state.failures;
-  const next: HealthState = { ...state, probes, failures };
+  const next: HealthState = { ...seen, failures };
   if (failures >= timing.retries) {
     const detail = `${failures} probes in a row failed; the last: ${result.detail}`;
     return done(next, { healthy: false, reason: "unhealthy", detail, probes });
   }
   const deadlineAt = state.startedAt + timing.deadlineMs;
   if (now >= deadlineAt) {
-    const detail = `not healthy within ${formatMs(timing.deadlineMs)}; the last probe: ${result.detail}`;
+    const detail = `not healthy within ${formatMs(timing.deadlineMs)}; the last probe: ${lastReal ?? result.detail}`;
     return done(next, { healthy: false, reason: "deadline", detail, probes });
   }
   return { kind: "wait", state: next, waitMs: Math.min(timing.intervalMs, deadlineAt - now) };
 }
 
 /** The outcome when the deadline passes before a probe could start or finish. */
-export function deadlineOutcome(state: HealthState, timing: HealthTiming, lastDetail: string | undefined): HealthOutcome {
+export function deadlineOutcome(state: HealthState, timing: HealthTiming, lastDetail: string | undefined = state.lastReal): HealthOutcome {
   const last = lastDetail === undefined ? "no probe finished" : `the last probe: ${lastDetail}`;
   return { healthy: false, reason: "deadline", detail: `not healthy within ${formatMs(timing.deadlineMs)}; ${last}`, probes: state.probes };
 }

@@ -25,7 +25,7 @@ export async function httpProbe(address: HostAddress, check: { readonly path: st
     return { healthy, detail: `HTTP ${response.status} from GET ${url}${expected}` };
   } catch (error) {
     if (limits.signal?.aborted) throw limits.signal.reason;
-    return { healthy: false, detail: describeFailure(error, url, limits.timeoutMs) };
+    return failure(error, url, limits.timeoutMs);
   }
 }
 
@@ -40,7 +40,7 @@ export async function tcpProbe(address: HostAddress, limits: ProbeLimits): Promi
     return { healthy: true, detail: `TCP connection to ${where} accepted` };
   } catch (error) {
     if (limits.signal?.aborted) throw limits.signal.reason;
-    return { healthy: false, detail: describeFailure(error, where, limits.timeoutMs) };
+    return failure(error, where, limits.timeoutMs);
   }
 }
 
@@ -72,8 +72,16 @@ function withTimeout(limits: ProbeLimits): AbortSignal {
   return limits.signal === undefined ? timeout : AbortSignal.any([limits.signal, timeout]);
 }
 
-function describeFailure(error: unknown, where: string, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return `no answer from ${where} in ${formatMs(timeoutMs)}`;
+function failure(error: unknown, where: string, timeoutMs: number): ProbeResult {
+  if (isTimeout(error)) return { healthy: false, detail: `no answer from ${where} in ${formatMs(timeoutMs)}`, timedOut: { afterMs: timeoutMs } };
+  return { healthy: false, detail: describeFailure(error, where) };
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+}
+
+function describeFailure(error: unknown, where: string): string {
   const code = errorCode(error) ?? errorCode(error instanceof Error ? error.cause : undefined);
   if (code === "ECONNREFUSED") return `connection refused at ${where}`;
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE") {

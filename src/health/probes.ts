@@ -30,6 +30,11 @@ export async function probeOnce(check: HealthCheck, target: HealthTarget, option
   const limits: ProbeLimits = { timeoutMs: options.timeoutMs ?? timing.timeoutMs, ...(options.signal === undefined ? {} : { signal: options.signal }) };
   const details = await target.engine.inspectContainer(target.containerId);
   if (details === undefined) return { healthy: false, detail: `container ${target.containerId} no longer exists`, exited: { exitCode: undefined } };
+  const life = { startedAt: details.state.startedAt, restarts: details.raw.RestartCount };
+  return { ...(await probeDetails(check, details, target, limits)), life };
+}
+
+async function probeDetails(check: HealthCheck, details: ContainerDetails, target: HealthTarget, limits: ProbeLimits): Promise<ProbeResult> {
   const notRunning = stateResult(details);
   if (notRunning !== undefined) return notRunning;
   switch (check.kind) {
@@ -55,7 +60,8 @@ function stateResult(details: ContainerDetails): ProbeResult | undefined {
     case "created":
       return { healthy: false, pending: true, detail: "the container has not started yet" };
     case "restarting":
-      return { healthy: false, detail: `the container is restarting after it exited with code ${state.ExitCode} (restart ${details.raw.RestartCount})` };
+      // It exited; its restart policy will start it again, and again: waiting cannot help.
+      return { healthy: false, detail: `${exitDetail(details)}, and its restart policy is restarting it`, exited: { exitCode: state.ExitCode } };
     case "paused":
       return { healthy: false, detail: "the container is paused" };
     default:
@@ -70,7 +76,7 @@ function exitDetail(details: ContainerDetails): string {
   const ranMs = Math.max(0, Date.parse(state.FinishedAt) - Date.parse(state.StartedAt));
   const after = Number.isFinite(ranMs) ? ` after ${formatMs(ranMs)}` : "";
   const why = state.OOMKilled ? " (killed: out of memory)" : state.Error ? ` (${state.Error})` : "";
-  const status = details.state.status === "exited" ? "exited" : `is ${details.state.status}, and exited`;
+  const status = details.state.status === "exited" || details.state.status === "restarting" ? "exited" : `is ${details.state.status}, and exited`;
   return `${status} with code ${state.ExitCode}${after}${why}`;
 }
 
@@ -106,7 +112,8 @@ async function commandProbe(target: HealthTarget, command: readonly string[], li
     if (limits.signal?.aborted) throw limits.signal.reason;
     return { healthy: false, detail: `\`${shown}\` could not run: ${error instanceof Error ? error.message : String(error)}` };
   }
-  if (result === "timeout") return { healthy: false, detail: `\`${shown}\` did not finish in ${formatMs(limits.timeoutMs)}` };
+  if (result === "timeout")
+    return { healthy: false, detail: `\`${shown}\` did not finish in ${formatMs(limits.timeoutMs)}`, timedOut: { afterMs: limits.timeoutMs } };
   const output = tail(`${result.stdout}\n${result.stderr}`);
   if (result.exitCode === 0) return { healthy: true, detail: `\`${shown}\` exited with code 0` };
   return { healthy: false, detail: `\`${shown}\` exited with code ${result.exitCode}${output === "" ? "" : `: ${output}`}` };

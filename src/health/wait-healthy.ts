@@ -1,9 +1,11 @@
 import { systemClock, type Clock } from "./clock.js";
 import { eagerProbes } from "./eager-probes.js";
 import { resolveTiming, type HealthCheck } from "./health-check.js";
-import { runHealthLoop, type ProbeEvent } from "./health-loop.js";
-import type { HealthOutcome } from "./health-state.js";
+import { runHealthLoop, type Probe, type ProbeEvent } from "./health-loop.js";
+import type { HealthOutcome, ProbeResult } from "./health-state.js";
 import { probeOnce, type HealthTarget } from "./probes.js";
+import { runSettle } from "./settle-loop.js";
+import { defaultSettleMs } from "./settle-state.js";
 
 export interface WaitHealthyOptions {
   /** The system's monotonic clock unless given. */
@@ -18,22 +20,42 @@ export interface WaitHealthyOptions {
   readonly eager?: boolean;
 }
 
+const RUNNING = { kind: "running" } as const satisfies HealthCheck;
+
 /**
- * Probes the container until it is healthy, has exited, failed `retries` probes in a row
- * after its start period, or the deadline passed. Timings count from the call.
- * Rejects with HEALTH_CHECK_INVALID for a check that cannot run, and with the signal's
- * reason when `signal` aborts.
+ * Probes the container until it passed and then stayed up for the settle time (healthy), has
+ * exited or restarted, failed `retries` probes in a row after its start period, or the deadline
+ * passed. Timings count from the call. Rejects with HEALTH_CHECK_INVALID for a check that cannot
+ * run, and with the signal's reason when `signal` aborts.
  */
 export async function waitHealthy(check: HealthCheck, target: HealthTarget, options: WaitHealthyOptions = {}): Promise<HealthOutcome> {
   const timing = resolveTiming(check);
   const clock = options.clock ?? systemClock;
-  const probe = (limits: { readonly timeoutMs: number; readonly signal?: AbortSignal }): ReturnType<typeof probeOnce> => probeOnce(check, target, limits);
+  let last: ProbeResult | undefined;
+  const probe: Probe = async (limits) => (last = await probeOnce(check, target, limits));
   const signal = options.signal === undefined ? {} : { signal: options.signal };
   const startedAt = clock.now();
+  const outcome = await probeUntilDecided(check, probe, { ...options, clock, startedAt });
+  const settleMs = timing.settleMs ?? defaultSettleMs(check.kind);
+  if (!outcome.healthy || settleMs === 0 || last === undefined) return outcome;
+  const look: Probe = (limits) => probeOnce(RUNNING, target, limits);
+  return runSettle(settleMs, look, { clock, startedAt, passed: last, probes: outcome.probes, ...signal });
+}
+
+async function probeUntilDecided(
+  check: HealthCheck,
+  probe: Probe,
+  options: WaitHealthyOptions & { readonly clock: Clock; readonly startedAt: number },
+): Promise<HealthOutcome> {
+  const timing = resolveTiming(check);
+  const { clock, startedAt } = options;
+  const signal = options.signal === undefined ? {} : { signal: options.signal };
+  let baseline = {};
   if (options.eager === true && timing.intervalMs > 0) {
     const early = await eagerProbes(timing, probe, { clock, ...signal });
     if (early.outcome !== undefined) return early.outcome;
+    if (early.baseline !== undefined) baseline = { baseline: early.baseline };
   }
   // The regular loop keeps the wait's deadline and start period, counted from the call.
-  return runHealthLoop(timing, probe, { clock, startedAt, ...signal, ...(options.onProbe === undefined ? {} : { onProbe: options.onProbe }) });
+  return runHealthLoop(timing, probe, { clock, startedAt, ...baseline, ...signal, ...(options.onProbe === undefined ? {} : { onProbe: options.onProbe }) });
 }

@@ -111,8 +111,20 @@ function refused(url: string, what: string, response: AdminResponse): SlipwayErr
   });
 }
 
+/**
+ * True when a change lost a race with another writer: the value changed since it was read
+ * (If-Match, HTTP 412), someone created the key first (PUT) or removed it meanwhile (PATCH).
+ * Re-reading and trying again is the answer.
+ */
 export function isConflict(error: unknown): boolean {
-  return error instanceof SlipwayError && error.code === "PROXY_FAILED" && /If-Match header did not match/i.test(error.message);
+  return (
+    error instanceof SlipwayError && error.code === "PROXY_FAILED" && /If-Match header did not match|key already exists|key does not exist/i.test(error.message)
+  );
+}
+
+/** True when a path does not exist in the proxy's config because a parent is missing (e.g. no HTTP app yet). */
+export function isMissingPath(error: unknown): boolean {
+  return error instanceof SlipwayError && error.code === "PROXY_FAILED" && /invalid traversal path/i.test(error.message);
 }
 
 function caddyError(text: string): string | undefined {

@@ -1,6 +1,9 @@
 import { SlipwayError } from "../errors/index.js";
-import { createAdminClient, isConflict, type AdminClient } from "./admin-client.js";
+import { createAdminClient, isMissingPath, type AdminClient } from "./admin-client.js";
 import { parseAdminAddress } from "./admin-address.js";
+import { serialised } from "./change-queue.js";
+import { retryOnConflict } from "./conflict-retry.js";
+import { ensureHttpApp } from "./http-app.js";
 import { duplicateIds, planReconcile } from "./reconcile-plan.js";
 import { assertValidRoute, fromServerConfig, nextParked, parkedUpstreams, serverName, toServerConfig } from "./route-config.js";
 import { formatAddress } from "./route-address.js";
@@ -8,8 +11,6 @@ import { inFlightByAddress, readUpstreamStatus } from "./upstream-status.js";
 import type { LiveRoute, Proxy, ReconcileReport, Route } from "./types.js";
 
 const SERVERS_PATH = "/config/apps/http/servers";
-/** A config change that lost a race with another writer (HTTP 412) is re-read and retried this often. */
-const ATTEMPTS = 3;
 
 /** Connects to Caddy's admin API at `adminUrl` (e.g. http://127.0.0.1:2019); PROXY_UNREACHABLE when it does not answer. */
 export async function connectProxy(adminUrl: string): Promise<Proxy> {
@@ -19,83 +20,89 @@ export async function connectProxy(adminUrl: string): Promise<Proxy> {
   return createProxy(admin, address.port);
 }
 
+/**
+ * Changes are read-modify-write with Caddy's ETag (If-Match). Within this process they are queued
+ * per admin URL, so services deploying at once never race each other; a change that still loses a
+ * race (to another process, or to a person editing Caddy) is re-read and retried with a jittered
+ * backoff until a deadline (conflict-retry.ts). A Caddy with no HTTP app yet gets one on the first change.
+ */
 function createProxy(admin: AdminClient, adminPort: number): Proxy {
+  const change = <T>(work: () => Promise<T>): Promise<T> => serialised(admin.url, () => retryOnConflict(work));
   return {
     adminUrl: admin.url,
-    setRoute: (route) => setRoute(admin, adminPort, route),
-    removeRoute: (id) => removeRoute(admin, id),
+    setRoute: async (route) => {
+      checkRoute(route, adminPort);
+      return change(() => setRoute(admin, route));
+    },
+    removeRoute: (id) => change(() => removeRoute(admin, id)),
     listRoutes: () => listRoutes(admin),
-    reconcileRoutes: (routes) => reconcileRoutes(admin, adminPort, routes),
+    reconcileRoutes: async (routes) => {
+      checkRoutes(routes, adminPort);
+      return change(() => reconcileRoutes(admin, routes));
+    },
     upstreamsOf: async (id) => (await readRoute(admin, id)).live?.upstreams.slice(),
     upstreamStatus: () => readUpstreamStatus(admin),
   };
 }
 
-async function setRoute(admin: AdminClient, adminPort: number, route: Route): Promise<void> {
-  checkRoute(route, adminPort);
+/** One try: read the route (and in-flight counts), then create it or replace it if unchanged since the read. */
+async function setRoute(admin: AdminClient, route: Route): Promise<void> {
   const path = serverPath(route.id);
   const what = `route ${JSON.stringify(route.id)} (listen ${formatAddress(route.listen)} -> ${route.upstreams.join(", ")})`;
-  await retryOnConflict(async () => {
-    // Both reads at once: a switch is one round trip for them and one for the change.
-    const [current, status] = await Promise.all([readRoute(admin, route.id), readUpstreamStatus(admin)]);
-    if (current.raw === null) {
-      await admin.call(what, { method: "PUT", path, body: toServerConfig(route) });
-      return;
-    }
-    const inFlight = inFlightByAddress(status);
-    const parked = nextParked(current.live, parkedUpstreams(current.raw), route.upstreams, inFlight);
-    await admin.call(what, { method: "PATCH", path, body: toServerConfig(route, parked), ifMatch: current.etag });
-  });
+  // Both reads at once: a switch is one round trip for them and one for the change.
+  const [current, status] = await Promise.all([readRoute(admin, route.id, { init: true }), readUpstreamStatus(admin)]);
+  if (current.raw === null) {
+    await admin.call(what, { method: "PUT", path, body: toServerConfig(route) });
+    return;
+  }
+  const inFlight = inFlightByAddress(status);
+  const parked = nextParked(current.live, parkedUpstreams(current.raw), route.upstreams, inFlight);
+  await admin.call(what, { method: "PATCH", path, body: toServerConfig(route, parked), ifMatch: current.etag });
 }
 
 async function removeRoute(admin: AdminClient, id: string): Promise<boolean> {
   const current = await readRoute(admin, id);
   if (current.raw === null) return false;
-  await admin.call(`removing route ${JSON.stringify(id)}`, { method: "DELETE", path: serverPath(id) });
+  await admin.call(`removing route ${JSON.stringify(id)}`, {
+    method: "DELETE",
+    path: serverPath(id),
+    ...(current.etag === undefined ? {} : { ifMatch: current.etag }),
+  });
   return true;
 }
 
 async function listRoutes(admin: AdminClient): Promise<LiveRoute[]> {
-  const { value } = await admin.read(SERVERS_PATH);
+  const { value } = await readServers(admin);
   return Object.entries(asObject(value))
     .flatMap(([name, server]) => fromServerConfig(name, server) ?? [])
     .sort((a, b) => a.id.localeCompare(b.id));
 }
 
 /** One config change for all routes: servers that are not Slipway's are copied through untouched. */
-async function reconcileRoutes(admin: AdminClient, adminPort: number, routes: readonly Route[]): Promise<ReconcileReport> {
-  for (const route of routes) checkRoute(route, adminPort);
-  const duplicates = duplicateIds(routes);
-  if (duplicates.length > 0) {
-    throw new SlipwayError("PROXY_FAILED", `route ids must be unique; repeated: ${duplicates.join(", ")}`, {
-      hint: "give each service and environment its own route id",
-    });
+async function reconcileRoutes(admin: AdminClient, routes: readonly Route[]): Promise<ReconcileReport> {
+  const { value, etag } = await readServers(admin, { init: routes.length > 0 });
+  const servers = asObject(value);
+  const live = Object.entries(servers).flatMap(([name, server]) => fromServerConfig(name, server) ?? []);
+  const plan = planReconcile(routes, live);
+  const report = { set: plan.set.map((r) => r.id), removed: [...plan.remove], unchanged: [...plan.unchanged] };
+  if (plan.set.length === 0 && plan.remove.length === 0) return report;
+  const inFlight = inFlightByAddress(await readUpstreamStatus(admin));
+  const next: Record<string, unknown> = { ...servers };
+  for (const id of plan.remove) delete next[serverName(id)];
+  for (const route of plan.set) {
+    const previous = servers[serverName(route.id)];
+    const parked = nextParked(
+      live.find((r) => r.id === route.id),
+      parkedUpstreams(previous),
+      route.upstreams,
+      inFlight,
+    );
+    next[serverName(route.id)] = toServerConfig(route, parked);
   }
-  return retryOnConflict(async () => {
-    const { value, etag } = await admin.read(SERVERS_PATH);
-    const servers = asObject(value);
-    const live = Object.entries(servers).flatMap(([name, server]) => fromServerConfig(name, server) ?? []);
-    const plan = planReconcile(routes, live);
-    const report = { set: plan.set.map((r) => r.id), removed: [...plan.remove], unchanged: [...plan.unchanged] };
-    if (plan.set.length === 0 && plan.remove.length === 0) return report;
-    const inFlight = inFlightByAddress(await readUpstreamStatus(admin));
-    const next: Record<string, unknown> = { ...servers };
-    for (const id of plan.remove) delete next[serverName(id)];
-    for (const route of plan.set) {
-      const previous = servers[serverName(route.id)];
-      const parked = nextParked(
-        live.find((r) => r.id === route.id),
-        parkedUpstreams(previous),
-        route.upstreams,
-        inFlight,
-      );
-      next[serverName(route.id)] = toServerConfig(route, parked);
-    }
-    const what = `reconciling routes (set ${report.set.join(", ") || "none"}; remove ${report.removed.join(", ") || "none"})`;
-    if (value === null) await admin.call(what, { method: "PUT", path: SERVERS_PATH, body: next });
-    else await admin.call(what, { method: "PATCH", path: SERVERS_PATH, body: next, ifMatch: etag });
-    return report;
-  });
+  const what = `reconciling routes (set ${report.set.join(", ") || "none"}; remove ${report.removed.join(", ") || "none"})`;
+  if (value === null) await admin.call(what, { method: "PUT", path: SERVERS_PATH, body: next });
+  else await admin.call(what, { method: "PATCH", path: SERVERS_PATH, body: next, ifMatch: etag });
+  return report;
 }
 
 interface RouteRead {
@@ -104,13 +111,43 @@ interface RouteRead {
   readonly etag: string | undefined;
 }
 
-async function readRoute(admin: AdminClient, id: string): Promise<RouteRead> {
-  const { value, etag } = await admin.read(serverPath(id));
+async function readRoute(admin: AdminClient, id: string, options: ReadOptions = {}): Promise<RouteRead> {
+  const { value, etag } = await readPath(admin, serverPath(id), options);
   return { raw: value, live: value === null ? undefined : fromServerConfig(serverName(id), value), etag };
+}
+
+function readServers(admin: AdminClient, options: ReadOptions = {}): Promise<{ value: unknown; etag: string | undefined }> {
+  return readPath(admin, SERVERS_PATH, options);
+}
+
+interface ReadOptions {
+  /** Give a Caddy without an HTTP app one (a change is about to add a server), instead of reading "none". */
+  readonly init?: boolean;
+}
+
+/** Reads a path under the HTTP app; null when the app (or the value) is not there. */
+async function readPath(admin: AdminClient, path: string, options: ReadOptions): Promise<{ value: unknown; etag: string | undefined }> {
+  try {
+    return await admin.read(path);
+  } catch (error) {
+    if (!isMissingPath(error)) throw error;
+    if (options.init !== true) return { value: null, etag: undefined };
+  }
+  await ensureHttpApp(admin);
+  return admin.read(path);
 }
 
 function serverPath(id: string): string {
   return `${SERVERS_PATH}/${encodeURIComponent(serverName(id))}`;
+}
+
+function checkRoutes(routes: readonly Route[], adminPort: number): void {
+  for (const route of routes) checkRoute(route, adminPort);
+  const duplicates = duplicateIds(routes);
+  if (duplicates.length === 0) return;
+  throw new SlipwayError("PROXY_FAILED", `route ids must be unique; repeated: ${duplicates.join(", ")}`, {
+    hint: "give each service and environment its own route id",
+  });
 }
 
 /** Refuses invalid routes, and routes on the admin API's own port: Caddy would share that socket between both. */
@@ -120,16 +157,6 @@ function checkRoute(route: Route, adminPort: number): void {
   throw new SlipwayError("PROXY_FAILED", `route ${JSON.stringify(route.id)} would listen on port ${adminPort}, the proxy's own admin port`, {
     hint: "publish the service on another port, or run the proxy's admin API on another address",
   });
-}
-
-async function retryOnConflict<T>(change: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await change();
-    } catch (error) {
-      if (!isConflict(error) || attempt >= ATTEMPTS) throw error;
-    }
-  }
 }
 
 function asObject(value: unknown): Record<string, unknown> {

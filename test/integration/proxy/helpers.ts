@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -120,5 +121,52 @@ export function startLoad(url: string, options: { clients: number; timeoutMs: nu
       await Promise.all(clients);
       return samples;
     },
+  };
+}
+
+export interface UserCaddy {
+  readonly adminUrl: string;
+  /** The config Caddy runs now (GET /config/). */
+  config(): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A Caddy someone else runs (what `proxy.admin` names), started with `config` plus an admin API
+ * on a free loopback port, its files in its own temp dir; stopped and removed after the test.
+ */
+export async function startUserCaddy(t: TestContext, config: Record<string, unknown>): Promise<UserCaddy> {
+  const dir = mkdtempSync(join(tmpdir(), "slipway-user-caddy-"));
+  const listen = `127.0.0.1:${await freePort()}`;
+  const adminUrl = `http://${listen}`;
+  writeFileSync(join(dir, "caddy.json"), JSON.stringify({ ...config, admin: { listen } }));
+  const log = openSync(join(dir, "caddy.log"), "a");
+  const child = spawn("caddy", ["run", "--config", join(dir, "caddy.json")], {
+    stdio: ["ignore", log, log],
+    env: { ...process.env, XDG_DATA_HOME: join(dir, "data"), XDG_CONFIG_HOME: join(dir, "config") },
+  });
+  closeSync(log);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  t.after(stop);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await get(`${adminUrl}/config/`);
+      break;
+    } catch (error) {
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error(`Caddy did not start: ${readFileSync(join(dir, "caddy.log"), "utf8")}`, { cause: error });
+      await sleep(100);
+    }
+  }
+  return {
+    adminUrl,
+    config: async () => JSON.parse((await get(`${adminUrl}/config/`)).body) as Record<string, unknown>,
+    stop,
   };
 }

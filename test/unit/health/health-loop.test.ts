@@ -105,3 +105,32 @@ test("aborting the signal rejects the wait with the signal's reason", async () =
   await assert.rejects(waiting, (error) => error === reason);
   assert.equal(probe.budgets.length, 3);
 });
+
+test("a wait that wakes a hair before its deadline names the last real answer, not the probe the deadline cut to 1 ms", async () => {
+  let now = 0;
+  const clock: Clock = {
+    now: () => now,
+    // Timers may fire a fraction of a millisecond early against the monotonic clock.
+    sleep: async (ms) => {
+      now += ms - 0.5;
+    },
+  };
+  const notFound: ProbeResult = { healthy: false, detail: "HTTP 404 from GET http://127.0.0.1:32768/healthz (expected 200)" };
+  const probe: Probe = async ({ timeoutMs }) => {
+    if (timeoutMs >= 1_000) return notFound;
+    now += timeoutMs;
+    return { healthy: false, detail: `no answer from http://127.0.0.1:32768/healthz in ${timeoutMs / 1000} s`, timedOut: { afterMs: timeoutMs } };
+  };
+  const outcome = await runHealthLoop(timing({ intervalMs: 2_000, timeoutMs: 5_000, retries: 1_000_000, deadlineMs: 4_000 }), probe, { clock });
+  assert.ok(!outcome.healthy);
+  assert.equal(outcome.reason, "deadline");
+  assert.equal(outcome.detail, "not healthy within 4 s; the last probe: HTTP 404 from GET http://127.0.0.1:32768/healthz (expected 200)");
+});
+
+test("a restart seen by an earlier phase (the baseline) fails the loop, though the container answers", async () => {
+  const clock = fakeClock();
+  const probe = scripted(clock, [{ healthy: true, detail: "HTTP 200", life: { startedAt: "t1", restarts: 1 } }]);
+  const outcome = await runHealthLoop(timing(), probe, { clock, baseline: { startedAt: "t0", restarts: 0 } });
+  assert.ok(!outcome.healthy);
+  assert.equal(outcome.reason, "restarted");
+});

@@ -161,3 +161,48 @@ test("durations read as people write them", () => {
   assert.equal(formatMs(2_345), "2.3 s");
   assert.equal(formatMs(90_000), "90 s");
 });
+
+test("a container restarted since the first probe fails the wait at once, even when the probe passes", () => {
+  const first: ProbeResult = { healthy: false, detail: "connection refused at 127.0.0.1:32768", life: { startedAt: "t0", restarts: 0 } };
+  const again: ProbeResult = { healthy: true, detail: "HTTP 200", life: { startedAt: "t1", restarts: 1 } };
+  const step = last(
+    run(timing({ startPeriodMs: 30_000 }), [
+      [0, first],
+      [1_000, again],
+    ]),
+  );
+  assert.ok(step.kind === "done" && !step.outcome.healthy);
+  assert.equal(step.outcome.reason, "restarted");
+  assert.match(step.outcome.detail, /^restarted 1 time during the health check.*HTTP 200\)$/);
+});
+
+test("a probe the deadline cut short neither counts nor hides the last real answer (HTTP 404, not 'no answer in 0 s')", () => {
+  const t = timing({ timeoutMs: 2_000, deadlineMs: 4_000, retries: 1_000 });
+  const notFound: ProbeResult = { healthy: false, detail: "HTTP 404 from GET http://127.0.0.1:32768/healthz (expected 200)" };
+  const cutShort: ProbeResult = { healthy: false, detail: "no answer from http://127.0.0.1:32768/healthz in 0 s", timedOut: { afterMs: 1 } };
+  const steps = run(t, [
+    [0, notFound],
+    [2_000, notFound],
+    [4_000, cutShort],
+  ]);
+  const step = last(steps);
+  assert.ok(step.kind === "done" && !step.outcome.healthy);
+  assert.equal(step.outcome.reason, "deadline");
+  assert.equal(step.outcome.detail, "not healthy within 4 s; the last probe: HTTP 404 from GET http://127.0.0.1:32768/healthz (expected 200)");
+  assert.equal(step.state.failures, 2);
+  assert.equal(deadlineOutcome(step.state, t).healthy, false);
+  assert.match((deadlineOutcome(step.state, t) as { detail: string }).detail, /HTTP 404/);
+});
+
+test("a probe that used its whole timeout is a real answer", () => {
+  const t = timing({ timeoutMs: 2_000, deadlineMs: 4_000, retries: 1_000 });
+  const slow: ProbeResult = { healthy: false, detail: "no answer from http://127.0.0.1:32768/ in 2 s", timedOut: { afterMs: 2_000 } };
+  const step = last(
+    run(t, [
+      [0, { healthy: false, detail: "HTTP 404" }],
+      [4_000, slow],
+    ]),
+  );
+  assert.ok(step.kind === "done" && !step.outcome.healthy);
+  assert.match(step.outcome.detail, /the last probe: no answer from .* in 2 s$/);
+});

@@ -1,0 +1,86 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { deployService, type ServiceSpec } from "../../../src/deploy/index.js";
+import { serviceContainers } from "../../harness/deploy.js";
+import { assertNoFailedRequests, assertOnlyAnswers, deployV1, newWebService, slipwayFailure, underLoad, useDeployFixture, type WebService } from "./fixture.js";
+
+const fixture = useDeployFixture();
+
+/**
+ * Deploys v1, then the broken v2 under load, and returns the DEPLOY_FAILED message. v1 must
+ * answer every request throughout, be the only container left (nothing restarting behind it)
+ * and never have been restarted.
+ */
+async function failedDeploy(web: WebService, v2: ServiceSpec): Promise<string> {
+  const f = fixture();
+  await deployV1(f, web);
+  const [v1Container] = await serviceContainers(f.engine, web.v1);
+  assert.ok(v1Container !== undefined);
+
+  const { result: error, samples, doneAt } = await underLoad(web.url, () => slipwayFailure(deployService(f.world.ports, { spec: v2, trigger: "test" })));
+
+  assert.equal(error.code, "DEPLOY_FAILED", error.message);
+  assertNoFailedRequests(samples);
+  assertOnlyAnswers(samples, 0, "v1");
+  assertOnlyAnswers(samples, doneAt, "v1");
+  // Long enough for a restart policy to bring back anything that was left behind.
+  await sleep(1_500);
+  const containers = await serviceContainers(f.engine, web.v1);
+  assert.deepEqual(
+    containers.map((c) => [c.id, c.state]),
+    [[v1Container.id, "running"]],
+    "only the v1 container should be left, and no restart loop",
+  );
+  const v1 = await f.engine.inspectContainer(v1Container.id);
+  assert.equal(v1?.raw.RestartCount, 0);
+  const [record] = await f.world.store.listDeployments({ service: web.v1.service, limit: 1 });
+  assert.equal(record?.status, "rolled-back");
+  return error.message;
+}
+
+for (const policy of ["always", "on-failure"] as const) {
+  test(`a v2 that exits at once with restart policy ${policy} and health running: true fails the deploy; v1 keeps serving`, async () => {
+    const web = await newWebService(fixture(), `exits-${policy}`);
+    const v2: ServiceSpec = {
+      ...web.v2,
+      command: ["sh", "-c", "exit 3"],
+      restart: { policy },
+      health: { ...web.v2.health, probe: { kind: "running" } },
+    };
+
+    const message = await failedDeploy(web, v2);
+
+    assert.match(message, /rolled back: \S+-r2-1 (exited with code 3 after [\d.]+ s|restarted \d+ times?)/);
+  });
+}
+
+test("a v2 whose health endpoint answers 404 fails with a message that says HTTP 404 and what was probed", async () => {
+  const web = await newWebService(fixture(), "not-found");
+  // The defaults of slipway.yml (2 s interval, 5 s timeout, no retries: the deadline decides).
+  const v2: ServiceSpec = {
+    ...web.v2,
+    health: { probe: { kind: "http", path: "/healthz" }, startPeriodMs: 0, intervalMs: 2_000, timeoutMs: 5_000, retries: 1_000_000, deadlineMs: 5_000 },
+  };
+
+  const message = await failedDeploy(web, v2);
+
+  assert.match(message, /not healthy within 5 s; the last probe: HTTP 404 from GET http:\/\/127\.0\.0\.1:\d+\/healthz \(expected 2xx or 3xx\)$/);
+  assert.doesNotMatch(message, /no answer/);
+});
+
+test("a v2 that answers its probe and then exits is caught while it settles", async () => {
+  const web = await newWebService(fixture(), "answers-then-exits");
+  const [shell, flag, script] = web.v2.command ?? [];
+  // Serves for a moment (the first probe passes), then the container exits.
+  const v2: ServiceSpec = {
+    ...web.v2,
+    command: [shell ?? "sh", flag ?? "-c", `(sleep 0.4; kill 1) & ${script ?? ""}`],
+    restart: { policy: "always" },
+    health: { ...web.v2.health, settleMs: 2_000 },
+  };
+
+  const message = await failedDeploy(web, v2);
+
+  assert.match(message, /rolled back: \S+-r2-1 (exited with code \d+ after [\d.]+ s|restarted)/);
+});
