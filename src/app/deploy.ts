@@ -2,7 +2,7 @@ import { openBuildSession } from "../builder/session.js";
 import type { Config } from "../config/index.js";
 import { chooseEnvironment, currentRevision, processHolder, revisionSpec, specFromConfig, type DeployResult } from "../deploy/index.js";
 import { SlipwayError } from "../errors/index.js";
-import { parseReference } from "../reference/index.js";
+import { checkImageReference } from "../reference/index.js";
 import type { AppContext } from "./context.js";
 import { mapAttempt, type Attempt } from "./attempt.js";
 import { rollbackTarget } from "./rollback-target.js";
@@ -70,7 +70,7 @@ export function deployTarget(config: Config, service: string, environment: strin
  * deploy engine on failure.
  */
 export async function deployFromConfig(context: AppContext, input: DeployInput, log: (line: string) => void): Promise<Attempt<DeployOutcome>> {
-  if (input.image !== undefined) parseReference(input.image);
+  if (input.image !== undefined) checkImageReference(input.image);
   const { config, dir } = context.loaded;
   const { service, environment } = deployTarget(config, input.service, input.environment);
   const image =

@@ -1,10 +1,30 @@
 import { z } from "zod";
-import { NAME_PATTERN, NAME_RULE } from "./names.js";
+import { imageReferenceProblem } from "../reference/index.js";
+import { NAME_MAX_LENGTH, NAME_PATTERN, NAME_RULE } from "./names.js";
 
 /** Schemas shared by several sections of slipway.yml. */
 
 /** The name of a source, image, environment, service or job (a mapping key, or a reference to one). */
-export const nameSchema = z.string().regex(NAME_PATTERN, `expected a name of ${NAME_RULE}`);
+export const nameSchema = namedSchema("a name");
+
+/** An environment named where environments are listed (a service's environments:). */
+export const environmentNameSchema = namedSchema("an environment name");
+
+function namedSchema(what: string): z.ZodString {
+  return z
+    .string()
+    .max(NAME_MAX_LENGTH, `expected ${what} of at most ${NAME_MAX_LENGTH} characters (a name becomes a DNS label, container names and labels)`)
+    .regex(NAME_PATTERN, `expected ${what} of ${NAME_RULE}`);
+}
+
+/**
+ * An image Slipway runs or builds on: a name of images: (app1-prod) or a reference Docker
+ * accepts (busybox:1.36, ghcr.io/org/app@sha256:…), checked as deploy checks it (src/reference).
+ */
+export const imageReferenceSchema = z.string().superRefine((image, ctx) => {
+  const problem = imageReferenceProblem(image);
+  if (problem) ctx.addIssue({ code: "custom", message: `expected an image name or reference: ${problem.what} (${problem.hint})`, input: image });
+});
 
 /** A scalar written where text is meant: numbers and booleans become their text (`PORT: 8080`). */
 export const textSchema = z.union([z.string(), z.number(), z.boolean()], { error: "expected a string, number or boolean" }).transform((value) => String(value));

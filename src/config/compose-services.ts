@@ -1,5 +1,6 @@
 import { invalidError } from "./config-errors.js";
-import { configErrorMap, problemsFromIssues, type ConfigProblem, type KnownKeys } from "./issues.js";
+import { nameSchema } from "./common-schemas.js";
+import { configErrorMap, problemsFromIssues, shortened, type ConfigProblem, type KnownKeys } from "./issues.js";
 import { serviceSchema, type ServiceConfig } from "./service-schema.js";
 import { composeReferenceProblems } from "./compose-references.js";
 import type { ComposeFile } from "./compose.js";
@@ -13,6 +14,12 @@ export function composeServices(file: ComposeFile): Record<string, ServiceConfig
   const services: Record<string, ServiceConfig> = {};
   const problems: ConfigProblem[] = [];
   for (const [name, raw] of Object.entries(file.services)) {
+    const badName = nameSchema.safeParse(name);
+    if (!badName.success) {
+      const why = badName.error.issues.map((issue) => issue.message).join("; ");
+      problems.push({ path: ["services", name], anchor: "key", message: `invalid service name "${shortened(name)}": ${why}` });
+      continue;
+    }
     const result = serviceSchema.safeParse(raw ?? {}, { error: configErrorMap(known), reportInput: true });
     if (result.success) services[name] = result.data;
     else problems.push(...problemsFromIssues(result.error.issues, known, ["services", name]));

@@ -22,7 +22,12 @@ export function renderConfigDocs(schema: JsonSchema): string {
     "from the environment first, then from `.env` beside the config (or `--env-file`); `$${` is a",
     "literal `${`. Durations are written `500ms`, `30s`, `5m`, `1h30m`, `2d` (or a number of seconds);",
     "sizes `100k`, `512m`, `1GB` (binary units, or a number of bytes). Names of sources, images,",
-    "environments, services and jobs are lowercase letters, digits, `.`, `_` and `-`.",
+    "environments, services and jobs are lowercase letters, digits, `.`, `_` and `-`, at most 63",
+    "characters: a DNS label's length (RFC 1035), since a service's name is how containers on its",
+    "networks reach it, and names become parts of container names, labels and directories. An image",
+    "(a service's `image:`, an image's `from:`) is checked as `slipway deploy --image` checks it (the",
+    "distribution reference grammar: a tag of at most 128 characters, a digest of its algorithm's",
+    "length), so `validate` accepts exactly what a deploy does.",
     "",
     ...sections,
   ].join("\n");

@@ -1,7 +1,7 @@
 import type { Document, LineCounter, YAMLError } from "yaml";
 import { SlipwayError } from "../errors/index.js";
 import type { PlacedVariableProblem } from "./interpolate-document.js";
-import type { ConfigProblem } from "./issues.js";
+import { shortened, type ConfigProblem } from "./issues.js";
 import { positionOf } from "./positions.js";
 
 /** The errors a config file can raise, each with file:line:col on every line. */
@@ -41,10 +41,10 @@ export function invalidError(file: string, problems: readonly ConfigProblem[], d
   return new SlipwayError("CONFIG_INVALID", `${file} has ${count}`, { details: lines, hint: SCHEMA_HINT });
 }
 
-/** ["images", "app1", "tests", 0, "command"] -> images.app1.tests[0].command */
+/** ["images", "app1", "tests", 0, "command"] -> images.app1.tests[0].command (a very long key cut short) */
 export function dotted(path: readonly (string | number)[]): string {
   let text = "";
-  for (const segment of path) text += typeof segment === "number" ? `[${segment}]` : text === "" ? segment : `.${segment}`;
+  for (const segment of path) text += typeof segment === "number" ? `[${segment}]` : text === "" ? shortened(segment) : `.${shortened(segment)}`;
   return text === "" ? "(top level)" : text;
 }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { tagSchemes } from "../graph/tag-schemes.js";
-import { argvSchema, envSchema, nameSchema, textMapSchema } from "./common-schemas.js";
+import { argvSchema, envSchema, imageReferenceSchema, nameSchema, textMapSchema } from "./common-schemas.js";
 import { parseContext, type ImageContext } from "./context.js";
 import { imageLaunchSchema } from "./image-launch-schema.js";
 import { REPOSITORY_PATTERN } from "./names.js";
@@ -39,9 +39,7 @@ export const imageSchema = z
       .describe(
         "The Dockerfile, relative to the context. Default: Dockerfile (a Dockerfile.<environment> beside it is picked when building for that environment).",
       ),
-    from: z
-      .string()
-      .regex(/^\S+$/, "expected an image name or reference without spaces")
+    from: imageReferenceSchema
       .optional()
       .describe(
         "The parent: another image of this file (by name) or an external reference (busybox:1.36, ghcr.io/x/y@sha256:...). Passed as the PARENT build arg.",

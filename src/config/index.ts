@@ -1,4 +1,4 @@
-export { loadConfig, findConfig, CONFIG_NAMES, type LoadConfigOptions, type LoadedConfig } from "./load-config.js";
+export { loadConfig, loadOptionalConfig, findConfig, CONFIG_NAMES, type LoadConfigOptions, type LoadedConfig } from "./load-config.js";
 export { parseConfigText, type Config, type ParseConfigOptions, type ParsedConfigText } from "./parse-config-text.js";
 export { configSchema, type ConfigInput, type ParsedConfig } from "./config-schema.js";
 export { configJsonSchema, type JsonSchema } from "./json-schema.js";

@@ -53,7 +53,7 @@ function problemsFromIssue(issue: z.core.$ZodIssue, known: KnownKeys, base: Conf
       return issue.keys.map((key) => ({ path: [...path, key], anchor: "key", message: `unknown key "${key}"${suggestion(key, accepted)}` }));
     }
     case "invalid_key":
-      return [{ path, anchor: "key", message: `invalid name "${last}": ${issue.issues[0]?.message ?? "not allowed here"}` }];
+      return [{ path, anchor: "key", message: `invalid name "${shortened(last)}": ${issue.issues[0]?.message ?? "not allowed here"}` }];
     case "invalid_union": {
       const branch = likeliestBranch(issue.errors);
       return branch ? problemsFromIssues(branch, known, path) : [{ path, anchor: "value", message: issue.message }];
@@ -75,6 +75,13 @@ function likeliestBranch(branches: readonly (readonly z.core.$ZodIssue[])[]): re
   let best: readonly z.core.$ZodIssue[] | undefined;
   for (const issues of matching) if (!best || issues.length < best.length) best = issues;
   return best;
+}
+
+const SHOWN_NAME_MAX = 60;
+
+/** A name as a message shows it: cut short when it is too long to read (a 10 000-character key). */
+export function shortened(text: string): string {
+  return text.length <= SHOWN_NAME_MAX ? text : `${text.slice(0, 40)}… (${text.length} characters)`;
 }
 
 function noteKeys(known: KnownKeys, input: unknown, inst: unknown): void {

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { lstatSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import type { Document } from "yaml";
@@ -63,6 +63,17 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   return { path, dir, config, document: parsed.document };
 }
 
+/**
+ * loadConfig, or undefined when there is no project: only a config file that does not exist
+ * means that. One that exists but cannot be read (a directory, permission denied), or whose
+ * env and compose files are missing, is the same error loadConfig (and `validate`) reports.
+ */
+export async function loadOptionalConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig | undefined> {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  if (!exists(configPath(cwd, options.path))) return undefined;
+  return loadConfig(options);
+}
+
 /** The path given, else slipway.yml/slipway.yaml in cwd; slipway.yml also finds slipway.yaml beside it. */
 function configPath(cwd: string, given: string | undefined): string {
   if (given === undefined) return findConfig(cwd) ?? join(cwd, CONFIG_NAMES[0]);
@@ -71,20 +82,17 @@ function configPath(cwd: string, given: string | undefined): string {
   return path;
 }
 
+/** hint: what to do when the file does not exist; a file that exists but cannot be read gets its own. */
 function readText(path: string, shown: string, hint: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code;
+    if (reason === "ENOENT") throw new SlipwayError("CONFIG_NOT_FOUND", `${shown} does not exist`, { hint, cause: error });
     const what =
-      reason === "ENOENT"
-        ? "does not exist"
-        : reason === "EISDIR"
-          ? "is a directory"
-          : reason === "EACCES"
-            ? "cannot be read (permission denied)"
-            : "cannot be read";
-    throw new SlipwayError("CONFIG_NOT_FOUND", `${shown} ${what}`, { hint, cause: error });
+      reason === "EISDIR" ? "is a directory" : reason === "EACCES" ? "cannot be read (permission denied)" : `cannot be read (${reason ?? "unknown error"})`;
+    const fix = reason === "EISDIR" ? `replace the directory with a file` : `give your user read access to ${shown}`;
+    throw new SlipwayError("CONFIG_NOT_FOUND", `${shown} ${what}`, { hint: `${fix}, or pass --config FILE`, cause: error });
   }
 }
 
@@ -95,6 +103,16 @@ function displayName(cwd: string, path: string): string {
 
 function definedOnly(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/** Anything at path, even what cannot be read; false only when nothing is there. */
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== "ENOENT";
+  }
 }
 
 function isFile(path: string): boolean {

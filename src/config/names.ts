@@ -4,6 +4,11 @@
  * so they are lowercase and start with a letter or digit.
  */
 export const NAME_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+/**
+ * At most a DNS label's 63 characters (RFC 1035): a service's name is how containers on its
+ * networks reach it, and names are parts of container names, labels and directories.
+ */
+export const NAME_MAX_LENGTH = 63;
 export const NAME_RULE = "lowercase letters, digits, `.`, `_` and `-`, starting with a letter or digit";
 
 const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";

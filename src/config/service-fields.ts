@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { bytesSchema, durationSchema } from "./units.js";
-import { NAME_PATTERN, NAME_RULE } from "./names.js";
+import { environmentNameSchema, imageReferenceSchema } from "./common-schemas.js";
 import { commandSchema, entrypointSchema } from "./service-command.js";
 import { portsSchema } from "./service-ports.js";
 import { tmpfsSchema, volumesSchema } from "./service-volumes.js";
@@ -15,20 +15,9 @@ import { refusedServiceKeys } from "./service-refused.js";
 
 /** Every key a service may have, each in its compose (snake_case) spelling, with its forms normalized. */
 
-const IMAGE_PATTERN = /^(?![-/:@.])[^\s]+(?<![:/@])$/;
-
-export const imageSchema = z
-  .string()
-  .regex(IMAGE_PATTERN, "expected an image: a name from images: (app1-prod), or a reference such as busybox:1.36 or ghcr.io/org/app:1.0")
-  .refine((image) => repositoryOf(image) === repositoryOf(image).toLowerCase(), "an image repository is lowercase (the tag may use capitals)")
-  .describe("The image to run: the name of an image in images:, or an external reference such as busybox:1.36 or ghcr.io/org/app:1.0.");
-
-function repositoryOf(image: string): string {
-  const named = image.split("@")[0] ?? image;
-  const slash = named.lastIndexOf("/");
-  const colon = named.lastIndexOf(":");
-  return colon > slash ? named.slice(0, colon) : named;
-}
+export const imageSchema = imageReferenceSchema.describe(
+  "The image to run: the name of an image in images:, or an external reference such as busybox:1.36 or ghcr.io/org/app:1.0.",
+);
 
 const userSchema = z
   .union([z.string().regex(/^[^\s:]+(?::[^\s:]+)?$/, "expected user, uid, user:group or uid:gid"), z.number().int().nonnegative()])
@@ -41,7 +30,7 @@ const stopSignalSchema = z
   .describe("The signal that asks the container to stop (default: the image's STOPSIGNAL, else SIGTERM).");
 
 const environmentNamesSchema = z
-  .array(z.string().regex(NAME_PATTERN, `expected an environment name of ${NAME_RULE}`))
+  .array(environmentNameSchema)
   .min(1, "a service must deploy somewhere: list at least one environment, or remove environments: to deploy to all")
   .refine((names) => new Set(names).size === names.length, "an environment is listed twice")
   .describe("The Slipway environments this service deploys to (default: all of them).");

@@ -1,5 +1,6 @@
-export type { ImageReference, NormalizedReference } from "./types.js";
+export type { ImageReference, NormalizedReference, Problem } from "./types.js";
 export { parseReference, isReference } from "./parse.js";
-export { normalizeReference, familiarName, familiarString, DEFAULT_DOMAIN, DEFAULT_TAG } from "./normalize.js";
+export { normalizeReference, imageReferenceProblem, familiarName, familiarString, DEFAULT_DOMAIN, DEFAULT_TAG } from "./normalize.js";
 export { formatReference, repositoryOf, withTag, withDigest } from "./format.js";
 export { validateTag, validateDigest, validateRepositoryName } from "./validate.js";
+export { checkImageReference } from "./check.js";

@@ -1,7 +1,7 @@
 import { IDENTIFIER, PATH_MAX_LENGTH } from "./grammar.js";
-import { parseReference } from "./parse.js";
+import { readReference, type Reading } from "./read-reference.js";
 import { invalidReference } from "./reference-error.js";
-import type { ImageReference, NormalizedReference } from "./types.js";
+import type { ImageReference, NormalizedReference, Problem } from "./types.js";
 
 /** Docker Hub's names, as distribution's normalize.go defines them. */
 export const DEFAULT_DOMAIN = "docker.io";
@@ -21,22 +21,44 @@ function qualifiedName(ref: ImageReference): { domain: string; path: string } {
  * index.docker.io becomes docker.io. A reference with a digest and no tag gets no tag.
  */
 export function normalizeReference(text: string): NormalizedReference {
-  if (IDENTIFIER.test(text)) {
-    throw invalidReference(text, "image reference", {
+  const reading = readNormalized(text);
+  if (!reading.ok) throw invalidReference(String(text), "image reference", reading.problem);
+  return reading.value;
+}
+
+/**
+ * What keeps text from being an image reference Docker pulls and runs, or undefined: the one
+ * check slipway.yml's images and a deploy's --image both get, so validate accepts exactly
+ * what deploy does.
+ */
+export function imageReferenceProblem(text: string): Problem | undefined {
+  const reading = readNormalized(text);
+  return reading.ok ? undefined : reading.problem;
+}
+
+function readNormalized(text: string): Reading<NormalizedReference> {
+  if (typeof text === "string" && IDENTIFIER.test(text)) {
+    return failed({
       what: "a 64-hex-digit string is an image ID, not a repository name",
       hint: "name the repository (e.g. busybox), or give the digest as busybox@sha256:<64 hex digits>",
     });
   }
-  const ref = parseReference(text);
+  const reading = readReference(text);
+  if (!reading.ok) return reading;
+  const ref = reading.value;
   const name = qualifiedName(ref);
   if (name.path.length > PATH_MAX_LENGTH) {
-    throw invalidReference(text, "image reference", {
+    return failed({
       what: `the repository name ${name.path.slice(0, 40)}… is too long once qualified (${name.path.length} characters, at most ${PATH_MAX_LENGTH})`,
       hint: "shorten the repository name",
     });
   }
   const nameOnly = ref.tag === undefined && ref.digest === undefined;
-  return { ...ref, ...name, ...(nameOnly ? { tag: DEFAULT_TAG } : {}) };
+  return { ok: true, value: { ...ref, ...name, ...(nameOnly ? { tag: DEFAULT_TAG } : {}) } };
+}
+
+function failed(problem: Problem): { readonly ok: false; readonly problem: Problem } {
+  return { ok: false, problem };
 }
 
 /** The short name Docker shows: docker.io/library/busybox is `busybox`, docker.io/my-org/app is `my-org/app`. */

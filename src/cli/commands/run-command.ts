@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { loadConfig, type LoadedConfig } from "../../config/index.js";
+import { loadOptionalConfig, type LoadedConfig } from "../../config/index.js";
 import { connectEngine } from "../../engine/index.js";
 import { SlipwayError } from "../../errors/index.js";
 import {
@@ -34,7 +34,8 @@ export interface RunOptions {
 export async function runCommand(self: Command, image: string, command: readonly string[], options: RunOptions): Promise<number> {
   const profile = checkProfile(options.profile);
   const global = globalOptions(self);
-  const loaded = await loadOptionalConfig(global.config, global.envFile);
+  // Only a slipway.yml that does not exist means "no project": one that cannot be read is an error, as for validate.
+  const loaded = await loadOptionalConfig({ path: global.config, ...(global.envFile === undefined ? {} : { envFile: global.envFile }) });
   const stateDir = resolveStateDir(
     global,
     loaded === undefined ? undefined : { dir: loaded.dir, ...(loaded.config.state_dir === undefined ? {} : { stateDir: loaded.config.state_dir }) },
@@ -92,16 +93,6 @@ function launchEnvironment(loaded: LoadedConfig | undefined, options: RunOptions
 function checkProfile(profile: string | undefined): "dev" | "prod" | undefined {
   if (profile === undefined || profile === "dev" || profile === "prod") return profile;
   throw new SlipwayError("USAGE", `--profile ${profile} is not a profile`, { hint: "use --profile dev (source mounted) or --profile prod (sealed code)" });
-}
-
-/** slipway.yml when there is one; a repository reference can run without it. */
-async function loadOptionalConfig(path: string, envFile: string | undefined): Promise<LoadedConfig | undefined> {
-  try {
-    return await loadConfig({ path, ...(envFile === undefined ? {} : { envFile }) });
-  } catch (error) {
-    if (error instanceof SlipwayError && error.code === "CONFIG_NOT_FOUND") return undefined;
-    throw error;
-  }
 }
 
 async function commandEnv(options: RunOptions): Promise<Record<string, string>> {

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { findConfig, loadConfig } from "../../../src/config/index.js";
+import { findConfig, loadConfig, loadOptionalConfig } from "../../../src/config/index.js";
 import { isSlipwayError } from "../../../src/errors/index.js";
 
 const exampleDir = fileURLToPath(new URL("../../../../examples/data-team/", import.meta.url));
@@ -46,6 +46,22 @@ test("a missing config is CONFIG_NOT_FOUND naming the path, with slipway init as
     return true;
   });
   await assert.rejects(loadConfig({ cwd: dir, path: "deploy/app.yml" }), /deploy\/app\.yml does not exist/);
+});
+
+test("only a config that does not exist means no project; one that cannot be read, or its missing env file, is an error", async (t) => {
+  const dir = tempDir(t);
+  assert.equal(await loadOptionalConfig({ cwd: dir, env: {} }), undefined);
+  mkdirSync(join(dir, "slipway.yml"));
+  await assert.rejects(loadOptionalConfig({ cwd: dir, env: {} }), (error) => {
+    assert.ok(isSlipwayError(error, "CONFIG_NOT_FOUND"));
+    assert.equal(error.message, "slipway.yml is a directory");
+    assert.doesNotMatch(error.hint ?? "", /slipway init/, "init would not help: a directory is in the way");
+    return true;
+  });
+  const other = tempDir(t);
+  writeFileSync(join(other, "slipway.yml"), "services: {}\n");
+  await assert.rejects(loadOptionalConfig({ cwd: other, envFile: "missing.env", env: {} }), /missing\.env does not exist/);
+  assert.deepEqual((await loadOptionalConfig({ cwd: other, env: {} }))?.config.services, {});
 });
 
 test("slipway.yaml is found too, and relative local contexts resolve against the config's directory", async (t) => {
