@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { argvSchema, envSchema, nameSchema } from "./common-schemas.js";
+import { argvSchema, nameSchema } from "./common-schemas.js";
+import { markedEnvSchema } from "./secret-env.js";
 import { checkCron } from "./cron.js";
 import { bytesSchema, durationSchema } from "./units.js";
 
@@ -33,12 +34,20 @@ export const jobSchema = z
     image: nameSchema.describe("The image (of this file) the job runs in; its newest build is used."),
     schedule: scheduleSchema,
     command: argvSchema.describe("The command, as a list of arguments."),
-    env: envSchema.optional(),
+    env: markedEnvSchema(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, "expected a variable name of letters, digits and `_`"))
+      .optional()
+      .describe("Environment variables: NAME: value, or NAME: { value, secret: true } for a secret one."),
     timeout: durationSchema.optional().describe("Stop a run after this long, e.g. 1h. Default: no limit."),
     overlap: z.enum(["skip", "queue"]).default("skip").describe("When a run is due while the last still runs: skip it (default) or queue it."),
     environment: nameSchema.optional().describe("The environment whose variables and Docker host the job uses."),
     log: logSchema.default({ max_size: DEFAULT_LOG_MAX_SIZE, files: DEFAULT_LOG_FILES }),
   })
+  .transform(({ env, ...rest }) => ({
+    ...rest,
+    ...(env === undefined ? {} : { env: env.values }),
+    /** The variables of env: marked `secret: true`. */
+    secretEnv: env?.secret ?? [],
+  }))
   .describe("A scheduled batch command.");
 
 export type JobConfig = z.output<typeof jobSchema>;

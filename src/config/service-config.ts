@@ -21,6 +21,8 @@ export interface ServiceConfig {
   /** Named volumes, host directories and tmpfs mounts (compose's tmpfs: included). */
   readonly volumes: readonly ServiceVolume[];
   readonly environment: Readonly<Record<string, string>>;
+  /** The names of environment: marked `secret: true` (absent: none). Values from env files are secret too. */
+  readonly secretEnvironment?: readonly string[];
   readonly envFiles: readonly EnvFile[];
   readonly labels: Readonly<Record<string, string>>;
   readonly restart: RestartPolicy;

@@ -42,7 +42,7 @@ export const serviceFieldsSchema = z.strictObject({
   ports: portsSchema.default([]),
   volumes: volumesSchema.default([]),
   tmpfs: tmpfsSchema.optional(),
-  environment: environmentSchema.default({}),
+  environment: environmentSchema.prefault({}),
   env_file: envFileSchema.default([]),
   labels: labelsSchema.default({}),
   restart: restartSchema.optional(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { markedValueSchema, type MarkedEnv, type MarkedValue } from "./secret-env.js";
 import { formsError } from "./service-forms.js";
 
 /** Compose's two ways to write text by name: a mapping, or a list of "KEY=VALUE". */
@@ -18,7 +19,7 @@ function checkEnvName(name: string, ctx: Ctx, path: PropertyKey[]): void {
   if (!ENV_NAME.test(name)) addIssue(ctx, `"${name}" is not a variable name: use letters, digits and _, not starting with a digit`, path);
 }
 
-function fromEnvList(list: readonly string[], ctx: Ctx): Record<string, string> {
+function fromEnvList(list: readonly string[], ctx: Ctx): MarkedEnv {
   const env: Record<string, string> = {};
   list.forEach((entry, index) => {
     const equals = entry.indexOf("=");
@@ -34,11 +35,12 @@ function fromEnvList(list: readonly string[], ctx: Ctx): Record<string, string> 
     checkEnvName(name, ctx, [index]);
     env[name] = entry.slice(equals + 1);
   });
-  return env;
+  return { values: env, secret: [] };
 }
 
-function fromEnvMap(map: Readonly<Record<string, string | null>>, ctx: Ctx): Record<string, string> {
+function fromEnvMap(map: Readonly<Record<string, string | MarkedValue | null>>, ctx: Ctx): MarkedEnv {
   const env: Record<string, string> = {};
+  const secret: string[] = [];
   for (const [name, value] of Object.entries(map)) {
     checkEnvName(name, ctx, [name]);
     if (value === null) {
@@ -49,17 +51,25 @@ function fromEnvMap(map: Readonly<Record<string, string | null>>, ctx: Ctx): Rec
       );
       continue;
     }
-    env[name] = value;
+    if (typeof value === "string") {
+      env[name] = value;
+      continue;
+    }
+    env[name] = value.value;
+    if (value.secret) secret.push(name);
   }
-  return env;
+  return { values: env, secret };
 }
 
+/** The container's variables, and the names marked secret (`NAME: { value, secret: true }`). */
 export const environmentSchema = z
-  .union([z.record(z.string(), scalarSchema.nullable()), z.array(z.string())], {
+  .union([z.record(z.string(), z.union([scalarSchema, markedValueSchema]).nullable()), z.array(z.string())], {
     error: formsError('expected environment variables: a mapping NAME: value, or a list of "NAME=value"'),
   })
   .transform((value, ctx) => (Array.isArray(value) ? fromEnvList(value, ctx) : fromEnvMap(value, ctx)))
-  .describe('Environment variables of the container: NAME: value, or a list of "NAME=value". Numbers and booleans become text.');
+  .describe(
+    'Environment variables of the container: NAME: value, or a list of "NAME=value". Numbers and booleans become text. NAME: { value, secret: true } marks a value secret.',
+  );
 
 function checkLabelKey(key: string, ctx: Ctx, path: PropertyKey[]): void {
   if (key === "") addIssue(ctx, "a label needs a key", path);

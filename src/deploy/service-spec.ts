@@ -49,6 +49,8 @@ export interface ServiceSpec {
   readonly command?: readonly string[];
   readonly entrypoint?: readonly string[];
   readonly env: Readonly<Record<string, string>>;
+  /** Variables secret beyond their names (src/util/secret-rule.ts): from env files or marked secret. */
+  readonly secretEnv?: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
   readonly ports: readonly ServicePort[];
   readonly volumes: readonly ServiceVolume[];

@@ -3,6 +3,7 @@ import { readEnvFiles } from "../config/env-files.js";
 import type { Config } from "../config/index.js";
 import type { ServiceConfig } from "../config/service-schema.js";
 import { SlipwayError } from "../errors/index.js";
+import { extraSecretNames } from "../util/secret-rule.js";
 import type { ServiceSpec } from "./service-spec.js";
 
 /** Health probes with no `retries` wait for their deadline alone. */
@@ -49,15 +50,15 @@ export function specFromConfig(input: { config: Config; configDir: string; servi
     );
   }
   const env = config.environments[environment];
-  const variables = {
-    ...readEnvFiles(service.envFiles, configDir),
-    ...service.environment,
-    ...readEnvFiles(
-      (env?.env_file ?? []).map((path) => ({ path, required: true })),
-      configDir,
-    ),
-    ...(env?.variables ?? {}),
-  };
+  const serviceFiles = readEnvFiles(service.envFiles, configDir);
+  const environmentFiles = readEnvFiles(
+    (env?.env_file ?? []).map((path) => ({ path, required: true })),
+    configDir,
+  );
+  const variables = { ...serviceFiles, ...service.environment, ...environmentFiles, ...(env?.variables ?? {}) };
+  // Secret beyond their names (src/util/secret-rule.ts): values from env files, and those marked secret.
+  const marked = [...Object.keys(serviceFiles), ...(service.secretEnvironment ?? []), ...Object.keys(environmentFiles), ...(env?.secretVariables ?? [])];
+  const secretEnv = extraSecretNames(variables, marked);
   return {
     service: input.service,
     environment,
@@ -65,6 +66,7 @@ export function specFromConfig(input: { config: Config; configDir: string; servi
     ...(service.command === undefined ? {} : { command: service.command }),
     ...(service.entrypoint === undefined ? {} : { entrypoint: service.entrypoint }),
     env: variables,
+    ...(secretEnv.length === 0 ? {} : { secretEnv }),
     labels: service.labels,
     ports: service.ports,
     volumes: service.volumes.map((volume) => {

@@ -39,6 +39,11 @@ export const errorCatalogue = {
   GIT_BRANCH_INVALID: { who: "user", summary: "A branch name is not a valid git branch name (git check-ref-format rules)." },
   GIT_PATH_NOT_FOUND: { who: "user", summary: "A path does not exist in a git source at the commit used." },
   STORE_FAILED: { who: "user", summary: "The state store cannot be opened or written (check the state directory and its permissions)." },
+  SECRET_KEY_INVALID: {
+    who: "user",
+    summary: "The key that encrypts secrets at rest cannot be used: a key file others may read, or a SLIPWAY_SECRET_KEY that is not 32 bytes.",
+  },
+  SECRET_KEY_MISMATCH: { who: "user", summary: "An encrypted record cannot be decrypted: its key is missing, or another key is in use." },
   PROXY_UNREACHABLE: { who: "user", summary: "The reverse proxy (Caddy) admin API does not answer at its address: the proxy is not running." },
   PROXY_FAILED: { who: "user", summary: "The reverse proxy (Caddy) refused a route or config change, e.g. the port is already in use." },
   SERVICE_SPEC_INVALID: {

@@ -5,15 +5,11 @@ import type { Config, JobConfig } from "../config/index.js";
 import { SlipwayError } from "../errors/index.js";
 import type { TagScheme } from "../graph/tag-schemes.js";
 import { environmentLookup, type EnvironmentLookup } from "../images/index.js";
-import { Secret } from "../util/secret.js";
+import type { Secret } from "../util/secret.js";
+import { withSecrets } from "../util/secret-rule.js";
 import { jobNotFound } from "./scheduler.js";
 
-/**
- * What a run of a job needs from slipway.yml, for the CLI and the controller alike.
- * Variables whose names look secret (…TOKEN, …PASSWORD, …SECRET, …KEY, …CREDENTIALS, …AUTH)
- * become Secrets: passed to the container, redacted from the job's output, never logged.
- */
-const SECRET_NAME = /(?:^|_)(?:TOKEN|SECRET|PASSWORD|PASSWD|PASS|KEY|CREDENTIALS?|AUTH|API_?KEY|PRIVATE)(?:_|$)/i;
+/** What a run of a job needs from slipway.yml, for the CLI and the controller alike. */
 
 export function findJob(config: Config, name: string): JobConfig {
   const job = Object.hasOwn(config.jobs, name) ? config.jobs[name] : undefined;
@@ -45,19 +41,14 @@ export interface JobImage {
 /**
  * The job's variables, lowest first: its own env, its environment's env files, its
  * environment's variables (the order a service's are in: the environment's settings win).
+ * Secret ones (src/util/secret-rule.ts: by name, marked `secret: true`, or from an env file)
+ * become Secrets: passed to the container, redacted from the job's output, never logged.
  */
 export function jobEnv(config: Config, configDir: string, job: JobConfig): Record<string, string | Secret> {
   const environment = job.environment === undefined ? undefined : config.environments[job.environment];
-  const plain: Record<string, string> = {
-    ...(job.env ?? {}),
-    ...readEnvFiles(environment?.env_file ?? [], configDir),
-    ...(environment?.variables ?? {}),
-  };
-  return Object.fromEntries(Object.entries(plain).map(([key, value]) => [key, isSecretName(key) ? new Secret(value) : value]));
-}
-
-export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
+  const fromFiles = readEnvFiles(environment?.env_file ?? [], configDir);
+  const plain: Record<string, string> = { ...(job.env ?? {}), ...fromFiles, ...(environment?.variables ?? {}) };
+  return withSecrets(plain, [...job.secretEnv, ...Object.keys(fromFiles), ...(environment?.secretVariables ?? [])]);
 }
 
 /** Where job logs live: <state dir>/logs/jobs/<job>.log */

@@ -1,5 +1,8 @@
 import type Database from "better-sqlite3";
 import { redactText } from "../util/secret.js";
+import { isSealed } from "./seal.js";
+import { sealSpec, unsealSpec } from "./revision-sealing.js";
+import type { SecretKeySource } from "./secret-key.js";
 import type { DeploymentRecord, DeploymentStatus, DeploymentStep, NewDeployment, NewRevision, RevisionRecord, StepStatus } from "./store.js";
 
 const LOG_LIMIT = 64 * 1024;
@@ -43,9 +46,12 @@ interface StepRow {
   error: string | null;
 }
 
-/** Revisions, deployments and their steps. Steps are inserted before they act. */
+/** Revisions (their specs sealed), deployments and their steps. Steps are inserted before they act. */
 export class SqliteDeployments {
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly keys: SecretKeySource,
+  ) {}
 
   saveRevision(revision: NewRevision): RevisionRecord {
     const insert = this.db.transaction(() => {
@@ -65,7 +71,7 @@ export class SqliteDeployments {
           revision.image,
           revision.digest ?? null,
           revision.imageId ?? null,
-          JSON.stringify(revision.spec),
+          sealSpec(revision.spec, this.keys, { service: revision.service, environment: revision.environment, revision: next }),
           revision.specHash,
           (revision.createdAt ?? new Date()).toISOString(),
         );
@@ -80,14 +86,31 @@ export class SqliteDeployments {
   getRevision(service: string, environment: string, revision: number): RevisionRecord | undefined {
     const row = this.db.prepare("SELECT * FROM revisions WHERE service = ? AND environment = ? AND revision = ?").get(service, environment, revision) as
       RevisionRow | undefined;
-    return row === undefined ? undefined : toRevision(row);
+    return row === undefined ? undefined : toRevision(row, this.keys);
   }
 
   listRevisions(service: string, environment: string, limit: number): RevisionRecord[] {
     const rows = this.db
       .prepare("SELECT * FROM revisions WHERE service = ? AND environment = ? ORDER BY revision DESC LIMIT ?")
       .all(service, environment, limit) as RevisionRow[];
-    return rows.map(toRevision);
+    return rows.map((row) => toRevision(row, this.keys));
+  }
+
+  /**
+   * Seals the specs a Slipway before sealing stored in clear, and returns how many. The
+   * caller then checkpoints the WAL (src/store/sqlite-store.ts), so no old page keeps them.
+   */
+  sealPlainRevisions(): number {
+    const rows = (this.db.prepare("SELECT service, environment, revision, spec FROM revisions").all() as RevisionRow[]).filter((row) => !isSealed(row.spec));
+    if (rows.length === 0) return 0;
+    const update = this.db.prepare("UPDATE revisions SET spec = ? WHERE service = ? AND environment = ? AND revision = ?");
+    this.db.transaction(() => {
+      for (const row of rows) {
+        const spec = JSON.parse(row.spec) as Record<string, unknown>;
+        update.run(sealSpec(spec, this.keys, row), row.service, row.environment, row.revision);
+      }
+    })();
+    return rows.length;
   }
 
   startDeployment(deployment: NewDeployment): DeploymentRecord {
@@ -195,7 +218,9 @@ export class SqliteDeployments {
   }
 }
 
-function toRevision(row: RevisionRow): RevisionRecord {
+/** The spec is unsealed when first read, so listing revisions (history, status) needs no key; deploying one does. */
+function toRevision(row: RevisionRow, keys: SecretKeySource): RevisionRecord {
+  let spec: Record<string, unknown> | undefined;
   return {
     service: row.service,
     environment: row.environment,
@@ -203,7 +228,10 @@ function toRevision(row: RevisionRow): RevisionRecord {
     image: row.image,
     ...(row.digest === null ? {} : { digest: row.digest }),
     ...(row.image_id === null ? {} : { imageId: row.image_id }),
-    spec: JSON.parse(row.spec) as Record<string, unknown>,
+    get spec(): Record<string, unknown> {
+      spec ??= unsealSpec(row.spec, keys, row);
+      return spec;
+    },
     specHash: row.spec_hash,
     createdAt: new Date(row.created_at),
   };

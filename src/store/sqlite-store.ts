@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { SlipwayError } from "../errors/index.js";
 import { migrations, type Migration } from "./migrations.js";
+import { ephemeralKeySource, secretKeySource, type SecretKeySource } from "./secret-key.js";
 import { SqliteBuilds } from "./sqlite-builds.js";
 import { SqliteController } from "./sqlite-controller.js";
 import { SqliteDeployments } from "./sqlite-deployments.js";
@@ -49,11 +50,18 @@ interface LockRow {
   expires_at: string;
 }
 
-/** Opens (creating if needed) the SQLite store at `file` and brings its schema up to date. */
-export function openSqliteStore(file: string): Store {
+/**
+ * Opens (creating if needed) the SQLite store at `file` and brings its schema up to date.
+ * Revision specs are sealed with `keys`; default: SLIPWAY_SECRET_KEY, else secret.key beside
+ * the file (an in-memory store gets a key of its own that dies with it).
+ */
+export function openSqliteStore(file: string, options: { keys?: SecretKeySource } = {}): Store {
+  const keys = options.keys ?? (file === ":memory:" ? ephemeralKeySource() : secretKeySource({ stateDir: dirname(file) }));
   const db = openDatabase(file);
   migrate(db, migrations);
-  return new SqliteStore(db, file);
+  const store = new SqliteStore(db, file, keys);
+  store.sealPlainRevisions();
+  return store;
 }
 
 function openDatabase(file: string): Db {
@@ -63,6 +71,8 @@ function openDatabase(file: string): Db {
     db.pragma("journal_mode = WAL");
     db.pragma("busy_timeout = 5000");
     db.pragma("foreign_keys = ON");
+    // Overwritten and deleted values are zeroed on disk, not left in free space.
+    db.pragma("secure_delete = ON");
     return db;
   } catch (error) {
     throw new SlipwayError("STORE_FAILED", `cannot open the state store ${file}: ${(error as Error).message}`, {
@@ -102,10 +112,17 @@ class SqliteStore implements Store {
   constructor(
     private readonly db: Db,
     readonly location: string,
+    keys: SecretKeySource,
   ) {
     this.builds = new SqliteBuilds(db);
-    this.deployments = new SqliteDeployments(db);
+    this.deployments = new SqliteDeployments(db, keys);
     this.controller = new SqliteController(db);
+  }
+
+  /** Seals what an older Slipway stored in clear, then checkpoints so neither the file nor its WAL keeps the clear pages. */
+  sealPlainRevisions(): void {
+    if (this.deployments.sealPlainRevisions() === 0) return;
+    this.db.pragma("wal_checkpoint(TRUNCATE)");
   }
 
   async schemaVersion(): Promise<number> {

@@ -62,7 +62,11 @@ export interface RevisionRecord {
   readonly image: string;
   readonly digest?: string;
   readonly imageId?: string;
-  /** The normalized service spec the containers were created from (never secrets in clear). */
+  /**
+   * The normalized service spec the containers were created from. Stored sealed (encrypted with
+   * the secret key, src/store/seal.ts) and unsealed when first read: reading it without the key
+   * it was stored with throws SECRET_KEY_MISMATCH; the other fields need no key.
+   */
   readonly spec: Readonly<Record<string, unknown>>;
   readonly specHash: string;
   readonly createdAt: Date;

@@ -17,11 +17,26 @@ function problems(schema: Schema, value: unknown): { path: string; message: stri
 }
 
 test("environment: a mapping, with numbers and booleans as text", () => {
-  assert.deepEqual(parsed(environmentSchema, { PORT: 8080, DEBUG: false, NAME: "web", EMPTY: "" }), { PORT: "8080", DEBUG: "false", NAME: "web", EMPTY: "" });
+  assert.deepEqual(parsed(environmentSchema, { PORT: 8080, DEBUG: false, NAME: "web", EMPTY: "" }), {
+    values: { PORT: "8080", DEBUG: "false", NAME: "web", EMPTY: "" },
+    secret: [],
+  });
 });
 
 test("environment: a list of NAME=value, split at the first =", () => {
-  assert.deepEqual(parsed(environmentSchema, ["PORT=8080", "URL=http://x/?a=b", "EMPTY="]), { PORT: "8080", URL: "http://x/?a=b", EMPTY: "" });
+  assert.deepEqual(parsed(environmentSchema, ["PORT=8080", "URL=http://x/?a=b", "EMPTY="]), {
+    values: { PORT: "8080", URL: "http://x/?a=b", EMPTY: "" },
+    secret: [],
+  });
+});
+
+test("environment: NAME: { value, secret: true } gives the value and marks the name secret; secret: false marks nothing", () => {
+  assert.deepEqual(parsed(environmentSchema, { DATABASE_URL: { value: "postgres://u:p@db/x", secret: true }, PORT: { value: 8080 }, MODE: "prod" }), {
+    values: { DATABASE_URL: "postgres://u:p@db/x", PORT: "8080", MODE: "prod" },
+    secret: ["DATABASE_URL"],
+  });
+  const [unknown] = problems(environmentSchema, { X: { value: "1", secrte: true } });
+  assert.match(unknown?.message ?? "", /secrte|expected/);
 });
 
 test("environment: a variable without a value is refused with how to take it from the environment", () => {
