@@ -37,3 +37,38 @@ test("a job's variables stack like a service's: its own env, then its environmen
   assert.deepEqual(plain, { OWN: "own", SHARED: "file", BOTH: "variables", FROM_FILE: "file", API_TOKEN: "t0ken" });
   assert.ok(env.API_TOKEN instanceof Secret, "a secret-looking name is kept out of logs");
 });
+
+test("a job's variables are secret by name, when marked secret: true, or when read from an env file", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "slipway-job-secret-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, "prod.env"), "DATABASE_URL=postgres://u:pw@db/app\n");
+  const { config } = parseConfigText(
+    [
+      "registry: localhost:5000/org",
+      "images: { app: { context: ./app } }",
+      "environments:",
+      "  prod:",
+      "    env_file: [prod.env]",
+      "    variables: { SENTRY_DSN: { value: 'https://k@sentry/1', secret: true }, REGION: eu }",
+      "jobs:",
+      "  nightly:",
+      "    image: app",
+      "    environment: prod",
+      "    schedule: '@daily'",
+      "    command: [run]",
+      "    env: { SMTP_URL: { value: 'smtp://u:p@mail', secret: true }, DB_PASSWORD: pw, MODE: { value: batch } }",
+      "",
+    ].join("\n"),
+    { path: join(dir, "slipway.yml"), env: {} },
+  );
+  const job = config.jobs.nightly;
+  assert.ok(job !== undefined);
+  const env = jobEnv(config, dir, job);
+  const secret = Object.entries(env)
+    .filter(([, value]) => value instanceof Secret)
+    .map(([key]) => key)
+    .sort();
+  assert.deepEqual(secret, ["DATABASE_URL", "DB_PASSWORD", "SENTRY_DSN", "SMTP_URL"]);
+  assert.equal(env.MODE, "batch");
+  assert.equal(env.REGION, "eu");
+});
