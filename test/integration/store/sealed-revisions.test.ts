@@ -29,7 +29,8 @@ function spec(password: string): Record<string, unknown> {
 }
 
 async function saveThree(store: Store): Promise<void> {
-  for (const n of [1, 2, 3]) await store.saveRevision({ service: "web", environment: "prod", image: `web:${n}`, spec: spec(`${PASSWORD}-${n}`), specHash: `h${n}` });
+  for (const n of [1, 2, 3])
+    await store.saveRevision({ service: "web", environment: "prod", image: `web:${n}`, spec: spec(`${PASSWORD}-${n}`), specHash: `h${n}` });
 }
 
 test("no variable value of a revision is in the database file or its WAL, and each reads back exactly", async (t) => {
@@ -89,15 +90,9 @@ test("revisions an older Slipway stored in clear are sealed when the store is op
   await openSqliteStore(file).close();
   // What a Slipway before sealing wrote: the spec as JSON.
   const old = new Database(file);
-  old.prepare("INSERT INTO revisions (service, environment, revision, image, spec, spec_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)").run(
-    "web",
-    "prod",
-    1,
-    "web:1",
-    JSON.stringify(spec(PASSWORD)),
-    "h1",
-    new Date().toISOString(),
-  );
+  old
+    .prepare("INSERT INTO revisions (service, environment, revision, image, spec, spec_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    .run("web", "prod", 1, "web:1", JSON.stringify(spec(PASSWORD)), "h1", new Date().toISOString());
   old.close();
   assert.ok(databaseBytes(file).includes(PASSWORD), "the old row is in clear before the upgrade");
 

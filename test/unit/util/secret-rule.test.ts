@@ -4,7 +4,17 @@ import { extraSecretNames, isSecretName, redactEnv, secretNames, withSecrets } f
 import { Secret, redactText } from "../../../src/util/secret.js";
 
 test("names that look secret are secret, in any case, as a word of the name; others are not", () => {
-  for (const name of ["DB_PASSWORD", "API_TOKEN", "AWS_SECRET_ACCESS_KEY", "github_token", "KEY", "SMTP_PASS", "BASIC_AUTH", "GCP_CREDENTIALS", "PRIVATE_PEM"]) {
+  for (const name of [
+    "DB_PASSWORD",
+    "API_TOKEN",
+    "AWS_SECRET_ACCESS_KEY",
+    "github_token",
+    "KEY",
+    "SMTP_PASS",
+    "BASIC_AUTH",
+    "GCP_CREDENTIALS",
+    "PRIVATE_PEM",
+  ]) {
     assert.ok(isSecretName(name), name);
   }
   for (const name of ["PORT", "MODE", "DATABASE_URL", "MONKEY", "PASSAGE", "AUTHOR", "TOKENIZER_MODEL"]) assert.ok(!isSecretName(name), name);
