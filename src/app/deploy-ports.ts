@@ -19,6 +19,8 @@ export async function createDeployPorts(input: {
   env?: NodeJS.ProcessEnv;
   /** Only to look (status, doctor, a dry run): the proxy is used when it answers, never started. */
   observeOnly?: boolean;
+  /** The engine images are built on (see DeployPorts.imageSource). */
+  imageSource?: (() => Promise<Engine>) | undefined;
 }): Promise<DeployPorts> {
   const env = input.env ?? process.env;
   let router: DeployPorts["router"];
@@ -37,6 +39,7 @@ export async function createDeployPorts(input: {
     ...(router === undefined ? {} : { router }),
     health: createHealthGate(input.engine),
     holder: processHolder(),
+    ...(input.imageSource === undefined ? {} : { imageSource: input.imageSource }),
     log: input.log,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     ...(env.SLIPWAY_FAULT === undefined ? {} : { fault: env.SLIPWAY_FAULT }),

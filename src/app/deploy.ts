@@ -79,7 +79,7 @@ export async function deployFromConfig(context: AppContext, input: DeployInput, 
   const configured = specFromConfig({ config, configDir: dir, service, environment, image });
   const spec = input.replicas === undefined ? configured : { ...configured, replicas: input.replicas };
   const outcome = await runDeployment(
-    await deploymentContext(context),
+    await deploymentContext(context, environment),
     { spec, trigger: input.trigger, force: input.force === true, waitMs: input.waitMs ?? 0, ...(input.dryRun === true ? { dryRun: true } : {}) },
     log,
   );
@@ -105,7 +105,7 @@ export async function takeDown(
   }
   const spec = { ...revisionSpec(current), replicas: 0 };
   const outcome = await runDeployment(
-    await deploymentContext(context),
+    await deploymentContext(context, environment),
     { spec, trigger: input.trigger, verb: "down", ...(input.dryRun === true ? { dryRun: true } : {}) },
     log,
   );
@@ -123,7 +123,11 @@ export async function rollbackService(
   const store = context.store;
   const target = await rollbackTarget(store, input.service, environment, input.to);
   const spec = revisionSpec(target);
-  const outcome = await runDeployment(await deploymentContext(context), { spec, trigger: "rollback", revision: target, force: true, verb: "rollback" }, log);
+  const outcome = await runDeployment(
+    await deploymentContext(context, environment),
+    { spec, trigger: "rollback", revision: target, force: true, verb: "rollback" },
+    log,
+  );
   if (outcome.ok) {
     await store.appendAudit({
       actor: actor ?? processHolder(),
@@ -161,9 +165,10 @@ function resultFields(result: DeployResult): Pick<DeployOutcome, "status" | "rev
   }
 }
 
-async function deploymentContext(context: AppContext): Promise<DeploymentContext> {
+async function deploymentContext(context: AppContext, environment: string): Promise<DeploymentContext> {
   return {
-    engine: await context.engine(),
+    engine: await context.engine(environment),
+    imageSource: () => context.engine(),
     store: context.store,
     stateDir: context.stateDir,
     proxyAdmin: context.loaded.config.proxy?.admin,

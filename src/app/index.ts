@@ -22,3 +22,4 @@ export { attempt, mapAttempt, type Attempt } from "./attempt.js";
 export { runDeployment, type DeploymentContext, type DeploymentRequest } from "./run-deployment.js";
 export { serviceImage } from "./service-image.js";
 export { reconcileServices, reconcileOne, type ReconcileRow, type ReconcileInput } from "./reconcile.js";
+export { engineSource, connectOptions, type EngineFor } from "./engines.js";

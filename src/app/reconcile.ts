@@ -56,7 +56,7 @@ export async function reconcileOne(
   try {
     const spec = revisionSpec(current);
     const ports = await createDeployPorts({
-      engine: await context.engine(),
+      engine: await context.engine(environment),
       store: context.store,
       stateDir: context.stateDir,
       spec,

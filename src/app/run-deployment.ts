@@ -7,7 +7,10 @@ import { attempt, type Attempt } from "./attempt.js";
 
 /** What a deployment runs on, whoever asked for it (CLI, API, pipeline). */
 export interface DeploymentContext {
+  /** The engine of the service's environment. */
   readonly engine: Engine;
+  /** The engine images are built on, to copy an image from when `engine` cannot pull it. */
+  readonly imageSource?: (() => Promise<Engine>) | undefined;
   readonly store: Store;
   readonly stateDir: string;
   readonly proxyAdmin?: string | undefined;
@@ -44,6 +47,7 @@ export async function runDeployment(context: DeploymentContext, request: Deploym
       spec,
       log,
       proxyAdmin: context.proxyAdmin,
+      imageSource: context.imageSource,
     });
     return deployService(ports, {
       spec,

@@ -1,4 +1,6 @@
 import { currentRevision, listReplicas } from "../deploy/index.js";
+import type { Engine } from "../engine/index.js";
+import { isSlipwayError } from "../errors/index.js";
 import type { AppContext } from "./context.js";
 import { reconcileOne } from "./reconcile.js";
 
@@ -25,9 +27,10 @@ export async function serviceStatus(context: AppContext): Promise<StatusRow[]> {
   const { config } = context.loaded;
   const store = context.store;
   const environments = Object.keys(config.environments).length === 0 ? ["default"] : Object.keys(config.environments);
-  const engine = Object.keys(config.services).length === 0 ? undefined : await context.engine();
   const rows: StatusRow[] = [];
   for (const environment of environments) {
+    const reached = Object.keys(config.services).length === 0 ? undefined : await reachEngine(context, environment);
+    const engine = reached?.engine;
     for (const [service, definition] of Object.entries(config.services)) {
       if (definition.environments !== undefined && !definition.environments.includes(environment)) continue;
       const current = await currentRevision({ store }, service, environment);
@@ -46,7 +49,7 @@ export async function serviceStatus(context: AppContext): Promise<StatusRow[]> {
         }),
       );
       const image = current === undefined || engine === undefined ? undefined : await engine.inspectImage(current.image);
-      const drift = current === undefined ? undefined : await driftOf(context, service, environment);
+      const drift = current === undefined ? undefined : reached?.error !== undefined ? [reached.error] : await driftOf(context, service, environment);
       const digest = image?.repoDigests[0]?.split("@")[1] ?? current?.digest;
       rows.push({
         service,
@@ -70,6 +73,16 @@ export async function serviceStatus(context: AppContext): Promise<StatusRow[]> {
     }
   }
   return rows;
+}
+
+/** The environment's engine, or why it cannot be reached (one environment's host being down does not hide the others). */
+async function reachEngine(context: AppContext, environment: string): Promise<{ engine?: Engine; error?: string }> {
+  try {
+    return { engine: await context.engine(environment) };
+  } catch (error) {
+    if (!isSlipwayError(error, "ENGINE_UNREACHABLE")) throw error;
+    return { error: error.message };
+  }
 }
 
 /** The repair plan of a service that drifted from its current revision, or undefined when in sync. */

@@ -15,7 +15,8 @@ export interface Project {
   readonly loaded: LoadedConfig;
   readonly stateDir: string;
   store(): Store;
-  engine(): Promise<Engine>;
+  /** The engine of `environment` (its docker_host), or the default one (DOCKER_HOST, else the local socket). */
+  engine(environment?: string): Promise<Engine>;
   /** Sends a notification to the config's notify: targets (delivered before close() returns, 10 s at most). */
   notify(event: NotifyEventInput): void;
   close(): Promise<void>;
@@ -27,7 +28,7 @@ export async function openProject(command: Command): Promise<Project> {
   const loaded = await loadConfig({ path: options.config, ...(options.envFile === undefined ? {} : { envFile: options.envFile }) });
   const stateDir = resolveStateDir(options, { dir: loaded.dir, ...(loaded.config.state_dir === undefined ? {} : { stateDir: loaded.config.state_dir }) });
   let store: Store | undefined;
-  let engine: Promise<Engine> | undefined;
+  let engines: ((environment?: string) => Promise<Engine>) | undefined;
   let notifier: Notifier | undefined;
   const createNotifier = loaded.config.notify.length === 0 ? undefined : (await import("../notify/index.js")).createNotifier;
   return {
@@ -38,9 +39,12 @@ export async function openProject(command: Command): Promise<Project> {
       store ??= openStore({ stateDir, ...(process.env.SLIPWAY_STORE === undefined ? {} : { url: process.env.SLIPWAY_STORE }) });
       return store;
     },
-    engine() {
-      engine ??= import("../engine/index.js").then(({ connectEngine }) => connectEngine());
-      return engine;
+    async engine(environment) {
+      if (engines === undefined) {
+        const [{ connectEngine }, { engineSource }] = await Promise.all([import("../engine/index.js"), import("../app/engines.js")]);
+        engines ??= engineSource(loaded, connectEngine);
+      }
+      return engines(environment);
     },
     notify(event) {
       if (createNotifier === undefined) return;

@@ -47,7 +47,7 @@ export function projectContext(project: Project): AppContext {
     loaded: project.loaded,
     stateDir: project.stateDir,
     store: project.store(),
-    engine: () => project.engine(),
+    engine: (environment) => project.engine(environment),
     notify: (event) => project.notify(event),
   };
 }

@@ -16,11 +16,35 @@ export const environmentSchema = z
     env_file: fileListSchema.optional().describe(".env files read for this environment, relative to this file's directory."),
     docker_host: z
       .string()
-      .regex(/^(?:unix|tcp|ssh|npipe):\/\/\S+$/, "expected a Docker host URL: unix://, tcp:// or ssh://")
+      .regex(/^(?:unix|tcp|ssh):\/\/\S+$/, "expected a Docker host URL: unix://, tcp:// or ssh://")
       .optional()
       .describe(
-        "The Docker engine of this environment: unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host. Default: DOCKER_HOST or the local socket.",
+        "The Docker engine of this environment's services: unix:///path/docker.sock, tcp://host:2375, tcp://host:2376 with TLS, or ssh://user@host (through your ssh, which runs `docker system dial-stdio` there). Default: DOCKER_HOST or the local socket.",
       ),
+    docker_tls_verify: z
+      .boolean()
+      .optional()
+      .describe("Talk TLS to a tcp:// docker_host and verify its certificate, as DOCKER_TLS_VERIFY=1 does (the default port becomes 2376)."),
+    docker_cert_path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "The directory with ca.pem, cert.pem and key.pem for a TLS docker_host, as DOCKER_CERT_PATH (relative to this file's directory); implies docker_tls_verify. Default: DOCKER_CERT_PATH or ~/.docker.",
+      ),
+    address: z
+      .string()
+      .regex(/^[A-Za-z0-9.:_-]+$/, "expected a host name or IP address, without a port or scheme")
+      .optional()
+      .describe(
+        "Where Slipway's proxy and health checks reach this environment's replicas, whose published ports bind on it when it is an IP. Default: the docker_host's host (127.0.0.1 for a socket).",
+      ),
+  })
+  .superRefine((environment, context) => {
+    const tls = environment.docker_tls_verify === true || environment.docker_cert_path !== undefined;
+    if (tls && environment.docker_host !== undefined && !environment.docker_host.startsWith("tcp://")) {
+      context.addIssue({ code: "custom", path: ["docker_host"], message: "TLS (docker_tls_verify, docker_cert_path) applies to a tcp:// docker_host only" });
+    }
   })
   .transform(({ variables, ...rest }) => ({
     ...rest,

@@ -44,6 +44,8 @@ export function createAutoUpdates(input: {
   stateDir: string;
   store: Store;
   engine: Engine;
+  /** Each environment's engine (its docker_host); `engine` when absent. */
+  engineFor?: (environment: string) => Promise<Engine>;
   registries: RegistryPool;
   queue: WorkQueue;
   notifier: Notifier;
@@ -64,8 +66,9 @@ export function createAutoUpdates(input: {
       label: `auto-update ${service} (${environment}, ${trigger})`,
       run: async () => {
         const spec = specFromConfig({ config, configDir: loaded.dir, service, environment, image: config.services[service]?.image ?? "" });
+        const target = input.engineFor === undefined ? engine : await input.engineFor(environment);
         const deploy = await createDeployPorts({
-          engine,
+          engine: target,
           store,
           stateDir: input.stateDir,
           spec,
@@ -73,7 +76,7 @@ export function createAutoUpdates(input: {
           log: (line) => log.info({ service, environment }, line),
         });
         const run = async (request: DeployRequest): Promise<DeployResult> => {
-          const context = { engine, store, stateDir: input.stateDir, proxyAdmin: config.proxy?.admin };
+          const context = { engine: target, imageSource: () => Promise.resolve(engine), store, stateDir: input.stateDir, proxyAdmin: config.proxy?.admin };
           const attempt = await runDeployment(context, { ...request, announce: false }, (line) => log.info({ service, environment }, line));
           if (!attempt.ok) throw attempt.error;
           return attempt.value;

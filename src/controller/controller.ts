@@ -3,7 +3,8 @@ import type { FastifyInstance } from "fastify";
 import type { LoadedConfig } from "../config/index.js";
 import { SlipwayError } from "../errors/index.js";
 import type { JobScheduler } from "../jobs/index.js";
-import type { Engine } from "../engine/index.js";
+import { connectEngine, type Engine } from "../engine/index.js";
+import { engineSource } from "../app/index.js";
 import { createNotifier } from "../notify/index.js";
 import { createHttpServer } from "../server/http-server.js";
 import { registerApiRoutes } from "../server/api-routes.js";
@@ -78,6 +79,9 @@ export async function startController(options: ControllerOptions): Promise<Contr
   });
 
   const notifier = createNotifier(loaded.config.notify, { log });
+  // Builds, jobs and labelled containers use the controller's own engine; each environment's
+  // services use its docker_host's engine, connected on first use.
+  const engines = engineSource(loaded, connectEngine, () => Promise.resolve(options.engine));
   const onPipelineEvent = (event: PipelineEvent): void => {
     const notice = pipelineNotice(event);
     if (notice !== undefined) notifier.notify(notice);
@@ -122,6 +126,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
                   stateDir: options.stateDir,
                   store,
                   engine: options.engine,
+                  engineFor: engines,
                   log: (logged, message) => log.info(logged, message),
                   onEvent: (event) => {
                     if (event.kind === "started") runningHeads.set(key, { source, commit: event.run.commit });
@@ -186,6 +191,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
     stateDir: options.stateDir,
     store,
     engine: options.engine,
+    engineFor: engines,
     registries,
     queue,
     notifier,
@@ -194,8 +200,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
     jitter: settings?.poll_jitter ?? 0.1,
   });
   const reconcile = createReconcileLoop({
-    context: { loaded, stateDir: options.stateDir, store, engine: () => Promise.resolve(options.engine), notify: (event) => notifier.notify(event) },
-    engine: options.engine,
+    context: { loaded, stateDir: options.stateDir, store, engine: engines, notify: (event) => notifier.notify(event) },
     queue,
     intervalMs: settings?.reconcile ?? 30_000,
     log,
@@ -207,6 +212,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
     stateDir: options.stateDir,
     store,
     engine: options.engine,
+    engineFor: engines,
     queue,
     triggerPipelines,
     log,

@@ -26,7 +26,10 @@ export interface PipelineDeps {
   readonly loaded: LoadedConfig;
   readonly stateDir: string;
   readonly store: Store;
+  /** Where images are built (and tested). */
   readonly engine: Engine;
+  /** Each environment's engine (its docker_host); `engine` when absent. */
+  readonly engineFor?: (environment: string) => Promise<Engine>;
   readonly log: (fields: Record<string, unknown>, message: string) => void;
   /** Builds at once within one run. */
   readonly jobs?: number;
@@ -191,7 +194,13 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
         try {
           const result = await step(store, run.id, `deploy ${service}`, { service, image }, async () => {
             const spec = specFromConfig({ config, configDir: loaded.dir, service, environment, image });
-            const context = { engine: deps.engine, store, stateDir: deps.stateDir, proxyAdmin: config.proxy?.admin };
+            const context = {
+              engine: deps.engineFor === undefined ? deps.engine : await deps.engineFor(environment),
+              imageSource: () => Promise.resolve(deps.engine),
+              store,
+              stateDir: deps.stateDir,
+              proxyAdmin: config.proxy?.admin,
+            };
             const attempt = await runDeployment(context, { spec, trigger: `pipeline:${run.id}`, waitMs: 10 * 60_000, announce: false }, (line) =>
               deps.log({ ...fields, service }, line),
             );

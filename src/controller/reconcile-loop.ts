@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyBaseLogger } from "fastify";
-import { reconcileOne, type AppContext, type ReconcileRow } from "../app/index.js";
+import { connectOptions, reconcileOne, type AppContext, type ReconcileRow } from "../app/index.js";
 import { LABEL } from "../deploy/index.js";
 import type { Engine, EngineEvent } from "../engine/index.js";
 import type { NotifyEventInput } from "../notify/index.js";
@@ -13,8 +13,8 @@ const RETRY_BASE_MS = 1_000;
 const RETRIES = 5;
 
 export interface ReconcileLoopOptions {
+  /** Its engine(environment) gives each environment's engine, whose events are followed. */
   readonly context: AppContext;
-  readonly engine: Engine;
   readonly queue: WorkQueue;
   readonly intervalMs: number;
   readonly log: Pick<FastifyBaseLogger, "info" | "warn" | "error">;
@@ -41,7 +41,7 @@ export function createReconcileLoop(options: ReconcileLoopOptions): ReconcileLoo
   const failures = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
   let interval: NodeJS.Timeout | undefined;
-  let events: Promise<void> | undefined;
+  const events: Promise<void>[] = [];
 
   const later = (ms: number, action: () => void): void => {
     const timer = setTimeout(() => {
@@ -123,20 +123,21 @@ export function createReconcileLoop(options: ReconcileLoopOptions): ReconcileLoo
     });
   };
 
-  const subscribe = (): Promise<AsyncIterable<EngineEvent>> =>
-    options.engine.events({
+  const subscribe = async (engine: () => Promise<Engine>): Promise<AsyncIterable<EngineEvent>> =>
+    (await engine()).events({
       filters: { type: ["container"], label: [`${LABEL.managed}=true`], event: ["start", "die", "stop", "destroy", "restart", "health_status"] },
       signal: abort.signal,
     });
 
   // The event stream ends when the engine restarts (a daemon restart restarts containers on new
   // ports): subscribe again, backing off to 5 s, and run a full pass once the engine is back.
-  const follow = async (first: AsyncIterable<EngineEvent>): Promise<void> => {
+  // An engine that does not answer yet (another environment's host) is tried the same way.
+  const follow = async (engine: () => Promise<Engine>, first: AsyncIterable<EngineEvent> | undefined): Promise<void> => {
     let stream: AsyncIterable<EngineEvent> | undefined = first;
     let wait = 250;
     while (!abort.signal.aborted) {
       try {
-        stream ??= await subscribe();
+        stream ??= await subscribe(engine);
         if (stream !== first) trigger("engine events resumed");
         wait = 250;
         for await (const event of stream) {
@@ -158,8 +159,11 @@ export function createReconcileLoop(options: ReconcileLoopOptions): ReconcileLoo
 
   return {
     async start() {
-      const stream = await subscribe();
-      events = follow(stream);
+      // The default engine is followed before start() returns; each other engine (environments
+      // with their own docker_host) in the background, so a host that is down delays nothing.
+      const local = () => context.engine();
+      events.push(follow(local, await subscribe(local)));
+      for (const environment of engineEnvironments(context)) events.push(follow(() => context.engine(environment), undefined));
       interval = setInterval(() => trigger("interval"), options.intervalMs);
       interval.unref();
       trigger("start");
@@ -170,7 +174,17 @@ export function createReconcileLoop(options: ReconcileLoopOptions): ReconcileLoo
       if (interval !== undefined) clearInterval(interval);
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      await events;
+      await Promise.all(events);
     },
   };
+}
+
+/** One environment per engine of its own (docker_host), other than the default engine. */
+function engineEnvironments(context: AppContext): string[] {
+  const seen = new Map<string, string>();
+  for (const environment of Object.keys(context.loaded.config.environments)) {
+    const options = connectOptions(context.loaded, environment);
+    if (options !== undefined && !seen.has(JSON.stringify(options))) seen.set(JSON.stringify(options), environment);
+  }
+  return [...seen.values()];
 }

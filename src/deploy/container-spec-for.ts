@@ -13,10 +13,11 @@ export interface ContainerIdentity {
 
 /**
  * The engine spec of one replica of a revision, from the declared service spec alone.
- * Published TCP ports are bound to an ephemeral loopback port: the proxy listens on the
+ * Published TCP ports are bound to an ephemeral port on `publishOn` (loopback for the local
+ * engine; the host's address for another: Engine.replica.bind): the proxy listens on the
  * published port and forwards to the revision that is live. UDP ports are bound as declared.
  */
-export function containerSpecFor(spec: ServiceSpec, identity: ContainerIdentity): ContainerSpec {
+export function containerSpecFor(spec: ServiceSpec, identity: ContainerIdentity, publishOn = "127.0.0.1"): ContainerSpec {
   const labels: Record<string, string> = {
     ...spec.labels,
     ...serviceSelector(spec.service, spec.environment),
@@ -32,7 +33,7 @@ export function containerSpecFor(spec: ServiceSpec, identity: ContainerIdentity)
     ...(spec.entrypoint === undefined ? {} : { entrypoint: spec.entrypoint }),
     env: spec.env,
     labels,
-    ports: spec.ports.map(portFor),
+    ports: spec.ports.map((port) => portFor(port, publishOn)),
     mounts: spec.volumes.map(mountFor),
     ...(spec.restart === undefined ? {} : { restart: restartFor(spec.restart) }),
     ...(spec.memoryBytes === undefined ? {} : { memoryBytes: spec.memoryBytes }),
@@ -49,12 +50,12 @@ export function containerSpecFor(spec: ServiceSpec, identity: ContainerIdentity)
   };
 }
 
-function portFor(port: ServiceSpec["ports"][number]): PortSpec {
+function portFor(port: ServiceSpec["ports"][number], publishOn: string): PortSpec {
   if (port.published === undefined) return { containerPort: port.target, protocol: port.protocol };
   if (port.protocol === "udp") {
     return { containerPort: port.target, protocol: "udp", hostPort: port.published, ...(port.hostIp === undefined ? {} : { hostIp: port.hostIp }) };
   }
-  return { containerPort: port.target, protocol: "tcp", hostPort: 0, hostIp: "127.0.0.1" };
+  return { containerPort: port.target, protocol: "tcp", hostPort: 0, hostIp: publishOn };
 }
 
 function mountFor(volume: ServiceSpec["volumes"][number]): MountSpec {

@@ -285,7 +285,14 @@ async function ensureImage(ports: DeployPorts, ref: string): Promise<void> {
   if ((await ports.engine.inspectImage(ref)) !== undefined) return;
   ports.log(`pulling ${ref}`);
   const credentials = await ports.credentialsFor?.(ref);
-  await ports.engine.pull(ref, credentials === undefined ? {} : { credentials });
+  try {
+    await ports.engine.pull(ref, credentials === undefined ? {} : { credentials });
+  } catch (error) {
+    const source = ports.imageSource === undefined ? undefined : await ports.imageSource().catch(() => undefined);
+    if (source === undefined || source === ports.engine || (await source.inspectImage(ref)) === undefined) throw error;
+    ports.log(`${ports.engine.address} cannot pull ${ref}; copying it from ${source.address}`);
+    await source.copyImageTo(ports.engine, ref);
+  }
 }
 
 /** Keeps the images of the last `keep` revisions for an offline rollback; removes older ones not in use. */

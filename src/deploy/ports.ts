@@ -39,6 +39,11 @@ export interface DeployPorts {
   readonly log: (line: string) => void;
   readonly sleep: (ms: number) => Promise<void>;
   readonly credentialsFor?: (ref: string) => Promise<RegistryCredentials | undefined>;
+  /**
+   * The engine images are built on, when it is not `engine`: an image `engine` cannot pull (never
+   * pushed, or a registry that host does not see) is copied from it, as docker save | docker load.
+   */
+  readonly imageSource?: () => Promise<Engine>;
   /** Where replicas run; the single engine and `router` when absent (src/deploy/engine-runtime.ts). */
   readonly runtime?: Runtime;
   /** Fault injection for the kill-at-every-step test: "before:<step>" or "after:<step>" (SLIPWAY_FAULT). */

@@ -38,7 +38,7 @@ export async function createReplicas(
     numbers.map(async (replica): Promise<Replica> => {
       const leftover = existing.find((r) => r.revision === identity.revision && r.replica === replica);
       if (leftover !== undefined) await ports.engine.removeContainer(leftover.id, { force: true });
-      const containerSpec = containerSpecFor(spec, { ...identity, replica });
+      const containerSpec = containerSpecFor(spec, { ...identity, replica }, ports.engine.replica.bind);
       const id = await ports.engine.createContainer(containerSpec);
       return { id, name: containerSpec.name ?? id, revision: identity.revision, replica, running: false };
     }),
@@ -104,7 +104,7 @@ export async function routesFor(
       if (detail === undefined || replica === undefined) return;
       const own = proxiedPorts(specOf(replica.revision)).find((p) => p.published === port.published) ?? port;
       const hostPort = publishedPort(detail, own.target, "tcp");
-      if (hostPort !== undefined) upstreams.push(`127.0.0.1:${hostPort}`);
+      if (hostPort !== undefined) upstreams.push(formatUpstream(engine.replica.host, hostPort));
     });
     targets.push({
       id: routeId(spec.service, spec.environment, port.published ?? port.target),
@@ -163,4 +163,9 @@ function sameUpstreams(live: readonly string[] | undefined, wanted: readonly str
   if (live === undefined || live.length !== wanted.length) return false;
   const set = new Set(live);
   return wanted.every((address) => set.has(address));
+}
+
+/** host:port as Caddy's upstreams take it, an IPv6 host in brackets. */
+function formatUpstream(host: string, port: number): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }

@@ -14,6 +14,7 @@ import {
   type ContainerSummary,
 } from "./containers.js";
 import type { EngineEndpoint } from "./docker-host.js";
+import { copyImage, type EngineHandle } from "./image-transfer.js";
 import { subscribeEvents, type EngineEvent, type EventOptions } from "./events.js";
 import { imageLabels, inspectImage, listImages, removeImage, tagImage, type ImageDetails, type ImageSummary } from "./images.js";
 import type { LogChunk } from "./log-frames.js";
@@ -28,6 +29,10 @@ type Labels = Readonly<Record<string, string>>;
 export interface Engine {
   /** The engine's address, e.g. unix:///var/run/docker.sock. */
   readonly address: string;
+  /** The API version both ends speak, negotiated on connect (e.g. 1.41). */
+  readonly apiVersion: string;
+  /** Where replicas publish their ports (bind) and where this process reaches them (host). */
+  readonly replica: ReplicaAddress;
 
   version(): Promise<EngineVersion>;
   info(): Promise<EngineInfo>;
@@ -40,6 +45,8 @@ export interface Engine {
   tagImage(source: string, target: string): Promise<void>;
   removeImage(ref: string, options?: { force?: boolean }): Promise<boolean>;
   imageLabels(ref: string): Promise<Record<string, string>>;
+  /** Copies an image of this engine into `target` (docker save | docker load). */
+  copyImageTo(target: Engine, ref: string): Promise<void>;
 
   createContainer(spec: ContainerSpec): Promise<string>;
   /** Creates a container with its output (and stdin, when asked) attached; start it with startContainer. */
@@ -65,9 +72,22 @@ export interface Engine {
   events(options?: EventOptions): Promise<AsyncIterable<EngineEvent>>;
 }
 
-export function createEngine(docker: Docker, endpoint: EngineEndpoint): Engine {
-  return {
+/** Where a replica's published ports are: `bind` is the host address they listen on, `host` where they are dialled. */
+export interface ReplicaAddress {
+  readonly host: string;
+  readonly bind: string;
+}
+
+const LOCAL_REPLICAS: ReplicaAddress = { host: "127.0.0.1", bind: "127.0.0.1" };
+
+/** Each engine's connection, for copying images between engines without exposing dockerode. */
+const handles = new WeakMap<Engine, EngineHandle>();
+
+export function createEngine(docker: Docker, endpoint: EngineEndpoint, options: { apiVersion?: string; replica?: ReplicaAddress } = {}): Engine {
+  const engine: Engine = {
     address: endpoint.display,
+    apiVersion: options.apiVersion ?? "",
+    replica: options.replica ?? LOCAL_REPLICAS,
     version: () => engineVersion(docker, endpoint),
     info: () => engineInfo(docker, endpoint),
     build: (options) => buildImage(docker, endpoint, options),
@@ -78,6 +98,11 @@ export function createEngine(docker: Docker, endpoint: EngineEndpoint): Engine {
     tagImage: (source, target) => tagImage(docker, endpoint, source, target),
     removeImage: (ref, options) => removeImage(docker, endpoint, ref, options),
     imageLabels: (ref) => imageLabels(docker, endpoint, ref),
+    copyImageTo: async (target, ref) => {
+      const to = handles.get(target);
+      if (to === undefined) throw new Error("copyImageTo: the target engine was not connected by connectEngine");
+      await copyImage({ docker, endpoint }, to, ref);
+    },
     createContainer: (spec) => createContainer(docker, endpoint, spec),
     createAttached: (spec, options) => createAttachedContainer(docker, endpoint, spec, options),
     startContainer: (id) => startContainer(docker, endpoint, id),
@@ -97,4 +122,6 @@ export function createEngine(docker: Docker, endpoint: EngineEndpoint): Engine {
     listVolumes: (options) => listVolumes(docker, endpoint, options),
     events: (options) => subscribeEvents(docker, endpoint, options),
   };
+  handles.set(engine, { docker, endpoint });
+  return engine;
 }

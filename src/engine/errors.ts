@@ -24,6 +24,8 @@ const CONNECTION_ERRNOS = new Set([
   "ENOTFOUND",
   "EAI_AGAIN",
   "EPIPE",
+  // ssh could not reach the engine's host (src/engine/ssh-transport.ts).
+  "ESSH",
 ]);
 
 export function describeEngineFailure(error: unknown): EngineFailure {
@@ -67,9 +69,20 @@ export function unreachableError(endpoint: EngineEndpoint, failure: EngineFailur
       ? `there is no socket at ${endpoint.socketPath}`
       : `${failure.errno ?? "no answer"}: ${failure.message}`;
   return new SlipwayError("ENGINE_UNREACHABLE", `the Docker engine at ${endpoint.display} does not answer (${why})`, {
-    hint: "start it with `dockerd &` as root, or `systemctl start docker`; or set DOCKER_HOST to the address of a running engine",
+    hint: unreachableHint(endpoint),
     cause,
   });
+}
+
+function unreachableHint(endpoint: EngineEndpoint): string {
+  switch (endpoint.kind) {
+    case "unix":
+      return "start it with `dockerd &` as root, or `systemctl start docker`; or set DOCKER_HOST to the address of a running engine";
+    case "tcp":
+      return `check that dockerd on ${endpoint.host} listens on port ${endpoint.port}${endpoint.tls === undefined ? "" : " with TLS"} and that this machine may reach it; or fix environments.<env>.docker_host (DOCKER_HOST)`;
+    case "ssh":
+      return `check that \`ssh ${endpoint.port === undefined ? "" : `-p ${endpoint.port} `}${endpoint.user === undefined ? "" : `${endpoint.user}@`}${endpoint.host} docker version\` works without a prompt (a key in ssh-agent or ~/.ssh, the host in known_hosts); or fix environments.<env>.docker_host`;
+  }
 }
 
 /** Any other engine failure: the action we tried and the engine's own words. */

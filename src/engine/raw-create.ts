@@ -1,5 +1,6 @@
 import Docker from "dockerode";
-import { parseDockerHost, type EngineEndpoint } from "./docker-host.js";
+import { addressFromEnvironment, parseDockerHost, type EngineEndpoint } from "./docker-host.js";
+import { dockerOptions } from "./docker-options.js";
 import { describeEngineFailure, engineError } from "./errors.js";
 import { imageNotFound } from "./images.js";
 
@@ -50,11 +51,7 @@ export function rawContainers(docker: Docker, endpoint: EngineEndpoint): RawCont
 
 /** RawContainers on the engine at `host` (DOCKER_HOST syntax), else $DOCKER_HOST, else the default socket. */
 export function connectRawContainers(options: { host?: string } = {}): RawContainers {
-  const endpoint = parseDockerHost(options.host ?? process.env.DOCKER_HOST);
-  const docker = new Docker(
-    endpoint.kind === "unix"
-      ? { socketPath: endpoint.socketPath, host: undefined, port: undefined, protocol: "http" }
-      : { socketPath: undefined, host: endpoint.host, port: endpoint.port, protocol: "http" },
-  );
+  const endpoint = parseDockerHost(options.host === undefined ? addressFromEnvironment() : options);
+  const docker = new Docker(dockerOptions(endpoint));
   return rawContainers(docker, endpoint);
 }

@@ -139,7 +139,7 @@ function withinTime<T>(work: Promise<T>, limits: ProbeLimits): Promise<T | "time
 }
 
 function addressFor(details: ContainerDetails, target: HealthTarget, check: { readonly kind: "http" | "tcp"; readonly port?: number }): HostAddress {
-  if (check.port !== undefined) return publishedAddress(details, check.port) ?? throwError(notPublished(details, check.port));
+  if (check.port !== undefined) return publishedAddress(details, check.port, target.engine.replica.host) ?? throwError(notPublished(details, check.port));
   if (target.address !== undefined) return target.address;
   throw new SlipwayError("HEALTH_CHECK_INVALID", `the ${check.kind} health check of container ${details.name} has no port to connect to`, {
     hint: "give the check a port (the container port; its published host port is looked up)",

@@ -6,8 +6,8 @@ export interface HostAddress {
   readonly port: number;
 }
 
-/** Bindings on these host addresses are reachable on 127.0.0.1. */
-const LOOPBACK_REACHABLE = new Set(["", "0.0.0.0", "127.0.0.1"]);
+/** Bindings on these host addresses are reachable at the engine's own host address. */
+const ANY_ADDRESS = new Set(["", "0.0.0.0", "::"]);
 
 /**
  * Where a container's TCP port is published on this host, as a loopback address when the
@@ -21,20 +21,24 @@ export async function resolvePublishedAddress(engine: Engine, containerId: strin
       hint: "it may have been removed; list containers with `docker ps -a`",
     });
   }
-  const address = publishedAddress(details, containerPort);
+  const address = publishedAddress(details, containerPort, engine.replica.host);
   if (address !== undefined) return address;
   throw notPublished(details, containerPort);
 }
 
-/** The published address of `containerPort`, from an inspect answer; undefined when there is none. */
-export function publishedAddress(details: ContainerDetails, containerPort: number): HostAddress | undefined {
+/**
+ * The published address of `containerPort`, from an inspect answer; undefined when there is none.
+ * `engineHost` is where the engine's host is reached from here (127.0.0.1 for the local engine):
+ * a binding on every address, or on that host's own, is dialled there.
+ */
+export function publishedAddress(details: ContainerDetails, containerPort: number, engineHost = "127.0.0.1"): HostAddress | undefined {
   const bindings = details.raw.NetworkSettings.Ports?.[`${containerPort}/tcp`] ?? [];
   const usable = bindings.filter((binding) => binding.HostPort !== "" && Number(binding.HostPort) > 0);
-  const loopback = usable.find((binding) => LOOPBACK_REACHABLE.has(binding.HostIp));
-  if (loopback !== undefined) return { host: "127.0.0.1", port: Number(loopback.HostPort) };
+  const preferred = usable.find((binding) => binding.HostIp === engineHost) ?? usable.find((binding) => ANY_ADDRESS.has(binding.HostIp));
+  if (preferred !== undefined) return { host: engineHost, port: Number(preferred.HostPort) };
   const other = usable[0];
   if (other === undefined) return undefined;
-  return { host: other.HostIp === "::" ? "::1" : other.HostIp, port: Number(other.HostPort) };
+  return { host: other.HostIp, port: Number(other.HostPort) };
 }
 
 export function notPublished(details: ContainerDetails, containerPort: number): SlipwayError {

@@ -18,7 +18,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
     loaded: deps.loaded,
     stateDir: deps.stateDir,
     store: deps.store,
-    engine: () => Promise.resolve(deps.engine),
+    engine: deps.engineFor ?? (() => Promise.resolve(deps.engine)),
     ...(deps.notify === undefined ? {} : { notify: deps.notify }),
   };
   const routeDeps: RouteDeps = { ...deps, context };

@@ -11,7 +11,10 @@ export interface ApiDeps {
   readonly loaded: LoadedConfig;
   readonly stateDir: string;
   readonly store: Store;
+  /** The controller's own engine: builds, jobs. */
   readonly engine: Engine;
+  /** Each environment's engine (its docker_host); `engine` for all when absent. */
+  readonly engineFor?: (environment?: string) => Promise<Engine>;
   /** The controller's work queue: deployments and rollbacks run under the key service:<name>@<env>. Without one they run at once. */
   readonly queue?: WorkQueue;
   /** The controller's: queues the pipelines a commit on source@branch starts. */

@@ -134,7 +134,7 @@ export function registerDeployCommands(program: Command): void {
       const [{ chooseEnvironment }, { listReplicas }] = await Promise.all([import("../../deploy/spec-from-config.js"), import("../../deploy/replicas.js")]);
       await withProject(command, async (project) => {
         const environment = chooseEnvironment(project.loaded.config, options.env);
-        const engine = await project.engine();
+        const engine = await project.engine(environment);
         const replicas = (await listReplicas(engine, service, environment)).filter((r) => r.running);
         if (replicas.length === 0)
           throw new SlipwayError("CONTAINER_NOT_FOUND", `${service} (${environment}) has no running container`, {

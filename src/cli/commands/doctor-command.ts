@@ -28,10 +28,16 @@ export function registerDoctorCommand(program: Command): void {
             checks.push({ name, ok: false, detail: formatError(error, { debug: false }).replace(/\n/g, "\n    ") });
           }
         };
-        await run("engine", async () => {
-          const version = await (await project.engine()).version();
-          return `Docker ${version.version} (API ${version.apiVersion})`;
-        });
+        const describeEngine = async (environment?: string): Promise<string> => {
+          const engine = await project.engine(environment);
+          const version = await engine.version();
+          const remote = environment === undefined ? "" : `${engine.address}: `;
+          return `${remote}Docker ${version.version} (API ${version.apiVersion}, speaking ${engine.apiVersion})`;
+        };
+        await run("engine", () => describeEngine());
+        for (const [name, environment] of Object.entries(config.environments)) {
+          if (environment.docker_host !== undefined) await run(`engine ${name}`, () => describeEngine(name));
+        }
         await run("store", async () => `${project.store().location}, schema version ${await project.store().schemaVersion()}`);
         const session = openBuildSession({ config, configDir: project.loaded.dir, stateDir: project.stateDir, store: project.store() });
         if (config.registry !== undefined) {

@@ -5,11 +5,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { connectEngine } from "../../../src/engine/index.js";
+import { connectEngine, type ConnectOptions } from "../../../src/engine/index.js";
 import { isSlipwayError, type SlipwayError } from "../../../src/errors/index.js";
 import { ensureEngine } from "../../harness/engine.js";
 
-async function unreachable(options: { host?: string }): Promise<SlipwayError> {
+async function unreachable(options: ConnectOptions): Promise<SlipwayError> {
   const error = await connectEngine(options).then(
     () => assert.fail("connecting should fail"),
     (e: unknown) => e,
@@ -47,9 +47,20 @@ test("a socket file nobody listens on, a closed TCP port and a malformed address
     /^the Docker engine at unix:\/\/.*docker\.sock does not answer \(ECONNREFUSED/,
   );
   assert.match((await unreachable({ host: "tcp://127.0.0.1:1" })).message, /^the Docker engine at tcp:\/\/127\.0\.0\.1:1 does not answer \(ECONNREFUSED/);
-  const malformed = await unreachable({ host: "ssh://user@host" });
-  assert.match(malformed.message, /"ssh:\/\/user@host" cannot be used: only unix:\/\/ and tcp:\/\//);
-  assert.match(malformed.hint ?? "", /set DOCKER_HOST to unix:\/\/\/var\/run\/docker.sock/);
+  const malformed = await unreachable({ host: "npipe:////./pipe/docker_engine" });
+  assert.match(malformed.message, /"npipe:\/\/\/\/\.\/pipe\/docker_engine" cannot be used: only unix:\/\/, tcp:\/\/ and ssh:\/\//);
+  assert.match(malformed.hint ?? "", /unset it for the default socket/);
+});
+
+test("an ssh:// engine whose host refuses the connection is ENGINE_UNREACHABLE with ssh's own words", async () => {
+  const error = await unreachable({ host: "ssh://nobody@127.0.0.1:1" });
+  assert.match(error.message, /^the Docker engine at ssh:\/\/nobody@127\.0\.0\.1:1 does not answer \(ESSH: ssh exited with 255: .*Connection refused/);
+});
+
+test("a TLS engine whose certificates are missing says which file, before dialling anything", async () => {
+  const error = await unreachable({ host: "tcp://127.0.0.1:1", certPath: "/nonexistent-certs" });
+  assert.equal(error.message, "cannot use TLS with the Docker engine at tcp://127.0.0.1:1: /nonexistent-certs/ca.pem cannot be read (ENOENT)");
+  assert.match(error.hint ?? "", /docker_cert_path/);
 });
 
 test(
