@@ -34,7 +34,11 @@ export function liftExtension(raw: unknown): LiftedService {
   const warnings = bareKeyWarnings(service);
   if (extension === undefined || extension === null) return { raw: service, lifted: new Set(), problems: [], warnings };
   if (!isMapping(extension)) {
-    const problem = { path: [EXTENSION_KEY], anchor: "value", message: `expected a mapping of Slipway's keys (${SLIPWAY_SERVICE_KEYS.join(", ")}), got ${describe(extension)}` } as const;
+    const problem = {
+      path: [EXTENSION_KEY],
+      anchor: "value",
+      message: `expected a mapping of Slipway's keys (${SLIPWAY_SERVICE_KEYS.join(", ")}), got ${describe(extension)}`,
+    } as const;
     return { raw: service, lifted: new Set(), problems: [problem], warnings };
   }
   const problems: ConfigProblem[] = [];
@@ -44,7 +48,11 @@ export function liftExtension(raw: unknown): LiftedService {
     if (!SLIPWAY_KEYS.has(key)) {
       problems.push({ path: [EXTENSION_KEY, key], anchor: "key", message: unknownKeyMessage(key) });
     } else if (key in service) {
-      problems.push({ path: [key], anchor: "key", message: `"${key}" is written both here and under ${EXTENSION_KEY}: keep only the one under ${EXTENSION_KEY}` });
+      problems.push({
+        path: [key],
+        anchor: "key",
+        message: `"${key}" is written both here and under ${EXTENSION_KEY}: keep only the one under ${EXTENSION_KEY}`,
+      });
     } else {
       merged[key] = value;
       lifted.add(key);
