@@ -32,3 +32,8 @@ export function resolveStateDir(options: GlobalOptions, configured?: { dir: stri
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
+
+/** A loaded config's warnings (valid for Slipway, rejected by docker-compose), one "warning: file:line:col: ..." line each, on stderr. */
+export function printWarnings(loaded: { readonly warnings: readonly string[] }): void {
+  for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
+}

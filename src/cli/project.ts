@@ -3,7 +3,7 @@ import type { LoadedConfig } from "../config/index.js";
 import type { Engine } from "../engine/index.js";
 import type { Notifier, NotifyEventInput } from "../notify/index.js";
 import type { Store } from "../store/index.js";
-import { globalOptions, resolveStateDir, type GlobalOptions } from "./context.js";
+import { globalOptions, printWarnings, resolveStateDir, type GlobalOptions } from "./context.js";
 
 /**
  * What a command works on: the loaded config, the state directory, and the store and engine,
@@ -26,6 +26,7 @@ export async function openProject(command: Command): Promise<Project> {
   const options = globalOptions(command);
   const [{ loadConfig }, { openStore }] = await Promise.all([import("../config/load-config.js"), import("../store/index.js")]);
   const loaded = await loadConfig({ path: options.config, ...(options.envFile === undefined ? {} : { envFile: options.envFile }) });
+  printWarnings(loaded);
   const stateDir = resolveStateDir(options, { dir: loaded.dir, ...(loaded.config.state_dir === undefined ? {} : { stateDir: loaded.config.state_dir }) });
   let store: Store | undefined;
   let engines: ((environment?: string) => Promise<Engine>) | undefined;

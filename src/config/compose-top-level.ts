@@ -1,51 +1,60 @@
 import type { ConfigProblem } from "./issues.js";
+import { readProject } from "./compose-project.js";
 
 /**
- * The top level of a compose file as Slipway reads it: services, and the named volumes and
- * networks they use. Everything else is refused with what to do instead.
+ * The top level of a compose file as Slipway reads it: services, the named volumes and
+ * networks they use, and the project whose volumes it adopts (name:, x-slipway.project).
+ * Everything else is refused with what to do instead; other x-* keys are the user's own.
  */
 export interface ComposeTopLevel {
   readonly services: Readonly<Record<string, unknown>>;
   /** Named volumes declared under volumes:. */
   readonly volumes: readonly string[];
+  /** Of those, the ones marked external: true (their names are used as written). */
+  readonly externalVolumes: readonly string[];
   /** Networks declared under networks:. */
   readonly networks: readonly string[];
+  /** The compose project whose volumes the file's named volumes are (NAME_<volume>); absent: volumes are named as written. */
+  readonly project?: string;
 }
 
 const TOP_LEVEL_REFUSALS: Readonly<Record<string, string>> = {
-  name: "Slipway names containers, volumes and networks per service and environment itself; remove it",
   include: "Slipway reads each compose file on its own; list every file under compose: in slipway.yml instead",
   secrets: "Slipway does not manage compose secrets; pass them with env_file or environment (${VARIABLES}), or bind-mount a file read-only",
   configs: "Slipway does not manage compose configs; bind-mount the file read-only (./app.conf:/etc/app.conf:ro)",
   models: "Slipway does not manage compose models; remove it",
 };
 
+const READ_KEYS = new Set(["services", "volumes", "networks", "version", "name"]);
 const VOLUME_KEYS = new Set(["external", "driver"]);
 const NETWORK_KEYS = new Set(["external", "driver"]);
 
 /** Splits a parsed compose file into what Slipway reads, and the problems with the rest. */
 export function readTopLevel(data: unknown): { readonly topLevel: ComposeTopLevel; readonly problems: readonly ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
-  const empty: ComposeTopLevel = { services: {}, volumes: [], networks: [] };
+  const empty: ComposeTopLevel = { services: {}, volumes: [], externalVolumes: [], networks: [] };
   if (!isMapping(data)) {
     problems.push({ path: [], anchor: "value", message: "a compose file is a mapping with services: at the top" });
     return { topLevel: empty, problems };
   }
   for (const key of Object.keys(data)) {
-    if (key === "services" || key === "volumes" || key === "networks" || key === "version" || key.startsWith("x-")) continue;
+    if (READ_KEYS.has(key) || key.startsWith("x-")) continue;
     const refusal = TOP_LEVEL_REFUSALS[key];
     problems.push({
       path: [key],
       anchor: "key",
       message: refusal
         ? `Slipway cannot reproduce the top-level "${key}": ${refusal}`
-        : `unknown top-level key "${key}": Slipway reads services:, volumes: and networks: of a compose file`,
+        : `unknown top-level key "${key}": Slipway reads services:, volumes:, networks: and name: of a compose file`,
     });
   }
   const services = readServices(data["services"], problems);
   const volumes = readDeclared("volumes", data["volumes"], VOLUME_KEYS, "local", problems);
   const networks = readDeclared("networks", data["networks"], NETWORK_KEYS, "bridge", problems);
-  return { topLevel: { services, volumes, networks }, problems };
+  const externalVolumes = volumes.filter((name) => isExternal(data["volumes"], name));
+  const { project, problems: projectProblems } = readProject(data);
+  problems.push(...projectProblems);
+  return { topLevel: { services, volumes, externalVolumes, networks, ...(project === undefined ? {} : { project }) }, problems };
 }
 
 function readServices(value: unknown, problems: ConfigProblem[]): Readonly<Record<string, unknown>> {
@@ -92,6 +101,11 @@ function readDeclared(section: "volumes" | "networks", value: unknown, allowed: 
     }
   }
   return Object.keys(value);
+}
+
+function isExternal(volumes: unknown, name: string): boolean {
+  const options = isMapping(volumes) ? volumes[name] : undefined;
+  return isMapping(options) && options["external"] === true;
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {

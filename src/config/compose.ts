@@ -4,23 +4,17 @@ import { SlipwayError } from "../errors/index.js";
 import { invalidError, variableError } from "./config-errors.js";
 import { interpolateDocument } from "./interpolate-document.js";
 import { positionOf, type Anchor, type ConfigPath, type Position } from "./positions.js";
-import { readTopLevel } from "./compose-top-level.js";
+import { readTopLevel, type ComposeTopLevel } from "./compose-top-level.js";
 import { parseYaml, yamlData } from "./yaml-data.js";
 
 /**
  * A docker-compose file (version 2, 3 or the compose spec) read as a way to write services.
- * Only services:, and the volumes: and networks: they declare, are read; the services stay
- * raw, for serviceSchema to check and normalize.
+ * Only services:, the volumes: and networks: they declare, and the project (name:,
+ * x-slipway.project) are read; the services stay raw, for readComposeServices to check and normalize.
  */
-export interface ComposeFile {
+export interface ComposeFile extends ComposeTopLevel {
   /** The file name shown in messages. */
   readonly path: string;
-  /** Each service as written (after interpolation when `env` was given), by name. */
-  readonly services: Readonly<Record<string, unknown>>;
-  /** Named volumes declared at the top level. */
-  readonly volumes: readonly string[];
-  /** Networks declared at the top level. */
-  readonly networks: readonly string[];
   /** The YAML document, for positions. */
   readonly document: Document;
   readonly lineCounter: LineCounter;

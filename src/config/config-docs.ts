@@ -29,6 +29,10 @@ export function renderConfigDocs(schema: JsonSchema): string {
     "distribution reference grammar: a tag of at most 128 characters, a digest of its algorithm's",
     "length), so `validate` accepts exactly what a deploy does.",
     "",
+    "Services can also come from docker-compose files named under `compose:`: [compose.md](compose.md)",
+    "says what Slipway reads of them, where Slipway's own keys go in them (`x-slipway:`, so that",
+    "docker-compose still accepts the file) and how their named volumes are named.",
+    "",
     ...sections,
   ].join("\n");
 }

@@ -34,11 +34,16 @@ export function variableError(file: string, problems: readonly PlacedVariablePro
 }
 
 export function invalidError(file: string, problems: readonly ConfigProblem[], doc: Document, lineCounter: LineCounter): SlipwayError {
-  const placed = problems.map((problem) => ({ problem, position: positionOf(doc, lineCounter, problem.path, problem.anchor) }));
-  placed.sort((a, b) => a.position.line - b.position.line || a.position.col - b.position.col);
-  const lines = [...new Set(placed.map(({ problem, position }) => `${file}:${position.line}:${position.col}: ${dotted(problem.path)}: ${problem.message}`))];
+  const lines = placedLines(file, problems, doc, lineCounter);
   const count = lines.length === 1 ? "1 problem" : `${lines.length} problems`;
   return new SlipwayError("CONFIG_INVALID", `${file} has ${count}`, { details: lines, hint: SCHEMA_HINT });
+}
+
+/** Problems (or warnings) as lines "file:line:col: path: message", in the file's order, each once. */
+export function placedLines(file: string, problems: readonly ConfigProblem[], doc: Document, lineCounter: LineCounter): string[] {
+  const placed = problems.map((problem) => ({ problem, position: positionOf(doc, lineCounter, problem.path, problem.anchor) }));
+  placed.sort((a, b) => a.position.line - b.position.line || a.position.col - b.position.col);
+  return [...new Set(placed.map(({ problem, position }) => `${file}:${position.line}:${position.col}: ${dotted(problem.path)}: ${problem.message}`))];
 }
 
 /** ["images", "app1", "tests", 0, "command"] -> images.app1.tests[0].command (a very long key cut short) */

@@ -48,7 +48,9 @@ export const configSchema = z
     images: z.record(nameSchema, imageSchema).default({}).describe("Images to build, by name (the name is also the repository name)."),
     environments: z.record(nameSchema, environmentSchema).default({}).describe("Deployment targets by name."),
     services: z.record(nameSchema, serviceSchema).default({}).describe("Services to run, by name."),
-    compose: fileListSchema.optional().describe("docker-compose files whose services are added to services:, relative to this file's directory."),
+    compose: fileListSchema
+      .optional()
+      .describe("docker-compose files whose services are added to services:, relative to this file's directory (docs/compose.md)."),
     jobs: z.record(nameSchema, jobSchema).default({}).describe("Scheduled jobs by name."),
     notify: z.array(notifySchema).default([]).describe("Where to send notifications."),
     controller: controllerSchema.optional(),

@@ -26,6 +26,8 @@ export interface LoadedConfig {
   readonly config: Config;
   /** The YAML document after interpolation, with source positions. */
   readonly document: Document;
+  /** What is valid for Slipway but not for another tool reading the same files (docker-compose), as "file:line:col: path: message". */
+  readonly warnings: readonly string[];
 }
 
 /** slipway.yml or slipway.yaml in `cwd`, or undefined. */
@@ -52,7 +54,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     options.envFile === undefined && !isFile(envPath) ? {} : parseDotenv(readText(envPath, displayName(cwd, envPath), "check the path given to --env-file"));
   const env = options.env ?? process.env;
   const parsed = parseConfigText(text, { path: shown, dir, env, dotenv, envFile: displayName(cwd, envPath) });
-  const config = await mergeCompose(parsed.config, {
+  const { config, warnings } = await mergeCompose(parsed.config, {
     dir,
     display: (file) => displayName(cwd, file),
     env: { ...dotenv, ...definedOnly(env) },
@@ -60,7 +62,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     document: parsed.document,
     lineCounter: parsed.lineCounter,
   });
-  return { path, dir, config, document: parsed.document };
+  return { path, dir, config, document: parsed.document, warnings };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import type { LineCounter, Document } from "yaml";
 import { invalidError } from "./config-errors.js";
-import { composeServices } from "./compose-services.js";
+import { readComposeServices } from "./compose-services.js";
 import { loadComposeServices } from "./compose.js";
 import type { Config } from "./parse-config-text.js";
 
@@ -18,19 +18,28 @@ export interface ComposeMergeOptions {
   readonly lineCounter: LineCounter;
 }
 
+/** The config with the compose files' services, and the warnings about those files (file:line:col: path: message). */
+export interface MergedCompose {
+  readonly config: Config;
+  readonly warnings: readonly string[];
+}
+
 /**
  * Adds the services of the files under `compose:` to the config's services. A name defined
  * both in slipway.yml and in a compose file is CONFIG_INVALID at slipway.yml's definition.
  */
-export async function mergeCompose(config: Config, options: ComposeMergeOptions): Promise<Config> {
-  if (!config.compose || config.compose.length === 0) return config;
+export async function mergeCompose(config: Config, options: ComposeMergeOptions): Promise<MergedCompose> {
+  if (!config.compose || config.compose.length === 0) return { config, warnings: [] };
+  const warnings: string[] = [];
   const services = { ...config.services };
   const origin = new Map<string, string>(Object.keys(services).map((name) => [name, options.file]));
   for (const name of config.compose) {
     const path = resolve(options.dir, name);
     const shown = options.display(path);
     const file = await loadComposeServices(path, { env: options.env, displayPath: shown });
-    for (const [service, definition] of Object.entries(composeServices(file))) {
+    const read = readComposeServices(file);
+    warnings.push(...read.warnings);
+    for (const [service, definition] of Object.entries(read.services)) {
       const earlier = origin.get(service);
       if (earlier !== undefined) {
         const message = `the service "${service}" is also defined in ${shown}: give one of them another name`;
@@ -46,5 +55,5 @@ export async function mergeCompose(config: Config, options: ComposeMergeOptions)
       services[service] = definition;
     }
   }
-  return { ...config, services };
+  return { config: { ...config, services }, warnings };
 }

@@ -12,6 +12,7 @@ import { healthcheckSchema } from "./service-healthcheck.js";
 import { healthSchema } from "./service-health.js";
 import { updateSchema } from "./service-update.js";
 import { refusedServiceKeys } from "./service-refused.js";
+import { EXTENSION_KEY, SLIPWAY_SERVICE_KEYS } from "./compose-extension.js";
 
 /** Every key a service may have, each in its compose (snake_case) spelling, with its forms normalized. */
 
@@ -34,6 +35,9 @@ const environmentNamesSchema = z
   .min(1, "a service must deploy somewhere: list at least one environment, or remove environments: to deploy to all")
   .refine((names) => new Set(names).size === names.length, "an environment is listed twice")
   .describe("The Slipway environments this service deploys to (default: all of them).");
+
+const slipwayKeys = SLIPWAY_SERVICE_KEYS.join(", ");
+const extensionHere = `${EXTENSION_KEY} is for compose files (docker-compose ignores it); in slipway.yml write its keys (${slipwayKeys}) in the service itself`;
 
 export const serviceFieldsSchema = z.strictObject({
   image: imageSchema,
@@ -64,6 +68,10 @@ export const serviceFieldsSchema = z.strictObject({
   depends_on: dependsOnSchema.default([]),
   health: healthSchema.optional(),
   update: updateSchema.optional(),
+  [EXTENSION_KEY]: z
+    .never({ error: extensionHere })
+    .optional()
+    .describe(`Only in a compose file, where it holds Slipway's own keys (${slipwayKeys}) so that docker-compose accepts the file (docs/compose.md).`),
   ...refusedServiceKeys,
 });
 

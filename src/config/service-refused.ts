@@ -80,7 +80,7 @@ const refusals = {
     why: "Slipway names containers per revision, and blue-green and rolling updates run two revisions at once, so a fixed name would collide",
     advice: "remove it (other services reach this one by its service name, or by its networks: aliases)",
   },
-  scale: { why: "scale is compose's old spelling", advice: "write replicas: N" },
+  scale: { why: "scale is compose's old spelling", advice: "write deploy.replicas: N (or replicas: N in slipway.yml)" },
   expose: { why: "it only documents ports: containers on a shared network reach every port anyway", advice: "remove it, or list the port under ports:" },
   dns: { why: "Slipway does not carry DNS settings" },
   dns_opt: { why: "Slipway does not carry DNS settings" },

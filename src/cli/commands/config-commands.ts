@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { SlipwayError } from "../../errors/index.js";
 import type { LoadedConfig } from "../../config/index.js";
-import { globalOptions, printJson } from "../context.js";
+import { globalOptions, printJson, printWarnings } from "../context.js";
 
 /** slipway validate | schema | init: check, describe and start a config file. */
 export function registerConfigCommands(program: Command): void {
@@ -16,12 +16,14 @@ export function registerConfigCommands(program: Command): void {
       const global = globalOptions(command);
       const load = (): Promise<LoadedConfig> => loadConfig({ path: global.config, ...(global.envFile ? { envFile: global.envFile } : {}) });
       if (!options.json) {
-        process.stdout.write(`${summary(await load())}\n`);
+        const loaded = await load();
+        printWarnings(loaded);
+        process.stdout.write(`${summary(loaded)}\n`);
         return;
       }
       try {
         const loaded = await load();
-        printJson({ valid: true, path: loaded.path, ...counts(loaded) });
+        printJson({ valid: true, path: loaded.path, ...counts(loaded), warnings: loaded.warnings });
       } catch (error) {
         if (!(error instanceof SlipwayError)) throw error;
         printJson({ valid: false, code: error.code, message: error.message, details: error.details, hint: error.hint });

@@ -9,24 +9,31 @@ import { isSlipwayError } from "../../../src/errors/index.js";
 import { parseConfigText } from "../../../src/config/index.js";
 
 /** The program as src/cli/main.ts builds it (its global options), with only the config commands. */
-async function run(args: readonly string[]): Promise<{ stdout: string; exitCode: number | undefined }> {
+async function run(args: readonly string[]): Promise<{ stdout: string; stderr: string; exitCode: number | undefined }> {
   const program = new Command("slipway").option("-c, --config <file>", "", "slipway.yml").option("--env-file <file>").exitOverride();
   registerConfigCommands(program);
   let stdout = "";
+  let stderr = "";
   const write = process.stdout.write.bind(process.stdout);
+  const writeErr = process.stderr.write.bind(process.stderr);
   process.stdout.write = ((chunk: string | Uint8Array): boolean => {
     stdout += String(chunk);
     return true;
   }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array): boolean => {
+    stderr += String(chunk);
+    return true;
+  }) as typeof process.stderr.write;
   process.exitCode = undefined;
   try {
     await program.parseAsync([...args], { from: "user" });
   } finally {
     process.stdout.write = write;
+    process.stderr.write = writeErr;
   }
   const exitCode = typeof process.exitCode === "number" ? process.exitCode : undefined;
   process.exitCode = undefined;
-  return { stdout, exitCode };
+  return { stdout, stderr, exitCode };
 }
 
 function tempDir(t: { after: (fn: () => void) => void }): string {
@@ -56,7 +63,23 @@ test("slipway validate counts what the config defines", async (t) => {
   const { stdout } = await run(["-c", file, "validate"]);
   assert.equal(stdout, `${file} is valid: 1 source, 2 images, 0 services, 1 job\n`);
   const json = await run(["-c", file, "validate", "--json"]);
-  assert.deepEqual(JSON.parse(json.stdout), { valid: true, path: file, sources: 1, images: 2, services: 0, jobs: 1 });
+  assert.deepEqual(JSON.parse(json.stdout), { valid: true, path: file, sources: 1, images: 2, services: 0, jobs: 1, warnings: [] });
+});
+
+test("slipway validate passes a compose file with Slipway's keys bare, warning that docker-compose rejects them", async (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, "slipway.yml");
+  writeFileSync(file, "compose: docker-compose.yml\n");
+  writeFileSync(join(dir, "docker-compose.yml"), "services:\n  web:\n    image: busybox\n    update: { strategy: recreate }\n");
+  const warning = `${join(dir, "docker-compose.yml")}:4:5: services.web.update: docker-compose rejects "update" in a service (it is Slipway's own key): move it under x-slipway: (x-slipway: { update: ... }), which docker-compose ignores`;
+  const text = await run(["-c", file, "validate"]);
+  // node --test's own messages to the parent share this process's stdout: read what follows them.
+  assert.ok(text.stdout.endsWith(`${file} is valid: 0 sources, 0 images, 1 service, 0 jobs\n`), text.stdout);
+  assert.equal(text.stderr, `warning: ${warning}\n`);
+  const json = await run(["-c", file, "validate", "--json"]);
+  assert.deepEqual((JSON.parse(json.stdout.slice(json.stdout.indexOf('{\n  "valid"'))) as { warnings: string[] }).warnings, [warning]);
+  writeFileSync(join(dir, "docker-compose.yml"), "services:\n  web:\n    image: busybox\n    x-slipway: { update: { strategy: recreate } }\n");
+  assert.equal((await run(["-c", file, "validate"])).stderr, "");
 });
 
 test("slipway validate fails with the config's error; with --json it prints the problems and sets exit code 2", async (t) => {
