@@ -21,6 +21,7 @@ SLIPWAY_PACKAGES=(
   "caddy:caddy"
   "docker-compose:docker-compose"
   "wrk:wrk"
+  "sshd:openssh-server"
 )
 
 ensure_packages() {
