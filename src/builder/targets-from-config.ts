@@ -26,6 +26,7 @@ export function targetsFromConfig(config: Config, configDir: string): Map<string
       context,
       dockerfile: image.dockerfile,
       ...(image.from === undefined ? {} : { from: image.from }),
+      ...(image.parent_arg === undefined ? {} : { parentArg: image.parent_arg }),
       seal: image.seal ?? {},
       args: image.args ?? {},
       labels: image.labels ?? {},

@@ -42,7 +42,14 @@ export const imageSchema = z
     from: imageReferenceSchema
       .optional()
       .describe(
-        "The parent: another image of this file (by name) or an external reference (busybox:1.36, ghcr.io/x/y@sha256:...). Passed as the PARENT build arg.",
+        "The parent: another image of this file (by name) or an external reference (busybox:1.36, ghcr.io/x/y@sha256:...). Passed by digest as the PARENT build arg, as parent_arg, and as the ARG the Dockerfile's first FROM takes its image from (ARG PARENT_IMAGE / FROM ${PARENT_IMAGE}).",
+      ),
+    parent_arg: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected a build arg name (letters, digits and _), e.g. PARENT_IMAGE")
+      .optional()
+      .describe(
+        "Another build arg the parent is passed under, besides PARENT: the name your Dockerfile's `ARG` uses (e.g. PARENT_IMAGE for `FROM ${PARENT_IMAGE}`). Needs `from:`.",
       ),
     seal: z
       .record(mountSchema, nameSchema)

@@ -21,10 +21,12 @@ export {
   changedPaths,
   lastCommitTouching,
   commitInfo,
-  describe,
+  versionFacts,
+  lastVersionTag,
+  readBlob,
   pathNotFound,
   type CommitInfo,
-  type Described,
+  type VersionFacts,
 } from "./tree.js";
 export { matchesPaths, pathspecs, normalizeSourcePath, globToRegExp } from "./paths.js";
 export { withFileLock, type FileLockOptions } from "./file-lock.js";
