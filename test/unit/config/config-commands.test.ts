@@ -56,7 +56,16 @@ test("slipway validate counts what the config defines", async (t) => {
   const { stdout } = await run(["-c", file, "validate"]);
   assert.equal(stdout, `${file} is valid: 1 source, 2 images, 0 services, 1 job\n`);
   const json = await run(["-c", file, "validate", "--json"]);
-  assert.deepEqual(JSON.parse(json.stdout), { valid: true, path: file, sources: 1, images: 2, services: 0, jobs: 1 });
+  assert.deepEqual(JSON.parse(json.stdout), {
+    valid: true,
+    path: file,
+    sources: 1,
+    images: 2,
+    services: 0,
+    jobs: 1,
+    warnings: [],
+    notChecked: ["a", "b"],
+  });
 });
 
 test("slipway validate fails with the config's error; with --json it prints the problems and sets exit code 2", async (t) => {
