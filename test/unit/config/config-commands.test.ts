@@ -14,8 +14,10 @@ async function run(args: readonly string[]): Promise<{ stdout: string; exitCode:
   registerConfigCommands(program);
   let stdout = "";
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array): boolean => {
-    stdout += String(chunk);
+  // Only text is the command's: the test runner's own messages (binary) pass through while it awaits.
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+    if (typeof chunk !== "string") return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
+    stdout += chunk;
     return true;
   }) as typeof process.stdout.write;
   process.exitCode = undefined;
