@@ -37,7 +37,7 @@ export const imageSchema = z
       .min(1)
       .default("Dockerfile")
       .describe(
-        "The Dockerfile, relative to the context. Default: Dockerfile (a Dockerfile.<environment> beside it is picked when building for that environment).",
+        "The Dockerfile, relative to the context. Default: Dockerfile. Building for an environment E uses a variant beside it when one exists, the first of: Dockerfile.E, then Dockerfile.<branch> for each branch E binds (a / in the branch becomes -: release/1.0.1 -> Dockerfile.release-1.0.1). When both exist, E's name wins and validate and plan warn (docs/building.md).",
       ),
     from: imageReferenceSchema
       .optional()
@@ -61,7 +61,9 @@ export const imageSchema = z
     tag: z
       .enum(tagSchemes)
       .default("timestamp")
-      .describe("How images are tagged: timestamp (20180923T082316Z, default), version-count-sha (1.0.1-22-7e56158) or sha."),
+      .describe(
+        "How images are tagged: timestamp (20180923T082316Z, default), sha, or version-count-sha (1.0.1-22-7e56158: the version, `git rev-list --count` of the built commit, its short sha). The version is the first of: a release branch's name (release/1.0.1), a VERSION file at the source's root, the last version tag (v1.0.1), 0.0.0 (docs/building.md).",
+      ),
     repository: z
       .string()
       .regex(REPOSITORY_PATTERN, "expected host[:port]/path/name in lowercase")
