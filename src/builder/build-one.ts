@@ -152,7 +152,9 @@ function readText(path: string): string | undefined {
  */
 function withFromArgHint(error: unknown, target: BuildTarget, dockerfile: string, text: string | undefined): unknown {
   if (!isSlipwayError(error, "BUILD_FAILED") || text === undefined) return error;
-  const [problem] = fromArgProblems(target, text);
+  // Only a failure on the FROM itself: an empty ARG inside a name (`FROM ${REG}busybox`) may build fine, then fail elsewhere.
+  const onFrom = /should not be blank|invalid reference format/i.test(error.message);
+  const problem = fromArgProblems(target, text).find((p) => onFrom || error.message.includes(`$${p.arg}`) || error.message.includes(`\${${p.arg}}`));
   if (problem === undefined) return error;
   const where = `${contextLabel(target.context)}/${dockerfile}:${problem.line}`;
   return new SlipwayError("BUILD_FAILED", error.message, {
