@@ -2,11 +2,14 @@ import { openBuildSession, type BuildSession } from "../builder/session.js";
 import { chooseEnvironment } from "../deploy/index.js";
 import { describeReason, type Plan, type Reason } from "../graph/plan.js";
 import type { AppContext } from "./context.js";
+import { planDockerfiles, type DockerfileWarning } from "./dockerfile-warnings.js";
 
 /** `slipway plan --json`, GET /api/v1/plan: each image's action, with the reasons in words. */
 export interface PlanJson {
   toBuild: string[];
   images: PlanImageJson[];
+  /** What the planned images' Dockerfiles would get wrong (app/dockerfile-warnings.ts); `slipway plan` only. */
+  warnings?: DockerfileWarning[];
 }
 
 export type PlanImageJson =
@@ -21,10 +24,12 @@ export interface PlanInput {
   readonly force?: boolean;
 }
 
-/** Which images must be rebuilt, and why; nothing is built. */
+/** Which images must be rebuilt, and why, with warnings about their Dockerfiles; nothing is built. */
 export async function planImages(context: AppContext, input: PlanInput): Promise<PlanJson> {
-  const { plan } = await planSession(context, input);
-  return planJson(plan);
+  const { session, plan } = await planSession(context, input);
+  const images = plan.entries.map((entry) => entry.image);
+  const check = await planDockerfiles(session, context.loaded.config, images, input.env);
+  return { ...planJson(plan), warnings: [...check.warnings] };
 }
 
 export async function planSession(context: AppContext, input: PlanInput): Promise<{ session: BuildSession; plan: Plan }> {

@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Engine, ProgressEvent, RegistryCredentials } from "../engine/index.js";
-import { isSlipwayError } from "../errors/index.js";
+import { isSlipwayError, SlipwayError } from "../errors/index.js";
 import { fingerprint, fingerprintTag, type FingerprintInputs } from "../graph/fingerprint.js";
 import type { Reason } from "../graph/plan.js";
 import type { Store } from "../store/index.js";
@@ -9,7 +11,8 @@ import type { OwnInputs } from "./inputs.js";
 import type { SourceReader } from "./ports.js";
 import { runImageTests } from "./run-tests.js";
 import { newTag } from "./tags.js";
-import { PARENT_ARG, type BuildTarget } from "./targets.js";
+import { buildArgsFor, fromArgProblems } from "./parent-arg.js";
+import { contextLabel, type BuildTarget } from "./targets.js";
 
 export interface BuildDeps {
   readonly engine: Engine;
@@ -104,15 +107,20 @@ async function buildTestPush(
   const context = await materializeContext(target, inputs, deps.sources);
   let imageId: string;
   try {
-    ({ imageId } = await deps.engine.build({
-      contextDir: context.dir,
-      dockerfile: inputs.definition.dockerfile,
-      tags: [reference, fpReference],
-      buildArgs: { ...target.args, ...(request.parent ? { [PARENT_ARG]: request.parent.ref } : {}) },
-      labels,
-      noCache: deps.noCache,
-      onProgress,
-    }));
+    const dockerfileText = readText(join(context.dir, inputs.definition.dockerfile));
+    try {
+      ({ imageId } = await deps.engine.build({
+        contextDir: context.dir,
+        dockerfile: inputs.definition.dockerfile,
+        tags: [reference, fpReference],
+        buildArgs: buildArgsFor(target, dockerfileText, request.parent?.ref),
+        labels,
+        noCache: deps.noCache,
+        onProgress,
+      }));
+    } catch (error) {
+      throw withFromArgHint(error, target, inputs.definition.dockerfile, dockerfileText);
+    }
   } finally {
     context.dispose();
   }
@@ -127,4 +135,31 @@ async function buildTestPush(
   const pushed = await deps.engine.push(reference, { ...(deps.credentials ? { credentials: deps.credentials } : {}), onProgress });
   await deps.engine.push(fpReference, { ...(deps.credentials ? { credentials: deps.credentials } : {}) });
   return { image: target.name, imageId, tag, reference, digest: pushed.digest, fingerprint: fp, inputs };
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined; // the engine says what is wrong with a missing Dockerfile
+  }
+}
+
+/**
+ * A build that failed on a FROM whose build arg Slipway left empty ("base name (${PARENT_IMAGE})
+ * should not be blank") gets a hint naming the ARG, the line and the fix, instead of the
+ * engine's generic one.
+ */
+function withFromArgHint(error: unknown, target: BuildTarget, dockerfile: string, text: string | undefined): unknown {
+  if (!isSlipwayError(error, "BUILD_FAILED") || text === undefined) return error;
+  // Only a failure on the FROM itself: an empty ARG inside a name (`FROM ${REG}busybox`) may build fine, then fail elsewhere.
+  const onFrom = /should not be blank|invalid reference format/i.test(error.message);
+  const problem = fromArgProblems(target, text).find((p) => onFrom || error.message.includes(`$${p.arg}`) || error.message.includes(`\${${p.arg}}`));
+  if (problem === undefined) return error;
+  const where = `${contextLabel(target.context)}/${dockerfile}:${problem.line}`;
+  return new SlipwayError("BUILD_FAILED", error.message, {
+    details: [...error.details, `${where}: ${problem.message}`],
+    hint: problem.fix,
+    cause: error,
+  });
 }

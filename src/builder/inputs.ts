@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { SlipwayError } from "../errors/index.js";
 import type { FingerprintInputs } from "../graph/fingerprint.js";
+import { chooseDockerfile, type DockerfileVariant } from "./dockerfile-choice.js";
 import type { SourceReader } from "./ports.js";
 import { normalizePath, type BuildTarget } from "./targets.js";
 
@@ -10,13 +11,13 @@ export type OwnInputs = Omit<FingerprintInputs, "parentDigest">;
 
 /**
  * What determines a target apart from its parent: the last commit that touched its context
- * directory (or a hash of a local context's files), the Dockerfile it is built with (the
- * environment's `Dockerfile.<env>` when the context has one), the last commit that touched
- * each sealed source's included paths, and its build args and labels.
+ * directory (or a hash of a local context's files), the Dockerfile it is built with (for an
+ * environment, its variant when the context has one: src/builder/dockerfile-choice.ts), the
+ * last commit that touched each sealed source's included paths, and its build args and labels.
  */
-export async function resolveInputs(target: BuildTarget, sources: SourceReader, env?: string): Promise<OwnInputs> {
+export async function resolveInputs(target: BuildTarget, sources: SourceReader, variant?: DockerfileVariant): Promise<OwnInputs> {
   return {
-    definition: await definitionOf(target, sources, env),
+    definition: await definitionOf(target, sources, variant),
     sealed: Object.fromEntries(
       await Promise.all(Object.entries(target.seal).map(async ([mount, source]) => [mount, { source, commit: await sealedCommit(source, sources) }] as const)),
     ),
@@ -25,21 +26,25 @@ export async function resolveInputs(target: BuildTarget, sources: SourceReader, 
   };
 }
 
-async function definitionOf(target: BuildTarget, sources: SourceReader, env: string | undefined): Promise<FingerprintInputs["definition"]> {
+async function definitionOf(target: BuildTarget, sources: SourceReader, variant: DockerfileVariant | undefined): Promise<FingerprintInputs["definition"]> {
   const context = target.context;
   if (context.kind === "local") {
-    const dockerfile = env !== undefined && existsSync(join(context.dir, `${target.dockerfile}.${env}`)) ? `${target.dockerfile}.${env}` : target.dockerfile;
+    const { dockerfile } = await chooseDockerfile(target.dockerfile, variant, async (name) => existsSync(join(context.dir, name)));
     if (!existsSync(join(context.dir, dockerfile))) throw dockerfileMissing(target, join(context.dir, dockerfile));
     return { source: "local", path: context.dir, dockerfile, commit: `dir:${hashDirectory(context.dir)}` };
   }
   const path = normalizePath(context.path);
   const head = await sources.head(context.source);
   const commit = await sources.lastCommitTouching(context.source, head, [path]);
-  const variant = `${target.dockerfile}.${env ?? ""}`;
-  const dockerfile =
-    env !== undefined && (await sources.fileExists(context.source, commit, path === "" ? variant : `${path}/${variant}`)) ? variant : target.dockerfile;
-  if (dockerfile === target.dockerfile && !(await sources.fileExists(context.source, commit, path === "" ? dockerfile : `${path}/${dockerfile}`))) {
-    throw dockerfileMissing(target, `${context.source}:${path === "" ? "" : `${path}/`}${dockerfile} (commit ${commit.slice(0, 7)})`);
+  const inContext = (name: string): string => (path === "" ? name : `${path}/${name}`);
+  const { dockerfile } = await chooseDockerfile(
+    target.dockerfile,
+    variant,
+    (name) => sources.fileExists(context.source, commit, inContext(name)),
+    sources.branch(context.source),
+  );
+  if (dockerfile === target.dockerfile && !(await sources.fileExists(context.source, commit, inContext(dockerfile)))) {
+    throw dockerfileMissing(target, `${context.source}:${inContext(dockerfile)} (commit ${commit.slice(0, 7)})`);
   }
   return { source: context.source, path, dockerfile, commit };
 }

@@ -2,6 +2,7 @@ import { SlipwayError } from "../errors/index.js";
 import { fingerprintTag, type FingerprintInputs } from "../graph/fingerprint.js";
 import type { PlanPorts } from "../graph/plan.js";
 import type { Store } from "../store/index.js";
+import type { DockerfileVariant } from "./dockerfile-choice.js";
 import { resolveInputs, type OwnInputs } from "./inputs.js";
 import type { RegistryReader, SourceReader } from "./ports.js";
 import type { BuildTarget } from "./targets.js";
@@ -11,8 +12,8 @@ export interface PlanContext {
   readonly sources: SourceReader;
   readonly registry: RegistryReader;
   readonly store: Store;
-  /** The environment whose Dockerfile variants are used, if any. */
-  readonly env?: string;
+  /** The environment whose Dockerfile variants are used, if any, with the branches it binds. */
+  readonly variant?: DockerfileVariant;
 }
 
 /** The planner's ports over the real sources, registry and store; every answer is remembered for the run. */
@@ -27,7 +28,7 @@ export function createPlanPorts(context: PlanContext): PlanPorts {
     inputsOf(image) {
       let known = inputs.get(image);
       if (!known) {
-        known = resolveInputs(target(image), context.sources, context.env);
+        known = resolveInputs(target(image), context.sources, context.variant);
         inputs.set(image, known);
       }
       return known;

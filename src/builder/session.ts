@@ -8,6 +8,7 @@ import { createSourceReader, openMirrors, type Mirrors } from "../sources/index.
 import type { Store } from "../store/index.js";
 import { tagEnvironment, type PushedImage } from "./environment-tags.js";
 import { executePlan, type BuildReport, type ExecuteOptions } from "./execute.js";
+import { variantFor } from "./dockerfile-choice.js";
 import { createPlanPorts } from "./plan-ports.js";
 import type { SourceReader } from "./ports.js";
 import { createRegistryReader, registryCredentials, registryPoolFor, type RegistryPool } from "./registry-reader.js";
@@ -57,6 +58,7 @@ export function openBuildSession(input: {
     Object.entries(config.sources).map(([name, s]) => ({ name, repo: s.repo, branch: s.branch, ...(s.paths === undefined ? {} : { paths: s.paths }) })),
     input.heads,
   );
+  const variant = variantFor(input.env, config.environments);
   const credentials = registryCredentials(config);
   const registries = registryPoolFor(config);
   const ports = createPlanPorts({
@@ -64,7 +66,7 @@ export function openBuildSession(input: {
     sources,
     registry: createRegistryReader(registries),
     store,
-    ...(input.env === undefined ? {} : { env: input.env }),
+    ...(variant === undefined ? {} : { variant }),
   });
   return {
     targets,

@@ -6,11 +6,14 @@ import type { BuildTarget } from "./targets.js";
 /**
  * The build graph's targets from slipway.yml: each image's repository spelled out
  * (<registry>/<name> unless `repository:` says otherwise), local contexts made absolute.
+ * Checks that push nothing (the Dockerfile check of `slipway validate`) pass
+ * `requireRepository: false`: an image with nowhere to push then has the repository "".
  */
-export function targetsFromConfig(config: Config, configDir: string): Map<string, BuildTarget> {
+export function targetsFromConfig(config: Config, configDir: string, options: { readonly requireRepository?: boolean } = {}): Map<string, BuildTarget> {
   const targets = new Map<string, BuildTarget>();
   for (const [name, image] of Object.entries(config.images)) {
-    const repository = image.repository ?? (config.registry === undefined ? undefined : `${config.registry.address}/${name}`);
+    const repository =
+      image.repository ?? (config.registry === undefined ? (options.requireRepository === false ? "" : undefined) : `${config.registry.address}/${name}`);
     if (repository === undefined) {
       throw new SlipwayError("CONFIG_INVALID", `image ${name} has no repository to push to: slipway.yml sets no registry`, {
         hint: "add `registry: localhost:5000/my-org` (or your registry) to slipway.yml, or give the image a `repository:`",
@@ -26,6 +29,7 @@ export function targetsFromConfig(config: Config, configDir: string): Map<string
       context,
       dockerfile: image.dockerfile,
       ...(image.from === undefined ? {} : { from: image.from }),
+      ...(image.parent_arg === undefined ? {} : { parentArg: image.parent_arg }),
       seal: image.seal ?? {},
       args: image.args ?? {},
       labels: image.labels ?? {},

@@ -13,6 +13,8 @@ export interface BuildTarget {
   readonly dockerfile: string;
   /** Another target's name, an external image reference, or nothing. */
   readonly from?: string;
+  /** A build arg the parent is passed under besides PARENT (`parent_arg:`), e.g. PARENT_IMAGE. */
+  readonly parentArg?: string;
   /** Mount name (a directory in the build context) -> source name. */
   readonly seal: Readonly<Record<string, string>>;
   readonly args: Readonly<Record<string, string>>;
@@ -42,7 +44,10 @@ export interface ImageTest {
   readonly timeoutMs?: number;
 }
 
-/** The build arg that carries the parent image (by digest) into `FROM ${PARENT}`. */
+/**
+ * The build arg that always carries the parent image (by digest) into `FROM ${PARENT}`; the
+ * parent goes under `parent_arg:` and the first FROM's own ARG too (src/builder/parent-arg.ts).
+ */
 export const PARENT_ARG = "PARENT";
 
 export function contextLabel(context: BuildTarget["context"]): string {

@@ -37,12 +37,19 @@ export const imageSchema = z
       .min(1)
       .default("Dockerfile")
       .describe(
-        "The Dockerfile, relative to the context. Default: Dockerfile (a Dockerfile.<environment> beside it is picked when building for that environment).",
+        "The Dockerfile, relative to the context. Default: Dockerfile. Building for an environment E uses a variant beside it when one exists, the first of: Dockerfile.E, then Dockerfile.<branch> for each branch E binds (a / in the branch becomes -: release/1.0.1 -> Dockerfile.release-1.0.1). When both exist, E's name wins and validate and plan warn (docs/building.md).",
       ),
     from: imageReferenceSchema
       .optional()
       .describe(
-        "The parent: another image of this file (by name) or an external reference (busybox:1.36, ghcr.io/x/y@sha256:...). Passed as the PARENT build arg.",
+        "The parent: another image of this file (by name) or an external reference (busybox:1.36, ghcr.io/x/y@sha256:...). Passed by digest as the PARENT build arg, as parent_arg, and as the ARG the Dockerfile's first FROM takes its image from (ARG PARENT_IMAGE / FROM ${PARENT_IMAGE}).",
+      ),
+    parent_arg: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected a build arg name (letters, digits and _), e.g. PARENT_IMAGE")
+      .optional()
+      .describe(
+        "Another build arg the parent is passed under, besides PARENT: the name your Dockerfile's `ARG` uses (e.g. PARENT_IMAGE for `FROM ${PARENT_IMAGE}`). Needs `from:`.",
       ),
     seal: z
       .record(mountSchema, nameSchema)
@@ -54,7 +61,9 @@ export const imageSchema = z
     tag: z
       .enum(tagSchemes)
       .default("timestamp")
-      .describe("How images are tagged: timestamp (20180923T082316Z, default), version-count-sha (1.0.1-22-7e56158) or sha."),
+      .describe(
+        "How images are tagged: timestamp (20180923T082316Z, default), sha, or version-count-sha (1.0.1-22-7e56158: the version, `git rev-list --count` of the built commit, its short sha). The version is the first of: a release branch's name (release/1.0.1), a VERSION file at the source's root, the last version tag (v1.0.1), 0.0.0 (docs/building.md).",
+      ),
     repository: z
       .string()
       .regex(REPOSITORY_PATTERN, "expected host[:port]/path/name in lowercase")

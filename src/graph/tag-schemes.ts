@@ -3,8 +3,9 @@
  * scheme, never the last one pushed: a revert that is rebuilt gets a new, greater tag.
  *
  * - timestamp:         20180923T082316Z (UTC, sortable as text)
- * - version-count-sha: 1.0.1-22-7e56158 (`git describe --tags --long`: last version tag,
- *                      commits since it, short sha), ordered by version then count
+ * - version-count-sha: 1.0.1-22-7e56158 (version, `git rev-list --count` of the commit,
+ *                      short sha; the version from src/builder/version.ts), ordered by
+ *                      version then count
  * - sha:               the full or short git sha; has no order, so "latest" needs the source's
  *                      current commit (see latestTag's `currentSha`)
  */

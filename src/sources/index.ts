@@ -21,13 +21,16 @@ export {
   changedPaths,
   lastCommitTouching,
   commitInfo,
-  describe,
+  versionFacts,
+  lastVersionTag,
+  readBlob,
   pathNotFound,
   type CommitInfo,
-  type Described,
+  type VersionFacts,
 } from "./tree.js";
 export { matchesPaths, pathspecs, normalizeSourcePath, globToRegExp } from "./paths.js";
 export { withFileLock, type FileLockOptions } from "./file-lock.js";
+export { offlineTree, type OfflineTree } from "./offline-tree.js";
 export { createSourceReader, type ReaderSource } from "./source-reader.js";
 export { openMirrorReader, parseTree, parseCommit, type MirrorReader, type MirrorReaderOptions, type TreeEntry } from "./mirror-reader.js";
 export { lastCommitTouchingIn, type HistoryAccess } from "./last-touching.js";

@@ -65,6 +65,8 @@ export function createSourceReader(mirrors: Mirrors, sources: readonly ReaderSou
       return tree.changedPaths(mirror.dir, from, to, paths, counts);
     },
     includedPaths: (name) => spec(name).paths ?? [],
-    describe: async (name, commit) => tree.describe((await mirrorAt(name, commit)).dir, commit, counts),
+    branch: (name) => spec(name).branch,
+    readFile: async (name, commit, path) => tree.readBlob((await mirrorAt(name, commit)).dir, commit, path, counts),
+    versionFacts: async (name, commit) => tree.versionFacts((await mirrorAt(name, commit)).dir, commit, counts),
   };
 }

@@ -15,13 +15,16 @@ export interface CommitInfo {
   readonly subject: string;
 }
 
-export interface Described {
-  /** The last version tag reachable (vX.Y.Z or X.Y.Z), or "0.0.0". */
-  readonly version: string;
-  /** Commits since that tag, or since the start when there is none. */
+/** What the `version-count-sha` tag scheme reads of a commit (src/builder/version.ts decides the version). */
+export interface VersionFacts {
+  /** `git rev-list --count <commit>`: every commit it contains, so it only grows along a branch. */
   readonly count: number;
   /** 7 characters. */
   readonly sha: string;
+  /** The last version tag reachable (vX.Y.Z or X.Y.Z), if any. */
+  readonly lastTag?: string;
+  /** The content of the VERSION file at the root of the tree, if there is one. */
+  readonly versionFile?: string;
 }
 
 /** Writes the files under `path` at `commit` into `dest` without the `path/` prefix ("" = the whole tree). */
@@ -99,27 +102,36 @@ export async function commitInfo(mirrorDir: string, commit: string, counts?: Git
   return { sha, time: new Date(Number(time) * 1000), author, subject };
 }
 
-/** For the `version-count-sha` tag scheme: the last version tag reachable, commits since, short sha. */
-export async function describe(mirrorDir: string, commit: string, counts?: GitCounts): Promise<Described> {
-  assertCommit(commit);
-  const args = [
-    "describe",
-    "--tags",
-    "--long",
-    "--abbrev=40",
-    "--match",
-    "v[0-9]*.[0-9]*.[0-9]*",
-    "--match",
-    "[0-9]*.[0-9]*.[0-9]*",
-    "--end-of-options",
-    commit,
-  ];
-  const { stdout, exitCode } = await runGit(args, { cwd: mirrorDir, counts, okExitCodes: [128] });
-  const match = exitCode === 0 ? /^(.+)-(\d+)-g([0-9a-f]{40,64})$/.exec(stdout.trim()) : null;
-  if (match) return { version: match[1] ?? "0.0.0", count: Number(match[2]), sha: (match[3] ?? "").slice(0, 7) };
+/** For the `version-count-sha` tag scheme: the commit count, short sha, last version tag and VERSION file of a commit. */
+export async function versionFacts(mirrorDir: string, commit: string, counts?: GitCounts): Promise<VersionFacts> {
   const sha = await fullSha(mirrorDir, commit, counts);
-  const { stdout: total } = await runGit(["rev-list", "--count", "--end-of-options", sha, "--"], { cwd: mirrorDir, counts });
-  return { version: "0.0.0", count: Number(total.trim()), sha: sha.slice(0, 7) };
+  const [total, lastTag, versionFile] = await Promise.all([
+    runGit(["rev-list", "--count", "--end-of-options", sha, "--"], { cwd: mirrorDir, counts }),
+    lastVersionTag(mirrorDir, sha, counts),
+    readBlob(mirrorDir, sha, "VERSION", counts),
+  ]);
+  return {
+    count: Number(total.stdout.trim()),
+    sha: sha.slice(0, 7),
+    ...(lastTag === undefined ? {} : { lastTag }),
+    ...(versionFile === undefined ? {} : { versionFile }),
+  };
+}
+
+/** The nearest version tag (vX.Y.Z or X.Y.Z) reachable from `commit`, or undefined. */
+export async function lastVersionTag(mirrorDir: string, commit: string, counts?: GitCounts): Promise<string | undefined> {
+  assertCommit(commit);
+  const args = ["describe", "--tags", "--abbrev=0", "--match", "v[0-9]*.[0-9]*.[0-9]*", "--match", "[0-9]*.[0-9]*.[0-9]*", "--end-of-options", commit];
+  const { stdout, exitCode } = await runGit(args, { cwd: mirrorDir, counts, okExitCodes: [128] });
+  const tag = stdout.trim();
+  return exitCode === 0 && tag !== "" ? tag : undefined;
+}
+
+/** The content of the file `path` at `commit` (UTF-8), or undefined when it is not a file there. */
+export async function readBlob(mirrorDir: string, commit: string, path: string, counts?: GitCounts): Promise<string | undefined> {
+  if (!(await fileExists(mirrorDir, commit, path, counts))) return undefined;
+  const { stdout } = await runGit(["cat-file", "blob", `${commit}:${normalizeSourcePath(path)}`], { cwd: mirrorDir, counts });
+  return stdout;
 }
 
 async function fullSha(mirrorDir: string, commit: string, counts?: GitCounts): Promise<string> {

@@ -36,6 +36,7 @@ export function registerBuildCommands(program: Command): void {
       );
       if (options.json) printJson(plan);
       else process.stdout.write(renderPlan(plan));
+      if (!options.json) for (const warning of plan.warnings ?? []) process.stderr.write(`${renderWarning(warning)}\n`);
     });
 
   program
@@ -141,6 +142,11 @@ export function renderPlan(plan: PlanJson): string {
   const head =
     plan.toBuild.length === 0 ? "Nothing to rebuild." : `${plan.toBuild.length} of ${plan.images.length} images to rebuild: ${plan.toBuild.join(", ")}`;
   return `${head}\n${lines.join("\n")}\n`;
+}
+
+/** "warning: my-docker:app/Dockerfile:2: FROM ${PARENT_IMAGE} uses ...; set `parent_arg: ...`" (validate and plan print them so). */
+export function renderWarning(warning: NonNullable<PlanJson["warnings"]>[number]): string {
+  return `warning: ${warning.file}${warning.line === undefined ? "" : `:${warning.line}`}: ${warning.message}; ${warning.fix}`;
 }
 
 function outcomeLine(outcome: OutcomeJson): string {

@@ -3,13 +3,15 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { SlipwayError } from "../../errors/index.js";
 import type { LoadedConfig } from "../../config/index.js";
-import { globalOptions, printJson, printWarnings } from "../context.js";
+import type { DockerfileCheck } from "../../app/dockerfile-warnings.js";
+import { renderWarning } from "./build-commands.js";
+import { globalOptions, printJson, printWarnings, resolveStateDir, type GlobalOptions } from "../context.js";
 
 /** slipway validate | schema | init: check, describe and start a config file. */
 export function registerConfigCommands(program: Command): void {
   program
     .command("validate")
-    .description("check the config file and list every problem with its line and column")
+    .description("check the config file and list every problem with its line and column; warn about Dockerfiles the builds would get wrong")
     .option("--json", "print the result as JSON (problems too, with exit code 2)")
     .action(async (options: { json?: boolean }, command: Command) => {
       const { loadConfig } = await import("../../config/index.js");
@@ -19,11 +21,15 @@ export function registerConfigCommands(program: Command): void {
         const loaded = await load();
         printWarnings(loaded);
         process.stdout.write(`${summary(loaded)}\n`);
+        process.stderr.write(renderCheck(await checkDockerfiles(loaded, global)));
         return;
       }
       try {
         const loaded = await load();
-        printJson({ valid: true, path: loaded.path, ...counts(loaded), warnings: loaded.warnings });
+        const check = await checkDockerfiles(loaded, global);
+        // The config's warnings and the Dockerfiles', each one line as printed without --json.
+        const warnings = [...loaded.warnings, ...check.warnings.map((w) => renderWarning(w).replace(/^warning: /, ""))];
+        printJson({ valid: true, path: loaded.path, ...counts(loaded), warnings, notChecked: check.notChecked });
       } catch (error) {
         if (!(error instanceof SlipwayError)) throw error;
         printJson({ valid: false, code: error.code, message: error.message, details: error.details, hint: error.hint });
@@ -64,6 +70,30 @@ export function registerConfigCommands(program: Command): void {
       }
       process.stdout.write(`wrote ${options.output}: edit it, then run \`slipway validate\`\n`);
     });
+}
+
+/**
+ * The Dockerfile check (app/dockerfile-warnings.ts), loaded only when validate runs: the
+ * builder stays out of every other command's start-up (test/integration/cli/start-up.test.ts).
+ */
+async function checkDockerfiles(loaded: LoadedConfig, global: GlobalOptions): Promise<DockerfileCheck> {
+  const { validateDockerfiles } = await import("../../app/dockerfile-warnings.js");
+  const stateDir = resolveStateDir(global, { dir: loaded.dir, ...(loaded.config.state_dir === undefined ? {} : { stateDir: loaded.config.state_dir }) });
+  try {
+    return await validateDockerfiles(loaded, stateDir);
+  } catch {
+    return { warnings: [], notChecked: Object.keys(loaded.config.images) };
+  }
+}
+
+function renderCheck(check: DockerfileCheck): string {
+  const lines = check.warnings.map(renderWarning);
+  if (check.notChecked.length > 0) {
+    lines.push(
+      `note: the Dockerfiles of ${check.notChecked.join(", ")} were not checked: their sources are not on this machine yet (\`slipway plan\` fetches and checks them)`,
+    );
+  }
+  return lines.map((line) => `${line}\n`).join("");
 }
 
 interface Counts {

@@ -21,7 +21,9 @@ test("the build's SourceReader: planning twice with unchanged sources runs one l
       app: await reader.lastCommitTouching("app1", head, reader.includedPaths("app1")),
       docs: await reader.lastCommitTouching("app1", head, ["docs"]),
       prod: await reader.fileExists("app1", head, "app/Dockerfile.prod"),
-      version: await reader.describe("app1", head),
+      version: await reader.versionFacts("app1", head),
+      dockerfile: await reader.readFile("app1", head, "app/Dockerfile"),
+      notAFile: await reader.readFile("app1", head, "app"),
       changed: await reader.changedPaths("app1", repo.c1, head, ["app"]),
     };
   };
@@ -31,7 +33,9 @@ test("the build's SourceReader: planning twice with unchanged sources runs one l
     app: repo.c3,
     docs: repo.c2,
     prod: true,
-    version: { version: "v1.0.0", count: 2, sha: repo.c3.slice(0, 7) },
+    version: { count: 3, sha: repo.c3.slice(0, 7), lastTag: "v1.0.0" },
+    dockerfile: "FROM python:3.12-slim\nCOPY src /app\n",
+    notAFile: undefined,
     changed: ["app/Dockerfile.prod", "app/src/main.py"],
   });
   const afterFirst = mirrors.stats();

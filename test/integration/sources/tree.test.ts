@@ -6,7 +6,7 @@ import { join } from "node:path";
 import {
   changedPaths,
   commitInfo,
-  describe as describeCommit,
+  versionFacts,
   exportTree,
   fileExists,
   lastCommitTouching,
@@ -100,16 +100,19 @@ test("commitInfo gives the committer time, author and subject", async (t) => {
   });
 });
 
-test("describe gives the last version tag, the commits since it and a short sha; without tags 0.0.0 and the total", async (t) => {
+test("versionFacts: the count is every commit of the history (it does not restart at a tag), the last version tag, the VERSION file", async (t) => {
   const { dir, repo, mirror } = await mirrorOf(t);
-  assert.deepEqual(await describeCommit(mirror, repo.c3), { version: "v1.0.0", count: 2, sha: repo.c3.slice(0, 7) });
-  assert.deepEqual(await describeCommit(mirror, repo.c1), { version: "v1.0.0", count: 0, sha: repo.c1.slice(0, 7) });
+  assert.deepEqual(await versionFacts(mirror, repo.c3), { count: 3, sha: repo.c3.slice(0, 7), lastTag: "v1.0.0" });
+  assert.deepEqual(await versionFacts(mirror, repo.c1), { count: 1, sha: repo.c1.slice(0, 7), lastTag: "v1.0.0" });
 
-  const bare = createRepo(join(dir, "untagged"));
-  bare.commit("one", "2024-02-01T00:00:00Z", { a: "1" });
-  bare.git("tag", "not-a-version");
-  const head = bare.commit("two", "2024-02-02T00:00:00Z", { a: "2" });
-  assert.deepEqual(await describeCommit(bare.dir, head), { version: "0.0.0", count: 2, sha: head.slice(0, 7) });
+  const untagged = createRepo(join(dir, "untagged"));
+  untagged.commit("one", "2024-02-01T00:00:00Z", { a: "1" });
+  untagged.git("tag", "not-a-version");
+  const two = untagged.commit("two", "2024-02-02T00:00:00Z", { a: "2", VERSION: "1.4.0\n" });
+  assert.deepEqual(await versionFacts(untagged.dir, two), { count: 2, sha: two.slice(0, 7), versionFile: "1.4.0\n" });
+  untagged.git("tag", "2.0.0");
+  const three = untagged.commit("three", "2024-02-03T00:00:00Z", { a: "3" });
+  assert.deepEqual(await versionFacts(untagged.dir, three), { count: 3, sha: three.slice(0, 7), lastTag: "2.0.0", versionFile: "1.4.0\n" });
 });
 
 test("matchesPaths agrees with git on which files the same paths select", async (t) => {
