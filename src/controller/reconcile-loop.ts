@@ -130,7 +130,7 @@ export function createReconcileLoop(options: ReconcileLoopOptions): ReconcileLoo
     });
 
   // The event stream ends when the engine restarts (a daemon restart restarts containers on new
-  // ports): subscribe again, backing off to 5 s, and run a full pass once the engine is back.
+  // ports): subscribe again, backing off to 1 s (a restarted engine is seen within a second of answering), and run a full pass once the engine is back.
   // An engine that does not answer yet (another environment's host) is tried the same way.
   const follow = async (engine: () => Promise<Engine>, first: AsyncIterable<EngineEvent> | undefined): Promise<void> => {
     let stream: AsyncIterable<EngineEvent> | undefined = first;
@@ -153,7 +153,7 @@ export function createReconcileLoop(options: ReconcileLoopOptions): ReconcileLoo
       stream = undefined;
       if (abort.signal.aborted) return;
       await sleep(wait, undefined, { signal: abort.signal }).catch(() => undefined);
-      wait = Math.min(wait * 2, 5_000);
+      wait = Math.min(wait * 2, 1_000);
     }
   };
 

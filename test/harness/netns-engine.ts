@@ -28,6 +28,8 @@ export interface TestHost {
   readonly sshConfig?: string;
   /** Runs `docker` against this host's engine. */
   docker(args: readonly string[]): Promise<string>;
+  /** Stops this host's dockerd (SIGTERM, as `systemctl restart docker` does) and starts it again on the same state. */
+  restartEngine(): Promise<void>;
 }
 
 export interface TestHosts {
@@ -112,34 +114,39 @@ async function startHost(input: {
     tlsArgs.push("--tlsverify", "--tlscacert", join(dir, "ca.pem"), "--tlscert", join(dir, "server-cert.pem"), "--tlskey", join(dir, "server-key.pem"));
   }
   const port = input.spec.tls === true ? 2376 : 2375;
-  const log = openSync(join(dir, "dockerd.log"), "a");
-  const dockerd = spawn(
-    "nsenter",
-    [
-      `--net=/var/run/netns/${name}`,
-      "dockerd",
-      "--data-root",
-      join(dir, "data"),
-      "--exec-root",
-      join(dir, "exec"),
-      "--pidfile",
-      join(dir, "docker.pid"),
-      "-H",
-      `unix://${socket}`,
-      "-H",
-      `tcp://${address}:${port}`,
-      "--iptables=false",
-      ...tlsArgs,
-    ],
-    { stdio: ["ignore", log, log] },
-  );
-  undo.push(() => stopProcess(dockerd, 20_000));
-  const docker = async (args: readonly string[]): Promise<string> => (await run("docker", ["-H", `unix://${socket}`, ...args], { maxBuffer: 16 << 20 })).stdout;
-  await waitFor(
-    async () => (await docker(["version", "--format", "{{.Server.Version}}"])).trim() !== "",
-    30_000,
-    () => tail(join(dir, "dockerd.log")),
-  );
+  const args = [
+    `--net=/var/run/netns/${name}`,
+    "dockerd",
+    "--data-root",
+    join(dir, "data"),
+    "--exec-root",
+    join(dir, "exec"),
+    "--pidfile",
+    join(dir, "docker.pid"),
+    "-H",
+    `unix://${socket}`,
+    "-H",
+    `tcp://${address}:${port}`,
+    "--iptables=false",
+    ...tlsArgs,
+  ];
+  const docker = async (argv: readonly string[]): Promise<string> => (await run("docker", ["-H", `unix://${socket}`, ...argv], { maxBuffer: 16 << 20 })).stdout;
+  let dockerd: ChildProcess | undefined;
+  const startDockerd = async (): Promise<void> => {
+    const log = openSync(join(dir, "dockerd.log"), "a");
+    dockerd = spawn("nsenter", args, { stdio: ["ignore", log, log] });
+    await waitFor(
+      async () => (await docker(["version", "--format", "{{.Server.Version}}"])).trim() !== "",
+      30_000,
+      () => tail(join(dir, "dockerd.log")),
+    );
+  };
+  undo.push(async () => (dockerd === undefined ? undefined : stopProcess(dockerd, 20_000)));
+  await startDockerd();
+  const restartEngine = async (): Promise<void> => {
+    if (dockerd !== undefined) await stopProcess(dockerd, 20_000);
+    await startDockerd();
+  };
 
   let sshConfig: string | undefined;
   if (input.spec.ssh === true) sshConfig = await startSshd({ name, address, dir, socket, undo });
@@ -151,6 +158,7 @@ async function startHost(input: {
     ...(clientCerts === undefined ? {} : { clientCerts }),
     ...(sshConfig === undefined ? {} : { sshConfig }),
     docker,
+    restartEngine,
   };
 }
 

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { loadConfig } from "../../../src/config/index.js";
+import { startController, type Controller } from "../../../src/controller/controller.js";
 import { LABEL } from "../../../src/deploy/index.js";
 import { runSlipway } from "../../harness/cli.js";
 import { webCommand } from "../../harness/deploy.js";
@@ -27,6 +29,7 @@ describe("services on other Docker engines", { skip: unavailable ?? false }, () 
   let dir = "";
   let env: Record<string, string> = {};
   const services: Record<string, { name: string; port: number }> = {};
+  let controller: Controller | undefined;
 
   const host = (index: number): TestHost => {
     const found = testHosts?.hosts[index];
@@ -45,7 +48,7 @@ describe("services on other Docker engines", { skip: unavailable ?? false }, () 
     testHosts = await startTestHosts([{ ssh: true }, { tls: true }]);
     const f = fixture();
     dir = mkdtempSync(join(tmpdir(), "slipway-remote-"));
-    for (const key of ["tcp", "ssh", "tls", "gone"]) services[key] = { name: testName(`far-${key}`), port: await freePort() };
+    for (const key of ["tcp", "ssh", "tls", "gone", "restart"]) services[key] = { name: testName(`far-${key}`), port: await freePort() };
     const service = (key: string, environment: string): string[] => [
       `  ${services[key]?.name ?? ""}:`,
       `    image: ${f.images.v1 ?? ""}`,
@@ -60,6 +63,9 @@ describe("services on other Docker engines", { skip: unavailable ?? false }, () 
     writeFileSync(
       join(dir, "slipway.yml"),
       [
+        // The reconcile timer is an hour: only the engines' event streams can repair anything in time.
+        "controller:",
+        "  reconcile: 1h",
         "environments:",
         `  far: { docker_host: "${host(0).dockerHost}" }`,
         `  viassh: { docker_host: "ssh://root@${host(0).address}" }`,
@@ -71,6 +77,7 @@ describe("services on other Docker engines", { skip: unavailable ?? false }, () 
         ...service("ssh", "viassh"),
         ...service("tls", "secure, nocerts"),
         ...service("gone", "gone"),
+        ...service("restart", "far"),
         "",
       ].join("\n"),
     );
@@ -78,6 +85,7 @@ describe("services on other Docker engines", { skip: unavailable ?? false }, () 
   });
 
   after(async () => {
+    await controller?.stop();
     await testHosts?.stop();
     if (dir !== "") rmSync(dir, { recursive: true, force: true });
   });
@@ -160,5 +168,49 @@ describe("services on other Docker engines", { skip: unavailable ?? false }, () 
     assert.deepEqual(await containersOn("local", name), []);
     assert.deepEqual(await containersOn(host(0), name), []);
     assert.deepEqual(await containersOn(host(1), name), []);
+  });
+
+  test("the host's dockerd restarts with the service running: its replica comes back on a new port and answers within 5 s, no command run", async () => {
+    const { name, port } = services.restart ?? assert.fail();
+    const deploy = await runSlipway(["deploy", name, "--env", "far"], { cwd: dir, env });
+    assert.equal(deploy.code, 0, deploy.stderr + deploy.stdout);
+    const url = `http://127.0.0.1:${port}/`;
+    await waitForBody(url, "v1", 5_000);
+    const portOf = async (): Promise<string> => (await host(0).docker(["ps", "--filter", `label=${LABEL.service}=${name}`, "--format", "{{.Ports}}"])).trim();
+    const before = await portOf();
+
+    process.env.SLIPWAY_PROXY_ADMIN = fixture().world.handle.adminUrl;
+    try {
+      const loaded = await loadConfig({ cwd: dir, env: {} });
+      controller = await startController({
+        loaded,
+        stateDir: fixture().world.stateDir,
+        store: fixture().world.store,
+        engine: fixture().engine,
+        listen: { host: "127.0.0.1", port: await freePort() },
+        logger: false,
+      });
+      await host(0).restartEngine();
+      let upAt = 0;
+      let after = "";
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        after = await portOf().catch(() => "");
+        if (after !== "") {
+          upAt = Date.now();
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.ok(upAt > 0, "the replica did not come back after the engine restarted (restart: always)");
+      assert.notEqual(after, before, "the replica came back on the same port; the test proves nothing");
+      await waitForBody(url, "v1", 5_000);
+      assert.ok(Date.now() - upAt < 5_000, `answered ${Date.now() - upAt} ms after the replica was up`);
+    } finally {
+      await controller?.stop();
+      controller = undefined;
+      delete process.env.SLIPWAY_PROXY_ADMIN;
+    }
+    assert.equal((await runSlipway(["down", name, "--env", "far"], { cwd: dir, env })).code, 0);
   });
 });
