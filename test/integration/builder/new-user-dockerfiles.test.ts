@@ -68,11 +68,10 @@ test("11. an image without from: whose FROM needs an ARG: validate and plan name
   assert.match(validate.stderr, expected);
 
   const json = await project.slipway(["-c", "orphan.yml", "validate", "--json"]);
-  const result = JSON.parse(json.stdout) as { warnings: { file: string; line: number }[]; notChecked: string[] };
-  assert.deepEqual(
-    result.warnings.map((w) => [w.file, w.line]),
-    [["app:orphan/Dockerfile", 2]],
-  );
+  // --json: the config's and the Dockerfiles' warnings, each the line validate prints.
+  const result = JSON.parse(json.stdout) as { warnings: string[]; notChecked: string[] };
+  assert.equal(result.warnings.length, 1, JSON.stringify(result.warnings));
+  assert.match(`warning: ${result.warnings[0] ?? ""}`, expected);
   assert.deepEqual(result.notChecked, []);
 
   const plan = await project.slipway(["-c", "orphan.yml", "plan"]);
