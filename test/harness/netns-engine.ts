@@ -70,12 +70,19 @@ export async function startTestHosts(specs: readonly HostOptions[]): Promise<Tes
     undo.push(() => ip(["link", "del", bridge]));
     await ip(["addr", "add", `${gateway}/24`, "dev", bridge]);
     await ip(["link", "set", bridge, "up"]);
-    const hosts: TestHost[] = [];
-    for (const [index, spec] of specs.entries()) {
-      hosts.push(
-        await startHost({ name: `${prefix}-${String.fromCharCode(97 + index)}`, address: `${subnet}.${10 + index}`, gateway, bridge, work, spec, undo }),
-      );
-    }
+    // Side by side: each host's dockerd takes seconds to come up. Each records its own undo steps.
+    const started = await Promise.allSettled(
+      specs.map((spec, index) => {
+        const own: (() => Promise<unknown>)[] = [];
+        undo.push(async () => {
+          for (const step of own.reverse()) await step().catch(() => undefined);
+        });
+        return startHost({ name: `${prefix}-${String.fromCharCode(97 + index)}`, address: `${subnet}.${10 + index}`, gateway, bridge, work, spec, undo: own });
+      }),
+    );
+    const failed = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
+    const hosts = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
     return { hosts, gateway, stop };
   } catch (error) {
     await stop();
