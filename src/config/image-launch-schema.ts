@@ -35,7 +35,7 @@ export const imageLaunchSchema = z
       .min(1)
       .optional()
       .describe(
-        "The host directory holding data/, logs/, config/ and tmp/ for this image (relative to this file's directory). Default: ~/.local/share/slipway/run/<image>.",
+        "The host directory holding data/, logs/, config/ and tmp/ for this image, in `slipway run` and in the jobs run in it (relative to this file's directory). Default: ~/.local/share/slipway/run/<image>.",
       ),
   })
   .describe("How `slipway run` launches this image: profile, dev mount, working directory, environment, host directories.");

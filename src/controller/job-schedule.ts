@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from "fastify";
 import { openBuildSession } from "../builder/session.js";
 import type { LoadedConfig } from "../config/index.js";
 import type { Engine } from "../engine/index.js";
-import { createJobScheduler, findJob, jobEnv, jobImage, jobLogDir, registryCredentials, runJob, type JobScheduler } from "../jobs/index.js";
+import { createJobScheduler, findJob, jobEnv, jobHome, jobImage, jobLogDir, registryCredentials, runJob, type JobScheduler } from "../jobs/index.js";
 import type { Notifier } from "../notify/index.js";
 import type { Store } from "../store/index.js";
 
@@ -42,6 +42,7 @@ export function scheduleJobs(input: {
           config: job,
           image: jobImage(config, session.targets, name, job),
           env: jobEnv(config, dir, job),
+          home: jobHome(config, dir, job),
           logDir: jobLogDir(input.stateDir),
           trigger,
           signal,

@@ -2,4 +2,4 @@ export { openJobLog, formatHeader, jobLogFiles, type JobLog, type JobLogHeader, 
 export { runJob, JOB_LABEL, type JobPorts, type JobRunInput } from "./run-job.js";
 export { createStreamRedactor, type StreamRedactor } from "./redact-stream.js";
 export { createJobScheduler, jobNotFound, type JobScheduler, type JobSchedulerOptions, type ScheduledJob, type RunJobFn } from "./scheduler.js";
-export { findJob, jobImage, jobEnv, jobLogDir, registryCredentials } from "./job-setup.js";
+export { findJob, jobImage, jobEnv, jobHome, jobLogDir, registryCredentials, type JobImage } from "./job-setup.js";

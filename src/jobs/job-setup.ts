@@ -4,7 +4,7 @@ import { readEnvFiles } from "../config/env-files.js";
 import type { Config, JobConfig } from "../config/index.js";
 import { SlipwayError } from "../errors/index.js";
 import type { TagScheme } from "../graph/tag-schemes.js";
-import { environmentLookup, type EnvironmentLookup } from "../images/index.js";
+import { defaultRunBase, environmentLookup, imageHome, type EnvironmentLookup } from "../images/index.js";
 import type { Secret } from "../util/secret.js";
 import { withSecrets } from "../util/secret-rule.js";
 import { jobNotFound } from "./scheduler.js";
@@ -29,10 +29,12 @@ export function jobImage(config: Config, targets: ReadonlyMap<string, BuildTarge
     });
   }
   const environment = environmentLookup(config, job.environment);
-  return { repository: target.repository, scheme: target.tagScheme, ...(environment === undefined ? {} : { environment }) };
+  return { name: job.image, repository: target.repository, scheme: target.tagScheme, ...(environment === undefined ? {} : { environment }) };
 }
 
 export interface JobImage {
+  /** The image's name in slipway.yml: IMAGE_NAME in the container. */
+  readonly name: string;
   readonly repository: string;
   readonly scheme: TagScheme;
   readonly environment?: EnvironmentLookup;
@@ -49,6 +51,14 @@ export function jobEnv(config: Config, configDir: string, job: JobConfig): Recor
   const fromFiles = readEnvFiles(environment?.env_file ?? [], configDir);
   const plain: Record<string, string> = { ...(job.env ?? {}), ...fromFiles, ...(environment?.variables ?? {}) };
   return withSecrets(plain, [...job.secretEnv, ...Object.keys(fromFiles), ...(environment?.secretVariables ?? [])]);
+}
+
+/**
+ * The job's image's home directory on the host, the one `slipway run IMAGE` uses: the image's
+ * `launch.home` (relative to slipway.yml), else <runBase>/<image> (src/images/host-dirs.ts).
+ */
+export function jobHome(config: Config, configDir: string, job: JobConfig, runBase: string = defaultRunBase()): string {
+  return imageHome({ name: job.image, launchHome: config.images[job.image]?.launch?.home }, configDir, runBase);
 }
 
 /** Where job logs live: <state dir>/logs/jobs/<job>.log */

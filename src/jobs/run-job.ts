@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { RegistryPool } from "../builder/registry-reader.js";
 import type { JobConfig } from "../config/index.js";
-import type { Engine, LogChunk, RegistryCredentials } from "../engine/index.js";
-import { newestFor, type NewestImage } from "../images/index.js";
+import type { Engine, LogChunk, MountSpec, RegistryCredentials } from "../engine/index.js";
+import { ensureHostDirs, hostDirMounts, hostDirs, launchEnv, newestFor, type NewestImage } from "../images/index.js";
 import { normalizeReference } from "../reference/index.js";
 import type { JobRunRecord, Store } from "../store/index.js";
 import { Secret } from "../util/secret.js";
@@ -33,8 +33,10 @@ export interface JobRunInput {
   readonly config: JobConfig;
   /** The repository the job's image is pushed to, its tag scheme, and the environment's tag (jobImage). */
   readonly image: JobImage;
-  /** Passed to the container; only the names reach the log, never a value. */
+  /** The job's own variables (jobEnv); the container gets them and Slipway's (launchEnv). Only the names reach the log, never a value. */
   readonly env: Readonly<Record<string, string | Secret>>;
+  /** The image's home directory on the host (jobHome): its data/, logs/, config/ and tmp/ are mounted, made when missing. */
+  readonly home: string;
   readonly logDir: string;
   /** "schedule", "cli", "api", "launcher". */
   readonly trigger: string;
@@ -50,7 +52,8 @@ export interface JobRunInput {
 /**
  * One run of a job: resolves the newest image of the job's repository in its registry
  * (by tag scheme), pulls it only when it is not local, runs the command (argv, never a
- * shell string) in a new container, streams stdout and stderr into the job's log, enforces
+ * shell string) in a new container with the image's host directories and the variables
+ * `slipway run` gives (IMAGE_NAME, IMAGE_VERSION, DATA_DIR, …), streams stdout and stderr into the job's log, enforces
  * the timeout, removes the container once its logs are in, and records the run.
  * Returns the finished record whatever the exit code; throws (after recording the run as
  * failed) only when the run could not start: no image, a registry or engine failure.
@@ -61,6 +64,9 @@ export async function runJob(ports: JobPorts, input: JobRunInput): Promise<JobRu
   let log: JobLog | undefined;
   try {
     const image = await resolveImage(ports, input);
+    const dirs = hostDirs(input.home);
+    await ensureHostDirs(dirs);
+    const env = launchEnv(input.env, { name: input.image.name, version: image.tag });
     log = openJobLog({ dir: input.logDir, job: input.name, maxSize: input.config.log.max_size, files: input.config.log.files });
     log.writeHeader({
       at: new Date(),
@@ -68,9 +74,9 @@ export async function runJob(ports: JobPorts, input: JobRunInput): Promise<JobRu
       version: image.tag,
       command: input.config.command,
       trigger: input.trigger,
-      envKeys: Object.keys(input.env),
+      envKeys: Object.keys(env),
     });
-    const outcome = await runContainer(ports, input, image, record.id, log);
+    const outcome = await runContainer(ports, input, { image, env, mounts: hostDirMounts(dirs) }, record.id, log);
     log.write(`=== ${outcome.summary}\n`);
     return await store.finishJobRun(record.id, {
       status: outcome.exitCode === 0 && outcome.stopped === undefined ? "succeeded" : "failed",
@@ -109,14 +115,23 @@ interface Outcome {
   readonly summary: string;
 }
 
-async function runContainer(ports: JobPorts, input: JobRunInput, image: NewestImage, runId: number, log: JobLog): Promise<Outcome> {
+/** What one run's container is made of. */
+interface RunContainer {
+  readonly image: NewestImage;
+  readonly env: Readonly<Record<string, string | Secret>>;
+  readonly mounts: readonly MountSpec[];
+}
+
+async function runContainer(ports: JobPorts, input: JobRunInput, container: RunContainer, runId: number, log: JobLog): Promise<Outcome> {
   const { engine } = ports;
+  const { image } = container;
   const started = Date.now();
   const id = await engine.createContainer({
     name: `slipway-job-${input.name}-${runId}-${randomBytes(2).toString("hex")}`,
     image: image.reference,
     command: input.config.command,
-    env: Object.fromEntries(Object.entries(input.env).map(([key, value]) => [key, value instanceof Secret ? value.reveal() : value])),
+    env: Object.fromEntries(Object.entries(container.env).map(([key, value]) => [key, value instanceof Secret ? value.reveal() : value])),
+    mounts: container.mounts,
     labels: { ...input.labels, [JOB_LABEL.job]: input.name, [JOB_LABEL.run]: String(runId) },
   });
   try {

@@ -1,9 +1,9 @@
 export { launch, type LaunchContext, type LaunchRequest, type LaunchResult } from "./launch.js";
-export { launchSpec, launchEnv, LAUNCH_LABEL, type LaunchPlan } from "./launch-spec.js";
+export { launchSpec, planEnv, LAUNCH_LABEL, type LaunchPlan } from "./launch-spec.js";
 export { resolveLaunchTarget, type LaunchTarget, type ConfiguredImage } from "./launch-target.js";
 export { pickVersion, type PickedVersion, type PickPorts } from "./pick-version.js";
 export { runAttached, type LaunchIo, type RunOptions } from "./run-attached.js";
-export { containerDirs, dirVariables, defaultRunBase, hostDirs, ensureHostDirs, hostDirKinds, type HostDirs, type HostDirKind } from "./host-dirs.js";
+export { containerDirs, dirVariables, defaultRunBase, hostDirs, ensureHostDirs, hostDirKinds, type HostDirs, type HostDirKind } from "../images/index.js";
 export { parseEnvAssignments, parseEnvFile } from "./env-args.js";
 export { findCheckout } from "./checkout.js";
 export { shouldAttachStdin } from "./stdin.js";

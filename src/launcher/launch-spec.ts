@@ -1,5 +1,5 @@
-import type { ContainerSpec, MountSpec } from "../engine/index.js";
-import { containerDirs, dirVariables, hostDirKinds, type HostDirs } from "./host-dirs.js";
+import type { ContainerSpec } from "../engine/index.js";
+import { hostDirMounts, launchEnv, type HostDirs } from "../images/index.js";
 
 /** Everything decided about one launch, as plain data. */
 export interface LaunchPlan {
@@ -28,13 +28,13 @@ export const LAUNCH_LABEL = "slipway.launch";
 
 /** Pure: the container for a launch plan. */
 export function launchSpec(plan: LaunchPlan): ContainerSpec {
-  const mounts: MountSpec[] = hostDirKinds.map((kind) => ({ type: "bind", source: plan.dirs[kind], target: containerDirs[kind] }));
+  const mounts = hostDirMounts(plan.dirs);
   if (plan.checkout !== undefined) mounts.push({ type: "bind", source: plan.checkout.host, target: plan.checkout.target });
   const workdir = plan.workdir ?? plan.checkout?.target;
   return {
     image: plan.reference,
     ...(plan.command.length === 0 ? {} : { command: plan.command }),
-    env: launchEnv(plan),
+    env: planEnv(plan),
     labels: {
       [LAUNCH_LABEL]: plan.name,
       "slipway.launch.version": plan.version,
@@ -49,10 +49,7 @@ export function launchSpec(plan: LaunchPlan): ContainerSpec {
   };
 }
 
-/** The container's environment: the user's variables, then IMAGE_NAME, IMAGE_VERSION, the directories and SOURCE_DIR. */
-export function launchEnv(plan: LaunchPlan): Record<string, string> {
-  const env: Record<string, string> = { ...plan.env, IMAGE_NAME: plan.name, IMAGE_VERSION: plan.version };
-  for (const kind of hostDirKinds) env[dirVariables[kind]] = containerDirs[kind];
-  if (plan.checkout !== undefined) env["SOURCE_DIR"] = plan.checkout.target;
-  return env;
+/** The container's environment (src/images/launch-env.ts, the same as a job's): the user's variables, then Slipway's. */
+export function planEnv(plan: LaunchPlan): Record<string, string> {
+  return launchEnv(plan.env, { name: plan.name, version: plan.version, ...(plan.checkout === undefined ? {} : { sourceDir: plan.checkout.target }) });
 }

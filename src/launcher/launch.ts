@@ -1,12 +1,12 @@
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Engine, RegistryCredentials } from "../engine/index.js";
 import { SlipwayError } from "../errors/index.js";
 import { openJobLog, type JobLog } from "../jobs/index.js";
 import type { RegistryClient } from "../registry/index.js";
 import type { Store } from "../store/index.js";
 import { findCheckout } from "./checkout.js";
-import { ensureHostDirs, hostDirs, type HostDirs } from "./host-dirs.js";
-import { launchEnv, launchSpec, type LaunchPlan } from "./launch-spec.js";
+import { ensureHostDirs, hostDirs, imageHome, type HostDirs } from "../images/index.js";
+import { planEnv, launchSpec, type LaunchPlan } from "./launch-spec.js";
 import { resolveLaunchTarget, type ConfiguredImage, type LaunchTarget } from "./launch-target.js";
 import { pickVersion } from "./pick-version.js";
 import type { EnvironmentLookup } from "../images/index.js";
@@ -122,7 +122,7 @@ async function runAsJob(context: LaunchContext, plan: LaunchPlan, job: string): 
       version: plan.version,
       command: plan.command,
       trigger: "launcher",
-      envKeys: Object.keys(launchEnv(plan)),
+      envKeys: Object.keys(planEnv(plan)),
     });
     const exitCode = await run(context, plan, log);
     await jobs.store.finishJobRun(record.id, { status: exitCode === 0 ? "succeeded" : "failed", exitCode, image: plan.reference });
@@ -150,6 +150,5 @@ async function devCheckout(context: LaunchContext, target: LaunchTarget): Promis
 
 function homeDir(context: LaunchContext, target: LaunchTarget, home: string | undefined): string {
   if (home !== undefined) return resolve(home);
-  if (target.launch?.home !== undefined) return resolve(context.configDir, target.launch.home);
-  return join(context.runBase, target.name);
+  return imageHome({ name: target.name, launchHome: target.launch?.home }, context.configDir, context.runBase);
 }

@@ -15,7 +15,7 @@ export function registerJobCommands(program: Command): void {
     .description("run a job once now, in the newest image; its output goes to the terminal and its log, its exit code is passed through")
     .argument("<name>", "a job of slipway.yml")
     .action(async (name: string, _options: unknown, command: Command) => {
-      const [{ openBuildSession }, { findJob, jobEnv, jobImage, jobLogDir, registryCredentials, runJob }] = await Promise.all([
+      const [{ openBuildSession }, { findJob, jobEnv, jobHome, jobImage, jobLogDir, registryCredentials, runJob }] = await Promise.all([
         import("../../builder/session.js"),
         import("../../jobs/index.js"),
       ]);
@@ -55,6 +55,7 @@ export function registerJobCommands(program: Command): void {
               config: spec,
               image: jobImage(config, session.targets, name, spec),
               env: jobEnv(config, dir, spec),
+              home: jobHome(config, dir, spec),
               logDir: jobLogDir(project.stateDir),
               trigger: "cli",
               signal: abort.signal,

@@ -51,7 +51,7 @@ before(async () => {
     [
       `registry: ${registry.host}/team${testRunId}`,
       "images:",
-      "  tool: { context: ./tool }",
+      "  tool: { context: ./tool, launch: { home: ./run } }",
       "jobs:",
       "  report:",
       "    image: tool",

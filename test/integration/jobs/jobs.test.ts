@@ -42,8 +42,9 @@ function run(
   return runJob(ports(), {
     name,
     config,
-    image: { repository, scheme: "timestamp" },
+    image: { name: "app", repository, scheme: "timestamp" },
     env: extra.env ?? {},
+    home: join(work, "home", "app"),
     logDir: extra.logDir ?? join(work, "logs"),
     trigger: extra.trigger ?? "cli",
     labels: testLabels(),
@@ -86,7 +87,7 @@ test("a job runs in the newest image by tag, pulled only when it is not local; t
   assert.match(
     text,
     new RegExp(
-      `^=== .* job show \\(trigger: cli\\)\\n=== image: ${repository}:${NEW} \\(version ${NEW}\\)\\n=== command: cat /version\\nv2\\n=== exit code 0 after`,
+      `^=== .* job show \\(trigger: cli\\)\\n=== image: ${repository}:${NEW} \\(version ${NEW}\\)\\n=== command: cat /version\\n=== env: CONFIG_DIR, DATA_DIR, IMAGE_NAME, IMAGE_VERSION, LOG_DIR, TMPDIR \\(values not logged\\)\\nv2\\n=== exit code 0 after`,
       "m",
     ),
   );
@@ -104,6 +105,17 @@ test("a job runs in the newest image by tag, pulled only when it is not local; t
     history.map((r) => r.status),
     ["succeeded", "succeeded"],
   );
+});
+
+test("a job gets the variables and directories `slipway run` gives: IMAGE_NAME and IMAGE_VERSION of the image it ran, and the home's four directories", async () => {
+  const printEnv = 'echo "name=$IMAGE_NAME version=$IMAGE_VERSION"; echo "dirs=$DATA_DIR $LOG_DIR $CONFIG_DIR $TMPDIR mode=$MODE"; echo kept > "$DATA_DIR/out"';
+  const record = await run("env", job({ command: ["sh", "-c", printEnv] }), { env: { MODE: "batch", IMAGE_NAME: "spoofed" } });
+  assert.equal(record.status, "succeeded", record.error);
+  const text = readFileSync(join(work, "logs", "env.log"), "utf8");
+  assert.match(text, new RegExp(`^name=app version=${NEW}$`, "m"), text);
+  assert.match(text, /^dirs=\/data \/logs \/config \/scratch mode=batch$/m, text);
+  assert.equal(readFileSync(join(work, "home", "app", "data", "out"), "utf8"), "kept\n", "$DATA_DIR is the image's home data/ on the host");
+  for (const dir of ["logs", "config", "tmp"]) assert.ok(statSync(join(work, "home", "app", dir)).isDirectory(), `${dir}/ was made`);
 });
 
 test("a failing command records its exit code; a hanging one is stopped at its timeout", async () => {
@@ -137,7 +149,7 @@ test("a secret variable reaches the container but never the log file or the stor
   assert.equal(record.status, "succeeded");
   const text = readFileSync(join(work, "logs", "secret.log"), "utf8");
   assert.match(text, /token=\[redacted\] mode=batch/, "the container got the value, and its output was redacted");
-  assert.match(text, /^=== env: API_TOKEN, MODE \(values not logged\)$/m);
+  assert.match(text, /^=== env: API_TOKEN, CONFIG_DIR, DATA_DIR, IMAGE_NAME, IMAGE_VERSION, LOG_DIR, MODE, TMPDIR \(values not logged\)$/m);
   assert.ok(!text.includes(value), "the value is not in the log");
   assert.ok(!JSON.stringify(await store.listJobRuns()).includes(value));
   for (const name of readdirSync(join(work, "state"))) {
@@ -155,7 +167,7 @@ test("the log rotates by size over many runs and keeps at most `files` files", a
   for (const name of files) assert.ok(statSync(join(logDir, name)).size <= 300, `${name} is within max_size`);
   const newest = readFileSync(join(logDir, "rotates.log"), "utf8");
   const runs = await store.listJobRuns({ job: "rotates", limit: 1 });
-  assert.match(newest, /=== command: cat \/version\nv2\n=== exit code 0/);
+  assert.match(newest, /=== command: cat \/version\n=== env: .*\nv2\n=== exit code 0/);
   assert.equal(runs[0]?.status, "succeeded");
 });
 
@@ -205,7 +217,10 @@ test("overlap queue: one run waits for the running one and starts when it ends",
 });
 
 function slipway(dir: string, args: readonly string[]): Promise<CliRun> {
-  return runSlipway(["--state-dir", join(dir, "state"), ...args], { cwd: dir, env: { RELEASE_TOKEN: `rt-${testRunId}-hidden` } });
+  return runSlipway(["--state-dir", join(dir, "state"), ...args], {
+    cwd: dir,
+    env: { RELEASE_TOKEN: `rt-${testRunId}-hidden`, XDG_DATA_HOME: join(dir, "xdg") },
+  });
 }
 
 test("slipway job run passes the command's exit code through; list, history and logs show the runs", async () => {
@@ -220,6 +235,7 @@ test("slipway job run passes the command's exit code through; list, history and 
         "  app: { context: ./app }",
         "jobs:",
         "  show: { image: app, schedule: '0 3 * * *', command: [cat, /version] }",
+        "  env: { image: app, schedule: '@daily', command: [sh, -c, 'echo $IMAGE_NAME $IMAGE_VERSION $DATA_DIR; echo x > $DATA_DIR/x'] }",
         "  fails:",
         "    image: app",
         "    schedule: '@daily'",
@@ -231,6 +247,11 @@ test("slipway job run passes the command's exit code through; list, history and 
     const ok = await slipway(dir, ["job", "run", "show"]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.equal(ok.stdout, "v2\n", "the command's output on the terminal");
+
+    const env = await slipway(dir, ["job", "run", "env"]);
+    assert.equal(env.code, 0, env.stderr);
+    assert.equal(env.stdout, `app ${NEW} /data\n`, "IMAGE_NAME and IMAGE_VERSION are the image and version the job ran");
+    assert.ok(statSync(join(dir, "xdg", "slipway", "run", "app", "data", "x")).isFile(), "the image's home is the one slipway run uses");
 
     const failed = await slipway(dir, ["job", "run", "fails"]);
     assert.equal(failed.code, 7, failed.stderr);
@@ -257,7 +278,7 @@ test("slipway job run passes the command's exit code through; list, history and 
     assert.equal(logs.code, 0, logs.stderr);
     const [path, ...tail] = logs.stdout.split("\n");
     assert.equal(path, join(dir, "state", "logs", "jobs", "show.log"));
-    assert.match(tail.join("\n"), /=== command: cat \/version\nv2\n=== exit code 0/);
+    assert.match(tail.join("\n"), /=== command: cat \/version\n=== env: .*\nv2\n=== exit code 0/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

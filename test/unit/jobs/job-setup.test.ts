@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parseConfigText } from "../../../src/config/parse-config-text.js";
-import { jobEnv } from "../../../src/jobs/index.js";
+import { jobEnv, jobHome } from "../../../src/jobs/index.js";
 import { Secret } from "../../../src/util/secret.js";
 
 test("a job's variables stack like a service's: its own env, then its environment's env_file, then its environment's variables", (t) => {
@@ -71,4 +71,24 @@ test("a job's variables are secret by name, when marked secret: true, or when re
   assert.deepEqual(secret, ["DATABASE_URL", "DB_PASSWORD", "SENTRY_DSN", "SMTP_URL"]);
   assert.equal(env.MODE, "batch");
   assert.equal(env.REGION, "eu");
+});
+
+test("a job's home is its image's, as `slipway run` has it: launch.home relative to slipway.yml, else <run base>/<image>", () => {
+  const { config } = parseConfigText(
+    [
+      "registry: localhost:5000/org",
+      "images:",
+      "  app: { context: ./app }",
+      "  homed: { context: ./homed, launch: { home: ./run/homed } }",
+      "jobs:",
+      "  a: { image: app, schedule: '@daily', command: [run] }",
+      "  b: { image: homed, schedule: '@daily', command: [run] }",
+      "",
+    ].join("\n"),
+    { path: "/project/slipway.yml", env: {} },
+  );
+  const [a, b] = [config.jobs.a, config.jobs.b];
+  assert.ok(a !== undefined && b !== undefined);
+  assert.equal(jobHome(config, "/project", a, "/base"), "/base/app");
+  assert.equal(jobHome(config, "/project", b, "/base"), "/project/run/homed");
 });

@@ -1,8 +1,12 @@
 import { chown, mkdir } from "node:fs/promises";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import type { MountSpec } from "../engine/index.js";
 
-/** The standard host directories of a launched image, and where they appear inside it. */
+/**
+ * The standard host directories of a launched image (by `slipway run` and by a job), and
+ * where they appear inside it.
+ */
 export const hostDirKinds = ["data", "logs", "config", "tmp"] as const;
 export type HostDirKind = (typeof hostDirKinds)[number];
 export type HostDirs = Readonly<Record<HostDirKind, string>>;
@@ -19,9 +23,19 @@ export function defaultRunBase(env: Readonly<Record<string, string | undefined>>
   return xdg ? join(xdg, "slipway", "run") : join(homedir(), ".local", "share", "slipway", "run");
 }
 
+/** Pure: an image's home directory: its `launch.home` (relative to slipway.yml) when set, else <runBase>/<image>. */
+export function imageHome(image: { readonly name: string; readonly launchHome?: string | undefined }, configDir: string, runBase: string): string {
+  return image.launchHome === undefined ? join(runBase, image.name) : resolve(configDir, image.launchHome);
+}
+
 /** The four directories under an image's home directory. */
 export function hostDirs(home: string): HostDirs {
   return { data: join(home, "data"), logs: join(home, "logs"), config: join(home, "config"), tmp: join(home, "tmp") };
+}
+
+/** Pure: the four directories bind-mounted at their places inside. */
+export function hostDirMounts(dirs: HostDirs): MountSpec[] {
+  return hostDirKinds.map((kind) => ({ type: "bind", source: dirs[kind], target: containerDirs[kind] }));
 }
 
 /**
