@@ -22,3 +22,5 @@ export { attempt, mapAttempt, type Attempt } from "./attempt.js";
 export { runDeployment, type DeploymentContext, type DeploymentRequest } from "./run-deployment.js";
 export { serviceImage } from "./service-image.js";
 export { reconcileServices, reconcileOne, type ReconcileRow, type ReconcileInput } from "./reconcile.js";
+export { pipelineNotice, type PipelineEvent } from "./pipeline-notices.js";
+export { failureDetail, type FailureDetail } from "./failure-detail.js";
