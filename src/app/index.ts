@@ -23,3 +23,5 @@ export { runDeployment, type DeploymentContext, type DeploymentRequest } from ".
 export { serviceImage } from "./service-image.js";
 export { reconcileServices, reconcileOne, type ReconcileRow, type ReconcileInput } from "./reconcile.js";
 export { engineSource, connectOptions, type EngineFor } from "./engines.js";
+export { pipelineNotice, type PipelineEvent } from "./pipeline-notices.js";
+export { failureDetail, type FailureDetail } from "./failure-detail.js";

@@ -1,4 +1,4 @@
-import { runDeployment } from "../app/index.js";
+import { failureDetail, runDeployment, type PipelineEvent } from "../app/index.js";
 import { pushedImages } from "../builder/environment-tags.js";
 import { openBuildSession } from "../builder/session.js";
 import type { ImageOutcome } from "../builder/execute.js";
@@ -37,19 +37,7 @@ export interface PipelineDeps {
   readonly onEvent?: (event: PipelineEvent) => void;
 }
 
-export type PipelineEvent =
-  | { readonly kind: "started"; readonly run: PipelineRunRecord }
-  | { readonly kind: "build"; readonly run: PipelineRunRecord; readonly outcome: ImageOutcome }
-  | {
-      readonly kind: "deploy";
-      readonly run: PipelineRunRecord;
-      readonly service: string;
-      readonly ok: boolean;
-      readonly revision?: number;
-      readonly image: string;
-      readonly error?: string;
-    }
-  | { readonly kind: "run"; readonly run: PipelineRunRecord };
+export type { PipelineEvent };
 
 /**
  * One pipeline run for an environment: the source's branch is read at its newest commit (so
@@ -292,7 +280,7 @@ function outcomeDetail(outcome: ImageOutcome): Record<string, unknown> {
     case "up-to-date":
       return { image: outcome.image, outcome: "up-to-date", reference: outcome.reference, digest: outcome.digest };
     case "failed":
-      return { image: outcome.image, outcome: "failed", error: messageOf(outcome.error) };
+      return { image: outcome.image, outcome: "failed", ...failureDetail(outcome.error) };
     case "skipped":
       return { image: outcome.image, outcome: "skipped", because: outcome.because };
   }

@@ -4,7 +4,7 @@ import { SlipwayError } from "../../errors/index.js";
 import { toWire, type Wire } from "../../app/wire.js";
 import type { PipelineRunRecord, PipelineStep } from "../../store/index.js";
 import { printJson } from "../context.js";
-import { formatDuration } from "../progress.js";
+import { renderRun, runLine } from "../pipeline-view.js";
 import { withProject } from "../project.js";
 import { remoteFromEnv, remoteOrLocal } from "../remote.js";
 
@@ -35,7 +35,11 @@ export function registerPipelineCommands(program: Command): void {
         if (queued.queued.length === 0) process.stdout.write(`no pipeline runs for ${queued.source}@${queued.branch}\n`);
         return;
       }
-      const [{ runPipeline }, { pipelinesFor }] = await Promise.all([import("../../controller/pipeline.js"), import("../../controller/pipeline-targets.js")]);
+      const [{ runPipeline }, { pipelinesFor }, { pipelineNotice }] = await Promise.all([
+        import("../../controller/pipeline.js"),
+        import("../../controller/pipeline-targets.js"),
+        import("../../app/index.js"),
+      ]);
       await withProject(command, async (project) => {
         const { config } = project.loaded;
         const declared = config.sources[source];
@@ -64,7 +68,14 @@ export function registerPipelineCommands(program: Command): void {
               stateDir: project.stateDir,
               store: project.store(),
               engine,
+              // Each environment's services deploy on its own engine (docker_host); builds run here.
+              engineFor: (environment) => project.engine(environment),
               log: (fields, message) => process.stderr.write(`${message}${fields.service === undefined ? "" : ` (${String(fields.service)})`}\n`),
+              // What the controller notifies (builds, deployments, rollbacks), delivered before the command exits.
+              onEvent: (event) => {
+                const notice = pipelineNotice(event);
+                if (notice !== undefined) project.notify(notice);
+              },
             },
             { ...target, source, branch, trigger: "cli" },
             new AbortController().signal,
@@ -126,19 +137,4 @@ export function registerPipelineCommands(program: Command): void {
       if (options.json) printJson({ ...run, steps });
       else process.stdout.write(renderRun(run, steps));
     });
-}
-
-function runLine(run: Wire<PipelineRunRecord>): string {
-  const took = run.finishedAt === undefined ? "running" : formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt));
-  return `#${run.id}  ${run.environment}  ${run.source}@${run.branch} ${run.commit.slice(0, 7)}  ${run.status} (${took})  ${run.trigger}  ${run.startedAt}`;
-}
-
-function renderRun(run: Wire<PipelineRunRecord>, steps: readonly Wire<PipelineStep>[]): string {
-  const lines = [runLine(run)];
-  for (const step of steps) {
-    const took = step.finishedAt === undefined ? "" : ` ${formatDuration(Date.parse(step.finishedAt) - Date.parse(step.startedAt))}`;
-    lines.push(`    ${step.name}: ${step.status}${took}${step.error === undefined ? "" : ` — ${step.error}`}`);
-  }
-  if (run.error !== undefined) lines.push(`    ${run.error}`);
-  return `${lines.join("\n")}\n`;
 }

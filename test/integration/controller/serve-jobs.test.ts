@@ -57,7 +57,7 @@ before(async () => {
       "    image: tool",
       '    schedule: "* * * * * *"',
       "    command: [cat, /version]",
-      "    log: { max_size: 200, files: 3 }",
+      "    log: { max_size: 400, files: 3 }",
       "  broken:",
       "    image: tool",
       '    schedule: "*/2 * * * * *"',
@@ -134,7 +134,7 @@ test("serve runs cron jobs in the newest image, rotates their logs, notifies a f
   const logs = readdirSync(join(stateDir, "logs", "jobs"))
     .filter((f) => f.startsWith("report.log"))
     .sort();
-  assert.deepEqual(logs, ["report.log", "report.log.1", "report.log.2"], "at most 3 files of 200 bytes");
+  assert.deepEqual(logs, ["report.log", "report.log.1", "report.log.2"], "at most 3 files of 400 bytes");
   const current = readFileSync(join(stateDir, "logs", "jobs", "report.log.1"), "utf8");
   assert.match(current, /tool v2/, "the job ran in the newest image");
   assert.doesNotMatch(current, /tool v1/);
