@@ -72,7 +72,9 @@ class SshSocket extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.child.stdin.write(chunk, callback);
+    // ssh may exit (unreachable host, refused key) before it reads what is written: that is
+    // reported once it has closed, with its own words, never as this write's EPIPE.
+    this.child.stdin.write(chunk, () => callback());
   }
 
   override _final(callback: (error?: Error | null) => void): void {
