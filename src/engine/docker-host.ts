@@ -61,11 +61,6 @@ export function parseDockerHost(value: string | EngineAddress | undefined): Engi
   throw invalidHost(host, "only unix://, tcp:// and ssh:// engine addresses are supported");
 }
 
-/** Where a TCP engine's published ports are reached from here: its host; loopback for a local socket. */
-export function endpointHost(endpoint: EngineEndpoint): string {
-  return endpoint.kind === "unix" ? "127.0.0.1" : endpoint.host;
-}
-
 function certDirectory(path: string | undefined): string {
   if (path === undefined || path === "") return join(homedir(), ".docker");
   return isAbsolute(path) ? path : resolve(path);

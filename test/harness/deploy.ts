@@ -143,6 +143,25 @@ export function webCommand(port = 8080, options: { volume?: boolean } = {}): str
   return [shell ?? "sh", flag ?? "-c", `${keep}; ${script ?? ""}`];
 }
 
+/**
+ * The slipway.yml lines of a web service like webService's, for tests that drive the CLI: the
+ * image's httpd on 8080 behind the proxy on 127.0.0.1:`port`, a quick http health check and a
+ * blue-green switch; `extra` lines (already indented by four) go after the service's own.
+ */
+export function webServiceYaml(options: { name: string; image: string; port: number; drain?: string; extra?: readonly string[] }): string[] {
+  return [
+    `  ${options.name}:`,
+    `    image: ${options.image}`,
+    // $ doubled: slipway.yml interpolates ${...}; the command's own variables must reach the shell.
+    `    command: ${JSON.stringify(webCommand(8080)).replaceAll("$", "$$$$")}`,
+    `    ports: ["127.0.0.1:${options.port}:8080"]`,
+    ...(options.extra ?? []),
+    "    stop_grace_period: 1s",
+    "    health: { http: /, interval: 200ms, deadline: 30s }",
+    `    update: { strategy: blue-green, drain: ${options.drain ?? "300ms"} }`,
+  ];
+}
+
 /** A one-replica blue-green web service published by the proxy on 127.0.0.1:`published`; old revisions drain for 0.3 s. */
 export function webService(options: { service: string; image: string; published: number }, overrides: Partial<ServiceSpec> = {}): ServiceSpec {
   return {

@@ -9,7 +9,7 @@ import { startController, type Controller } from "../../../src/controller/contro
 import { deployService, specFromConfig } from "../../../src/deploy/index.js";
 import { createApiToken } from "../../../src/server/tokens.js";
 import { runSlipway } from "../../harness/cli.js";
-import { webCommand } from "../../harness/deploy.js";
+import { webServiceYaml } from "../../harness/deploy.js";
 import { testName } from "../../harness/labels.js";
 import { freePort, startLoad, waitForBody } from "../proxy/helpers.js";
 import { useDeployFixture } from "./fixture.js";
@@ -36,19 +36,7 @@ test("four services deployed at once by one controller and two CLI processes: al
   const services = await Promise.all(["a", "b", "c", "d"].map(async (key) => ({ name: testName(`four-${key}`), port: await freePort() })));
   writeFileSync(
     join(dir, "slipway.yml"),
-    [
-      "services:",
-      ...services.flatMap(({ name, port }) => [
-        `  ${name}:`,
-        `    image: ${f.images.v1 ?? ""}`,
-        `    command: ${JSON.stringify(webCommand(8080)).replaceAll("$", "$$$$")}`,
-        `    ports: ["127.0.0.1:${port}:8080"]`,
-        "    stop_grace_period: 1s",
-        "    health: { http: /, interval: 200ms, deadline: 30s }",
-        "    update: { strategy: blue-green, drain: 300ms }",
-      ]),
-      "",
-    ].join("\n"),
+    ["services:", ...services.flatMap(({ name, port }) => webServiceYaml({ name, image: f.images.v1 ?? "", port })), ""].join("\n"),
   );
   const loaded = await loadConfig({ cwd: dir, env: {} });
   for (const { name } of services) {

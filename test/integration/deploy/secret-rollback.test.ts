@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { SECRET_KEY_FILE } from "../../../src/store/index.js";
 import { runSlipway } from "../../harness/cli.js";
-import { serviceContainers, webCommand } from "../../harness/deploy.js";
+import { serviceContainers, webServiceYaml } from "../../harness/deploy.js";
 import { testName } from "../../harness/labels.js";
 import { freePort, waitForBody } from "../proxy/helpers.js";
 import { useDeployFixture } from "./fixture.js";
@@ -42,14 +42,13 @@ test("a secret variable reaches the container, stays out of the store and every 
       join(dir, "slipway.yml"),
       [
         "services:",
-        `  ${service}:`,
-        `    image: ${f.images.v1 ?? ""}`,
-        `    command: ${JSON.stringify(webCommand(8080)).replaceAll("$", "$$$$")}`,
-        `    ports: ["127.0.0.1:${port}:8080"]`,
-        `    environment: { DB_PASSWORD: "${password}", MODE: prod }`,
-        "    stop_grace_period: 1s",
-        "    health: { http: /, interval: 200ms, deadline: 30s }",
-        "    update: { strategy: blue-green, drain: 200ms }",
+        ...webServiceYaml({
+          name: service,
+          image: f.images.v1 ?? "",
+          port,
+          drain: "200ms",
+          extra: [`    environment: { DB_PASSWORD: "${password}", MODE: prod }`],
+        }),
         "",
       ].join("\n"),
     );

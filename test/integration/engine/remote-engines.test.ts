@@ -7,7 +7,7 @@ import { loadConfig } from "../../../src/config/index.js";
 import { startController, type Controller } from "../../../src/controller/controller.js";
 import { LABEL } from "../../../src/deploy/index.js";
 import { runSlipway } from "../../harness/cli.js";
-import { webCommand } from "../../harness/deploy.js";
+import { webServiceYaml } from "../../harness/deploy.js";
 import { testName } from "../../harness/labels.js";
 import { netnsUnavailable, startTestHosts, type TestHost, type TestHosts } from "../../harness/netns-engine.js";
 import { useDeployFixture } from "../deploy/fixture.js";
@@ -49,17 +49,14 @@ describe("services on other Docker engines", { skip: unavailable ?? false }, () 
     const f = fixture();
     dir = mkdtempSync(join(tmpdir(), "slipway-remote-"));
     for (const key of ["tcp", "ssh", "tls", "gone", "restart"]) services[key] = { name: testName(`far-${key}`), port: await freePort() };
-    const service = (key: string, environment: string): string[] => [
-      `  ${services[key]?.name ?? ""}:`,
-      `    image: ${f.images.v1 ?? ""}`,
-      `    command: ${JSON.stringify(webCommand(8080)).replaceAll("$", "$$$$")}`,
-      `    ports: ["127.0.0.1:${services[key]?.port ?? 0}:8080"]`,
-      `    environments: [${environment}]`,
-      "    restart: always",
-      "    stop_grace_period: 1s",
-      "    health: { http: /, interval: 200ms, deadline: 30s }",
-      "    update: { strategy: blue-green, drain: 200ms }",
-    ];
+    const service = (key: string, environment: string): string[] =>
+      webServiceYaml({
+        name: services[key]?.name ?? "",
+        image: f.images.v1 ?? "",
+        port: services[key]?.port ?? 0,
+        drain: "200ms",
+        extra: [`    environments: [${environment}]`, "    restart: always"],
+      });
     writeFileSync(
       join(dir, "slipway.yml"),
       [
