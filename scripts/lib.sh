@@ -56,8 +56,8 @@ ensure_node_modules() {
 
 build_slipway() {
   cd "$SLIPWAY_ROOT"
-  say "building Slipway (tsc)"
-  npx tsc -p tsconfig.json
+  say "building Slipway (tsc, then the CLI bundle)"
+  npm run --silent build
 }
 
 docker_ready() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { imageReferenceProblem } from "../reference/index.js";
 import { NAME_MAX_LENGTH, NAME_PATTERN, NAME_RULE } from "./names.js";
 

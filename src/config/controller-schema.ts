@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { Secret } from "../util/secret.js";
 import { bytesSchema, durationAtLeast } from "./units.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { branchSchema } from "./common-schemas.js";
 import { markedEnvSchema } from "./secret-env.js";
 

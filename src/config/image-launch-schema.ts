@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { envSchema, nameSchema } from "./common-schemas.js";
 
 /** images.<name>.launch: how `slipway run` starts this image by hand. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { tagSchemes } from "../graph/tag-schemes.js";
 import { argvSchema, envSchema, imageReferenceSchema, nameSchema, textMapSchema } from "./common-schemas.js";
 import { parseContext, type ImageContext } from "./context.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { suggestion } from "./did-you-mean.js";
 import type { Anchor, ConfigPath } from "./positions.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { argvSchema, nameSchema } from "./common-schemas.js";
 import { markedEnvSchema } from "./secret-env.js";
 import { checkCron } from "./cron.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { Secret } from "../util/secret.js";
 
 export const notifyEvents = ["build", "deploy", "rollback", "job-failure", "update-available"] as const;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { Secret } from "../util/secret.js";
 import { REGISTRY_ADDRESS } from "./names.js";
 

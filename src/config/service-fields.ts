@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { bytesSchema, durationSchema } from "./units.js";
 import { environmentNameSchema, imageReferenceSchema } from "./common-schemas.js";
 import { commandSchema, entrypointSchema } from "./service-command.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { markedValueSchema, type MarkedEnv, type MarkedValue } from "./secret-env.js";
 import { formsError } from "./service-forms.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { formsError } from "./service-forms.js";
 
 /** A network the service's containers join, with the extra names they answer to there. */

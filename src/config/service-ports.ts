@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { formsError } from "./service-forms.js";
 
 /** A port of a service: the container's port, and the host port it is published on. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Compose keys Slipway cannot reproduce faithfully. Each is refused with its own message

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** What the engine does when the container stops by itself. */
 export interface RestartPolicy {

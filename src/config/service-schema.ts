@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { serviceFieldsSchema } from "./service-fields.js";
 import { normalizeService } from "./service-normalize.js";
 import { EXTENSION_KEY } from "./compose-extension.js";

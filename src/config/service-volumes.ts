@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { parseBytes } from "./units.js";
 import { formsError } from "./service-forms.js";
 

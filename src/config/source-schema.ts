@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { branchSchema } from "./common-schemas.js";
 import { durationAtLeast } from "./units.js";
 

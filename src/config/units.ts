@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Durations and sizes as people write them in slipway.yml: `30s`, `5m`, `1h30m`, `512m`,

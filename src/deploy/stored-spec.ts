@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { SlipwayError } from "../errors/index.js";
 import { parseReference } from "../reference/index.js";
 import type { RevisionRecord } from "../store/index.js";

@@ -1,5 +1,5 @@
 import type Docker from "dockerode";
-import { z } from "zod";
+import * as z from "zod";
 import { SlipwayError } from "../errors/index.js";
 import type { EngineEndpoint } from "./docker-host.js";
 import { engineError } from "./errors.js";

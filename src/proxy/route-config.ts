@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { SlipwayError } from "../errors/index.js";
 import { formatAddress, isHost, isPort, isUpstream, parseAddress } from "./route-address.js";
 import type { LiveRoute, Route } from "./types.js";

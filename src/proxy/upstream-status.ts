@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { AdminClient } from "./admin-client.js";
 import type { UpstreamStatus } from "./types.js";
 

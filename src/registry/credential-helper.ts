@@ -1,5 +1,5 @@
 import { execFile, type ExecFileException } from "node:child_process";
-import { z } from "zod";
+import * as z from "zod";
 import { SlipwayError } from "../errors/index.js";
 import { redactText, Secret } from "../util/secret.js";
 import { IDENTITY_TOKEN_USERNAME, type RegistryCredentials, type ResolvedCredentials } from "./credentials.js";

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { SlipwayError } from "../errors/index.js";
 import { Secret } from "../util/secret.js";
 import { IDENTITY_TOKEN_USERNAME } from "./credentials.js";

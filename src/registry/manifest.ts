@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { bareMediaType, isImageManifestMediaType, isIndexMediaType } from "./media-types.js";
 
 /** Lenient: what registries send is read for the fields Slipway uses; the rest is kept as sent. */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { Secret } from "../util/secret.js";
 import type { ResolvedCredentials } from "./credentials.js";
 import { deniedError, failedError, needsCredentialsError, refusedCredentialsError, registryMessage, type Purpose } from "./registry-errors.js";

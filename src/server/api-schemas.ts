@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** A message for a value of the wrong type; zod's own words for the other problems (too small, …). */
 function typeError(text: string): (issue: { code: string; input?: unknown }) => string | undefined {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Secret } from "../util/secret.js";
 import { bodyDeliveryId, constantTimeEqual } from "./compare.js";
 import { optionalText } from "./git-push.js";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { branchProblem } from "../sources/branch.js";
 import type { GitHint } from "./types.js";
 

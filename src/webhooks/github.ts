@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Secret } from "../util/secret.js";
 import { bodyDeliveryId, constantTimeEqual, header, hmacSha256Hex } from "./compare.js";
 import { optionalFlag, optionalText, readPush } from "./git-push.js";

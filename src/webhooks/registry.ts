@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import type { Secret } from "../util/secret.js";
 import { bodyDeliveryId, constantTimeEqual, header } from "./compare.js";
 import { optionalText } from "./git-push.js";
