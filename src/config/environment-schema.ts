@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { dockerHostProblem } from "../reference/index.js";
 import { branchSchema } from "./common-schemas.js";
 import { markedEnvSchema } from "./secret-env.js";
 
@@ -16,7 +17,10 @@ export const environmentSchema = z
     env_file: fileListSchema.optional().describe(".env files read for this environment, relative to this file's directory."),
     docker_host: z
       .string()
-      .regex(/^(?:unix|tcp|ssh):\/\/\S+$/, "expected a Docker host URL: unix://, tcp:// or ssh://")
+      .superRefine((host, context) => {
+        const problem = host.trim() === "" ? "it is empty" : dockerHostProblem(host);
+        if (problem !== undefined) context.addIssue({ code: "custom", message: `${problem} (expected unix:///path, tcp://host:port or ssh://user@host)` });
+      })
       .optional()
       .describe(
         "The Docker engine of this environment's services: unix:///path/docker.sock, tcp://host:2375, tcp://host:2376 with TLS, or ssh://user@host (through your ssh, which runs `docker system dial-stdio` there). Default: DOCKER_HOST or the local socket.",

@@ -1,7 +1,7 @@
 import type Docker from "dockerode";
 import type { ContainerSpec } from "./container-spec.js";
 import { containerError, createFromSpec } from "./containers.js";
-import type { EngineEndpoint } from "./docker-host.js";
+import type { EngineEndpoint } from "../reference/docker-host.js";
 import { engineError } from "./errors.js";
 
 /**

@@ -2,7 +2,7 @@ import type Docker from "dockerode";
 import { SlipwayError } from "../errors/index.js";
 import { redactText } from "../util/secret.js";
 import { prepareBuildContext } from "./build-context.js";
-import type { EngineEndpoint } from "./docker-host.js";
+import type { EngineEndpoint } from "../reference/docker-host.js";
 import { describeEngineFailure, engineError, isConnectionFailure } from "./errors.js";
 import { splitImageRef } from "./image-ref.js";
 import { tagImage } from "./images.js";

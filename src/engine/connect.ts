@@ -1,6 +1,6 @@
 import Docker from "dockerode";
 import { SlipwayError } from "../errors/index.js";
-import { addressFromEnvironment, parseDockerHost, type EngineAddress, type EngineEndpoint } from "./docker-host.js";
+import { addressFromEnvironment, parseDockerHost, type EngineAddress, type EngineEndpoint } from "../reference/docker-host.js";
 import { dockerOptions } from "./docker-options.js";
 import { createEngine, type Engine, type ReplicaAddress } from "./engine.js";
 import { describeEngineFailure, engineError, isConnectionFailure, unreachableError } from "./errors.js";

@@ -1,7 +1,7 @@
 import type Docker from "dockerode";
 import { SlipwayError } from "../errors/index.js";
 import { endpoint as endpointConfig, laterNetworks, toCreateOptions, type ContainerSpec } from "./container-spec.js";
-import type { EngineEndpoint } from "./docker-host.js";
+import type { EngineEndpoint } from "../reference/docker-host.js";
 import { describeEngineFailure, engineError, isNotFound } from "./errors.js";
 import { imageNotFound, labelFilters } from "./images.js";
 

@@ -13,7 +13,7 @@ import {
   type ContainerDetails,
   type ContainerSummary,
 } from "./containers.js";
-import type { EngineEndpoint } from "./docker-host.js";
+import type { EngineEndpoint } from "../reference/docker-host.js";
 import { copyImage, type EngineHandle } from "./image-transfer.js";
 import { subscribeEvents, type EngineEvent, type EventOptions } from "./events.js";
 import { imageLabels, inspectImage, listImages, removeImage, tagImage, type ImageDetails, type ImageSummary } from "./images.js";

@@ -1,6 +1,6 @@
 import { SlipwayError } from "../errors/index.js";
 import { redactText } from "../util/secret.js";
-import type { EngineEndpoint } from "./docker-host.js";
+import type { EngineEndpoint } from "../reference/docker-host.js";
 
 /** What went wrong in one engine request, read from dockerode's error or a socket error. */
 export interface EngineFailure {

@@ -1,6 +1,6 @@
 import type Docker from "dockerode";
 import { SlipwayError } from "../errors/index.js";
-import type { EngineEndpoint } from "./docker-host.js";
+import type { EngineEndpoint } from "../reference/docker-host.js";
 import { engineError, isNotFound } from "./errors.js";
 import { splitImageRef } from "./image-ref.js";
 

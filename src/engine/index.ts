@@ -1,6 +1,6 @@
 export { connectEngine, type ConnectOptions } from "./connect.js";
 export { createEngine, type Engine, type ReplicaAddress } from "./engine.js";
-export { parseDockerHost, addressFromEnvironment, DEFAULT_SOCKET, type EngineEndpoint, type EngineAddress } from "./docker-host.js";
+export { parseDockerHost, addressFromEnvironment, DEFAULT_SOCKET, type EngineEndpoint, type EngineAddress } from "../reference/docker-host.js";
 export { negotiateApiVersion } from "./api-version.js";
 export type { BuildOptions, BuildResult } from "./build.js";
 export type { TransferOptions, PushResult, PullResult } from "./push-pull.js";

@@ -1,5 +1,5 @@
 import type Docker from "dockerode";
-import type { EngineEndpoint } from "./docker-host.js";
+import type { EngineEndpoint } from "../reference/docker-host.js";
 import { engineError, isNotFound } from "./errors.js";
 import { labelFilters } from "./images.js";
 

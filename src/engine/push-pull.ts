@@ -1,6 +1,6 @@
 import type Docker from "dockerode";
 import { SlipwayError } from "../errors/index.js";
-import type { EngineEndpoint } from "./docker-host.js";
+import type { EngineEndpoint } from "../reference/docker-host.js";
 import { describeEngineFailure, engineError, isConnectionFailure, registryError } from "./errors.js";
 import { splitImageRef, type ImageRefParts } from "./image-ref.js";
 import { inspectImage } from "./images.js";

@@ -1,5 +1,5 @@
 import Docker from "dockerode";
-import { addressFromEnvironment, parseDockerHost, type EngineEndpoint } from "./docker-host.js";
+import { addressFromEnvironment, parseDockerHost, type EngineEndpoint } from "../reference/docker-host.js";
 import { dockerOptions } from "./docker-options.js";
 import { describeEngineFailure, engineError } from "./errors.js";
 import { imageNotFound } from "./images.js";

@@ -1,7 +1,7 @@
 import type Docker from "dockerode";
 import * as z from "zod";
 import { SlipwayError } from "../errors/index.js";
-import type { EngineEndpoint } from "./docker-host.js";
+import type { EngineEndpoint } from "../reference/docker-host.js";
 import { engineError } from "./errors.js";
 
 export interface EngineVersion {

@@ -4,3 +4,12 @@ export { normalizeReference, imageReferenceProblem, familiarName, familiarString
 export { formatReference, repositoryOf, withTag, withDigest } from "./format.js";
 export { validateTag, validateDigest, validateRepositoryName } from "./validate.js";
 export { checkImageReference } from "./check.js";
+export {
+  parseDockerHost,
+  dockerHostProblem,
+  addressFromEnvironment,
+  DEFAULT_SOCKET,
+  type EngineEndpoint,
+  type EngineAddress,
+  type EngineTls,
+} from "./docker-host.js";

@@ -117,3 +117,24 @@ test("an alias bomb is refused as CONFIG_SYNTAX instead of exhausting memory", (
     );
   assert.equal(errorOf(layers.join("\n")).code, "CONFIG_SYNTAX");
 });
+
+test("environments.<env>.docker_host is refused by validation exactly where connecting would refuse it, with the reason", () => {
+  const withHost = (host: string) => `environments:\n  prod:\n    docker_host: ${JSON.stringify(host)}\n`;
+  for (const [host, reason] of [
+    ["ssh://-oProxyCommand=x@h", /cannot start with '-'/],
+    ["ssh://user:secret@host", /no password/],
+    ["tcp://", /names no host/],
+    ["tcp://user@host:2375", /takes no user/],
+    ["unix://relative.sock", /must be absolute/],
+    ["http://host:2375", /only unix:\/\/, tcp:\/\/ and ssh:\/\//],
+    ["", /it is empty/],
+  ] as const) {
+    const error = errorOf(withHost(host));
+    assert.equal(error.code, "CONFIG_INVALID", host);
+    const text = [error.message, ...error.details].join("\n");
+    assert.match(text, /environments\.prod\.docker_host/, host);
+    assert.match(text, reason, host);
+  }
+  for (const host of ["unix:///var/run/docker.sock", "tcp://10.0.0.2:2376", "ssh://deploy@web-1.example.com:2222", "tcp://[::1]:2375"])
+    parseConfigText(withHost(host), { path: "slipway.yml", env: {} });
+});

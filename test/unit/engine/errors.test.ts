@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { EngineEndpoint } from "../../../src/engine/docker-host.js";
+import type { EngineEndpoint } from "../../../src/reference/docker-host.js";
 import { classifyRegistryMessage, describeEngineFailure, engineError, registryError, unreachableError } from "../../../src/engine/errors.js";
 import { isSlipwayError } from "../../../src/errors/index.js";
 import { Secret } from "../../../src/util/secret.js";

@@ -61,6 +61,29 @@ export function parseDockerHost(value: string | EngineAddress | undefined): Engi
   throw invalidHost(host, "only unix://, tcp:// and ssh:// engine addresses are supported");
 }
 
+/** Why `host` (DOCKER_HOST syntax) cannot be used, or undefined when it can: what config validation says of a docker_host. */
+export function dockerHostProblem(host: string): string | undefined {
+  try {
+    parseDockerHost(host);
+    return undefined;
+  } catch (error) {
+    if (error instanceof DockerHostError) return error.why;
+    throw error;
+  }
+}
+
+/** The engine address cannot be used; `why` says what is wrong with it. */
+class DockerHostError extends SlipwayError {
+  constructor(
+    host: string,
+    readonly why: string,
+  ) {
+    super("ENGINE_UNREACHABLE", `the Docker engine address "${host}" cannot be used: ${why}`, {
+      hint: "use unix:///var/run/docker.sock, tcp://HOST:PORT or ssh://USER@HOST (DOCKER_HOST, or environments.<env>.docker_host), or unset it for the default socket",
+    });
+  }
+}
+
 function certDirectory(path: string | undefined): string {
   if (path === undefined || path === "") return join(homedir(), ".docker");
   return isAbsolute(path) ? path : resolve(path);
@@ -109,7 +132,5 @@ function sshEndpoint(host: string): EngineEndpoint {
 }
 
 function invalidHost(host: string, why: string): SlipwayError {
-  return new SlipwayError("ENGINE_UNREACHABLE", `the Docker engine address "${host}" cannot be used: ${why}`, {
-    hint: "use unix:///var/run/docker.sock, tcp://HOST:PORT or ssh://USER@HOST (DOCKER_HOST, or environments.<env>.docker_host), or unset it for the default socket",
-  });
+  return new DockerHostError(host, why);
 }

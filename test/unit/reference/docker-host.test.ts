@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { addressFromEnvironment, parseDockerHost } from "../../../src/engine/docker-host.js";
+import { addressFromEnvironment, parseDockerHost } from "../../../src/reference/docker-host.js";
 import { negotiateApiVersion } from "../../../src/engine/api-version.js";
 import { sshArguments } from "../../../src/engine/ssh-transport.js";
 import { isSlipwayError } from "../../../src/errors/index.js";
