@@ -48,6 +48,12 @@ export function planConverge(input: ConvergeInput): DeployStep[] {
   }
   if (others.length > 0) {
     const running = refsOf(others.filter((r) => r.running));
+    // The route just moved off them (an interrupted deployment's other revision, a stray replica
+    // that served): let what is in flight to them finish before they stop.
+    if (running.length > 0 && input.drain && last.includes("switch")) {
+      steps.push({ kind: "drain", id: "drain", after: last, batch: 1, replicas: running });
+      last = ["drain"];
+    }
     if (running.length > 0) steps.push({ kind: "stop", id: "stop-old", after: last, batch: 1, replicas: running });
     steps.push({ kind: "remove", id: "remove-old", after: running.length > 0 ? ["stop-old"] : last, batch: 1, replicas: refsOf(others) });
   }

@@ -104,7 +104,7 @@ test("converge: in sync is an empty plan; a stale route alone is one switch", ()
   assert.deepEqual(planConverge({ ...base, routed: false, hasRoutes: false }), []);
 });
 
-test("converge: a missing and a stopped replica come back healthy before the route moves; leftovers go", () => {
+test("converge: a missing and a stopped replica come back healthy before the route moves; what the route left drains, then goes", () => {
   const steps = planConverge({
     target: { revision: 2, replicas: 3 },
     observed: [replica(1, 1), replica(2, 1), replica(2, 2, false), replica(2, 4, false)],
@@ -117,7 +117,8 @@ test("converge: a missing and a stopped replica come back healthy before the rou
     "start<create>[r2-2 r2-3]",
     "health<start>[r2-2 r2-3]",
     "switch<health>[r2-1 r2-2 r2-3]!",
-    "stop-old<switch>[r1-1]",
+    "drain<switch>[r1-1]",
+    "stop-old<drain>[r1-1]",
     "remove-old<stop-old>[r1-1 r2-4]",
   ]);
 });
