@@ -83,7 +83,7 @@ async function deployLocked(ports: DeployPorts, request: DeployRequest): Promise
       : { status: "unchanged", revision: current.revision, repaired: describePlan(repaired) };
   }
 
-  const settings = { batch: spec.update.batch, drain: spec.update.drainMs > 0 };
+  const settings = { batch: spec.update.batch, drain: spec.update.drainMs > 0, routed: proxiedPorts(spec).length > 0 };
   if (request.dryRun === true) {
     const next = request.revision?.revision ?? ((await store.listRevisions(spec.service, spec.environment, { limit: 1 }))[0]?.revision ?? 0) + 1;
     return { status: "planned", revision: next, steps: describePlan(planFor(spec, { revision: next, replicas: spec.replicas }, observed, settings)) };

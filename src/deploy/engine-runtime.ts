@@ -30,10 +30,11 @@ export function createEngineRuntime(ports: Pick<DeployPorts, "engine" | "router"
     observe: (service, environment) => listReplicas(engine, service, environment),
     create: (spec, identity, replicas, known) => createReplicas(ports, spec, identity, replicas, known),
     start: (replicas) => startReplicas(engine, replicas),
-    waitHealthy: (replica, spec) => ports.health.waitHealthy(replica, spec),
+    waitHealthy: (replica, spec, options) => ports.health.waitHealthy(replica, spec, options),
+    waitSettled: (replica, spec) => ports.health.waitSettled(replica, spec),
     stop: (replicas, spec) => stopReplicas(engine, replicas, spec),
     remove: (replicas) => removeReplicas(engine, replicas),
-    route: (spec, replicas, specOf) => switchTraffic(ports, spec, replicas, specOf),
+    route: (spec, replicas, specOf, fallback) => switchTraffic(ports, spec, replicas, specOf, fallback),
     routed: (spec, replicas, specOf) => trafficRoutedTo(ports, spec, replicas, specOf),
     async hasRoute(spec) {
       if (router === undefined) return false;

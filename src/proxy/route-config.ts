@@ -14,6 +14,8 @@ const HEALTH_TIMEOUT = "1s";
 /** When a dial fails, Caddy retries other upstreams for this long before answering 502. */
 const TRY_DURATION = "5s";
 const TRY_INTERVAL = "100ms";
+/** With fallbacks: a live upstream whose dial failed is passed over for this long (passive health check). */
+const FALLBACK_FAIL_DURATION = "10s";
 
 export function serverName(id: string): string {
   return `${SERVER_PREFIX}${id}`;
@@ -31,8 +33,12 @@ export function routeProblems(route: Route): string[] {
   if (route.listen.host !== undefined && !isHost(route.listen.host))
     problems.push(`listen host ${JSON.stringify(route.listen.host)} is not an IP address or host name`);
   if (route.upstreams.length === 0) problems.push("it has no upstreams");
-  for (const upstream of route.upstreams) {
+  for (const upstream of [...route.upstreams, ...(route.fallbacks ?? [])]) {
     if (!isUpstream(upstream)) problems.push(`upstream ${JSON.stringify(upstream)} is not host:port`);
+  }
+  if ((route.fallbacks ?? []).length > 0) {
+    if (route.upstreams.length !== 1) problems.push(`fallbacks need exactly one live upstream, not ${route.upstreams.length}`);
+    if (route.fallbacks?.some((address) => route.upstreams.includes(address))) problems.push("an upstream cannot be its own fallback");
   }
   if (route.healthPath !== undefined && !/^\/[\x21-\x7e]*$/.test(route.healthPath)) {
     problems.push(`health path ${JSON.stringify(route.healthPath)} must start with / and contain no spaces`);
@@ -71,15 +77,22 @@ export function toServerConfig(route: Route, parked: readonly string[] = []): Re
   };
 }
 
+/**
+ * Round robin over the live upstreams. With fallbacks, Caddy's "first" policy over [live,
+ * ...fallbacks] and a passive health check: every request goes to the live upstream while it
+ * can be dialled; once a dial fails (the container exited) Caddy retries on the next available
+ * one, a fallback, so the request is answered.
+ */
 function liveHandler(route: Route): CaddyHandler {
+  const fallbacks = route.fallbacks ?? [];
   const handler: CaddyHandler = {
     handler: "reverse_proxy",
-    upstreams: route.upstreams.map((dial) => ({ dial })),
-    load_balancing: { selection_policy: { policy: "round_robin" }, try_duration: TRY_DURATION, try_interval: TRY_INTERVAL },
+    upstreams: [...route.upstreams, ...fallbacks].map((dial) => ({ dial })),
+    load_balancing: { selection_policy: { policy: fallbacks.length > 0 ? "first" : "round_robin" }, try_duration: TRY_DURATION, try_interval: TRY_INTERVAL },
   };
-  if (route.healthPath !== undefined) {
-    handler.health_checks = { active: { uri: route.healthPath, interval: HEALTH_INTERVAL, timeout: HEALTH_TIMEOUT } };
-  }
+  const active = route.healthPath === undefined ? {} : { active: { uri: route.healthPath, interval: HEALTH_INTERVAL, timeout: HEALTH_TIMEOUT } };
+  const passive = fallbacks.length > 0 ? { passive: { fail_duration: FALLBACK_FAIL_DURATION, max_fails: 1 } } : {};
+  if (route.healthPath !== undefined || fallbacks.length > 0) handler.health_checks = { ...active, ...passive };
   return handler;
 }
 
@@ -88,6 +101,7 @@ const handlerSchema = z.object({
   handler: z.string(),
   response: z.object({ set: z.record(z.string(), z.array(z.string())).optional() }).optional(),
   upstreams: z.array(z.object({ dial: z.string() })).optional(),
+  load_balancing: z.object({ selection_policy: z.object({ policy: z.string() }).optional() }).optional(),
   health_checks: z.object({ active: z.object({ uri: z.string().optional() }).optional() }).optional(),
 });
 const serverSchema = z.object({
@@ -105,9 +119,20 @@ export function fromServerConfig(name: string, value: unknown): LiveRoute | unde
   const handler = proxyHandler(server.data, 0);
   if (!listen || !handler) return undefined;
   const healthPath = handler.health_checks?.active?.uri;
-  const upstreams = (handler.upstreams ?? []).map((u) => u.dial);
+  const dials = (handler.upstreams ?? []).map((u) => u.dial);
+  // "first" is how a route with fallbacks is written (liveHandler): the first upstream is the live one
+  const first = handler.load_balancing?.selection_policy?.policy === "first" && dials.length > 1;
+  const upstreams = first ? dials.slice(0, 1) : dials;
+  const fallbacks = first ? dials.slice(1) : [];
   const keepAlive = !closesConnections(server.data);
-  return { id: name.slice(SERVER_PREFIX.length), listen, upstreams, ...(healthPath === undefined ? {} : { healthPath }), ...(keepAlive ? { keepAlive } : {}) };
+  return {
+    id: name.slice(SERVER_PREFIX.length),
+    listen,
+    upstreams,
+    ...(healthPath === undefined ? {} : { healthPath }),
+    ...(fallbacks.length === 0 ? {} : { fallbacks }),
+    ...(keepAlive ? { keepAlive } : {}),
+  };
 }
 
 function closesConnections(server: ServerShape): boolean {
@@ -136,6 +161,6 @@ export function nextParked(
   inFlight: ReadonlyMap<string, number>,
 ): string[] {
   const stillBusy = previousParked.filter((address) => (inFlight.get(address) ?? 0) > 0);
-  const candidates = [...(previous?.upstreams ?? []), ...stillBusy];
+  const candidates = [...(previous?.upstreams ?? []), ...(previous?.fallbacks ?? []), ...stillBusy];
   return [...new Set(candidates)].filter((address) => !next.includes(address));
 }

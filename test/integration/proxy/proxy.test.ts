@@ -214,3 +214,54 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 5_000): Promis
     await sleep(20);
   }
 }
+
+test("a route with a fallback: every request goes to the live upstream, and once it cannot be dialled each is answered by the fallback", async (t) => {
+  const { proxy } = await startTestProxy(t);
+  const v1 = await startUpstream(t, "v1");
+  const v2server = createServer((_req, res) => res.end("v2"));
+  await new Promise<void>((resolve) => v2server.listen(0, "127.0.0.1", resolve));
+  const v2address = v2server.address();
+  if (typeof v2address !== "object" || v2address === null) throw new Error("no address");
+  const v2 = `127.0.0.1:${v2address.port}`;
+  const stopV2 = () =>
+    new Promise<void>((resolve) => {
+      v2server.closeAllConnections();
+      v2server.close(() => resolve());
+    });
+  t.after(() => (v2server.listening ? stopV2() : undefined));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/`;
+
+  await proxy.setRoute({ id: "web", listen: { host: "127.0.0.1", port }, upstreams: [v2], fallbacks: [v1] });
+  await waitForBody(url, "v2");
+  assert.deepEqual(await proxy.routeOf("web"), { id: "web", listen: { host: "127.0.0.1", port }, upstreams: [v2], fallbacks: [v1] });
+  assert.deepEqual(await proxy.upstreamsOf("web"), [v2]);
+
+  const load = startLoad(url, { clients: 8, timeoutMs: 1_000 });
+  await sleep(700);
+  await stopV2(); // the new replica exits: its port refuses connections
+  const stoppedAt = performance.now();
+  await sleep(1_000);
+  const samples = await load.stop();
+
+  const failures = samples.filter((s) => s.error !== undefined);
+  assert.deepEqual(
+    failures.map((s) => s.error),
+    [],
+    `${failures.length} of ${samples.length} requests failed`,
+  );
+  const before = samples.filter((s) => s.startedAt < stoppedAt - 50);
+  assert.ok(before.length > 25, `only ${before.length} requests before v2 stopped`);
+  assert.deepEqual([...new Set(before.map((s) => s.body))], ["v2"], "the fallback takes nothing while the live upstream answers");
+  const after = samples.filter((s) => s.startedAt > stoppedAt);
+  assert.ok(after.length > 25, `only ${after.length} requests after v2 stopped`);
+  assert.deepEqual([...new Set(after.map((s) => s.body))], ["v1"]);
+
+  // the final switch drops the fallback; a fallback needs exactly one live upstream
+  await proxy.setRoute({ id: "web", listen: { host: "127.0.0.1", port }, upstreams: [v1] });
+  assert.deepEqual(await proxy.routeOf("web"), { id: "web", listen: { host: "127.0.0.1", port }, upstreams: [v1] });
+  await assert.rejects(
+    proxy.setRoute({ id: "web", listen: { host: "127.0.0.1", port }, upstreams: [v1, v2], fallbacks: ["127.0.0.1:9"] }),
+    (error: unknown) => isSlipwayError(error, "PROXY_FAILED") && /exactly one live upstream/.test(error.message),
+  );
+});
