@@ -14,7 +14,11 @@ export function createHealthGate(engine: Engine): HealthGate {
         waitHealthy(
           healthCheckFor(spec),
           { containerId: container.id, engine },
-          { eager: true, ...(options.settle === undefined ? {} : { settle: options.settle }), ...(options.signal === undefined ? {} : { signal: options.signal }) },
+          {
+            eager: true,
+            ...(options.settle === undefined ? {} : { settle: options.settle }),
+            ...(options.signal === undefined ? {} : { signal: options.signal }),
+          },
         ),
       ),
     waitSettled: (container, spec, signal) =>

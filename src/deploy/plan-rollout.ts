@@ -15,7 +15,8 @@ export type RolloutPlanner = (target: Target, observed: readonly ObservedReplica
  * old as the proxy's fallback, and settles while serving: should it exit, the proxy sends each
  * request on to the old one and the plan fails back to it (a rollback); only once it has settled
  * does the final switch drop the fallback. With several new replicas (one proxy fallback cannot
- * cover a share of them) or nothing running to fall back to, the settle time is part of the gate.
+ * cover a share of them), nothing running to fall back to, or no HTTP probe for the proxy to run
+ * against the new replica (settings.fallback), the settle time is part of the gate.
  */
 export const planBlueGreen: RolloutPlanner = (target, observed, settings) => {
   const fresh = newRefs(target);
@@ -25,7 +26,7 @@ export const planBlueGreen: RolloutPlanner = (target, observed, settings) => {
     { kind: "create", id: "create", after: [], batch: 1, replicas: fresh },
     { kind: "start", id: "start", after: ["create"], batch: 1, replicas: fresh },
   ];
-  const serveWhileSettling = fresh.length === 1 && running.length > 0 && settings.routed;
+  const serveWhileSettling = fresh.length === 1 && running.length > 0 && settings.fallback;
   const gate: DeployStep[] = serveWhileSettling
     ? [
         { kind: "health", id: "health", after: ["start"], batch: 1, replicas: fresh, settle: false },

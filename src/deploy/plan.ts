@@ -73,8 +73,12 @@ export interface PlanSettings {
   readonly batch: number;
   /** Whether the drain step is planned (update.drain above 0 and the old revision has routes). */
   readonly drain: boolean;
-  /** Whether the service is reached through the proxy (it publishes TCP ports): only then can the old revision be a fallback. */
-  readonly routed: boolean;
+  /**
+   * Whether the old revision can be the proxy's fallback while a new replica settles: the service
+   * is reached through the proxy and its health check is an HTTP probe, which the proxy then
+   * also runs against the live replica (see planBlueGreen).
+   */
+  readonly fallback: boolean;
 }
 
 export function refKey(ref: ReplicaRef): string {

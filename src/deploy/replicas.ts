@@ -2,7 +2,7 @@ import { publishedPort, type ContainerSummary, type Engine } from "../engine/ind
 import { containerSpecFor } from "./container-spec-for.js";
 import { LABEL, revisionOf, routeId, serviceSelector } from "./labels.js";
 import type { DeployPorts } from "./ports.js";
-import { proxiedPorts, type ServiceSpec } from "./service-spec.js";
+import { fallbackCheck, proxiedPorts, type ServiceSpec } from "./service-spec.js";
 
 export type { ObservedReplica as Replica } from "./plan.js";
 import type { ObservedReplica as Replica } from "./plan.js";
@@ -140,7 +140,15 @@ export async function switchTraffic(
   let changed = false;
   for (const route of routes) {
     if (route.upstreams.length === 0) throw new Error(`no running replica of ${spec.service} publishes port ${route.listen.port}`);
-    const wanted = { ...route, fallbacks: fallbacks.find((f) => f.id === route.id)?.upstreams ?? [] };
+    const fallbackTo = fallbacks.find((f) => f.id === route.id)?.upstreams ?? [];
+    // With a fallback the proxy also checks the live replica on the service's HTTP probe, so that
+    // it stops picking a replica that exited even across a config change (see route-config.ts).
+    const check = fallbackTo.length === 0 ? undefined : fallbackCheck(spec);
+    const wanted = {
+      ...route,
+      fallbacks: fallbackTo,
+      ...(check === undefined ? {} : { healthPath: check.path }),
+    };
     if (sameRouting(await router.routeOf(route.id), wanted)) continue;
     await router.setRoute(wanted);
     changed = true;

@@ -28,7 +28,12 @@ export interface Runtime {
    * Points every route of the service at exactly these replicas, with `fallback` taking the
    * requests they cannot (a dial fails) when given; changes nothing when it already does.
    */
-  route(service: ServiceSpec, replicas: readonly ObservedReplica[], specOf: SpecOf, fallback?: readonly ObservedReplica[]): Promise<{ readonly changed: boolean }>;
+  route(
+    service: ServiceSpec,
+    replicas: readonly ObservedReplica[],
+    specOf: SpecOf,
+    fallback?: readonly ObservedReplica[],
+  ): Promise<{ readonly changed: boolean }>;
   /** Whether every route already points at exactly these replicas' current addresses. */
   routed(service: ServiceSpec, replicas: readonly ObservedReplica[], specOf: SpecOf): Promise<boolean>;
   /** Whether the proxy holds any route of the service. */

@@ -52,13 +52,18 @@ export async function waitHealthy(check: HealthCheck, target: HealthTarget, opti
  * false): it must stay up, same start and no restart, for the check's settle time from now.
  * Looks at it every SETTLE_LOOK_MS; the first look is the baseline.
  */
-export async function waitSettled(check: HealthCheck, target: HealthTarget, options: Pick<WaitHealthyOptions, "clock" | "signal"> = {}): Promise<HealthOutcome> {
+export async function waitSettled(
+  check: HealthCheck,
+  target: HealthTarget,
+  options: Pick<WaitHealthyOptions, "clock" | "signal"> = {},
+): Promise<HealthOutcome> {
   const clock = options.clock ?? systemClock;
   const settleMs = resolveTiming(check).settleMs ?? defaultSettleMs(check.kind);
   const startedAt = clock.now();
   const look: Probe = (limits) => probeOnce(RUNNING, target, limits);
   const first = await look({ timeoutMs: Math.max(1, settleMs), ...(options.signal === undefined ? {} : { signal: options.signal }) });
-  if (first.exited !== undefined || !first.healthy) return { healthy: false, reason: first.exited !== undefined ? "exited" : "unhealthy", detail: first.detail, probes: 0 };
+  if (first.exited !== undefined || !first.healthy)
+    return { healthy: false, reason: first.exited !== undefined ? "exited" : "unhealthy", detail: first.detail, probes: 0 };
   if (settleMs === 0) return { healthy: true, after: 0, probes: 0 };
   const passed = { ...first, detail: "its health check" };
   return runSettle(settleMs, look, { clock, startedAt, passed, probes: 0, ...(options.signal === undefined ? {} : { signal: options.signal }) });

@@ -16,6 +16,13 @@ const TRY_DURATION = "5s";
 const TRY_INTERVAL = "100ms";
 /** With fallbacks: a live upstream whose dial failed is passed over for this long (passive health check). */
 const FALLBACK_FAIL_DURATION = "10s";
+/**
+ * With fallbacks, the active check runs this often: it marks a live upstream that exited down
+ * within this time, and unlike a passive failure (whose count Caddy drops when a config is
+ * replaced) that mark holds while the old config finishes its requests across a change.
+ */
+const FALLBACK_HEALTH_INTERVAL = "100ms";
+const FALLBACK_HEALTH_TIMEOUT = "500ms";
 
 export function serverName(id: string): string {
   return `${SERVER_PREFIX}${id}`;
@@ -90,7 +97,8 @@ function liveHandler(route: Route): CaddyHandler {
     upstreams: [...route.upstreams, ...fallbacks].map((dial) => ({ dial })),
     load_balancing: { selection_policy: { policy: fallbacks.length > 0 ? "first" : "round_robin" }, try_duration: TRY_DURATION, try_interval: TRY_INTERVAL },
   };
-  const active = route.healthPath === undefined ? {} : { active: { uri: route.healthPath, interval: HEALTH_INTERVAL, timeout: HEALTH_TIMEOUT } };
+  const [interval, timeout] = fallbacks.length > 0 ? [FALLBACK_HEALTH_INTERVAL, FALLBACK_HEALTH_TIMEOUT] : [HEALTH_INTERVAL, HEALTH_TIMEOUT];
+  const active = route.healthPath === undefined ? {} : { active: { uri: route.healthPath, interval, timeout } };
   const passive = fallbacks.length > 0 ? { passive: { fail_duration: FALLBACK_FAIL_DURATION, max_fails: 1 } } : {};
   if (route.healthPath !== undefined || fallbacks.length > 0) handler.health_checks = { ...active, ...passive };
   return handler;
