@@ -24,7 +24,7 @@ export interface SettleState {
   readonly startedAt: number;
   /** When the first probe passed: the settle time counts from here. */
   readonly passedAt: number;
-  /** What the passing probe said, e.g. "HTTP 200 from GET …". */
+  /** What the passing probe said, e.g. "HTTP 200 from GET …"; empty when not known (waitSettled). */
   readonly passed: string;
   readonly probes: number;
   readonly baseline?: Life;
@@ -34,7 +34,7 @@ export type SettleStep = { readonly kind: "wait"; readonly waitMs: number } | { 
 
 /** Records one look at the container (a `running` probe) taken at `now`, and decides. */
 export function recordLook(state: SettleState, look: ProbeResult, settleMs: number, now: number): SettleStep {
-  const since = `${formatMs(now - state.passedAt)} after it passed its health check (${state.passed})`;
+  const since = `${formatMs(now - state.passedAt)} after it passed its health check${state.passed === "" ? "" : ` (${state.passed})`}`;
   if (look.exited !== undefined) return failed(state, "exited", `${look.detail}, ${since}`);
   const restarts = restartsSince(state.baseline, look.life);
   if (restarts > 0) return failed(state, "restarted", restartedDetail(restarts, look.detail));

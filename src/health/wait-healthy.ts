@@ -65,7 +65,8 @@ export async function waitSettled(
   if (first.exited !== undefined || !first.healthy)
     return { healthy: false, reason: first.exited !== undefined ? "exited" : "unhealthy", detail: first.detail, probes: 0 };
   if (settleMs === 0) return { healthy: true, after: 0, probes: 0 };
-  const passed = { ...first, detail: "its health check" };
+  // the passing probe was the caller's (waitHealthy with settle false): its words are not known here
+  const passed = { ...first, detail: "" };
   return runSettle(settleMs, look, { clock, startedAt, passed, probes: 0, ...(options.signal === undefined ? {} : { signal: options.signal }) });
 }
 

@@ -27,6 +27,13 @@ test("a container that exits while it settles fails, naming its exit and the pro
   });
 });
 
+test("settling on its own (the probe was the caller's), the message names no probe rather than an empty one", () => {
+  const exited: ProbeResult = { healthy: false, detail: "exited with code 137 after 0.4 s", exited: { exitCode: 137 }, life: born };
+  const step = recordLook({ ...state, passed: "" }, exited, 500, 1_500);
+  assert.ok(step.kind === "done" && !step.outcome.healthy);
+  assert.equal(step.outcome.detail, "exited with code 137 after 0.4 s, 0.2 s after it passed its health check");
+});
+
 test("a container its restart policy restarted between two looks fails, though it runs again", () => {
   const step = recordLook(state, up({ startedAt: "2026-12-02T06:31:01.8Z", restarts: 2 }), 2_000, 1_600);
   assert.ok(step.kind === "done" && !step.outcome.healthy);
