@@ -22,7 +22,8 @@ const FALLBACK_FAIL_DURATION = "10s";
  * replaced) that mark holds while the old config finishes its requests across a change.
  */
 const FALLBACK_HEALTH_INTERVAL = "100ms";
-const FALLBACK_HEALTH_TIMEOUT = "500ms";
+/** Generous: an upstream that exited refuses at once, and a slow answer on a loaded host must not mark both down (503). */
+const FALLBACK_HEALTH_TIMEOUT = "3s";
 
 export function serverName(id: string): string {
   return `${SERVER_PREFIX}${id}`;
