@@ -17,7 +17,7 @@
 // - docker-modem/lib/ssh.js (ssh2)
 //
 // usage: node scripts/bundle-cli.mjs
-import { rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -37,7 +37,8 @@ const DEFERRED = [
 const deferModules = {
   name: "defer-modules",
   setup(plugin) {
-    plugin.onResolve({ filter: /^\.\/(session|ssh)$/ }, (args) => {
+    const specifiers = new RegExp(`^(${DEFERRED.map((d) => d.specifier.replace(/[./]/g, "\\$&")).join("|")})$`);
+    plugin.onResolve({ filter: specifiers }, (args) => {
       const deferred = DEFERRED.find((d) => args.importer.includes(d.importer) && d.specifier === args.path);
       return deferred === undefined ? undefined : { path: deferred.module, namespace: "deferred" };
     });
@@ -66,7 +67,7 @@ const externalPackages = {
 };
 
 rmSync(new URL("dist/bundle/", root), { recursive: true, force: true });
-const result = await build({
+await build({
   stdin: {
     contents: 'export { main } from "./main.js";\nexport { stopQuietlyWhenOutputCloses } from "./closed-output.js";\n',
     resolveDir: fileURLToPath(new URL("dist/src/cli/", root)),
@@ -82,12 +83,9 @@ const result = await build({
   minifySyntax: true,
   legalComments: "none",
   sourcemap: "linked",
-  metafile: true,
   logLevel: "warning",
   // src is ES modules: import.meta.url is the bundle's own URL
   define: { "import.meta.url": "__bundleUrl" },
   banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   plugins: [externalPackages, deferModules],
 });
-// which inputs the bundle holds, and how much of each
-writeFileSync(new URL("meta.json", new URL("dist/bundle/cli/", root)), JSON.stringify(result.metafile));

@@ -39,14 +39,14 @@ export function createEngineRuntime(ports: Pick<DeployPorts, "engine" | "router"
     async hasRoute(spec) {
       if (router === undefined) return false;
       const routes = await routesFor(engine, spec, []);
-      const live = await Promise.all(routes.map((route) => router.upstreamsOf(route.id)));
-      return live.some((upstreams) => upstreams !== undefined);
+      const live = await Promise.all(routes.map((route) => router.routeOf(route.id)));
+      return live.some((route) => route !== undefined);
     },
     async unroute(spec) {
       if (router === undefined) return false;
       const routes = await routesFor(engine, spec, []);
       const removed = await Promise.all(
-        routes.map(async (route) => ((await router.upstreamsOf(route.id)) === undefined ? false : (await router.removeRoute(route.id), true))),
+        routes.map(async (route) => ((await router.routeOf(route.id)) === undefined ? false : (await router.removeRoute(route.id), true))),
       );
       return removed.some(Boolean);
     },

@@ -13,8 +13,6 @@ export interface TrafficRouter {
     fallbacks?: readonly string[];
     healthPath?: string;
   }): Promise<void>;
-  /** The upstreams a route forwards to now, or undefined when there is no such route. */
-  upstreamsOf(id: string): Promise<readonly string[] | undefined>;
   /** The upstreams and fallbacks (addresses dialled only when the upstream cannot be) of a route, or undefined when there is none. */
   routeOf(id: string): Promise<{ readonly upstreams: readonly string[]; readonly fallbacks?: readonly string[] } | undefined>;
   removeRoute(id: string): Promise<unknown>;

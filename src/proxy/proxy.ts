@@ -5,7 +5,7 @@ import { serialised } from "./change-queue.js";
 import { retryOnConflict } from "./conflict-retry.js";
 import { ensureHttpApp } from "./http-app.js";
 import { duplicateIds, planReconcile } from "./reconcile-plan.js";
-import { assertValidRoute, fromServerConfig, nextParked, parkedUpstreams, serverName, toServerConfig } from "./route-config.js";
+import { assertValidRoute, dialled, fromServerConfig, nextParked, parkedUpstreams, serverName, toServerConfig } from "./route-config.js";
 import { formatAddress } from "./route-address.js";
 import { inFlightByAddress, readUpstreamStatus } from "./upstream-status.js";
 import type { LiveRoute, Proxy, ReconcileReport, Route } from "./types.js";
@@ -60,11 +60,6 @@ async function setRoute(admin: AdminClient, route: Route): Promise<void> {
   const inFlight = inFlightByAddress(status);
   const parked = nextParked(current.live, parkedUpstreams(current.raw), dialled(route), inFlight);
   await admin.call(what, { method: "PATCH", path, body: toServerConfig(route, parked), ifMatch: current.etag });
-}
-
-/** Every address the route's live handler dials: its upstreams, then its fallbacks. */
-function dialled(route: Route): string[] {
-  return [...route.upstreams, ...(route.fallbacks ?? [])];
 }
 
 async function removeRoute(admin: AdminClient, id: string): Promise<boolean> {

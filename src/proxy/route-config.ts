@@ -25,6 +25,11 @@ const FALLBACK_HEALTH_INTERVAL = "100ms";
 /** Generous: an upstream that exited refuses at once, and a slow answer on a loaded host must not mark both down (503). */
 const FALLBACK_HEALTH_TIMEOUT = "3s";
 
+/** Every address a route's live handler dials: its upstreams, then its fallbacks. */
+export function dialled(route: Route): string[] {
+  return [...route.upstreams, ...(route.fallbacks ?? [])];
+}
+
 export function serverName(id: string): string {
   return `${SERVER_PREFIX}${id}`;
 }
@@ -41,7 +46,7 @@ export function routeProblems(route: Route): string[] {
   if (route.listen.host !== undefined && !isHost(route.listen.host))
     problems.push(`listen host ${JSON.stringify(route.listen.host)} is not an IP address or host name`);
   if (route.upstreams.length === 0) problems.push("it has no upstreams");
-  for (const upstream of [...route.upstreams, ...(route.fallbacks ?? [])]) {
+  for (const upstream of dialled(route)) {
     if (!isUpstream(upstream)) problems.push(`upstream ${JSON.stringify(upstream)} is not host:port`);
   }
   if ((route.fallbacks ?? []).length > 0) {
@@ -95,7 +100,7 @@ function liveHandler(route: Route): CaddyHandler {
   const fallbacks = route.fallbacks ?? [];
   const handler: CaddyHandler = {
     handler: "reverse_proxy",
-    upstreams: [...route.upstreams, ...fallbacks].map((dial) => ({ dial })),
+    upstreams: dialled(route).map((dial) => ({ dial })),
     load_balancing: { selection_policy: { policy: fallbacks.length > 0 ? "first" : "round_robin" }, try_duration: TRY_DURATION, try_interval: TRY_INTERVAL },
   };
   const [interval, timeout] = fallbacks.length > 0 ? [FALLBACK_HEALTH_INTERVAL, FALLBACK_HEALTH_TIMEOUT] : [HEALTH_INTERVAL, HEALTH_TIMEOUT];

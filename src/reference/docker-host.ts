@@ -52,13 +52,13 @@ export function parseDockerHost(value: string | EngineAddress | undefined): Engi
   if (host.startsWith("unix://")) {
     const path = host.slice("unix://".length);
     if (path === "") return unixEndpoint(DEFAULT_SOCKET);
-    if (!path.startsWith("/")) throw invalidHost(host, "the socket path after unix:// must be absolute");
+    if (!path.startsWith("/")) throw new DockerHostError(host, "the socket path after unix:// must be absolute");
     return unixEndpoint(path);
   }
   const tls = address.tlsVerify === true || address.certPath !== undefined ? { certPath: certDirectory(address.certPath) } : undefined;
   if (host.startsWith("tcp://")) return tcpEndpoint(host, tls);
   if (host.startsWith("ssh://")) return sshEndpoint(host);
-  throw invalidHost(host, "only unix://, tcp:// and ssh:// engine addresses are supported");
+  throw new DockerHostError(host, "only unix://, tcp:// and ssh:// engine addresses are supported");
 }
 
 /** Why `host` (DOCKER_HOST syntax) cannot be used, or undefined when it can: what config validation says of a docker_host. */
@@ -97,15 +97,15 @@ function parseUrl(host: string): URL {
   try {
     return new URL(host);
   } catch {
-    throw invalidHost(host, "it is not a valid address");
+    throw new DockerHostError(host, "it is not a valid address");
   }
 }
 
 function tcpEndpoint(host: string, tls: EngineTls | undefined): EngineEndpoint {
   const url = parseUrl(host);
-  if (url.hostname === "") throw invalidHost(host, "it names no host");
-  if (url.pathname !== "/" && url.pathname !== "") throw invalidHost(host, "a tcp:// address takes no path");
-  if (url.username !== "" || url.password !== "") throw invalidHost(host, "a tcp:// address takes no user (ssh://user@host does)");
+  if (url.hostname === "") throw new DockerHostError(host, "it names no host");
+  if (url.pathname !== "/" && url.pathname !== "") throw new DockerHostError(host, "a tcp:// address takes no path");
+  if (url.username !== "" || url.password !== "") throw new DockerHostError(host, "a tcp:// address takes no user (ssh://user@host does)");
   const defaultPort = tls === undefined ? DEFAULT_TCP_PORT : DEFAULT_TLS_PORT;
   const port = url.port === "" ? defaultPort : Number(url.port);
   const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
@@ -115,12 +115,12 @@ function tcpEndpoint(host: string, tls: EngineTls | undefined): EngineEndpoint {
 
 function sshEndpoint(host: string): EngineEndpoint {
   const url = parseUrl(host);
-  if (url.hostname === "") throw invalidHost(host, "it names no host");
-  if (url.pathname !== "/" && url.pathname !== "") throw invalidHost(host, "an ssh:// address takes no path");
-  if (url.password !== "") throw invalidHost(host, "put no password in the address; ssh uses your keys (ssh-agent or ~/.ssh)");
+  if (url.hostname === "") throw new DockerHostError(host, "it names no host");
+  if (url.pathname !== "/" && url.pathname !== "") throw new DockerHostError(host, "an ssh:// address takes no path");
+  if (url.password !== "") throw new DockerHostError(host, "put no password in the address; ssh uses your keys (ssh-agent or ~/.ssh)");
   const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
   // Passed to ssh as arguments: nothing that ssh could read as an option.
-  if (hostname.startsWith("-") || decodeURIComponent(url.username).startsWith("-")) throw invalidHost(host, "a host or user cannot start with '-'");
+  if (hostname.startsWith("-") || decodeURIComponent(url.username).startsWith("-")) throw new DockerHostError(host, "a host or user cannot start with '-'");
   const user = decodeURIComponent(url.username);
   return {
     kind: "ssh",
@@ -129,8 +129,4 @@ function sshEndpoint(host: string): EngineEndpoint {
     ...(user === "" ? {} : { user }),
     display: `ssh://${user === "" ? "" : `${url.username}@`}${url.host}`,
   };
-}
-
-function invalidHost(host: string, why: string): SlipwayError {
-  return new DockerHostError(host, why);
 }
