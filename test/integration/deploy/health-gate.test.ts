@@ -78,10 +78,11 @@ test("a v2 whose health endpoint answers 404 fails with a message that says HTTP
 test("a v2 that answers its probe and then exits is caught while it settles (serving, v1 its fallback): no request fails", async () => {
   const web = await newWebService(fixture(), "answers-then-exits");
   const [shell, flag, script] = web.v2.command ?? [];
-  // Serves for a moment (the first probe passes), then the container exits.
+  // Serves for a moment (the first probe passes and it takes traffic), then, 1 s after it started
+  // and well inside its 2 s settle time even on a loaded host, the container exits.
   const v2: ServiceSpec = {
     ...web.v2,
-    command: [shell ?? "sh", flag ?? "-c", `(sleep 0.4; kill 1) & ${script ?? ""}`],
+    command: [shell ?? "sh", flag ?? "-c", `(sleep 1; kill 1) & ${script ?? ""}`],
     restart: { policy: "always" },
     health: { ...web.v2.health, settleMs: 2_000 },
   };
