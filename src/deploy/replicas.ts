@@ -2,7 +2,7 @@ import { publishedPort, type ContainerSummary, type Engine } from "../engine/ind
 import { containerSpecFor } from "./container-spec-for.js";
 import { LABEL, revisionOf, routeId, serviceSelector } from "./labels.js";
 import type { DeployPorts } from "./ports.js";
-import { fallbackCheck, proxiedPorts, type ServiceSpec } from "./service-spec.js";
+import { proxiedPorts, type ServiceSpec } from "./service-spec.js";
 
 export type { ObservedReplica as Replica } from "./plan.js";
 import type { ObservedReplica as Replica } from "./plan.js";
@@ -130,27 +130,16 @@ export async function switchTraffic(
   spec: ServiceSpec,
   replicas: readonly Replica[],
   specOf?: (revision: number) => ServiceSpec,
-  fallback: readonly Replica[] = [],
 ): Promise<{ changed: boolean }> {
   const routes = await routesFor(ports.engine, spec, replicas, specOf);
   if (routes.length === 0) return { changed: false };
   const router = ports.router;
   if (router === undefined) throw new Error(`service ${spec.service} publishes ports but no proxy is configured`);
-  const fallbacks = fallback.length === 0 ? [] : await routesFor(ports.engine, spec, fallback, specOf);
   let changed = false;
   for (const route of routes) {
     if (route.upstreams.length === 0) throw new Error(`no running replica of ${spec.service} publishes port ${route.listen.port}`);
-    const fallbackTo = fallbacks.find((f) => f.id === route.id)?.upstreams ?? [];
-    // With a fallback the proxy also checks the live replica on the service's HTTP probe, so that
-    // it stops picking a replica that exited even across a config change (see route-config.ts).
-    const check = fallbackTo.length === 0 ? undefined : fallbackCheck(spec);
-    const wanted = {
-      ...route,
-      fallbacks: fallbackTo,
-      ...(check === undefined ? {} : { healthPath: check.path }),
-    };
-    if (sameRouting(await router.routeOf(route.id), wanted)) continue;
-    await router.setRoute(wanted);
+    if (sameUpstreams(await router.upstreamsOf(route.id), route.upstreams)) continue;
+    await router.setRoute(route);
     changed = true;
   }
   return { changed };
@@ -166,18 +155,12 @@ export async function trafficRoutedTo(
   const routes = await routesFor(ports.engine, spec, replicas, specOf);
   const router = ports.router;
   if (routes.length === 0 || router === undefined) return true;
-  for (const route of routes) if (!sameRouting(await router.routeOf(route.id), { upstreams: route.upstreams, fallbacks: [] })) return false;
+  for (const route of routes) if (!sameUpstreams(await router.upstreamsOf(route.id), route.upstreams)) return false;
   return true;
 }
 
-type Routing = { readonly upstreams: readonly string[]; readonly fallbacks?: readonly string[] };
-
-function sameRouting(live: Routing | undefined, wanted: Routing): boolean {
-  return live !== undefined && sameAddresses(live.upstreams, wanted.upstreams) && sameAddresses(live.fallbacks ?? [], wanted.fallbacks ?? []);
-}
-
-function sameAddresses(live: readonly string[], wanted: readonly string[]): boolean {
-  if (live.length !== wanted.length) return false;
+function sameUpstreams(live: readonly string[] | undefined, wanted: readonly string[]): boolean {
+  if (live === undefined || live.length !== wanted.length) return false;
   const set = new Set(live);
   return wanted.every((address) => set.has(address));
 }

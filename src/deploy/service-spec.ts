@@ -88,18 +88,3 @@ export function directPorts(spec: ServiceSpec): ServicePort[] {
 export function namedVolumes(spec: ServiceSpec): string[] {
   return spec.volumes.flatMap((volume) => (volume.type === "volume" && !volume.readOnly ? [volume.source] : []));
 }
-
-/**
- * The check the proxy runs against a new replica that serves with the old revision as its
- * fallback: the service's HTTP probe, when the service has one route and the probe is on its
- * port. Undefined when the old revision cannot be a fallback.
- */
-export function fallbackCheck(spec: ServiceSpec): { readonly path: string } | undefined {
-  const ports = proxiedPorts(spec);
-  const { probe } = spec.health;
-  if (ports.length !== 1 || probe.kind !== "http") return undefined;
-  if (probe.port !== undefined && probe.port !== ports[0]?.target) return undefined;
-  // the proxy's check passes on 2xx only
-  if (probe.status !== undefined && (probe.status < 200 || probe.status > 299)) return undefined;
-  return { path: probe.path };
-}

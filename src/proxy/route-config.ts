@@ -14,21 +14,6 @@ const HEALTH_TIMEOUT = "1s";
 /** When a dial fails, Caddy retries other upstreams for this long before answering 502. */
 const TRY_DURATION = "5s";
 const TRY_INTERVAL = "100ms";
-/** With fallbacks: a live upstream whose dial failed is passed over for this long (passive health check). */
-const FALLBACK_FAIL_DURATION = "10s";
-/**
- * With fallbacks, the active check runs this often: it marks a live upstream that exited down
- * within this time, and unlike a passive failure (whose count Caddy drops when a config is
- * replaced) that mark holds while the old config finishes its requests across a change.
- */
-const FALLBACK_HEALTH_INTERVAL = "100ms";
-/** Generous: an upstream that exited refuses at once, and a slow answer on a loaded host must not mark both down (503). */
-const FALLBACK_HEALTH_TIMEOUT = "3s";
-
-/** Every address a route's live handler dials: its upstreams, then its fallbacks. */
-export function dialled(route: Route): string[] {
-  return [...route.upstreams, ...(route.fallbacks ?? [])];
-}
 
 export function serverName(id: string): string {
   return `${SERVER_PREFIX}${id}`;
@@ -46,12 +31,8 @@ export function routeProblems(route: Route): string[] {
   if (route.listen.host !== undefined && !isHost(route.listen.host))
     problems.push(`listen host ${JSON.stringify(route.listen.host)} is not an IP address or host name`);
   if (route.upstreams.length === 0) problems.push("it has no upstreams");
-  for (const upstream of dialled(route)) {
+  for (const upstream of route.upstreams) {
     if (!isUpstream(upstream)) problems.push(`upstream ${JSON.stringify(upstream)} is not host:port`);
-  }
-  if ((route.fallbacks ?? []).length > 0) {
-    if (route.upstreams.length !== 1) problems.push(`fallbacks need exactly one live upstream, not ${route.upstreams.length}`);
-    if (route.fallbacks?.some((address) => route.upstreams.includes(address))) problems.push("an upstream cannot be its own fallback");
   }
   if (route.healthPath !== undefined && !/^\/[\x21-\x7e]*$/.test(route.healthPath)) {
     problems.push(`health path ${JSON.stringify(route.healthPath)} must start with / and contain no spaces`);
@@ -90,23 +71,15 @@ export function toServerConfig(route: Route, parked: readonly string[] = []): Re
   };
 }
 
-/**
- * Round robin over the live upstreams. With fallbacks, Caddy's "first" policy over [live,
- * ...fallbacks] and a passive health check: every request goes to the live upstream while it
- * can be dialled; once a dial fails (the container exited) Caddy retries on the next available
- * one, a fallback, so the request is answered.
- */
 function liveHandler(route: Route): CaddyHandler {
-  const fallbacks = route.fallbacks ?? [];
   const handler: CaddyHandler = {
     handler: "reverse_proxy",
-    upstreams: dialled(route).map((dial) => ({ dial })),
-    load_balancing: { selection_policy: { policy: fallbacks.length > 0 ? "first" : "round_robin" }, try_duration: TRY_DURATION, try_interval: TRY_INTERVAL },
+    upstreams: route.upstreams.map((dial) => ({ dial })),
+    load_balancing: { selection_policy: { policy: "round_robin" }, try_duration: TRY_DURATION, try_interval: TRY_INTERVAL },
   };
-  const [interval, timeout] = fallbacks.length > 0 ? [FALLBACK_HEALTH_INTERVAL, FALLBACK_HEALTH_TIMEOUT] : [HEALTH_INTERVAL, HEALTH_TIMEOUT];
-  const active = route.healthPath === undefined ? {} : { active: { uri: route.healthPath, interval, timeout } };
-  const passive = fallbacks.length > 0 ? { passive: { fail_duration: FALLBACK_FAIL_DURATION, max_fails: 1 } } : {};
-  if (route.healthPath !== undefined || fallbacks.length > 0) handler.health_checks = { ...active, ...passive };
+  if (route.healthPath !== undefined) {
+    handler.health_checks = { active: { uri: route.healthPath, interval: HEALTH_INTERVAL, timeout: HEALTH_TIMEOUT } };
+  }
   return handler;
 }
 
@@ -115,7 +88,6 @@ const handlerSchema = z.object({
   handler: z.string(),
   response: z.object({ set: z.record(z.string(), z.array(z.string())).optional() }).optional(),
   upstreams: z.array(z.object({ dial: z.string() })).optional(),
-  load_balancing: z.object({ selection_policy: z.object({ policy: z.string() }).optional() }).optional(),
   health_checks: z.object({ active: z.object({ uri: z.string().optional() }).optional() }).optional(),
 });
 const serverSchema = z.object({
@@ -133,20 +105,9 @@ export function fromServerConfig(name: string, value: unknown): LiveRoute | unde
   const handler = proxyHandler(server.data, 0);
   if (!listen || !handler) return undefined;
   const healthPath = handler.health_checks?.active?.uri;
-  const dials = (handler.upstreams ?? []).map((u) => u.dial);
-  // "first" is how a route with fallbacks is written (liveHandler): the first upstream is the live one
-  const first = handler.load_balancing?.selection_policy?.policy === "first" && dials.length > 1;
-  const upstreams = first ? dials.slice(0, 1) : dials;
-  const fallbacks = first ? dials.slice(1) : [];
+  const upstreams = (handler.upstreams ?? []).map((u) => u.dial);
   const keepAlive = !closesConnections(server.data);
-  return {
-    id: name.slice(SERVER_PREFIX.length),
-    listen,
-    upstreams,
-    ...(healthPath === undefined ? {} : { healthPath }),
-    ...(fallbacks.length === 0 ? {} : { fallbacks }),
-    ...(keepAlive ? { keepAlive } : {}),
-  };
+  return { id: name.slice(SERVER_PREFIX.length), listen, upstreams, ...(healthPath === undefined ? {} : { healthPath }), ...(keepAlive ? { keepAlive } : {}) };
 }
 
 function closesConnections(server: ServerShape): boolean {
@@ -175,6 +136,6 @@ export function nextParked(
   inFlight: ReadonlyMap<string, number>,
 ): string[] {
   const stillBusy = previousParked.filter((address) => (inFlight.get(address) ?? 0) > 0);
-  const candidates = [...(previous?.upstreams ?? []), ...(previous?.fallbacks ?? []), ...stillBusy];
+  const candidates = [...(previous?.upstreams ?? []), ...stillBusy];
   return [...new Set(candidates)].filter((address) => !next.includes(address));
 }
