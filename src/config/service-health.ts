@@ -91,8 +91,9 @@ export const healthSchema = z
     settle: durationSchema
       .optional()
       .describe(
-        "After its first passing probe, each new container must stay up this long (no exit, no restart) before it takes traffic " +
-          "(default 2s with running, else 500ms; 0s turns it off).",
+        "After its first passing probe, each new container must stay up this long (no exit, no restart), or the deployment rolls back " +
+          "(default 2s with running, else 500ms; 0s turns it off). It is waited before the container takes traffic, except for one " +
+          "blue-green replica with an http probe: that one serves while it settles, the old container the proxy's fallback.",
       ),
   })
   .transform((value, ctx): HealthInput => {

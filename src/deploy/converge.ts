@@ -89,7 +89,7 @@ export async function interruptedDirection(
   return (await runtime.routed(newSpec, fresh, () => newSpec)) ? "forward" : "back";
 }
 
-const STEP_KINDS = new Set(["create", "start", "health", "switch", "drain", "stop", "remove", "unroute"]);
+const STEP_KINDS = new Set(["create", "start", "health", "settle", "switch", "drain", "stop", "remove", "unroute"]);
 
 /** The typed step a recorded step carries (deployments recorded before typed steps have none: they resume back). */
 export function typedStep(recorded: DeploymentStep): DeployStep | undefined {

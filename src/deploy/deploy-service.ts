@@ -11,7 +11,7 @@ import { STRATEGIES } from "./strategies.js";
 import { checkDeployable } from "./deployable.js";
 import { acquireDeployLock } from "./deploy-lock.js";
 import type { DeployPorts } from "./ports.js";
-import { proxiedPorts, specHash, type ServiceSpec } from "./service-spec.js";
+import { proxiedPorts, servesWhileSettling, specHash, type ServiceSpec } from "./service-spec.js";
 import { StepRunner } from "./steps.js";
 
 export interface DeployRequest {
@@ -83,7 +83,7 @@ async function deployLocked(ports: DeployPorts, request: DeployRequest): Promise
       : { status: "unchanged", revision: current.revision, repaired: describePlan(repaired) };
   }
 
-  const settings = { batch: spec.update.batch, drain: spec.update.drainMs > 0 };
+  const settings = { batch: spec.update.batch, drain: spec.update.drainMs > 0, fallback: servesWhileSettling(spec) };
   if (request.dryRun === true) {
     const next = request.revision?.revision ?? ((await store.listRevisions(spec.service, spec.environment, { limit: 1 }))[0]?.revision ?? 0) + 1;
     return { status: "planned", revision: next, steps: describePlan(planFor(spec, { revision: next, replicas: spec.replicas }, observed, settings)) };

@@ -30,22 +30,23 @@ export function createEngineRuntime(ports: Pick<DeployPorts, "engine" | "router"
     observe: (service, environment) => listReplicas(engine, service, environment),
     create: (spec, identity, replicas, known) => createReplicas(ports, spec, identity, replicas, known),
     start: (replicas) => startReplicas(engine, replicas),
-    waitHealthy: (replica, spec) => ports.health.waitHealthy(replica, spec),
+    waitHealthy: (replica, spec, options) => ports.health.waitHealthy(replica, spec, options),
+    waitSettled: (replica, spec) => ports.health.waitSettled(replica, spec),
     stop: (replicas, spec) => stopReplicas(engine, replicas, spec),
     remove: (replicas) => removeReplicas(engine, replicas),
-    route: (spec, replicas, specOf) => switchTraffic(ports, spec, replicas, specOf),
+    route: (spec, replicas, specOf, fallback) => switchTraffic(ports, spec, replicas, specOf, fallback),
     routed: (spec, replicas, specOf) => trafficRoutedTo(ports, spec, replicas, specOf),
     async hasRoute(spec) {
       if (router === undefined) return false;
       const routes = await routesFor(engine, spec, []);
-      const live = await Promise.all(routes.map((route) => router.upstreamsOf(route.id)));
-      return live.some((upstreams) => upstreams !== undefined);
+      const live = await Promise.all(routes.map((route) => router.routeOf(route.id)));
+      return live.some((route) => route !== undefined);
     },
     async unroute(spec) {
       if (router === undefined) return false;
       const routes = await routesFor(engine, spec, []);
       const removed = await Promise.all(
-        routes.map(async (route) => ((await router.upstreamsOf(route.id)) === undefined ? false : (await router.removeRoute(route.id), true))),
+        routes.map(async (route) => ((await router.routeOf(route.id)) === undefined ? false : (await router.removeRoute(route.id), true))),
       );
       return removed.some(Boolean);
     },

@@ -85,9 +85,13 @@ async function runStep(input: ExecuteInput, step: DeployStep, known: ObservedRep
     case "start":
       return runtime.start(resolve(known, step.replicas, true));
     case "health":
-      return healthGate(runtime, resolve(known, step.replicas, true), specOf);
+      return healthGate(resolve(known, step.replicas, true), (replica) =>
+        runtime.waitHealthy(replica, specOf(replica.revision), step.settle === false ? { settle: false } : {}),
+      );
+    case "settle":
+      return healthGate(resolve(known, step.replicas, true), (replica) => runtime.waitSettled(replica, specOf(replica.revision)));
     case "switch":
-      await runtime.route(input.spec, resolve(known, step.to, true), specOf);
+      await runtime.route(input.spec, resolve(known, step.to, true), specOf, step.fallback === undefined ? undefined : resolve(known, step.fallback, false));
       return;
     case "drain": {
       const replicas = resolve(known, step.replicas, false);
@@ -118,8 +122,8 @@ export class HealthGateFailure extends Error {
   }
 }
 
-async function healthGate(runtime: Runtime, replicas: readonly ObservedReplica[], specOf: SpecOf): Promise<void> {
-  const results = await Promise.all(replicas.map(async (replica) => ({ replica, result: await runtime.waitHealthy(replica, specOf(replica.revision)) })));
+async function healthGate(replicas: readonly ObservedReplica[], wait: (replica: ObservedReplica) => Promise<HealthResult>): Promise<void> {
+  const results = await Promise.all(replicas.map(async (replica) => ({ replica, result: await wait(replica) })));
   for (const { replica, result } of results) if (!result.healthy) throw new HealthGateFailure(replica, result);
 }
 
@@ -132,6 +136,7 @@ function reasonFor(step: DeployStep, error: unknown): string {
     case "start":
       return `the new container did not start: ${text}`;
     case "health":
+    case "settle":
       return `the new container's health could not be checked: ${text}`;
     case "switch":
       return `traffic could not be switched to the new revision: ${text}`;

@@ -10,18 +10,36 @@ export type RolloutPlanner = (target: Target, observed: readonly ObservedReplica
 /**
  * Start-first: the new revision starts beside the old, traffic moves only when every new
  * replica is healthy, then the old drains, stops and is removed. The old revision serves throughout.
+ *
+ * One new replica replacing running ones takes traffic as soon as it answers its check, with the
+ * old as the proxy's fallback, and settles while serving: should it exit, the proxy sends each
+ * request on to the old one and the plan fails back to it (a rollback); only once it has settled
+ * does the final switch drop the fallback. With several new replicas (one proxy fallback cannot
+ * cover a share of them), nothing running to fall back to, or no HTTP probe for the proxy to run
+ * against the new replica (settings.fallback), the settle time is part of the gate.
  */
 export const planBlueGreen: RolloutPlanner = (target, observed, settings) => {
   const fresh = newRefs(target);
   const old = observed.filter((r) => r.revision !== target.revision);
   const running = refsOf(old.filter((r) => r.running));
-  const steps: DeployStep[] = [
+  const create: DeployStep[] = [
     { kind: "create", id: "create", after: [], batch: 1, replicas: fresh },
     { kind: "start", id: "start", after: ["create"], batch: 1, replicas: fresh },
-    { kind: "health", id: "health", after: ["start"], batch: 1, replicas: fresh },
-    { kind: "switch", id: "switch", after: ["health"], batch: 1, to: fresh, final: true },
   ];
-  return [...steps, ...retire("switch", running, refsOf(old), settings, "")];
+  const serveWhileSettling = fresh.length === 1 && running.length > 0 && settings.fallback;
+  const gate: DeployStep[] = serveWhileSettling
+    ? [
+        { kind: "health", id: "health", after: ["start"], batch: 1, replicas: fresh, settle: false },
+        { kind: "switch", id: "switch", after: ["health"], batch: 1, to: fresh, final: false, fallback: running },
+        { kind: "settle", id: "settle", after: ["switch"], batch: 1, replicas: fresh },
+        { kind: "switch", id: "switch-final", after: ["settle"], batch: 1, to: fresh, final: true },
+      ]
+    : [
+        { kind: "health", id: "health", after: ["start"], batch: 1, replicas: fresh },
+        { kind: "switch", id: "switch", after: ["health"], batch: 1, to: fresh, final: true },
+      ];
+  const last = serveWhileSettling ? "switch-final" : "switch";
+  return [...create, ...gate, ...retire(last, running, refsOf(old), settings, "")];
 };
 
 /**

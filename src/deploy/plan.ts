@@ -21,11 +21,26 @@ export type DeployStep =
   /** Creates (does not start) these replicas from the revision's spec; a leftover of the same name is replaced. */
   | { readonly kind: "create"; readonly id: string; readonly after: readonly string[]; readonly batch: number; readonly replicas: readonly ReplicaRef[] }
   | { readonly kind: "start"; readonly id: string; readonly after: readonly string[]; readonly batch: number; readonly replicas: readonly ReplicaRef[] }
-  /** Waits until every one of these replicas passes its revision's health gate; one that does not fails the plan. */
-  | { readonly kind: "health"; readonly id: string; readonly after: readonly string[]; readonly batch: number; readonly replicas: readonly ReplicaRef[] }
+  /**
+   * Waits until every one of these replicas passes its revision's health gate; one that does not
+   * fails the plan. The gate includes the settle time unless `settle` is false: then a settle
+   * step follows, watched while the replicas already serve.
+   */
+  | {
+      readonly kind: "health";
+      readonly id: string;
+      readonly after: readonly string[];
+      readonly batch: number;
+      readonly replicas: readonly ReplicaRef[];
+      readonly settle?: false;
+    }
+  /** Waits until these replicas, which passed their health check, stayed up for their settle time; one that exits or restarts fails the plan. */
+  | { readonly kind: "settle"; readonly id: string; readonly after: readonly string[]; readonly batch: number; readonly replicas: readonly ReplicaRef[] }
   /**
    * Points every route of the service at exactly these replicas. `final` marks the switch after
    * which only the new revision serves: a deployment interrupted past it is completed, not undone.
+   * `fallback` replicas take the requests `to` cannot (its one replica exited): the old revision
+   * while the new one settles.
    */
   | {
       readonly kind: "switch";
@@ -34,6 +49,7 @@ export type DeployStep =
       readonly batch: number;
       readonly to: readonly ReplicaRef[];
       readonly final: boolean;
+      readonly fallback?: readonly ReplicaRef[];
     }
   /** Waits until the proxy has nothing in flight to these replicas, at most `update.drain`. */
   | { readonly kind: "drain"; readonly id: string; readonly after: readonly string[]; readonly batch: number; readonly replicas: readonly ReplicaRef[] }
@@ -57,6 +73,12 @@ export interface PlanSettings {
   readonly batch: number;
   /** Whether the drain step is planned (update.drain above 0 and the old revision has routes). */
   readonly drain: boolean;
+  /**
+   * Whether the old revision can be the proxy's fallback while a new replica settles: the service
+   * is reached through the proxy and its health check is an HTTP probe, which the proxy then
+   * also runs against the live replica (see planBlueGreen).
+   */
+  readonly fallback: boolean;
 }
 
 export function refKey(ref: ReplicaRef): string {
@@ -93,9 +115,11 @@ function describeStep(step: DeployStep): string {
     case "start":
       return `start ${names(step.replicas)}`;
     case "health":
-      return `wait until ${names(step.replicas)} pass the health gate`;
+      return `wait until ${names(step.replicas)} pass the health gate${step.settle === false ? " (answer its check; the settle time follows)" : ""}`;
+    case "settle":
+      return `watch ${names(step.replicas)} stay up for the settle time while serving`;
     case "switch":
-      return `route traffic to ${names(step.to)}${step.final ? " (from here on only the new revision serves)" : ""}`;
+      return `route traffic to ${names(step.to)}${step.fallback === undefined ? "" : `, falling back to ${names(step.fallback)} if it cannot be reached`}${step.final ? " (from here on only the new revision serves)" : ""}`;
     case "drain":
       return `let requests in flight to ${names(step.replicas)} finish`;
     case "stop":

@@ -6,9 +6,15 @@ import type { ServiceSpec } from "./service-spec.js";
 /** The reverse proxy as a deployment sees it: one route per published port. */
 export interface TrafficRouter {
   /** Creates or atomically replaces a route; the listening socket stays open. */
-  setRoute(route: { id: string; listen: { host?: string; port: number }; upstreams: readonly string[] }): Promise<void>;
-  /** The upstreams a route forwards to now, or undefined when there is no such route. */
-  upstreamsOf(id: string): Promise<readonly string[] | undefined>;
+  setRoute(route: {
+    id: string;
+    listen: { host?: string; port: number };
+    upstreams: readonly string[];
+    fallbacks?: readonly string[];
+    healthPath?: string;
+  }): Promise<void>;
+  /** The upstreams and fallbacks (addresses dialled only when the upstream cannot be) of a route, or undefined when there is none. */
+  routeOf(id: string): Promise<{ readonly upstreams: readonly string[]; readonly fallbacks?: readonly string[] } | undefined>;
   removeRoute(id: string): Promise<unknown>;
   /**
    * In-flight requests per upstream address (Caddy's GET /reverse_proxy/upstreams). With it the
@@ -24,7 +30,14 @@ export type HealthResult =
 
 /** Waits until one container of a revision is ready for traffic, by the service's health settings. */
 export interface HealthGate {
-  waitHealthy(container: { id: string; name: string }, spec: ServiceSpec, signal?: AbortSignal): Promise<HealthResult>;
+  /** With `settle` false it returns once the container answers, without the settle time. */
+  waitHealthy(
+    container: { id: string; name: string },
+    spec: ServiceSpec,
+    options?: { readonly settle?: boolean; readonly signal?: AbortSignal },
+  ): Promise<HealthResult>;
+  /** Until the container, which passed its check, stayed up (same start, no restart) for the settle time. */
+  waitSettled(container: { id: string; name: string }, spec: ServiceSpec, signal?: AbortSignal): Promise<HealthResult>;
 }
 
 export interface DeployPorts {

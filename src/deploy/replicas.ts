@@ -130,16 +130,19 @@ export async function switchTraffic(
   spec: ServiceSpec,
   replicas: readonly Replica[],
   specOf?: (revision: number) => ServiceSpec,
+  fallback: readonly Replica[] = [],
 ): Promise<{ changed: boolean }> {
   const routes = await routesFor(ports.engine, spec, replicas, specOf);
   if (routes.length === 0) return { changed: false };
   const router = ports.router;
   if (router === undefined) throw new Error(`service ${spec.service} publishes ports but no proxy is configured`);
+  const fallbacks = fallback.length === 0 ? [] : await routesFor(ports.engine, spec, fallback, specOf);
   let changed = false;
   for (const route of routes) {
     if (route.upstreams.length === 0) throw new Error(`no running replica of ${spec.service} publishes port ${route.listen.port}`);
-    if (sameUpstreams(await router.upstreamsOf(route.id), route.upstreams)) continue;
-    await router.setRoute(route);
+    const wanted = { ...route, fallbacks: fallbacks.find((f) => f.id === route.id)?.upstreams ?? [] };
+    if (sameRouting(await router.routeOf(route.id), wanted)) continue;
+    await router.setRoute(wanted);
     changed = true;
   }
   return { changed };
@@ -155,12 +158,18 @@ export async function trafficRoutedTo(
   const routes = await routesFor(ports.engine, spec, replicas, specOf);
   const router = ports.router;
   if (routes.length === 0 || router === undefined) return true;
-  for (const route of routes) if (!sameUpstreams(await router.upstreamsOf(route.id), route.upstreams)) return false;
+  for (const route of routes) if (!sameRouting(await router.routeOf(route.id), { upstreams: route.upstreams, fallbacks: [] })) return false;
   return true;
 }
 
-function sameUpstreams(live: readonly string[] | undefined, wanted: readonly string[]): boolean {
-  if (live === undefined || live.length !== wanted.length) return false;
+type Routing = { readonly upstreams: readonly string[]; readonly fallbacks?: readonly string[] };
+
+function sameRouting(live: Routing | undefined, wanted: Routing): boolean {
+  return live !== undefined && sameAddresses(live.upstreams, wanted.upstreams) && sameAddresses(live.fallbacks ?? [], wanted.fallbacks ?? []);
+}
+
+function sameAddresses(live: readonly string[], wanted: readonly string[]): boolean {
+  if (live.length !== wanted.length) return false;
   const set = new Set(live);
   return wanted.every((address) => set.has(address));
 }

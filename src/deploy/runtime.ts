@@ -17,12 +17,23 @@ export interface Runtime {
   /** Creates (does not start) replicas of a revision; a leftover of the same name is replaced. All or none. */
   create(spec: ServiceSpec, identity: ReplicaIdentity, replicas: readonly number[], known: readonly ObservedReplica[]): Promise<ObservedReplica[]>;
   start(replicas: readonly ObservedReplica[]): Promise<void>;
-  waitHealthy(replica: ObservedReplica, spec: ServiceSpec): Promise<HealthResult>;
+  /** Until the replica passes its health check; with `settle` false as soon as it answers, without the settle time (a settle step follows). */
+  waitHealthy(replica: ObservedReplica, spec: ServiceSpec, options?: { readonly settle?: boolean }): Promise<HealthResult>;
+  /** Until the replica, which passed its health check, stayed up for its settle time; one that exits or restarts meanwhile fails. */
+  waitSettled(replica: ObservedReplica, spec: ServiceSpec): Promise<HealthResult>;
   stop(replicas: readonly ObservedReplica[], spec: ServiceSpec): Promise<void>;
   /** Removes containers, never their named volumes. */
   remove(replicas: readonly ObservedReplica[]): Promise<void>;
-  /** Points every route of the service at exactly these replicas; changes nothing when it already does. */
-  route(service: ServiceSpec, replicas: readonly ObservedReplica[], specOf: SpecOf): Promise<{ readonly changed: boolean }>;
+  /**
+   * Points every route of the service at exactly these replicas, with `fallback` taking the
+   * requests they cannot (a dial fails) when given; changes nothing when it already does.
+   */
+  route(
+    service: ServiceSpec,
+    replicas: readonly ObservedReplica[],
+    specOf: SpecOf,
+    fallback?: readonly ObservedReplica[],
+  ): Promise<{ readonly changed: boolean }>;
   /** Whether every route already points at exactly these replicas' current addresses. */
   routed(service: ServiceSpec, replicas: readonly ObservedReplica[], specOf: SpecOf): Promise<boolean>;
   /** Whether the proxy holds any route of the service. */

@@ -88,3 +88,15 @@ export function directPorts(spec: ServiceSpec): ServicePort[] {
 export function namedVolumes(spec: ServiceSpec): string[] {
   return spec.volumes.flatMap((volume) => (volume.type === "volume" && !volume.readOnly ? [volume.source] : []));
 }
+
+/**
+ * Whether a new replica may take traffic once its HTTP probe passes and settle while serving,
+ * with the old revision as the proxy's fallback: the service has one route and the probe asks
+ * that route's port, so a passing probe means the port the proxy dials answers.
+ */
+export function servesWhileSettling(spec: ServiceSpec): boolean {
+  const ports = proxiedPorts(spec);
+  const { probe } = spec.health;
+  if (ports.length !== 1 || probe.kind !== "http") return false;
+  return probe.port === undefined || probe.port === ports[0]?.target;
+}

@@ -4,4 +4,4 @@ export { systemClock, type Clock } from "./clock.js";
 export type { ProbeEvent } from "./health-loop.js";
 export { probeOnce, type HealthTarget, type ProbeOptions } from "./probes.js";
 export { resolvePublishedAddress, formatAddress, type HostAddress } from "./published-address.js";
-export { waitHealthy, type WaitHealthyOptions } from "./wait-healthy.js";
+export { waitHealthy, waitSettled, type WaitHealthyOptions } from "./wait-healthy.js";

@@ -18,6 +18,11 @@ export interface WaitHealthyOptions {
    * later. Those early failures do not count; the regular probes follow as without it.
    */
   readonly eager?: boolean;
+  /**
+   * false: healthy as soon as a probe passes, without the settle time; the caller watches the
+   * settle time itself (waitSettled), e.g. while the container already takes traffic. Default true.
+   */
+  readonly settle?: boolean;
 }
 
 const RUNNING = { kind: "running" } as const satisfies HealthCheck;
@@ -37,9 +42,32 @@ export async function waitHealthy(check: HealthCheck, target: HealthTarget, opti
   const startedAt = clock.now();
   const outcome = await probeUntilDecided(check, probe, { ...options, clock, startedAt });
   const settleMs = timing.settleMs ?? defaultSettleMs(check.kind);
-  if (!outcome.healthy || settleMs === 0 || last === undefined) return outcome;
+  if (!outcome.healthy || settleMs === 0 || last === undefined || options.settle === false) return outcome;
   const look: Probe = (limits) => probeOnce(RUNNING, target, limits);
   return runSettle(settleMs, look, { clock, startedAt, passed: last, probes: outcome.probes, ...signal });
+}
+
+/**
+ * The settle time on its own, for a container that passed its check (waitHealthy with settle
+ * false): it must stay up, same start and no restart, for the check's settle time from now.
+ * Looks at it every SETTLE_LOOK_MS; the first look is the baseline.
+ */
+export async function waitSettled(
+  check: HealthCheck,
+  target: HealthTarget,
+  options: Pick<WaitHealthyOptions, "clock" | "signal"> = {},
+): Promise<HealthOutcome> {
+  const clock = options.clock ?? systemClock;
+  const settleMs = resolveTiming(check).settleMs ?? defaultSettleMs(check.kind);
+  const startedAt = clock.now();
+  const look: Probe = (limits) => probeOnce(RUNNING, target, limits);
+  const first = await look({ timeoutMs: Math.max(1, settleMs), ...(options.signal === undefined ? {} : { signal: options.signal }) });
+  if (first.exited !== undefined || !first.healthy)
+    return { healthy: false, reason: first.exited !== undefined ? "exited" : "unhealthy", detail: first.detail, probes: 0 };
+  if (settleMs === 0) return { healthy: true, after: 0, probes: 0 };
+  // the passing probe was the caller's (waitHealthy with settle false): its words are not known here
+  const passed = { ...first, detail: "" };
+  return runSettle(settleMs, look, { clock, startedAt, passed, probes: 0, ...(options.signal === undefined ? {} : { signal: options.signal }) });
 }
 
 async function probeUntilDecided(

@@ -5,7 +5,7 @@ import { serialised } from "./change-queue.js";
 import { retryOnConflict } from "./conflict-retry.js";
 import { ensureHttpApp } from "./http-app.js";
 import { duplicateIds, planReconcile } from "./reconcile-plan.js";
-import { assertValidRoute, fromServerConfig, nextParked, parkedUpstreams, serverName, toServerConfig } from "./route-config.js";
+import { assertValidRoute, dialled, fromServerConfig, nextParked, parkedUpstreams, serverName, toServerConfig } from "./route-config.js";
 import { formatAddress } from "./route-address.js";
 import { inFlightByAddress, readUpstreamStatus } from "./upstream-status.js";
 import type { LiveRoute, Proxy, ReconcileReport, Route } from "./types.js";
@@ -41,6 +41,7 @@ function createProxy(admin: AdminClient, adminPort: number): Proxy {
       return change(() => reconcileRoutes(admin, routes));
     },
     upstreamsOf: async (id) => (await readRoute(admin, id)).live?.upstreams.slice(),
+    routeOf: async (id) => (await readRoute(admin, id)).live,
     upstreamStatus: () => readUpstreamStatus(admin),
   };
 }
@@ -48,7 +49,8 @@ function createProxy(admin: AdminClient, adminPort: number): Proxy {
 /** One try: read the route (and in-flight counts), then create it or replace it if unchanged since the read. */
 async function setRoute(admin: AdminClient, route: Route): Promise<void> {
   const path = serverPath(route.id);
-  const what = `route ${JSON.stringify(route.id)} (listen ${formatAddress(route.listen)} -> ${route.upstreams.join(", ")})`;
+  const fallbacks = (route.fallbacks ?? []).length === 0 ? "" : `, falling back to ${route.fallbacks?.join(", ")}`;
+  const what = `route ${JSON.stringify(route.id)} (listen ${formatAddress(route.listen)} -> ${route.upstreams.join(", ")}${fallbacks})`;
   // Both reads at once: a switch is one round trip for them and one for the change.
   const [current, status] = await Promise.all([readRoute(admin, route.id, { init: true }), readUpstreamStatus(admin)]);
   if (current.raw === null) {
@@ -56,7 +58,7 @@ async function setRoute(admin: AdminClient, route: Route): Promise<void> {
     return;
   }
   const inFlight = inFlightByAddress(status);
-  const parked = nextParked(current.live, parkedUpstreams(current.raw), route.upstreams, inFlight);
+  const parked = nextParked(current.live, parkedUpstreams(current.raw), dialled(route), inFlight);
   await admin.call(what, { method: "PATCH", path, body: toServerConfig(route, parked), ifMatch: current.etag });
 }
 
@@ -94,7 +96,7 @@ async function reconcileRoutes(admin: AdminClient, routes: readonly Route[]): Pr
     const parked = nextParked(
       live.find((r) => r.id === route.id),
       parkedUpstreams(previous),
-      route.upstreams,
+      dialled(route),
       inFlight,
     );
     next[serverName(route.id)] = toServerConfig(route, parked);

@@ -23,12 +23,13 @@ export function planReconcile(desired: readonly Route[], live: readonly LiveRout
   return { set, remove, unchanged };
 }
 
-/** Same listen address, same set of upstreams (order does not matter for round robin), same health path and keep-alive. */
+/** Same listen address, same set of upstreams (order does not matter for round robin) and of fallbacks, same health path and keep-alive. */
 export function sameRoute(a: Route | LiveRoute, b: Route | LiveRoute): boolean {
   return (
     (a.listen.host ?? "") === (b.listen.host ?? "") &&
     a.listen.port === b.listen.port &&
     sameSet(a.upstreams, b.upstreams) &&
+    sameSet(a.fallbacks ?? [], b.fallbacks ?? []) &&
     a.healthPath === b.healthPath &&
     (a.keepAlive ?? false) === (b.keepAlive ?? false)
   );

@@ -14,6 +14,18 @@ const HEALTH_TIMEOUT = "1s";
 /** When a dial fails, Caddy retries other upstreams for this long before answering 502. */
 const TRY_DURATION = "5s";
 const TRY_INTERVAL = "100ms";
+/**
+ * With fallbacks, the server's error route re-sends a request to a fallback when the live
+ * upstream failed it: any method when nothing reached the upstream (its dial failed), GET and
+ * HEAD whatever the failure (they carry no body and may be sent twice).
+ */
+const NOTHING_SENT = "^(dial tcp|no upstreams available)|connect: connection refused";
+const IDEMPOTENT = ["GET", "HEAD"];
+
+/** Every address a route dials: its upstreams, then its fallbacks. */
+export function dialled(route: Route): string[] {
+  return [...route.upstreams, ...(route.fallbacks ?? [])];
+}
 
 export function serverName(id: string): string {
   return `${SERVER_PREFIX}${id}`;
@@ -31,8 +43,13 @@ export function routeProblems(route: Route): string[] {
   if (route.listen.host !== undefined && !isHost(route.listen.host))
     problems.push(`listen host ${JSON.stringify(route.listen.host)} is not an IP address or host name`);
   if (route.upstreams.length === 0) problems.push("it has no upstreams");
-  for (const upstream of route.upstreams) {
+  for (const upstream of dialled(route)) {
     if (!isUpstream(upstream)) problems.push(`upstream ${JSON.stringify(upstream)} is not host:port`);
+  }
+  if ((route.fallbacks ?? []).length > 0) {
+    if (route.upstreams.length !== 1) problems.push(`fallbacks need exactly one live upstream, not ${route.upstreams.length}`);
+    if (route.fallbacks?.some((address) => route.upstreams.includes(address))) problems.push("an upstream cannot be its own fallback");
+    if (route.healthPath !== undefined) problems.push("a route with fallbacks has no health path: its live upstream is not health-checked");
   }
   if (route.healthPath !== undefined && !/^\/[\x21-\x7e]*$/.test(route.healthPath)) {
     problems.push(`health path ${JSON.stringify(route.healthPath)} must start with / and contain no spaces`);
@@ -58,29 +75,55 @@ const CLOSE_CONNECTIONS = { handler: "headers", response: { set: { Connection: [
  * The Caddy server for a route. Route 0 proxies to the live upstreams and is terminal. Route 1,
  * never reached, "parks" upstreams that were just switched away from: it keeps them in Caddy's
  * upstream pool so /reverse_proxy/upstreams still counts their in-flight requests while they drain.
+ * With fallbacks, the server's error route proxies to them (fallbackRoute).
  */
 export function toServerConfig(route: Route, parked: readonly string[] = []): Record<string, unknown> {
-  const handle = route.keepAlive === true ? [liveHandler(route)] : [CLOSE_CONNECTIONS, liveHandler(route)];
-  const routes: Record<string, unknown>[] = [{ terminal: true, handle }];
+  const fallbacks = route.fallbacks ?? [];
+  const routes: Record<string, unknown>[] = [{ terminal: true, handle: withClose(route, liveHandler(route)) }];
   if (parked.length > 0) routes.push({ handle: [{ handler: "reverse_proxy", upstreams: parked.map((dial) => ({ dial })) }] });
   return {
     "@id": serverName(route.id),
     listen: [formatAddress(route.listen)],
     automatic_https: { disable: true },
     routes,
+    ...(fallbacks.length === 0 ? {} : { errors: { routes: [fallbackRoute(route, fallbacks)] } }),
   };
 }
 
+function withClose(route: Route, handler: CaddyHandler): Record<string, unknown>[] {
+  return route.keepAlive === true ? [handler] : [CLOSE_CONNECTIONS, handler];
+}
+
+/**
+ * Round robin over the live upstreams, retrying a failed dial for TRY_DURATION. With fallbacks
+ * the live upstream is tried once, without health checks or retries: a failure goes straight
+ * to the error route, so no health mark (which a loaded host can set on a healthy upstream too)
+ * decides where a request goes.
+ */
 function liveHandler(route: Route): CaddyHandler {
+  const upstreams = route.upstreams.map((dial) => ({ dial }));
+  if ((route.fallbacks ?? []).length > 0) return { handler: "reverse_proxy", upstreams };
   const handler: CaddyHandler = {
     handler: "reverse_proxy",
-    upstreams: route.upstreams.map((dial) => ({ dial })),
+    upstreams,
     load_balancing: { selection_policy: { policy: "round_robin" }, try_duration: TRY_DURATION, try_interval: TRY_INTERVAL },
   };
-  if (route.healthPath !== undefined) {
-    handler.health_checks = { active: { uri: route.healthPath, interval: HEALTH_INTERVAL, timeout: HEALTH_TIMEOUT } };
-  }
+  if (route.healthPath !== undefined) handler.health_checks = { active: { uri: route.healthPath, interval: HEALTH_INTERVAL, timeout: HEALTH_TIMEOUT } };
   return handler;
+}
+
+/** The error route of a route with fallbacks: a request the live upstream failed, when it may be sent again, goes to a fallback. */
+function fallbackRoute(route: Route, fallbacks: readonly string[]): Record<string, unknown> {
+  const handler: CaddyHandler = {
+    handler: "reverse_proxy",
+    upstreams: fallbacks.map((dial) => ({ dial })),
+    load_balancing: { selection_policy: { policy: "round_robin" }, try_duration: TRY_DURATION, try_interval: TRY_INTERVAL },
+  };
+  return {
+    match: [{ method: IDEMPOTENT }, { vars_regexp: { "{http.error.message}": { pattern: NOTHING_SENT } } }],
+    handle: withClose(route, handler),
+    terminal: true,
+  };
 }
 
 /** Lenient: other fields (added by hand or by newer Caddy versions) are ignored. */
@@ -90,9 +133,11 @@ const handlerSchema = z.object({
   upstreams: z.array(z.object({ dial: z.string() })).optional(),
   health_checks: z.object({ active: z.object({ uri: z.string().optional() }).optional() }).optional(),
 });
+const routesSchema = z.array(z.object({ handle: z.array(handlerSchema).optional() }));
 const serverSchema = z.object({
   listen: z.array(z.string()).optional(),
-  routes: z.array(z.object({ handle: z.array(handlerSchema).optional() })).optional(),
+  routes: routesSchema.optional(),
+  errors: z.object({ routes: routesSchema.optional() }).optional(),
 });
 type ServerShape = z.infer<typeof serverSchema>;
 
@@ -102,12 +147,20 @@ export function fromServerConfig(name: string, value: unknown): LiveRoute | unde
   const server = serverSchema.safeParse(value);
   if (!server.success) return undefined;
   const listen = server.data.listen?.length === 1 && server.data.listen[0] !== undefined ? parseAddress(server.data.listen[0]) : undefined;
-  const handler = proxyHandler(server.data, 0);
+  const handler = proxyHandler(server.data.routes, 0);
   if (!listen || !handler) return undefined;
   const healthPath = handler.health_checks?.active?.uri;
   const upstreams = (handler.upstreams ?? []).map((u) => u.dial);
+  const fallbacks = (proxyHandler(server.data.errors?.routes, 0)?.upstreams ?? []).map((u) => u.dial);
   const keepAlive = !closesConnections(server.data);
-  return { id: name.slice(SERVER_PREFIX.length), listen, upstreams, ...(healthPath === undefined ? {} : { healthPath }), ...(keepAlive ? { keepAlive } : {}) };
+  return {
+    id: name.slice(SERVER_PREFIX.length),
+    listen,
+    upstreams,
+    ...(healthPath === undefined ? {} : { healthPath }),
+    ...(fallbacks.length === 0 ? {} : { fallbacks }),
+    ...(keepAlive ? { keepAlive } : {}),
+  };
 }
 
 function closesConnections(server: ServerShape): boolean {
@@ -118,11 +171,11 @@ function closesConnections(server: ServerShape): boolean {
 export function parkedUpstreams(value: unknown): string[] {
   const server = serverSchema.safeParse(value);
   if (!server.success) return [];
-  return (proxyHandler(server.data, 1)?.upstreams ?? []).map((u) => u.dial);
+  return (proxyHandler(server.data.routes, 1)?.upstreams ?? []).map((u) => u.dial);
 }
 
-function proxyHandler(server: ServerShape, index: number): z.infer<typeof handlerSchema> | undefined {
-  return server.routes?.[index]?.handle?.find((h) => h.handler === "reverse_proxy");
+function proxyHandler(routes: z.infer<typeof routesSchema> | undefined, index: number): z.infer<typeof handlerSchema> | undefined {
+  return routes?.[index]?.handle?.find((h) => h.handler === "reverse_proxy");
 }
 
 /**
@@ -136,6 +189,6 @@ export function nextParked(
   inFlight: ReadonlyMap<string, number>,
 ): string[] {
   const stillBusy = previousParked.filter((address) => (inFlight.get(address) ?? 0) > 0);
-  const candidates = [...(previous?.upstreams ?? []), ...stillBusy];
+  const candidates = [...(previous?.upstreams ?? []), ...(previous?.fallbacks ?? []), ...stillBusy];
   return [...new Set(candidates)].filter((address) => !next.includes(address));
 }

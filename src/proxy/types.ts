@@ -14,6 +14,12 @@ export interface Route {
   /** A path the proxy polls on each upstream (active health check); unhealthy ones get no traffic. */
   readonly healthPath?: string;
   /**
+   * Upstreams that take a request only when the live upstream failed it and it may be sent again
+   * (its dial failed, or a GET or HEAD): the old revision while a new one, already serving,
+   * settles. Needs exactly one live upstream; the live one is then not health-checked.
+   */
+  readonly fallbacks?: readonly string[];
+  /**
    * Let clients keep connections to the proxy open between requests. Off by default: every
    * switch replaces Caddy's server, which closes idle kept-alive connections, and a client that
    * sends its next request on one just then sees a reset (Node's fetch and Python's requests do
@@ -29,6 +35,8 @@ export interface LiveRoute {
   readonly listen: RouteListen;
   readonly upstreams: readonly string[];
   readonly healthPath?: string;
+  /** Present only when the route has fallbacks (Route.fallbacks). */
+  readonly fallbacks?: readonly string[];
   /** Present (true) only when the route lets clients keep connections open. */
   readonly keepAlive?: true;
 }
@@ -57,6 +65,8 @@ export interface Proxy {
   reconcileRoutes(routes: readonly Route[]): Promise<ReconcileReport>;
   /** The upstreams of a route, or undefined when the proxy has no such route. */
   upstreamsOf(id: string): Promise<string[] | undefined>;
+  /** The route as the proxy holds it (upstreams and fallbacks), or undefined when there is no such route. */
+  routeOf(id: string): Promise<LiveRoute | undefined>;
   /** Caddy's in-flight request counts for every upstream it knows (GET /reverse_proxy/upstreams). */
   upstreamStatus(): Promise<UpstreamStatus[]>;
 }

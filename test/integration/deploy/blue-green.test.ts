@@ -50,6 +50,8 @@ test("blue-green v1 -> v2 under load: no failed request, then only v2 answers an
     "start:done",
     "health:done",
     "switch:done",
+    "settle:done",
+    "switch-final:done",
     "drain:done",
     "stop-old:done",
     "remove-old:done",

@@ -8,11 +8,12 @@ import { assertNoFailedRequests, assertOnlyAnswers, deployV1, newWebService, sli
 const fixture = useDeployFixture();
 
 /**
- * Deploys v1, then the broken v2 under load, and returns the DEPLOY_FAILED message. v1 must
- * answer every request throughout, be the only container left (nothing restarting behind it)
- * and never have been restarted.
+ * Deploys v1, then the broken v2 under load, and returns the DEPLOY_FAILED message. Every
+ * request must be answered throughout, by v1 only unless v2 `served` while it settled (an HTTP
+ * probe: v1 was the proxy's fallback), and by v1 only once the deploy returned; v1 must be the
+ * only container left (nothing restarting behind it) and never have been restarted.
  */
-async function failedDeploy(web: WebService, v2: ServiceSpec): Promise<string> {
+async function failedDeploy(web: WebService, v2: ServiceSpec, served = false): Promise<string> {
   const f = fixture();
   await deployV1(f, web);
   const [v1Container] = await serviceContainers(f.engine, web.v1);
@@ -22,7 +23,12 @@ async function failedDeploy(web: WebService, v2: ServiceSpec): Promise<string> {
 
   assert.equal(error.code, "DEPLOY_FAILED", error.message);
   assertNoFailedRequests(samples);
-  assertOnlyAnswers(samples, 0, "v1");
+  if (served)
+    assert.ok(
+      samples.some((s) => s.body === "v2"),
+      "v2 took traffic while it settled",
+    );
+  else assertOnlyAnswers(samples, 0, "v1");
   assertOnlyAnswers(samples, doneAt, "v1");
   // Long enough for a restart policy to bring back anything that was left behind.
   await sleep(1_500);
@@ -69,18 +75,19 @@ test("a v2 whose health endpoint answers 404 fails with a message that says HTTP
   assert.doesNotMatch(message, /no answer/);
 });
 
-test("a v2 that answers its probe and then exits is caught while it settles", async () => {
+test("a v2 that answers its probe and then exits is caught while it settles (serving, v1 its fallback): no request fails", async () => {
   const web = await newWebService(fixture(), "answers-then-exits");
   const [shell, flag, script] = web.v2.command ?? [];
-  // Serves for a moment (the first probe passes), then the container exits.
+  // Serves for a moment (the first probe passes and it takes traffic), then, 1 s after it started
+  // and well inside its 2 s settle time even on a loaded host, the container exits.
   const v2: ServiceSpec = {
     ...web.v2,
-    command: [shell ?? "sh", flag ?? "-c", `(sleep 0.4; kill 1) & ${script ?? ""}`],
+    command: [shell ?? "sh", flag ?? "-c", `(sleep 1; kill 1) & ${script ?? ""}`],
     restart: { policy: "always" },
     health: { ...web.v2.health, settleMs: 2_000 },
   };
 
-  const message = await failedDeploy(web, v2);
+  const message = await failedDeploy(web, v2, true);
 
   assert.match(message, /rolled back: \S+-r2-1 (exited with code \d+ after [\d.]+ s|restarted)/);
 });

@@ -8,19 +8,24 @@ import { assertNoFailedRequests, deployV1, newWebService, useDeployFixture } fro
 
 const fixture = useDeployFixture();
 
-/** Every step of a blue-green deployment of one replica with a drain, in order (src/deploy/rollout.ts). */
-const STEPS = ["pull", "create", "start", "health", "switch", "drain", "stop-old", "remove-old"] as const;
+/**
+ * Every step of a blue-green deployment of one replica with an HTTP probe and a drain, in order
+ * (src/deploy/plan-rollout.ts): it serves from `switch` on with v1 as the proxy's fallback, and
+ * only `switch-final` makes v2 the only revision.
+ */
+const STEPS = ["pull", "create", "start", "health", "switch", "settle", "switch-final", "drain", "stop-old", "remove-old"] as const;
+const FINAL = "switch-final";
 
 /**
  * Kill -9 of the deploying process before or after each step, with 8 clients on the service
  * throughout; the next deployment converges: one revision's containers, the killed record
- * finished, v2 serving. Until the switch has reached the proxy the way out is back to v1
+ * finished, v2 serving. Until the final switch has reached the proxy the way out is back to v1
  * (rolled back), after it forward to v2 (completed).
  */
 for (const step of STEPS) {
   for (const phase of ["before", "after"] as const) {
     const fault = `${phase}:${step}`;
-    const forward = STEPS.indexOf(step) > STEPS.indexOf("switch") || fault === "after:switch";
+    const forward = STEPS.indexOf(step) > STEPS.indexOf(FINAL) || fault === `after:${FINAL}`;
 
     test(`killed ${fault}: the service answers throughout and the next deployment ${forward ? "completes" : "rolls back"} the killed one`, async () => {
       const f = fixture();

@@ -58,6 +58,38 @@ export async function startUpstream(t: TestContext, body: string, slowMs = 1_500
   return `127.0.0.1:${address.port}`;
 }
 
+/** An upstream that answers `body` and records every request it read as "METHOD /path body"; with `drop`, it drops the connection of a request to /drop without answering. */
+export interface RecordingUpstream {
+  readonly address: string;
+  readonly seen: string[];
+  /** Closes it: its port then refuses connections. */
+  stop(): Promise<void>;
+}
+
+export async function startRecordingUpstream(t: TestContext, body: string, options: { drop?: boolean } = {}): Promise<RecordingUpstream> {
+  const seen: string[] = [];
+  const server: Server = createServer((req, res) => {
+    let received = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => (received += chunk));
+    req.on("end", () => {
+      seen.push(`${req.method} ${req.url} ${received}`.trimEnd());
+      if (options.drop === true && req.url === "/drop") req.socket.destroy();
+      else res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  t.after(() => (server.listening ? stop() : undefined));
+  const address = server.address();
+  if (typeof address !== "object" || address === null) throw new Error("no address");
+  return { address: `127.0.0.1:${address.port}`, seen, stop };
+}
+
 /** GETs `url` with a timeout; retries until `timeoutMs` only when asked to wait for readiness. */
 export async function get(url: string, timeoutMs = 1_000): Promise<{ status: number; body: string }> {
   const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });

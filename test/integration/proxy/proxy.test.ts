@@ -4,7 +4,7 @@ import { createServer } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { isSlipwayError } from "../../../src/errors/index.js";
 import { connectProxy, waitDrained } from "../../../src/proxy/index.js";
-import { freePort, get, startLoad, startTestProxy, startUpstream, waitForBody } from "./helpers.js";
+import { freePort, get, startLoad, startRecordingUpstream, startTestProxy, startUpstream, waitForBody } from "./helpers.js";
 
 test("a route to v1 answers v1, and the proxy reports it", async (t) => {
   const { proxy } = await startTestProxy(t);
@@ -214,3 +214,60 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 5_000): Promis
     await sleep(20);
   }
 }
+
+test("a route with a fallback: every request goes to the live upstream; one it failed goes to the fallback when it may be sent again", async (t) => {
+  const { proxy } = await startTestProxy(t);
+  const v1server = await startRecordingUpstream(t, "v1");
+  const v2server = await startRecordingUpstream(t, "v2", { drop: true });
+  const [v1, v2] = [v1server.address, v2server.address];
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/`;
+  const post = async (path: string) => {
+    const response = await fetch(new URL(path, url), { method: "POST", body: "order 42", signal: AbortSignal.timeout(5_000) });
+    return { status: response.status, body: await response.text() };
+  };
+
+  await proxy.setRoute({ id: "web", listen: { host: "127.0.0.1", port }, upstreams: [v2], fallbacks: [v1] });
+  await waitForBody(url, "v2");
+  assert.deepEqual(await proxy.routeOf("web"), { id: "web", listen: { host: "127.0.0.1", port }, upstreams: [v2], fallbacks: [v1] });
+  assert.deepEqual(await proxy.upstreamsOf("web"), [v2]);
+
+  // v2 read these and dropped the connection: the GET is sent again to v1, the POST is not (v2 may have acted on it)
+  assert.deepEqual(await get(`${url}drop`), { status: 200, body: "v1" });
+  assert.equal((await post("/drop")).status, 502);
+  assert.deepEqual(v1server.seen, ["GET /drop"]);
+  v1server.seen.length = 0;
+
+  const stopV2 = () => v2server.stop();
+  const load = startLoad(url, { clients: 8, timeoutMs: 1_000 });
+  await sleep(700);
+  await stopV2(); // the new replica exits: its port refuses connections
+  const stoppedAt = performance.now();
+  await sleep(1_000);
+  const samples = await load.stop();
+  // nothing reached v2, whose port refuses connections: a DELETE goes to v1
+  const deleted = await fetch(new URL("/orders/42", url), { method: "DELETE", signal: AbortSignal.timeout(5_000) });
+  assert.deepEqual({ status: deleted.status, body: await deleted.text() }, { status: 200, body: "v1" });
+  assert.ok(v1server.seen.includes("DELETE /orders/42"), "v1 got the DELETE");
+
+  const failures = samples.filter((s) => s.error !== undefined);
+  assert.deepEqual(
+    failures.map((s) => s.error),
+    [],
+    `${failures.length} of ${samples.length} requests failed`,
+  );
+  const before = samples.filter((s) => s.startedAt < stoppedAt - 50);
+  assert.ok(before.length > 25, `only ${before.length} requests before v2 stopped`);
+  assert.deepEqual([...new Set(before.map((s) => s.body))], ["v2"], "the fallback takes nothing while the live upstream answers");
+  const after = samples.filter((s) => s.startedAt > stoppedAt);
+  assert.ok(after.length > 25, `only ${after.length} requests after v2 stopped`);
+  assert.deepEqual([...new Set(after.map((s) => s.body))], ["v1"]);
+
+  // the final switch drops the fallback; a fallback needs exactly one live upstream
+  await proxy.setRoute({ id: "web", listen: { host: "127.0.0.1", port }, upstreams: [v1] });
+  assert.deepEqual(await proxy.routeOf("web"), { id: "web", listen: { host: "127.0.0.1", port }, upstreams: [v1] });
+  await assert.rejects(
+    proxy.setRoute({ id: "web", listen: { host: "127.0.0.1", port }, upstreams: [v1, v2], fallbacks: ["127.0.0.1:9"] }),
+    (error: unknown) => isSlipwayError(error, "PROXY_FAILED") && /exactly one live upstream/.test(error.message),
+  );
+});

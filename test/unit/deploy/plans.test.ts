@@ -12,15 +12,18 @@ const replica = (revision: number, n: number, running = true): ObservedReplica =
   running,
 });
 const ref = (revision: number, n: number) => ({ revision, replica: n });
-/** id, kind, after and what each step acts on, compactly: "switch<health>[r2-1]". */
+/** id, kind, after and what each step acts on, compactly: "switch<health>[r2-1]", "!" for final, "|r1-1" for a fallback, "~" for a gate without settle. */
 const shape = (steps: readonly DeployStep[]): string[] =>
   steps.map((s) => {
+    const names = (refs: readonly { revision: number; replica: number }[]) => refs.map((r) => `r${r.revision}-${r.replica}`).join(" ");
     const refs = s.kind === "switch" ? s.to : s.kind === "unroute" ? [] : s.replicas;
-    return `${s.id}<${s.after.join(",")}>[${refs.map((r) => `r${r.revision}-${r.replica}`).join(" ")}]${s.kind === "switch" && s.final ? "!" : ""}`;
+    const fallback = s.kind === "switch" && s.fallback !== undefined ? `|${names(s.fallback)}` : "";
+    const unsettled = s.kind === "health" && s.settle === false ? "~" : "";
+    return `${s.id}<${s.after.join(",")}>[${names(refs)}${fallback}]${s.kind === "switch" && s.final ? "!" : ""}${unsettled}`;
   });
 
 test("blue-green: create, start, health, one final switch, then drain, stop and remove the old", () => {
-  const steps = planBlueGreen({ revision: 2, replicas: 2 }, [replica(1, 1), replica(1, 2), replica(1, 3, false)], { batch: 1, drain: true });
+  const steps = planBlueGreen({ revision: 2, replicas: 2 }, [replica(1, 1), replica(1, 2), replica(1, 3, false)], { batch: 1, drain: true, fallback: true });
   assert.deepEqual(shape(steps), [
     "create<>[r2-1 r2-2]",
     "start<create>[r2-1 r2-2]",
@@ -34,20 +37,44 @@ test("blue-green: create, start, health, one final switch, then drain, stop and 
 });
 
 test("blue-green: a first deployment ends at the switch; no drain is planned when update.drain is 0", () => {
-  assert.deepEqual(shape(planBlueGreen({ revision: 1, replicas: 1 }, [], { batch: 1, drain: true })), [
+  assert.deepEqual(shape(planBlueGreen({ revision: 1, replicas: 1 }, [], { batch: 1, drain: true, fallback: true })), [
     "create<>[r1-1]",
     "start<create>[r1-1]",
     "health<start>[r1-1]",
     "switch<health>[r1-1]!",
   ]);
-  assert.deepEqual(shape(planBlueGreen({ revision: 2, replicas: 1 }, [replica(1, 1)], { batch: 1, drain: false })).slice(4), [
-    "stop-old<switch>[r1-1]",
+  assert.deepEqual(shape(planBlueGreen({ revision: 2, replicas: 1 }, [replica(1, 1)], { batch: 1, drain: false, fallback: true })).slice(6), [
+    "stop-old<switch-final>[r1-1]",
     "remove-old<stop-old>[r1-1]",
   ]);
 });
 
+test("blue-green, one replica replacing a running one: it serves once it answers, the old as fallback, and settles while serving", () => {
+  assert.deepEqual(shape(planBlueGreen({ revision: 2, replicas: 1 }, [replica(1, 1), replica(1, 2, false)], { batch: 1, drain: true, fallback: true })), [
+    "create<>[r2-1]",
+    "start<create>[r2-1]",
+    "health<start>[r2-1]~",
+    "switch<health>[r2-1|r1-1]",
+    "settle<switch>[r2-1]",
+    "switch-final<settle>[r2-1]!",
+    "drain<switch-final>[r1-1]",
+    "stop-old<drain>[r1-1]",
+    "remove-old<stop-old>[r1-1 r1-2]",
+  ]);
+  // nothing to fall back to (the old is stopped), no proxy to fall back through, or several new replicas: the settle time stays in the gate
+  for (const [observed, routed, replicas] of [
+    [[replica(1, 1, false)], true, 1],
+    [[replica(1, 1)], false, 1],
+    [[replica(1, 1)], true, 2],
+  ] as const) {
+    const steps = shape(planBlueGreen({ revision: 2, replicas }, observed, { batch: 1, drain: true, fallback: routed }));
+    assert.ok(steps.includes(`health<start>[${replicas === 1 ? "r2-1" : "r2-1 r2-2"}]`), steps.join(" "));
+    assert.ok(!steps.some((s) => s.startsWith("settle")), steps.join(" "));
+  }
+});
+
 test("recreate: the old stop before the new start, and are removed only once the new serve", () => {
-  assert.deepEqual(shape(planRecreate({ revision: 4, replicas: 1 }, [replica(3, 1)], { batch: 1, drain: true })), [
+  assert.deepEqual(shape(planRecreate({ revision: 4, replicas: 1 }, [replica(3, 1)], { batch: 1, drain: true, fallback: true })), [
     "create<>[r4-1]",
     "stop-old<create>[r3-1]",
     "start<stop-old>[r4-1]",
@@ -58,7 +85,11 @@ test("recreate: the old stop before the new start, and are removed only once the
 });
 
 test("rolling: batch k starts beside batch k-1, joins the route with the old not yet replaced, then as many old leave", () => {
-  const steps = planRolling({ revision: 2, replicas: 3 }, [replica(1, 1), replica(1, 2), replica(1, 3), replica(1, 4, false)], { batch: 1, drain: true });
+  const steps = planRolling({ revision: 2, replicas: 3 }, [replica(1, 1), replica(1, 2), replica(1, 3), replica(1, 4, false)], {
+    batch: 1,
+    drain: true,
+    fallback: true,
+  });
   assert.deepEqual(shape(steps), [
     "create:1<>[r2-1]",
     "start:1<create:1>[r2-1]",
@@ -86,7 +117,7 @@ test("rolling: batch k starts beside batch k-1, joins the route with the old not
 });
 
 test("rolling from more replicas to fewer: the last batch retires every old replica left", () => {
-  const steps = planRolling({ revision: 2, replicas: 2 }, [replica(1, 1), replica(1, 2), replica(1, 3)], { batch: 2, drain: false });
+  const steps = planRolling({ revision: 2, replicas: 2 }, [replica(1, 1), replica(1, 2), replica(1, 3)], { batch: 2, drain: false, fallback: true });
   assert.deepEqual(shape(steps), [
     "create:1<>[r2-1 r2-2]",
     "start:1<create:1>[r2-1 r2-2]",

@@ -39,9 +39,14 @@ function recorded(plan: readonly DeployStep[], index: number, last: "started" | 
 
 const old = [replica(1, 1), replica(1, 2), replica(1, 3)];
 const plans = {
-  "blue-green": planBlueGreen({ revision: 2, replicas: 3 }, old, { batch: 1, drain: true }),
-  recreate: planRecreate({ revision: 2, replicas: 3 }, old, { batch: 1, drain: true }),
-  rolling: planRolling({ revision: 2, replicas: 3 }, old, { batch: 1, drain: true }),
+  "blue-green": planBlueGreen({ revision: 2, replicas: 3 }, old, { batch: 1, drain: true, fallback: true }),
+  "blue-green of one replica (it serves while it settles, the old as fallback)": planBlueGreen({ revision: 2, replicas: 1 }, [replica(1, 1)], {
+    batch: 1,
+    drain: true,
+    fallback: true,
+  }),
+  recreate: planRecreate({ revision: 2, replicas: 3 }, old, { batch: 1, drain: true, fallback: true }),
+  rolling: planRolling({ revision: 2, replicas: 3 }, old, { batch: 1, drain: true, fallback: true }),
 };
 
 for (const [strategy, plan] of Object.entries(plans)) {

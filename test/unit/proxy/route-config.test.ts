@@ -49,6 +49,40 @@ test("switched-away upstreams are parked in a second route that no request reach
   assert.deepEqual(fromServerConfig("slipway-api-prod", server)?.upstreams, route.upstreams);
 });
 
+test("a route with a fallback: the live upstream tried once, unchecked; the server's error route re-sends what it failed to the fallback when that is safe", () => {
+  const withFallback: Route = { id: "web", listen: { port: 8080 }, upstreams: ["127.0.0.1:40002"], fallbacks: ["127.0.0.1:40001"] };
+  const server = toServerConfig(withFallback);
+  const close = { handler: "headers", response: { set: { Connection: ["close"] } } };
+  assert.deepEqual(server.routes, [{ terminal: true, handle: [close, { handler: "reverse_proxy", upstreams: [{ dial: "127.0.0.1:40002" }] }] }]);
+  assert.deepEqual(server.errors, {
+    routes: [
+      {
+        match: [
+          { method: ["GET", "HEAD"] },
+          { vars_regexp: { "{http.error.message}": { pattern: "^(dial tcp|no upstreams available)|connect: connection refused" } } },
+        ],
+        handle: [
+          close,
+          {
+            handler: "reverse_proxy",
+            upstreams: [{ dial: "127.0.0.1:40001" }],
+            load_balancing: { selection_policy: { policy: "round_robin" }, try_duration: "5s", try_interval: "100ms" },
+          },
+        ],
+        terminal: true,
+      },
+    ],
+  });
+  assert.deepEqual(fromServerConfig("slipway-web", JSON.parse(JSON.stringify(server))), withFallback);
+  assert.deepEqual(routeProblems({ ...withFallback, healthPath: "/healthz" }), [
+    "a route with fallbacks has no health path: its live upstream is not health-checked",
+  ]);
+  assert.deepEqual(routeProblems({ ...withFallback, upstreams: ["127.0.0.1:40002", "127.0.0.1:40001"] }), [
+    "fallbacks need exactly one live upstream, not 2",
+    "an upstream cannot be its own fallback",
+  ]);
+});
+
 test("every valid route reads back from its server exactly as it was set", () => {
   const octet = fc.integer({ min: 0, max: 255 });
   const ipv4 = fc.tuple(octet, octet, octet, octet).map((parts) => parts.join("."));
