@@ -13,7 +13,7 @@ const LAYERS = [
   ["reference", "graph"],
   ["config"],
   ["engine", "registry", "proxy", "store", "sources"],
-  ["notify", "health", "images", "webhooks"],
+  ["notify", "health", "images", "webhooks", "host-proxy"],
   ["builder", "runtime"],
   ["deploy", "pollers", "jobs"],
   ["autoupdate", "launcher"],

@@ -15,6 +15,7 @@ import {
 } from "./containers.js";
 import type { EngineEndpoint } from "../reference/docker-host.js";
 import { copyImage, type EngineHandle } from "./image-transfer.js";
+import { openExecStream, type ExecStream } from "./exec-stream.js";
 import { subscribeEvents, type EngineEvent, type EventOptions } from "./events.js";
 import { imageLabels, inspectImage, listImages, removeImage, tagImage, type ImageDetails, type ImageSummary } from "./images.js";
 import type { LogChunk } from "./log-frames.js";
@@ -60,6 +61,8 @@ export interface Engine {
   followLogs(id: string, options?: LogOptions & { signal?: AbortSignal }): AsyncIterable<LogChunk>;
   wait(id: string): Promise<number>;
   exec(id: string, command: readonly string[], options?: { user?: string; workingDir?: string; env?: Labels }): Promise<ExecResult>;
+  /** Starts a command in a running container and returns a byte stream to its stdin and stdout. */
+  openExec(id: string, command: readonly string[]): Promise<ExecStream>;
 
   createNetwork(spec: NetworkSpec): Promise<string>;
   removeNetwork(name: string): Promise<boolean>;
@@ -114,6 +117,7 @@ export function createEngine(docker: Docker, endpoint: EngineEndpoint, options: 
     followLogs: (id, options) => followLogs(docker, endpoint, id, options),
     wait: (id) => waitContainer(docker, endpoint, id),
     exec: (id, command, options) => execInContainer(docker, endpoint, id, command, options),
+    openExec: (id, command) => openExecStream(docker, endpoint, id, command),
     createNetwork: (spec) => createNetwork(docker, endpoint, spec),
     removeNetwork: (name) => removeNetwork(docker, endpoint, name),
     listNetworks: (options) => listNetworks(docker, endpoint, options),

@@ -1,4 +1,5 @@
-import { request } from "node:http";
+import { request, type ClientRequestArgs } from "node:http";
+import type { Duplex } from "node:stream";
 import { SlipwayError } from "../errors/index.js";
 
 /** The admin API answers config changes quickly; a slow answer means the proxy is stuck. */
@@ -32,9 +33,23 @@ export interface AdminClient {
   read(path: string): Promise<{ value: unknown; etag: string | undefined }>;
 }
 
-export function createAdminClient(url: string): AdminClient {
+/**
+ * Another way to the admin API than dialling it: each request opens its own byte stream, e.g.
+ * through a host's Docker engine to a Caddy listening on that host's loopback only.
+ */
+export interface AdminChannel {
+  /** The admin listen address at the far end (host:port): the requests' Host header, which Caddy checks. */
+  readonly adminAddress: string;
+  connect(): Promise<Duplex>;
+}
+
+/**
+ * `url` names the proxy in messages and keys its change queue; without a channel it is also
+ * where requests go, with one they go through the channel.
+ */
+export function createAdminClient(url: string, channel?: AdminChannel): AdminClient {
   const call = async (what: string, req: AdminRequest): Promise<AdminResponse> => {
-    const response = await send(url, req);
+    const response = await send(url, req, channel);
     if (response.status >= 200 && response.status < 300) return response;
     throw refused(url, what, response);
   };
@@ -58,14 +73,37 @@ export async function adminAnswers(url: string, timeoutMs = 1_000): Promise<bool
   }
 }
 
-function send(base: string, req: AdminRequest): Promise<AdminResponse> {
+/** True when the admin API answers through `channel` (any HTTP answer counts). */
+export async function adminAnswersThrough(channel: AdminChannel, timeoutMs = 1_000): Promise<boolean> {
+  try {
+    await send(`http://${channel.adminAddress}`, { method: "GET", path: "/config/", timeoutMs }, channel);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function send(base: string, req: AdminRequest, channel?: AdminChannel): Promise<AdminResponse> {
   const body = req.body === undefined ? undefined : JSON.stringify(req.body);
   // Caddy restarts its admin endpoint on every config change: never reuse a connection.
   const headers: Record<string, string> = { connection: "close" };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (req.ifMatch !== undefined) headers["if-match"] = req.ifMatch;
   return new Promise((resolve, reject) => {
-    const outgoing = request(new URL(req.path, base), { method: req.method, headers, agent: false, timeout: req.timeoutMs ?? DEFAULT_TIMEOUT_MS }, (res) => {
+    const target = channel === undefined ? new URL(req.path, base) : new URL(req.path, `http://${channel.adminAddress}`);
+    const options: ClientRequestArgs = { method: req.method, headers, timeout: req.timeoutMs ?? DEFAULT_TIMEOUT_MS };
+    // No agent: with one (even agent: false, a fresh one) Node dials itself and ignores createConnection.
+    if (channel === undefined) options.agent = false;
+    else
+      options.createConnection = (_options, done) => {
+        channel.connect().then(
+          (stream) => done(null, stream),
+          // with an error Node ignores the stream argument
+          (error: unknown) => done(error instanceof Error ? error : new Error(String(error)), undefined as never),
+        );
+        return undefined;
+      };
+    const outgoing = request(target, options, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("error", (error) => reject(unreachable(base, error)));

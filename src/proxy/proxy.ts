@@ -1,5 +1,5 @@
 import { SlipwayError } from "../errors/index.js";
-import { createAdminClient, isMissingPath, type AdminClient } from "./admin-client.js";
+import { createAdminClient, isMissingPath, type AdminChannel, type AdminClient } from "./admin-client.js";
 import { parseAdminAddress } from "./admin-address.js";
 import { serialised } from "./change-queue.js";
 import { retryOnConflict } from "./conflict-retry.js";
@@ -16,6 +16,17 @@ const SERVERS_PATH = "/config/apps/http/servers";
 export async function connectProxy(adminUrl: string): Promise<Proxy> {
   const address = parseAdminAddress(adminUrl);
   const admin = createAdminClient(address.url);
+  await admin.read("/config/");
+  return createProxy(admin, address.port);
+}
+
+/**
+ * Connects to a Caddy whose admin API is reached through `channel` (e.g. a host's engine);
+ * `name` says which proxy it is in messages. PROXY_UNREACHABLE when it does not answer.
+ */
+export async function connectProxyThrough(name: string, channel: AdminChannel): Promise<Proxy> {
+  const address = parseAdminAddress(`http://${channel.adminAddress}`);
+  const admin = createAdminClient(name, channel);
   await admin.read("/config/");
   return createProxy(admin, address.port);
 }
