@@ -2,11 +2,14 @@ import type { Engine } from "../engine/index.js";
 import { createHealthGate, processHolder, proxiedPorts, type DeployPorts, type ServiceSpec } from "../deploy/index.js";
 import { connectProxy, DEFAULT_ADMIN_ADDRESS, parseAdminAddress, startManagedProxy } from "../proxy/index.js";
 import type { Store } from "../store/index.js";
+import { connectHostProxy, ensureHostProxy } from "../host-proxy/index.js";
 
 /**
  * The adapters a deployment runs on, for the CLI and the controller alike. A service that
- * publishes TCP ports gets the reverse proxy: the one at SLIPWAY_PROXY_ADMIN, else the one
- * proxy.admin names, else Caddy started (once, detached) by Slipway under the state directory.
+ * publishes TCP ports gets the reverse proxy: on an engine of another host (tcp://, ssh://) the
+ * proxy Slipway runs on that host (src/host-proxy, started when missing); on this machine the
+ * one at SLIPWAY_PROXY_ADMIN, else the one proxy.admin names, else Caddy started (once,
+ * detached) by Slipway under the state directory.
  */
 export async function createDeployPorts(input: {
   engine: Engine;
@@ -24,7 +27,12 @@ export async function createDeployPorts(input: {
 }): Promise<DeployPorts> {
   const env = input.env ?? process.env;
   let router: DeployPorts["router"];
-  if (proxiedPorts(input.spec).length > 0) {
+  if (proxiedPorts(input.spec).length > 0 && input.engine.transport !== "unix") {
+    router =
+      input.observeOnly === true
+        ? await connectHostProxy(input.engine).catch(() => undefined)
+        : (await ensureHostProxy(input.engine, { onStep: input.log })).proxy;
+  } else if (proxiedPorts(input.spec).length > 0) {
     const admin = env.SLIPWAY_PROXY_ADMIN ?? input.proxyAdmin;
     if (input.observeOnly === true) {
       router = await connectProxy(admin ?? parseAdminAddress(DEFAULT_ADMIN_ADDRESS).url).catch(() => undefined);

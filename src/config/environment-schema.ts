@@ -23,7 +23,7 @@ export const environmentSchema = z
       })
       .optional()
       .describe(
-        "The Docker engine of this environment's services: unix:///path/docker.sock, tcp://host:2375, tcp://host:2376 with TLS, or ssh://user@host (through your ssh, which runs `docker system dial-stdio` there). Default: DOCKER_HOST or the local socket.",
+        "The Docker engine of this environment's services: unix:///path/docker.sock, tcp://host:2375, tcp://host:2376 with TLS, or ssh://user@host (through your ssh, which runs `docker system dial-stdio` there). Default: DOCKER_HOST or the local socket. On a tcp:// or ssh:// host the services' ports listen on that host, behind the proxy Slipway runs there (docs/hosts.md).",
       ),
     docker_tls_verify: z
       .boolean()
@@ -41,7 +41,7 @@ export const environmentSchema = z
       .regex(/^[A-Za-z0-9.:_-]+$/, "expected a host name or IP address, without a port or scheme")
       .optional()
       .describe(
-        "Where Slipway's proxy and health checks reach this environment's replicas, whose published ports bind on it when it is an IP. Default: the docker_host's host (127.0.0.1 for a socket).",
+        "Where the host's proxy and Slipway's health checks reach this environment's replicas, whose published ports bind on it when it is an IP. Default: the docker_host's host (127.0.0.1 for a socket).",
       ),
   })
   .superRefine((environment, context) => {

@@ -30,6 +30,8 @@ type Labels = Readonly<Record<string, string>>;
 export interface Engine {
   /** The engine's address, e.g. unix:///var/run/docker.sock. */
   readonly address: string;
+  /** How it is reached: a socket on this machine, or another host over tcp or ssh. */
+  readonly transport: EngineEndpoint["kind"];
   /** The API version both ends speak, negotiated on connect (e.g. 1.41). */
   readonly apiVersion: string;
   /** Where replicas publish their ports (bind) and where this process reaches them (host). */
@@ -89,6 +91,7 @@ const handles = new WeakMap<Engine, EngineHandle>();
 export function createEngine(docker: Docker, endpoint: EngineEndpoint, options: { apiVersion?: string; replica?: ReplicaAddress } = {}): Engine {
   const engine: Engine = {
     address: endpoint.display,
+    transport: endpoint.kind,
     apiVersion: options.apiVersion ?? "",
     replica: options.replica ?? LOCAL_REPLICAS,
     version: () => engineVersion(docker, endpoint),

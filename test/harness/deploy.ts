@@ -148,13 +148,21 @@ export function webCommand(port = 8080, options: { volume?: boolean } = {}): str
  * image's httpd on 8080 behind the proxy on 127.0.0.1:`port`, a quick http health check and a
  * blue-green switch; `extra` lines (already indented by four) go after the service's own.
  */
-export function webServiceYaml(options: { name: string; image: string; port: number; drain?: string; extra?: readonly string[] }): string[] {
+/** A blue-green web service in slipway.yml, published on 127.0.0.1:`port`, or on every address of its host with `everyAddress`. */
+export function webServiceYaml(options: {
+  name: string;
+  image: string;
+  port: number;
+  drain?: string;
+  extra?: readonly string[];
+  everyAddress?: boolean;
+}): string[] {
   return [
     `  ${options.name}:`,
     `    image: ${options.image}`,
     // $ doubled: slipway.yml interpolates ${...}; the command's own variables must reach the shell.
     `    command: ${JSON.stringify(webCommand(8080)).replaceAll("$", "$$$$")}`,
-    `    ports: ["127.0.0.1:${options.port}:8080"]`,
+    `    ports: ["${options.everyAddress === true ? "" : "127.0.0.1:"}${options.port}:8080"]`,
     ...(options.extra ?? []),
     "    stop_grace_period: 1s",
     "    health: { http: /, interval: 200ms, deadline: 30s }",

@@ -35,8 +35,24 @@ export function registerDoctorCommand(program: Command): void {
           return `${remote}Docker ${version.version} (API ${version.apiVersion}, speaking ${engine.apiVersion})`;
         };
         await run("engine", () => describeEngine());
+        const { connectHostProxy, proxyName } = await import("../../host-proxy/index.js");
+        const describeHostProxy = async (environment: string): Promise<string> => {
+          const engine = await project.engine(environment);
+          if (engine.transport === "unix") return "this machine's proxy";
+          try {
+            const routes = await (await connectHostProxy(engine)).listRoutes();
+            return `${proxyName(engine)} answers, ${routes.length} route${routes.length === 1 ? "" : "s"}`;
+          } catch (error) {
+            // not started yet is fine: the first deploy of a service with ports starts it
+            if (error instanceof SlipwayError && /is not running \(no container\)/.test(error.message))
+              return `${proxyName(engine)}: none yet (a deploy starts it)`;
+            throw error;
+          }
+        };
         for (const [name, environment] of Object.entries(config.environments)) {
-          if (environment.docker_host !== undefined) await run(`engine ${name}`, () => describeEngine(name));
+          if (environment.docker_host === undefined) continue;
+          await run(`engine ${name}`, () => describeEngine(name));
+          await run(`proxy ${name}`, () => describeHostProxy(name));
         }
         await run("store", async () => `${project.store().location}, schema version ${await project.store().schemaVersion()}`);
         const session = openBuildSession({ config, configDir: project.loaded.dir, stateDir: project.stateDir, store: project.store() });

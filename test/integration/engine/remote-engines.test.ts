@@ -18,8 +18,8 @@ import { freePort, get, waitForBody } from "../proxy/helpers.js";
  * its own network namespace (one reached over plain tcp and over ssh, one over TLS with
  * certificates as the docker CLI keeps them), and one address where nothing listens. Deploys run
  * as users run them (`slipway deploy --env`), the images reach the hosts by Slipway's own copy
- * (they are named after a registry nobody serves), and this machine's Caddy routes to the
- * replicas on the hosts' addresses.
+ * (they are named after a registry nobody serves), and each host's own proxy (Slipway's, in a
+ * container there) routes to its replicas: requests go to the host's address.
  */
 const unavailable = netnsUnavailable();
 
@@ -55,6 +55,8 @@ describe("services on other Docker engines", { skip: unavailable ?? false }, () 
         image: f.images.v1 ?? "",
         port: services[key]?.port ?? 0,
         drain: "200ms",
+        // the host's proxy listens on the host's own addresses: the test reaches it there
+        everyAddress: true,
         extra: [`    environments: [${environment}]`, "    restart: always"],
       });
     writeFileSync(
@@ -87,7 +89,7 @@ describe("services on other Docker engines", { skip: unavailable ?? false }, () 
     if (dir !== "") rmSync(dir, { recursive: true, force: true });
   });
 
-  test("tcp://: the deploy runs on that engine, the image is copied there, the proxy here reaches it; status, reconcile and down act there too", async () => {
+  test("tcp://: the deploy runs on that engine, the image is copied there, the proxy on that host serves it; status, doctor, reconcile and down act there too", async () => {
     const { name, port } = services.tcp ?? assert.fail();
     const deploy = await runSlipway(["deploy", name, "--env", "far"], { cwd: dir, env });
     assert.equal(deploy.code, 0, deploy.stderr + deploy.stdout);
@@ -96,7 +98,16 @@ describe("services on other Docker engines", { skip: unavailable ?? false }, () 
     const remote = await containersOn(host(0), name);
     assert.equal(remote.length, 1, remote.join("\n"));
     assert.match(remote[0] ?? "", / Up /);
-    await waitForBody(`http://127.0.0.1:${port}/`, "v1", 5_000);
+    assert.match(deploy.stdout + deploy.stderr, new RegExp(`starting the proxy on ${host(0).dockerHost}`));
+    await waitForBody(`http://${host(0).address}:${port}/`, "v1", 5_000);
+    assert.equal(
+      await get(`http://127.0.0.1:${port}/`).then(
+        () => "answered",
+        () => "nothing",
+      ),
+      "nothing",
+      "this machine's proxy has no route of it",
+    );
 
     const status = await runSlipway(["status", "--json"], { cwd: dir, env });
     assert.equal(status.code, 0, status.stderr);
@@ -107,6 +118,9 @@ describe("services on other Docker engines", { skip: unavailable ?? false }, () 
       ["running"],
     );
     assert.equal(row?.drift, undefined, JSON.stringify(row));
+    const doctor = await runSlipway(["doctor"], { cwd: dir, env });
+    assert.match(doctor.stdout, new RegExp(`ok +proxy far: the proxy on ${host(0).dockerHost.replaceAll(".", "\\.")} answers, 1 route`));
+    assert.match(doctor.stdout, /FAIL proxy gone: .*does not answer/);
     const gone = rows.find((r) => r.environment === "gone");
     assert.equal(gone?.drift, undefined, "a never-deployed service shows no drift, even on an engine that is down");
 
@@ -115,12 +129,12 @@ describe("services on other Docker engines", { skip: unavailable ?? false }, () 
     await host(0).docker(["restart", "-t", "1", container ?? ""]);
     const repair = await runSlipway(["reconcile"], { cwd: dir, env });
     assert.equal(repair.code, 0, repair.stderr + repair.stdout);
-    await waitForBody(`http://127.0.0.1:${port}/`, "v1", 5_000);
+    await waitForBody(`http://${host(0).address}:${port}/`, "v1", 5_000);
 
     const down = await runSlipway(["down", name, "--env", "far"], { cwd: dir, env });
     assert.equal(down.code, 0, down.stderr);
     assert.deepEqual(await containersOn(host(0), name), []);
-    assert.notEqual((await get(`http://127.0.0.1:${port}/`).catch(() => ({ status: 0 }))).status, 200);
+    assert.notEqual((await get(`http://${host(0).address}:${port}/`).catch(() => ({ status: 0 }))).status, 200);
   });
 
   test("ssh://: the engine behind the user's ssh (docker system dial-stdio), as the docker CLI reaches it", async () => {
@@ -129,7 +143,7 @@ describe("services on other Docker engines", { skip: unavailable ?? false }, () 
     assert.equal(deploy.code, 0, deploy.stderr + deploy.stdout);
     assert.equal((await containersOn(host(0), name)).length, 1);
     assert.deepEqual(await containersOn("local", name), []);
-    await waitForBody(`http://127.0.0.1:${port}/`, "v1", 5_000);
+    await waitForBody(`http://${host(0).address}:${port}/`, "v1", 5_000);
     const doctor = await runSlipway(["doctor"], { cwd: dir, env });
     assert.match(doctor.stdout, new RegExp(`ok +engine viassh: ssh://root@${host(0).address.replaceAll(".", "\\.")}: Docker 20\\.10`));
     assert.equal((await runSlipway(["down", name, "--env", "viassh"], { cwd: dir, env })).code, 0);
@@ -140,7 +154,7 @@ describe("services on other Docker engines", { skip: unavailable ?? false }, () 
     const deploy = await runSlipway(["deploy", name, "--env", "secure"], { cwd: dir, env });
     assert.equal(deploy.code, 0, deploy.stderr + deploy.stdout);
     assert.equal((await containersOn(host(1), name)).length, 1);
-    await waitForBody(`http://127.0.0.1:${port}/`, "v1", 5_000);
+    await waitForBody(`http://${host(1).address}:${port}/`, "v1", 5_000);
     assert.equal((await runSlipway(["down", name, "--env", "secure"], { cwd: dir, env })).code, 0);
 
     const refused = await runSlipway(["deploy", name, "--env", "nocerts"], { cwd: dir, env });
@@ -171,7 +185,7 @@ describe("services on other Docker engines", { skip: unavailable ?? false }, () 
     const { name, port } = services.restart ?? assert.fail();
     const deploy = await runSlipway(["deploy", name, "--env", "far"], { cwd: dir, env });
     assert.equal(deploy.code, 0, deploy.stderr + deploy.stdout);
-    const url = `http://127.0.0.1:${port}/`;
+    const url = `http://${host(0).address}:${port}/`;
     await waitForBody(url, "v1", 5_000);
     const portOf = async (): Promise<string> => (await host(0).docker(["ps", "--filter", `label=${LABEL.service}=${name}`, "--format", "{{.Ports}}"])).trim();
     const before = await portOf();
