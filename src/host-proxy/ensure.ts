@@ -35,6 +35,18 @@ export async function ensureHostProxy(engine: Engine, options: HostProxyOptions 
   const inputs = options.inputs ?? (await findProxyImageInputs());
   const tag = proxyImageTag(inputs, readContents);
   const steps = planHostProxy(await observeProxy(engine, tag), tag);
+  if (steps.some((step) => step.kind === "build")) {
+    const hostArch = (await engine.version()).arch;
+    if (hostArch !== inputs.arch) {
+      throw new SlipwayError(
+        "PROXY_FAILED",
+        `cannot build the proxy for ${engine.address}: that host runs ${hostArch}, and this machine's Caddy is ${inputs.arch}`,
+        {
+          hint: "deploy to it from a machine of the same architecture (its Caddy goes into the image); nothing was changed on the host",
+        },
+      );
+    }
+  }
   let containerId = (await findProxyContainer(engine))?.id;
   for (const step of steps) {
     options.onStep?.(describeStep(step, engine.address));

@@ -26,6 +26,14 @@ export interface ProxyImageInputs {
   readonly busybox: string;
   /** `caddy version`, first word, e.g. v2.6.2. */
   readonly version: string;
+  /** The CPU architecture they run on, as Docker names it (amd64, arm64): this machine's. */
+  readonly arch: string;
+}
+
+/** Node's name of a CPU architecture as Docker's engine reports it (GOARCH). */
+export function dockerArch(nodeArch: string): string {
+  const names: Record<string, string> = { x64: "amd64", ia32: "386", arm64: "arm64", arm: "arm", ppc64: "ppc64le", s390x: "s390x", riscv64: "riscv64" };
+  return names[nodeArch] ?? nodeArch;
 }
 
 /**
@@ -77,7 +85,7 @@ export async function findProxyImageInputs(caddyBinary = "caddy", busyboxBinary 
     () => [], // "not a dynamic executable": a static Caddy needs nothing beside it
   );
   const { stdout } = await run(caddy, ["version"]);
-  return { caddy, libraries, busybox, version: stdout.trim().split(/\s+/)[0] ?? "unknown" };
+  return { caddy, libraries, busybox, version: stdout.trim().split(/\s+/)[0] ?? "unknown", arch: dockerArch(process.arch) };
 }
 
 /**

@@ -3,7 +3,7 @@ import { connect } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { connectEngine, publishedPort, type Engine } from "../../../src/engine/index.js";
 import { isSlipwayError } from "../../../src/errors/index.js";
-import { connectHostProxy, ensureHostProxy, HOST_PROXY_ADMIN, PROXY_CONTAINER } from "../../../src/host-proxy/index.js";
+import { connectHostProxy, ensureHostProxy, findProxyImageInputs, HOST_PROXY_ADMIN, PROXY_CONTAINER, PROXY_IMAGE } from "../../../src/host-proxy/index.js";
 import { ensureBaseImage, httpdCommand } from "../../harness/base-image.js";
 import { netnsUnavailable, startTestHosts, type TestHost, type TestHosts } from "../../harness/netns-engine.js";
 import { freePort, waitForBody } from "../proxy/helpers.js";
@@ -42,6 +42,18 @@ describe("the proxy on a host", { skip: unavailable ?? false }, () => {
 
   after(async () => {
     await testHosts?.stop();
+  });
+
+  test("a host of another CPU architecture than this machine's Caddy: refused before anything is built or started there", async () => {
+    const inputs = { ...(await findProxyImageInputs()), arch: "riscv64" };
+    await assert.rejects(
+      ensureHostProxy(remote, { inputs }),
+      (error) =>
+        isSlipwayError(error, "PROXY_FAILED") &&
+        error.message === `cannot build the proxy for ${host.dockerHost}: that host runs amd64, and this machine's Caddy is riscv64`,
+    );
+    assert.equal((await host.docker(["ps", "-aq"])).trim(), "");
+    assert.equal((await host.docker(["images", "-q", PROXY_IMAGE])).trim(), "");
   });
 
   test("is built and started on the host, takes routes through the engine, and answers on the host's address; its admin API is not reachable from here", async () => {

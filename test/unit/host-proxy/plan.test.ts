@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { lddPaths, planHostProxy, proxyImageTag, type ProxyImageInputs } from "../../../src/host-proxy/index.js";
+import { dockerArch, lddPaths, planHostProxy, proxyImageTag, type ProxyImageInputs } from "../../../src/host-proxy/index.js";
 
 const TAG = "slipway-proxy:v2.6.2-0123456789ab";
 
@@ -43,7 +43,7 @@ test("ldd output: the resolved libraries and the loader; vdso and 'not a dynamic
 });
 
 test("the image tag names Caddy's version and changes with any file that goes in", () => {
-  const inputs: ProxyImageInputs = { caddy: "/usr/bin/caddy", libraries: ["/lib/libc.so.6"], busybox: "/bin/busybox", version: "v2.6.2" };
+  const inputs: ProxyImageInputs = { caddy: "/usr/bin/caddy", libraries: ["/lib/libc.so.6"], busybox: "/bin/busybox", version: "v2.6.2", arch: "amd64" };
   const files = new Map([
     ["/usr/bin/caddy", "caddy"],
     ["/lib/libc.so.6", "libc"],
@@ -55,4 +55,8 @@ test("the image tag names Caddy's version and changes with any file that goes in
   assert.equal(proxyImageTag(inputs, contents), tag);
   files.set("/lib/libc.so.6", "libc, patched");
   assert.notEqual(proxyImageTag(inputs, contents), tag);
+});
+
+test("Node's architecture names become Docker's", () => {
+  assert.deepEqual(["x64", "arm64", "ia32", "ppc64"].map(dockerArch), ["amd64", "arm64", "386", "ppc64le"]);
 });
