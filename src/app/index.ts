@@ -14,6 +14,7 @@ export {
   type RollbackOutcome,
 } from "./deploy.js";
 export { rollbackTarget } from "./rollback-target.js";
+export { promoteService, type PromoteInput, type PromoteOutcome } from "./promote.js";
 export { planImages, planSession, planJson, type PlanInput, type PlanJson, type PlanImageJson } from "./plan.js";
 export { buildImages, outcomeJson, type BuildInput, type BuildRun, type BuildReportJson, type OutcomeJson, type BuildCallbacks } from "./build.js";
 export { latestImage, type LatestImage } from "./images.js";

@@ -1,13 +1,23 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { deployFromConfig, deployTarget, reconcileServices, rollbackService, serviceHistory, serviceStatus, takeDown, type Attempt } from "../app/index.js";
+import {
+  deployFromConfig,
+  deployTarget,
+  promoteService,
+  reconcileServices,
+  rollbackService,
+  serviceHistory,
+  serviceStatus,
+  takeDown,
+  type Attempt,
+} from "../app/index.js";
 import { chooseEnvironment } from "../deploy/index.js";
 import { errorReply } from "./api-errors.js";
 import { runKeyed } from "./api-queue.js";
 import type { RouteDeps } from "./route-deps.js";
-import { deploymentBody, downBody, historyQuery, reconcileBody, rollbackBody } from "./api-schemas.js";
+import { deploymentBody, downBody, historyQuery, promotionBody, reconcileBody, rollbackBody } from "./api-schemas.js";
 import { parseRequest } from "./api-validate.js";
 
-/** GET /api/v1/status, GET /api/v1/services/:service/history, POST /api/v1/deployments, POST /api/v1/rollbacks. */
+/** GET /api/v1/status, GET /api/v1/services/:service/history, POST /api/v1/deployments, /rollbacks, /promotions, /reconcile, /services/:service/down. */
 export function registerDeployRoutes(api: FastifyInstance, deps: RouteDeps): void {
   const { context, loaded } = deps;
 
@@ -37,6 +47,16 @@ export function registerDeployRoutes(api: FastifyInstance, deps: RouteDeps): voi
     const log = (line: string): void => deps.log.info({ service: body.service, environment }, line);
     const attempt = await runKeyed(deps.queue, `service:${body.service}@${environment}`, `roll back ${body.service} (${environment}) from the API`, () =>
       rollbackService(context, { ...body, environment }, log, "api"),
+    );
+    return answer(reply, attempt);
+  });
+
+  api.post("/api/v1/promotions", async (request, reply) => {
+    const body = parseRequest(promotionBody, request.body, "body", "POST /api/v1/promotions");
+    const { service, environment } = deployTarget(loaded.config, body.service, body.to);
+    const log = (line: string): void => deps.log.info({ service, environment }, line);
+    const attempt = await runKeyed(deps.queue, `service:${service}@${environment}`, `promote ${service} from ${body.from} to ${environment} from the API`, () =>
+      promoteService(context, { ...body, service, to: environment, trigger: `promote:${body.from}` }, log, "api"),
     );
     return answer(reply, attempt);
   });

@@ -61,6 +61,23 @@ export const rollbackBody = z.strictObject(
   { error: objectError },
 );
 
+/** POST /api/v1/promotions */
+export const promotionBody = z.strictObject(
+  {
+    service: name,
+    from: name,
+    to: name,
+    dryRun: flag.optional(),
+    waitMs: z
+      .number({ error: typeError("expected a number of milliseconds") })
+      .int()
+      .min(0)
+      .max(3_600_000)
+      .optional(),
+  },
+  { error: objectError },
+);
+
 export const buildBody = z.strictObject(
   {
     images: z.array(name, { error: typeError("expected an array of image names") }).optional(),

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { Attempt, DeployOutcome, HistoryEntry, RollbackOutcome, StatusRow } from "../../app/index.js";
+import type { Attempt, DeployOutcome, HistoryEntry, PromoteOutcome, RollbackOutcome, StatusRow } from "../../app/index.js";
 import { SlipwayError } from "../../errors/index.js";
 import { printJson } from "../context.js";
 import { formatDuration } from "../progress.js";
@@ -80,6 +80,39 @@ export function registerDeployCommands(program: Command): void {
       );
       if (options.json) printJson({ status: outcome.status, revision: outcome.revision });
       else process.stdout.write(`${outcome.service} (${outcome.environment}) rolled back to revision ${outcome.revision} (${outcome.image})\n`);
+    });
+
+  program
+    .command("promote")
+    .description("deploy to one environment exactly the image (by registry digest) that runs in another, with the target's configuration")
+    .argument("<service>", "a service of slipway.yml")
+    .requiredOption("--from <environment>", "the environment whose running image is promoted")
+    .requiredOption("--to <environment>", "the environment to deploy it to")
+    .option("--wait <duration>", "wait this long for another deployment of the service to finish (e.g. 5m)")
+    .option("--dry-run", "print the plan and touch nothing")
+    .option("--json", "print the result as JSON")
+    .action(async (service: string, options: { from: string; to: string; wait?: string; dryRun?: boolean; json?: boolean }, command: Command) => {
+      const [{ parseDuration }, { promoteService }, { deployJson }] = await Promise.all([
+        import("../../config/units.js"),
+        import("../../app/promote.js"),
+        import("../../app/deploy.js"),
+      ]);
+      const waitMs = options.wait === undefined ? 0 : parseDuration(options.wait);
+      if (waitMs === undefined) throw new SlipwayError("USAGE", `--wait takes a duration like 30s or 5m, not "${options.wait}"`);
+      const input = {
+        service,
+        from: options.from,
+        to: options.to,
+        waitMs,
+        ...(options.dryRun === true ? { dryRun: true } : {}),
+      };
+      const outcome = await remoteOrLocal(
+        command,
+        (remote) => remote.call<PromoteOutcome>("POST", "/api/v1/promotions", input),
+        async (context) => settled(await promoteService(context, { ...input, trigger: `promote:${options.from}` }, stderrLog)),
+      );
+      if (options.json) printJson({ ...deployJson(outcome), image: outcome.image, from: outcome.from });
+      else process.stdout.write(`promoted from ${outcome.from.environment} (revision ${outcome.from.revision}): ${deployText(outcome)}`);
     });
 
   program

@@ -105,6 +105,12 @@ test("a bad body answers 400 API_BAD_REQUEST naming what is wrong; an unknown se
   assert.equal(errorOf(unknown).code, "SERVICE_NOT_FOUND");
   assert.match(errorOf(unknown).hint ?? "", new RegExp(service));
 
+  const noSource = await api(w(), "POST", "/api/v1/promotions", { body: { service, to: "default" } });
+  assert.deepEqual([noSource.status, errorOf(noSource).code], [400, "API_BAD_REQUEST"]);
+  assert.match(errorOf(noSource).message, /body\.from: required/);
+  const same = await api(w(), "POST", "/api/v1/promotions", { body: { service, from: "default", to: "default" } });
+  assert.equal(errorOf(same).message, "promote takes two different environments: --from and --to are both default");
+
   const run = await api(w(), "GET", "/api/v1/pipelines/999");
   assert.deepEqual([run.status, errorOf(run).code], [404, "PIPELINE_NOT_FOUND"]);
   const source = await api(w(), "POST", "/api/v1/pipelines", { body: { source: "nosuch" } });
