@@ -3,7 +3,10 @@ import type { AutoUpdate } from "../config/service-update.js";
 import { currentRevision, deployService, specFromConfig, type DeployPorts, type DeployRequest, type DeployResult } from "../deploy/index.js";
 import { isSlipwayError, SlipwayError } from "../errors/index.js";
 import type { RevisionRecord } from "../store/index.js";
+import type { TagTrack } from "../config/index.js";
+import { formatReference, normalizeReference, parseReference } from "../reference/index.js";
 import { digestsFor, pinnedReference, pullFollowed, tagDigestAfterNotice, type RegistrySource } from "./tag-digest.js";
+import { chooseTag } from "./track-tags.js";
 
 export interface ServiceUpdatePorts {
   readonly deploy: DeployPorts;
@@ -29,6 +32,8 @@ export interface ServiceUpdateReport {
   readonly service: string;
   readonly environment: string;
   readonly status: ServiceUpdateStatus;
+  /** The tag followed: the image's own, or the one update.track chose among the repository's tags. */
+  readonly tag: string;
   /** The digest the registry serves for the tag now. */
   readonly digest: string;
   /** The digest the current revision runs, when known. */
@@ -46,11 +51,12 @@ export function autoUpdateOf(config: Config, service: string): AutoUpdate | fals
   return config.services[service]?.update.auto ?? false;
 }
 
-/** Services with update.auto on whose image is external (not one of this file's images). */
-export function autoUpdateServices(config: Config): { service: string; image: string; auto: AutoUpdate }[] {
+/** Services with update.auto on whose image is external (not one of this file's images); `tracked` when update.track picks the tag. */
+export function autoUpdateServices(config: Config): { service: string; image: string; auto: AutoUpdate; tracked: boolean }[] {
   return Object.entries(config.services).flatMap(([service, declared]) => {
     const auto = declared.update.auto;
-    return auto === undefined || config.images[declared.image] !== undefined ? [] : [{ service, image: declared.image, auto }];
+    if (auto === undefined || config.images[declared.image] !== undefined) return [];
+    return [{ service, image: declared.image, auto, tracked: declared.update.track !== undefined }];
   });
 }
 
@@ -77,8 +83,9 @@ export async function checkServiceUpdate(ports: ServiceUpdatePorts, request: Ser
   const { deploy } = ports;
   const current = await currentRevision(deploy, service, environment);
   const running = current === undefined ? [] : await revisionDigests(deploy, current, declared.image);
-  const followed = await tagDigestAfterNotice(ports.registries, declared.image, request.announced, (digest) => running.includes(digest));
-  const base = { service, environment, digest: followed.digest };
+  const reference = declared.update.track === undefined ? declared.image : await trackedReference(ports.registries, declared.image, declared.update.track);
+  const followed = await tagDigestAfterNotice(ports.registries, reference, request.announced, (digest) => running.includes(digest));
+  const base = { service, environment, tag: followed.tag, digest: followed.digest };
   const previousDigest = running.includes(followed.digest) ? followed.digest : running[0];
   const report = { ...base, ...(previousDigest === undefined ? {} : { previousDigest }) };
   if (previousDigest === followed.digest) return { ...report, status: "current" };
@@ -91,14 +98,14 @@ export async function checkServiceUpdate(ports: ServiceUpdatePorts, request: Ser
   }
   const failedBefore = await deploy.store.getWatch(`${key}:failed`);
   if (failedBefore?.value === followed.digest) {
-    return { ...report, status: "failed", error: `digest ${followed.digest} of ${declared.image} failed to deploy before; waiting for the tag to move on` };
+    return { ...report, status: "failed", error: `digest ${followed.digest} of ${reference} failed to deploy before; waiting for the tag to move on` };
   }
 
   const credentials = await deploy.credentialsFor?.(declared.image);
   await pullFollowed(deploy.engine, followed, credentials);
   const image = pinnedReference(followed);
   const spec = specFromConfig({ config, configDir: request.configDir, service, environment, image });
-  deploy.log(`auto-update: ${service} (${environment}) ${declared.image} moved to ${followed.digest}`);
+  deploy.log(`auto-update: ${service} (${environment}) ${reference} moved to ${followed.digest}`);
   try {
     const run = ports.run ?? ((deployRequest: DeployRequest) => deployService(deploy, deployRequest));
     const result = await run({ spec, trigger: "auto-update", ...(request.waitMs === undefined ? {} : { waitMs: request.waitMs }) });
@@ -109,6 +116,27 @@ export async function checkServiceUpdate(ports: ServiceUpdatePorts, request: Ser
     await deploy.store.setWatch(`${key}:failed`, followed.digest);
     return { ...report, status: "failed", error: error.message };
   }
+}
+
+/**
+ * The image's repository at the tag `track` takes among the repository's tags now, e.g.
+ * myorg/foo:1.3.0 for myorg/foo:1.2.0 with track ^1.2. REGISTRY_NOT_FOUND when none qualifies.
+ */
+async function trackedReference(registries: RegistrySource, image: string, track: TagTrack): Promise<string> {
+  const normalized = normalizeReference(image);
+  const tags = await registries.client(normalized.domain).listTags(normalized.path);
+  const chosen = chooseTag(tags, track);
+  if (chosen === undefined) {
+    const rule = track.kind === "semver" ? `semver ${track.range}${track.prereleases ? " (pre-releases too)" : ""}` : `match ${track.pattern}`;
+    throw new SlipwayError(
+      "REGISTRY_NOT_FOUND",
+      `no tag of ${normalized.path} in ${normalized.domain} fits update.track (${rule}): ${tags.length} tags, none of them fits`,
+      {
+        hint: "push a tag that fits, or widen update.track",
+      },
+    );
+  }
+  return formatReference({ ...parseReference(image), tag: chosen, digest: undefined });
 }
 
 /**

@@ -21,6 +21,16 @@ export { updateForeignContainer, type ForeignPorts, type ForeignUpdateOptions, t
 export { checkWatchedContainer, type ForeignCheckPorts } from "./check-container.js";
 export { planRecreate, TEMPORARY_SUFFIX, type Preflight, type PreflightInput, type RecreatePlan, type RecreateOrder } from "./preflight.js";
 export { cleanupImages, type CleanupReport } from "./cleanup-images.js";
-export { tagDigest, tagDigestAfterNotice, pinnedReference, pullFollowed, digestsFor, type RegistrySource, type FollowedTag } from "./tag-digest.js";
+export {
+  tagDigest,
+  tagDigestAfterNotice,
+  pinnedReference,
+  pullFollowed,
+  digestsFor,
+  type RegistrySource,
+  type DigestSource,
+  type FollowedTag,
+} from "./tag-digest.js";
 export { waitReady, type ReadyOptions } from "./wait-ready.js";
 export type { ContainerInspect, ImageConfig } from "./inspect-json.js";
+export { chooseTag } from "./track-tags.js";

@@ -5,6 +5,11 @@ import type { RegistryClient } from "../registry/index.js";
 
 /** The registries auto-update reads: one client per host (src/builder createRegistryPool fits). */
 export interface RegistrySource {
+  client(host: string): Pick<RegistryClient, "manifestDigest" | "listTags">;
+}
+
+/** What reading a tag's digest needs of the registries. */
+export interface DigestSource {
   client(host: string): Pick<RegistryClient, "manifestDigest">;
 }
 
@@ -21,7 +26,7 @@ export interface FollowedTag {
  * nothing (CONFIG_INVALID); a tag the registry does not have is REGISTRY_NOT_FOUND.
  * Registry failures (REGISTRY_RATE_LIMITED with retryAfterMs...) are left to the caller's backoff.
  */
-export async function tagDigest(registries: RegistrySource, reference: string): Promise<FollowedTag> {
+export async function tagDigest(registries: DigestSource, reference: string): Promise<FollowedTag> {
   const written = parseReference(reference);
   if (written.digest !== undefined) {
     throw new SlipwayError("CONFIG_INVALID", `${reference} is pinned by digest, so there is no tag to follow for updates`, {
@@ -56,7 +61,7 @@ const NOTICE_LAST_WAIT_MS = 1_600;
  * registry's word and is taken: the announcement is only a hint.
  */
 export async function tagDigestAfterNotice(
-  registries: RegistrySource,
+  registries: DigestSource,
   reference: string,
   announced: string | undefined,
   isRunning: (digest: string) => boolean,

@@ -16,3 +16,4 @@ export type { ImageConfig, ImageTestConfig } from "./image-schema.js";
 export type { EnvironmentConfig } from "./environment-schema.js";
 export type { JobConfig } from "./job-schema.js";
 export { notifyEvents, type NotifyConfig, type NotifyEvent } from "./notify-schema.js";
+export type { TagTrack } from "./update-track.js";

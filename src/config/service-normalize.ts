@@ -98,6 +98,7 @@ function resolveUpdate(fields: ServiceFields, service: { replicas: number; volum
     ...strategyIssues({ strategy, strategyFrom, replicas: service.replicas, batch, ports: fields.ports, volumes: service.volumes, allowSharedVolumes }),
   );
   const auto = written?.auto;
+  const track = written?.track;
   return {
     strategy,
     batch,
@@ -105,6 +106,7 @@ function resolveUpdate(fields: ServiceFields, service: { replicas: number; volum
     keep: written?.keep ?? UPDATE_DEFAULTS.keep,
     allowSharedVolumes,
     ...(auto === undefined ? {} : { auto }),
+    ...(track === undefined ? {} : { track }),
   };
 }
 

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { durationSchema } from "./units.js";
+import { trackProblem, type TagTrack } from "./update-track.js";
 
 /**
  * How a new revision of a service replaces the old one:
@@ -27,6 +28,8 @@ export interface UpdatePolicy {
    * only reports it. Absent (the default, `auto: false`): neither. Not part of the deploy spec.
    */
   readonly auto?: AutoUpdate;
+  /** With auto: the tags followed instead of the image's own (see TagTrack). Not part of the deploy spec. */
+  readonly track?: TagTrack;
 }
 
 /** What `update.auto` asks for, when not false. */
@@ -42,7 +45,25 @@ export interface UpdateInput {
   readonly keep: number;
   readonly allowSharedVolumes: boolean;
   readonly auto?: AutoUpdate;
+  readonly track?: TagTrack;
 }
+
+const trackSchema = z
+  .union(
+    [z.string().min(1), z.strictObject({ semver: z.string().min(1), prereleases: z.boolean().default(false) }), z.strictObject({ match: z.string().min(1) })],
+    { error: 'expected a semver range ("^1.2"), { semver: RANGE, prereleases: BOOL } or { match: REGEX }' },
+  )
+  .transform((value, ctx): TagTrack => {
+    const track: TagTrack =
+      typeof value === "string"
+        ? { kind: "semver", range: value, prereleases: false }
+        : "semver" in value
+          ? { kind: "semver", range: value.semver, prereleases: value.prereleases }
+          : { kind: "match", pattern: value.match };
+    const problem = trackProblem(track);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+    return track;
+  });
 
 export const updateSchema = z
   .strictObject({
@@ -67,9 +88,20 @@ export const updateSchema = z
         "For an external image (e.g. myorg/foo:qa): true redeploys the service with its own strategy when the tag's digest changes in the registry, " +
           '"monitor" only reports that an update is available, false (default) does neither.',
       ),
+    track: trackSchema
+      .optional()
+      .describe(
+        'With auto: follow the newest of the image\'s tags instead of its own tag: a semver range ("^1.2", "~1.2.3", "1.x"; ' +
+          "{ semver: RANGE, prereleases: true } to take 1.4.0-rc.1 too) or { match: REGEX } whose first capture group orders the tags " +
+          "(as numbers when all digits, e.g. ^build-(\\d+)$). The chosen tag is deployed by digest.",
+      ),
+  })
+  .superRefine((value, ctx) => {
+    if (value.track !== undefined && (value.auto === undefined || value.auto === false))
+      ctx.addIssue({ code: "custom", path: ["track"], message: "track chooses the tag auto-update follows: set auto: true (or monitor) with it" });
   })
   .transform((value): UpdateInput => {
-    const input: { strategy?: Strategy; batch?: number; drain: number; keep: number; allowSharedVolumes: boolean; auto?: AutoUpdate } = {
+    const input: { strategy?: Strategy; batch?: number; drain: number; keep: number; allowSharedVolumes: boolean; auto?: AutoUpdate; track?: TagTrack } = {
       drain: value.drain ?? UPDATE_DEFAULTS.drain,
       keep: value.keep,
       allowSharedVolumes: value.allow_shared_volumes,
@@ -77,6 +109,7 @@ export const updateSchema = z
     if (value.strategy !== undefined) input.strategy = value.strategy;
     if (value.batch !== undefined) input.batch = value.batch;
     if (value.auto !== undefined && value.auto !== false) input.auto = value.auto;
+    if (value.track !== undefined) input.track = value.track;
     return input;
   })
   .describe("How a new revision replaces the old one.");

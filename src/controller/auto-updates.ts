@@ -56,8 +56,8 @@ export function createAutoUpdates(input: {
   const { loaded, store, engine, queue, notifier, log } = input;
   const config = loaded.config;
   const scope = config.controller?.scope;
-  const targets = autoUpdateServices(config).flatMap(({ service, image }) =>
-    environmentsOf(loaded, service).map((environment) => ({ service, image, environment })),
+  const targets = autoUpdateServices(config).flatMap(({ service, image, tracked }) =>
+    environmentsOf(loaded, service).map((environment) => ({ service, image, environment, tracked })),
   );
 
   const submitService = (service: string, environment: string, trigger: string, announced?: string): void => {
@@ -187,7 +187,12 @@ export function createAutoUpdates(input: {
     onImageHints(images, trigger) {
       for (const hint of images) {
         for (const target of targets) {
-          if (imagesForHint({ kind: "image", ...hint }, [target.image]).length > 0) submitService(target.service, target.environment, trigger, hint.digest);
+          // a tracked service follows every tag of its repository: a push of any tag is a reason to look (the digest announced is another tag's)
+          if (target.tracked) {
+            if (imagesForHint({ kind: "image", repository: hint.repository }, [target.image]).length > 0)
+              submitService(target.service, target.environment, trigger);
+          } else if (imagesForHint({ kind: "image", ...hint }, [target.image]).length > 0)
+            submitService(target.service, target.environment, trigger, hint.digest);
         }
       }
       const hinted = new Map(images.map((hint) => [hint.tag === undefined ? hint.repository : `${hint.repository}:${hint.tag}`, hint.digest]));

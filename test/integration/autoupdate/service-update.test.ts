@@ -27,7 +27,7 @@ before(async () => {
   engine = await ensureEngine();
   ensureListenerMigration();
   registry = await startRegistry();
-  images = await buildWebImages(engine, ["v1", "v2"]);
+  images = await buildWebImages(engine, ["v1", "v2", "v3"]);
   world = await startDeployWorld(engine, await freePort());
   configDir = mkdtempSync(join(tmpdir(), "slipway-autoupdate-config-"));
 });
@@ -99,4 +99,64 @@ test("an external tag pushed again is deployed by digest with the service's stra
   const again = await checkServiceUpdate(ports, request);
   assert.equal(again.status, "current");
   assert.equal((await world.store.listDeployments({ service })).length, 2, "one deployment per digest");
+});
+
+test("update.track ^1.2 takes the newest 1.x tag (1.3.0), never 2.0.0, by digest; with prereleases a newer release candidate", async () => {
+  const repository = `${registry.host}/${testName("tracked")}`;
+  const digests: Record<string, string> = {};
+  for (const [tag, image] of [
+    ["1.2.0", images.v1],
+    ["1.3.0", images.v2],
+    ["2.0.0", images.v3],
+    ["1.4.0-rc.1", images.v3],
+  ] as const) {
+    await engine.tagImage(image ?? "", `${repository}:${tag}`);
+    digests[tag] = (await engine.push(`${repository}:${tag}`)).digest;
+  }
+  const service = testName("track");
+  services.push(service);
+  const write = (track: string) =>
+    writeFileSync(
+      join(configDir, "slipway.yml"),
+      [
+        "services:",
+        `  ${service}:`,
+        `    image: ${repository}:1.2.0`,
+        `    command: ${JSON.stringify(webCommand(8080)).replaceAll("$", "$$$$")}`,
+        "    stop_grace_period: 1s",
+        "    health: { running: true, settle: 0s }",
+        `    update: { auto: true, track: ${track} }`,
+        "",
+      ].join("\n"),
+    );
+  write('"^1.2"');
+  let { config } = await loadConfig({ cwd: configDir, env: {} });
+  const first = await deployService(world.ports, {
+    spec: specFromConfig({ config, configDir, service, environment: "default", image: `${repository}:1.2.0` }),
+    trigger: "test",
+  });
+  assert.equal(first.status, "succeeded");
+  const ports: ServiceUpdatePorts = { deploy: world.ports, registries: createRegistryPool() };
+  const running = async () => (await engine.listContainers({ labels: serviceSelector(service, "default") }))[0]?.imageId;
+
+  const update = await checkServiceUpdate(ports, { config, configDir, service, environment: "default" });
+  assert.deepEqual([update.status, update.tag, update.digest], ["updated", "1.3.0", digests["1.3.0"]], JSON.stringify(update));
+  const [revision] = await world.store.listRevisions(service, "default", { limit: 1 });
+  assert.equal(revision?.image, `${repository}:1.3.0@${digests["1.3.0"]}`);
+  assert.equal(await running(), (await engine.inspectImage(images.v2 ?? ""))?.id);
+  assert.equal((await checkServiceUpdate(ports, { config, configDir, service, environment: "default" })).status, "current");
+
+  write("{ semver: ^1.2, prereleases: true }");
+  ({ config } = await loadConfig({ cwd: configDir, env: {} }));
+  const candidate = await checkServiceUpdate(ports, { config, configDir, service, environment: "default" });
+  assert.deepEqual([candidate.status, candidate.tag], ["updated", "1.4.0-rc.1"]);
+  assert.equal(await running(), (await engine.inspectImage(images.v3 ?? ""))?.id);
+
+  write('"^3"');
+  ({ config } = await loadConfig({ cwd: configDir, env: {} }));
+  await assert.rejects(
+    checkServiceUpdate(ports, { config, configDir, service, environment: "default" }),
+    /no tag of \S+ in \S+ fits update\.track \(semver \^3\): 4 tags, none of them fits/,
+  );
+  assert.equal(await running(), (await engine.inspectImage(images.v3 ?? ""))?.id, "nothing was touched");
 });

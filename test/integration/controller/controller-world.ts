@@ -121,6 +121,8 @@ export function watchedServiceYaml(input: {
   command: readonly string[];
   listen?: string;
   watchInterval?: string;
+  /** update.track, written as YAML (e.g. '"^1.2"'). */
+  track?: string;
 }): string[] {
   return [
     "controller:",
@@ -134,7 +136,7 @@ export function watchedServiceYaml(input: {
     `    ports: ["127.0.0.1:${input.published}:8080"]`,
     "    stop_grace_period: 2s",
     "    health: { http: /, interval: 200ms, deadline: 30s }",
-    "    update: { strategy: blue-green, drain: 300ms, auto: true }",
+    `    update: { strategy: blue-green, drain: 300ms, auto: true${input.track === undefined ? "" : `, track: ${input.track}`} }`,
   ];
 }
 

@@ -31,6 +31,7 @@ let images: Record<string, string>;
 let configDir: string;
 let controller: Controller | undefined;
 const service = testName("watched");
+const tracked = testName("tracked");
 
 before(async () => {
   engine = await ensureEngine();
@@ -43,7 +44,8 @@ before(async () => {
 
 after(async () => {
   await controller?.stop();
-  for (const c of await engine.listContainers({ labels: serviceSelector(service, "default"), all: true })) await engine.removeContainer(c.id, { force: true });
+  for (const name of [service, tracked])
+    for (const c of await engine.listContainers({ labels: serviceSelector(name, "default"), all: true })) await engine.removeContainer(c.id, { force: true });
   await world?.stop();
   await cleanupTestRun(engine);
   await registry?.stop();
@@ -107,4 +109,63 @@ test("a registry push of a watched tag updates its service by digest with no fai
   await sleep(3_000);
   await controller.queue.idle();
   assert.equal((await world.store.listDeployments({ service })).length, 2, "one deployment per digest");
+});
+
+test("a registry push of a new version tag updates a service that tracks ^1.2 to it; a push of 2.0.0 does not", async () => {
+  assert.ok(controller !== undefined, "the first test started the controller");
+  await controller.stop();
+  const controllerPort = Number(new URL(controller.url).port);
+  const repository = `${registry.host}/${testName("versions")}`;
+  await engine.tagImage(images.v1 ?? "", `${repository}:1.2.0`);
+  await engine.push(`${repository}:1.2.0`);
+  const published = await freePort();
+  writeFileSync(
+    join(configDir, "slipway.yml"),
+    [
+      ...watchedServiceYaml({
+        service: tracked,
+        ref: `${repository}:1.2.0`,
+        published,
+        token: TOKEN,
+        command: webCommand(8080),
+        listen: `127.0.0.1:${controllerPort}`,
+        track: '"^1.2"',
+      }),
+      "",
+    ].join("\n"),
+  );
+  const loaded = await loadConfig({ cwd: configDir, env: {} });
+  const first = await deployService(world.ports, {
+    spec: specFromConfig({ config: loaded.config, configDir, service: tracked, environment: "default", image: `${repository}:1.2.0` }),
+    trigger: "test",
+  });
+  assert.equal(first.status, "succeeded");
+  controller = await startController({
+    loaded,
+    stateDir: world.stateDir,
+    store: world.store,
+    engine,
+    listen: { host: "127.0.0.1", port: controllerPort },
+    logger: false,
+  });
+
+  await engine.tagImage(images.v1 ?? "", `${repository}:2.0.0`);
+  await engine.push(`${repository}:2.0.0`);
+  await engine.tagImage(images.v2 ?? "", `${repository}:1.3.0`);
+  const pushed = await engine.push(`${repository}:1.3.0`);
+
+  const deadline = Date.now() + 60_000;
+  let revision = "";
+  while (Date.now() < deadline) {
+    const [latest] = await world.store.listDeployments({ service: tracked, limit: 1 });
+    if (latest?.trigger === "auto-update" && latest.status !== "running") {
+      revision = (await world.store.listRevisions(tracked, "default", { limit: 1 }))[0]?.image ?? "";
+      break;
+    }
+    await sleep(100);
+  }
+  assert.equal(revision, `${repository}:1.3.0@${pushed.digest}`, "1.3.0 by digest, not 2.0.0");
+  await waitForBody(`http://127.0.0.1:${published}/`, "v2", 5_000);
+  await controller.queue.idle();
+  assert.equal((await world.store.listDeployments({ service: tracked })).length, 2, "one update, to 1.3.0");
 });

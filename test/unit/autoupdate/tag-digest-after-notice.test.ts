@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { tagDigestAfterNotice, type RegistrySource } from "../../../src/autoupdate/index.js";
+import { tagDigestAfterNotice, type DigestSource } from "../../../src/autoupdate/index.js";
 
 const OLD = `sha256:${"1".repeat(64)}`;
 const NEW = `sha256:${"2".repeat(64)}`;
 const OTHER = `sha256:${"3".repeat(64)}`;
 
 /** A registry whose tag answers the scripted digests in turn (the last one from then on). */
-function scripted(answers: readonly string[]): { source: RegistrySource; reads: () => number } {
+function scripted(answers: readonly string[]): { source: DigestSource; reads: () => number } {
   let reads = 0;
   return {
     source: { client: () => ({ manifestDigest: async () => answers[Math.min(reads++, answers.length - 1)] }) },
