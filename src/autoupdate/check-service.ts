@@ -5,14 +5,17 @@ import { isSlipwayError, SlipwayError } from "../errors/index.js";
 import type { RevisionRecord } from "../store/index.js";
 import type { TagTrack } from "../config/index.js";
 import { formatReference, normalizeReference, parseReference } from "../reference/index.js";
-import { digestsFor, pinnedReference, pullFollowed, tagDigestAfterNotice, type RegistrySource } from "./tag-digest.js";
+import { digestsFor, pinnedReference, pullFollowed, tagDigestAfterNotice, type FollowedTag, type RegistrySource } from "./tag-digest.js";
 import { chooseTag } from "./track-tags.js";
+import { describeWait, soakDecision } from "./soak.js";
 
 export interface ServiceUpdatePorts {
   readonly deploy: DeployPorts;
   readonly registries: RegistrySource;
   /** How the update is deployed: the application's one deploy path (src/app runDeployment); deployService on `deploy` when absent. */
   readonly run?: (request: DeployRequest) => Promise<DeployResult>;
+  /** The clock update.min_age is measured by; the system's when absent. */
+  readonly now?: () => Date;
 }
 
 export interface ServiceUpdateRequest {
@@ -26,7 +29,7 @@ export interface ServiceUpdateRequest {
   readonly announced?: string;
 }
 
-export type ServiceUpdateStatus = "current" | "updated" | "available" | "failed";
+export type ServiceUpdateStatus = "current" | "updated" | "available" | "waiting" | "failed";
 
 export interface ServiceUpdateReport {
   readonly service: string;
@@ -44,6 +47,8 @@ export interface ServiceUpdateReport {
   readonly firstSeen?: boolean;
   /** failed: why; the current revision kept serving. */
   readonly error?: string;
+  /** waiting: what for, e.g. "min_age 2h: 47 min left" (update.min_age); the current revision keeps running. */
+  readonly waiting?: string;
 }
 
 /** update.auto of a service; false when it is off or the service is unknown. */
@@ -84,13 +89,19 @@ export async function checkServiceUpdate(ports: ServiceUpdatePorts, request: Ser
   const current = await currentRevision(deploy, service, environment);
   const running = current === undefined ? [] : await revisionDigests(deploy, current, declared.image);
   const reference = declared.update.track === undefined ? declared.image : await trackedReference(ports.registries, declared.image, declared.update.track);
-  const followed = await tagDigestAfterNotice(ports.registries, reference, request.announced, (digest) => running.includes(digest));
+  const newest = await tagDigestAfterNotice(ports.registries, reference, request.announced, (digest) => running.includes(digest));
+  const key = `auto-update:${service}:${environment}`;
+  const soaked =
+    declared.update.minAge === undefined
+      ? { followed: newest }
+      : await soakedVersion(deploy.store, key, newest, running, declared.update.minAge, ports.now?.() ?? new Date());
+  const followed = soaked.followed ?? newest;
   const base = { service, environment, tag: followed.tag, digest: followed.digest };
   const previousDigest = running.includes(followed.digest) ? followed.digest : running[0];
   const report = { ...base, ...(previousDigest === undefined ? {} : { previousDigest }) };
   if (previousDigest === followed.digest) return { ...report, status: "current" };
+  if (soaked.waiting !== undefined) return { ...report, status: "waiting", waiting: soaked.waiting };
 
-  const key = `auto-update:${service}:${environment}`;
   if (auto === "monitor") {
     const seen = await deploy.store.getWatch(`${key}:announced`);
     if (seen?.value !== followed.digest) await deploy.store.setWatch(`${key}:announced`, followed.digest);
@@ -116,6 +127,60 @@ export async function checkServiceUpdate(ports: ServiceUpdatePorts, request: Ser
     await deploy.store.setWatch(`${key}:failed`, followed.digest);
     return { ...report, status: "failed", error: error.message };
   }
+}
+
+interface SeenVersion {
+  readonly tag: string;
+  readonly digest: string;
+  readonly firstSeen: string;
+}
+const SEEN_KEPT = 50;
+
+/**
+ * update.min_age: the versions the followed tag (or the tracked newest tag) has been, in the
+ * order Slipway first saw them, kept in the store; the newest that has soaked and is newer than
+ * what runs is followed, or none yet (waiting, with the time left). A version seen now for the
+ * first time has no known age and waits the whole min_age.
+ */
+async function soakedVersion(
+  store: DeployPorts["store"],
+  key: string,
+  newest: FollowedTag,
+  running: readonly string[],
+  minAgeMs: number,
+  now: Date,
+): Promise<{ followed?: FollowedTag; waiting?: string }> {
+  const stored = await store.getWatch(`${key}:seen`);
+  let seen: SeenVersion[] = [];
+  try {
+    seen = stored === undefined ? [] : (JSON.parse(stored.value) as SeenVersion[]);
+  } catch {
+    seen = []; // an unreadable record starts the history again: every version waits its min_age
+  }
+  if (!seen.some((v) => v.tag === newest.tag && v.digest === newest.digest)) {
+    seen = [...seen, { tag: newest.tag, digest: newest.digest, firstSeen: now.toISOString() }].slice(-SEEN_KEPT);
+    await store.setWatch(`${key}:seen`, JSON.stringify(seen), now);
+  }
+  const newerFirst: SeenVersion[] = [];
+  for (const version of [...seen].reverse()) {
+    if (running.includes(version.digest)) break;
+    newerFirst.push(version);
+  }
+  const decision = soakDecision(
+    newerFirst.map((v, index) => ({ id: String(index), firstSeen: new Date(v.firstSeen) })),
+    now,
+    minAgeMs,
+  );
+  const pick = (id: string): FollowedTag | undefined => {
+    const version = newerFirst[Number(id)];
+    return version === undefined ? undefined : { written: newest.written, tag: version.tag, digest: version.digest };
+  };
+  if (decision.kind === "take") {
+    const followed = pick(decision.candidate.id);
+    return followed === undefined ? {} : { followed };
+  }
+  if (decision.kind === "wait") return { waiting: describeWait(minAgeMs, decision.leftMs) };
+  return {};
 }
 
 /**

@@ -99,6 +99,7 @@ function resolveUpdate(fields: ServiceFields, service: { replicas: number; volum
   );
   const auto = written?.auto;
   const track = written?.track;
+  const minAge = written?.minAge;
   return {
     strategy,
     batch,
@@ -107,6 +108,7 @@ function resolveUpdate(fields: ServiceFields, service: { replicas: number; volum
     allowSharedVolumes,
     ...(auto === undefined ? {} : { auto }),
     ...(track === undefined ? {} : { track }),
+    ...(minAge === undefined ? {} : { minAge }),
   };
 }
 

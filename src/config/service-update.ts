@@ -30,6 +30,8 @@ export interface UpdatePolicy {
   readonly auto?: AutoUpdate;
   /** With auto: the tags followed instead of the image's own (see TagTrack). Not part of the deploy spec. */
   readonly track?: TagTrack;
+  /** With auto: a new version is taken only once Slipway has seen it this long (ms). Not part of the deploy spec. */
+  readonly minAge?: number;
 }
 
 /** What `update.auto` asks for, when not false. */
@@ -46,6 +48,7 @@ export interface UpdateInput {
   readonly allowSharedVolumes: boolean;
   readonly auto?: AutoUpdate;
   readonly track?: TagTrack;
+  readonly minAge?: number;
 }
 
 const trackSchema = z
@@ -95,13 +98,31 @@ export const updateSchema = z
           "{ semver: RANGE, prereleases: true } to take 1.4.0-rc.1 too) or { match: REGEX } whose first capture group orders the tags " +
           "(as numbers when all digits, e.g. ^build-(\\d+)$). The chosen tag is deployed by digest.",
       ),
+    min_age: durationSchema
+      .optional()
+      .describe(
+        "With auto: take a new version (a new digest of the tag, or a new tag with track) only once Slipway has seen it this long, e.g. 2h; " +
+          "a version first seen now waits the whole time, and while newer ones keep arriving the newest that has waited is taken.",
+      ),
   })
   .superRefine((value, ctx) => {
-    if (value.track !== undefined && (value.auto === undefined || value.auto === false))
+    const auto = value.auto !== undefined && value.auto !== false;
+    if (value.track !== undefined && !auto)
       ctx.addIssue({ code: "custom", path: ["track"], message: "track chooses the tag auto-update follows: set auto: true (or monitor) with it" });
+    if (value.min_age !== undefined && !auto)
+      ctx.addIssue({ code: "custom", path: ["min_age"], message: "min_age delays what auto-update takes: set auto: true (or monitor) with it" });
   })
   .transform((value): UpdateInput => {
-    const input: { strategy?: Strategy; batch?: number; drain: number; keep: number; allowSharedVolumes: boolean; auto?: AutoUpdate; track?: TagTrack } = {
+    const input: {
+      strategy?: Strategy;
+      batch?: number;
+      drain: number;
+      keep: number;
+      allowSharedVolumes: boolean;
+      auto?: AutoUpdate;
+      track?: TagTrack;
+      minAge?: number;
+    } = {
       drain: value.drain ?? UPDATE_DEFAULTS.drain,
       keep: value.keep,
       allowSharedVolumes: value.allow_shared_volumes,
@@ -110,6 +131,7 @@ export const updateSchema = z
     if (value.batch !== undefined) input.batch = value.batch;
     if (value.auto !== undefined && value.auto !== false) input.auto = value.auto;
     if (value.track !== undefined) input.track = value.track;
+    if (value.min_age !== undefined) input.minAge = value.min_age;
     return input;
   })
   .describe("How a new revision replaces the old one.");

@@ -160,3 +160,61 @@ test("update.track ^1.2 takes the newest 1.x tag (1.3.0), never 2.0.0, by digest
   );
   assert.equal(await running(), (await engine.inspectImage(images.v3 ?? ""))?.id, "nothing was touched");
 });
+
+test("min_age 1m on a nightly tag stream: each new tag waits a minute; with two waiting, the one that soaked is taken, then the next", async () => {
+  const repository = `${registry.host}/${testName("nightly")}`;
+  const push = async (tag: string, image: string | undefined) => {
+    await engine.tagImage(image ?? "", `${repository}:${tag}`);
+    return (await engine.push(`${repository}:${tag}`)).digest;
+  };
+  await push("nightly-20261201", images.v1);
+  const service = testName("soak");
+  services.push(service);
+  writeFileSync(
+    join(configDir, "slipway.yml"),
+    [
+      "services:",
+      `  ${service}:`,
+      `    image: ${repository}:nightly-20261201`,
+      `    command: ${JSON.stringify(webCommand(8080)).replaceAll("$", "$$$$")}`,
+      "    stop_grace_period: 1s",
+      "    health: { running: true, settle: 0s }",
+      "    update: { auto: true, track: { match: '^nightly-(\\d{8})$' }, min_age: 1m }",
+      "",
+    ].join("\n"),
+  );
+  const { config } = await loadConfig({ cwd: configDir, env: {} });
+  const first = await deployService(world.ports, {
+    spec: specFromConfig({ config, configDir, service, environment: "default", image: `${repository}:nightly-20261201` }),
+    trigger: "test",
+  });
+  assert.equal(first.status, "succeeded");
+  // Slipway's clock, given: the test moves it instead of waiting minutes
+  const start = Date.now();
+  let offset = 0;
+  const ports: ServiceUpdatePorts = { deploy: world.ports, registries: createRegistryPool(), now: () => new Date(start + offset) };
+  const check = () => checkServiceUpdate(ports, { config, configDir, service, environment: "default" });
+  const running = async () => (await engine.listContainers({ labels: serviceSelector(service, "default") }))[0]?.imageId;
+  const idOf = async (image: string | undefined) => (await engine.inspectImage(image ?? ""))?.id;
+
+  const second = await push("nightly-20261202", images.v2);
+  const waiting = await check();
+  assert.deepEqual([waiting.status, waiting.tag, waiting.waiting], ["waiting", "nightly-20261202", "min_age 1 min: 1 min left"]);
+
+  offset = 40_000;
+  const third = await push("nightly-20261203", images.v3);
+  const both = await check();
+  assert.deepEqual([both.status, both.tag, both.waiting], ["waiting", "nightly-20261203", "min_age 1 min: 20 s left"], "the older one soaks first");
+  assert.equal(await running(), await idOf(images.v1));
+
+  offset = 70_000;
+  const soaked = await check();
+  assert.deepEqual([soaked.status, soaked.tag, soaked.digest], ["updated", "nightly-20261202", second], "the newest that soaked, though a newer one waits");
+  assert.equal(await running(), await idOf(images.v2));
+
+  offset = 110_000;
+  const next = await check();
+  assert.deepEqual([next.status, next.tag, next.digest], ["updated", "nightly-20261203", third]);
+  assert.equal(await running(), await idOf(images.v3));
+  assert.equal((await check()).status, "current");
+});
