@@ -1,3 +1,4 @@
+import { lastUpdateCheck, type LastUpdateCheck } from "../autoupdate/index.js";
 import { currentRevision, listReplicas } from "../deploy/index.js";
 import type { Engine } from "../engine/index.js";
 import { isSlipwayError } from "../errors/index.js";
@@ -16,6 +17,8 @@ export interface StatusRow {
   lastDeployment?: { id: number; status: string; error?: string; startedAt: string };
   /** What differs from the current revision, as the steps that would repair it (`slipway reconcile`); absent when in sync. */
   drift?: string[];
+  /** update.auto: what its last check decided (e.g. waiting, with the time left); absent before the first check. */
+  autoUpdate?: LastUpdateCheck;
 }
 
 /**
@@ -51,6 +54,7 @@ export async function serviceStatus(context: AppContext): Promise<StatusRow[]> {
       const image = current === undefined || engine === undefined ? undefined : await engine.inspectImage(current.image);
       const drift = current === undefined ? undefined : reached?.error !== undefined ? [reached.error] : await driftOf(context, service, environment);
       const digest = image?.repoDigests[0]?.split("@")[1] ?? current?.digest;
+      const autoUpdate = definition.update.auto === undefined ? undefined : await lastUpdateCheck(store, service, environment);
       rows.push({
         service,
         environment,
@@ -59,6 +63,7 @@ export async function serviceStatus(context: AppContext): Promise<StatusRow[]> {
         ...(lastOk?.finishedAt === undefined ? {} : { since: lastOk.finishedAt.toISOString() }),
         containers,
         ...(drift === undefined ? {} : { drift }),
+        ...(autoUpdate === undefined ? {} : { autoUpdate }),
         ...(last === undefined
           ? {}
           : {

@@ -73,6 +73,49 @@ export function autoUpdateServices(config: Config): { service: string; image: st
  * the tag moves on. Monitor mode only reports "available".
  */
 export async function checkServiceUpdate(ports: ServiceUpdatePorts, request: ServiceUpdateRequest): Promise<ServiceUpdateReport> {
+  const report = await checkOnce(ports, request);
+  const last: LastUpdateCheck = {
+    status: report.status,
+    tag: report.tag,
+    digest: report.digest,
+    ...(report.waiting === undefined ? {} : { waiting: report.waiting }),
+    ...(report.error === undefined ? {} : { error: report.error }),
+    checkedAt: (ports.now?.() ?? new Date()).toISOString(),
+  };
+  await ports.deploy.store.setWatch(lastCheckKey(request.service, request.environment), JSON.stringify(last));
+  return report;
+}
+
+/** What the last auto-update check of a service decided, as `slipway status` shows it. */
+export interface LastUpdateCheck {
+  readonly status: ServiceUpdateStatus;
+  readonly tag: string;
+  readonly digest: string;
+  readonly waiting?: string;
+  readonly error?: string;
+  readonly checkedAt: string;
+}
+
+function lastCheckKey(service: string, environment: string): string {
+  return `auto-update:${service}:${environment}:last`;
+}
+
+/** The last auto-update check of a service in an environment, if one ran. */
+export async function lastUpdateCheck(
+  store: Pick<DeployPorts["store"], "getWatch">,
+  service: string,
+  environment: string,
+): Promise<LastUpdateCheck | undefined> {
+  const stored = await store.getWatch(lastCheckKey(service, environment));
+  if (stored === undefined) return undefined;
+  try {
+    return JSON.parse(stored.value) as LastUpdateCheck;
+  } catch {
+    return undefined;
+  }
+}
+
+async function checkOnce(ports: ServiceUpdatePorts, request: ServiceUpdateRequest): Promise<ServiceUpdateReport> {
   const { config, service, environment } = request;
   const declared = config.services[service];
   const auto = autoUpdateOf(config, service);

@@ -34,3 +34,4 @@ export {
 export { waitReady, type ReadyOptions } from "./wait-ready.js";
 export type { ContainerInspect, ImageConfig } from "./inspect-json.js";
 export { chooseTag } from "./track-tags.js";
+export { lastUpdateCheck, type LastUpdateCheck } from "./check-service.js";

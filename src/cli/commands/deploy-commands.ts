@@ -214,12 +214,28 @@ function renderStatus(rows: readonly StatusRow[]): string {
       const d = row.lastDeployment;
       lines.push(`    last deployment ${d.id}: ${d.status}${d.error === undefined ? "" : ` (${d.error})`} at ${d.startedAt}`);
     }
+    if (row.autoUpdate !== undefined) lines.push(`    auto-update: ${autoUpdateText(row.autoUpdate)}, checked at ${row.autoUpdate.checkedAt}`);
     if (row.drift !== undefined) {
       lines.push("    DRIFT: what runs differs from this revision; `slipway reconcile` repairs it:");
       for (const step of row.drift) lines.push(`      ${step}`);
     }
   }
   return `${lines.join("\n")}\n`;
+}
+
+function autoUpdateText(check: NonNullable<StatusRow["autoUpdate"]>): string {
+  switch (check.status) {
+    case "current":
+      return `current (${check.tag})`;
+    case "updated":
+      return `updated to ${check.tag}`;
+    case "available":
+      return `${check.tag} available (monitor: not deployed)`;
+    case "waiting":
+      return `waiting for ${check.tag} (${check.waiting ?? "min_age"})`;
+    case "failed":
+      return `${check.tag} failed${check.error === undefined ? "" : `: ${check.error}`}`;
+  }
 }
 
 function renderHistory(history: History, logs: boolean): string {

@@ -9,6 +9,7 @@ import { loadConfig } from "../../../src/config/index.js";
 import { deployService, serviceSelector, specFromConfig } from "../../../src/deploy/index.js";
 import type { Engine } from "../../../src/engine/index.js";
 import { buildWebImages, ensureListenerMigration, startDeployWorld, webCommand, type DeployWorld } from "../../harness/deploy.js";
+import { runSlipway } from "../../harness/cli.js";
 import { ensureEngine } from "../../harness/engine.js";
 import { cleanupTestRun, testName } from "../../harness/labels.js";
 import { startRegistry, type TestRegistry } from "../../harness/registry.js";
@@ -206,6 +207,13 @@ test("min_age 1m on a nightly tag stream: each new tag waits a minute; with two 
   const both = await check();
   assert.deepEqual([both.status, both.tag, both.waiting], ["waiting", "nightly-20261203", "min_age 1 min: 20 s left"], "the older one soaks first");
   assert.equal(await running(), await idOf(images.v1));
+  // what slipway status shows a person
+  const status = await runSlipway(["status"], { cwd: configDir, env: { SLIPWAY_STATE_DIR: world.stateDir } });
+  assert.equal(status.code, 0, status.stderr);
+  assert.match(
+    status.stdout,
+    new RegExp(`auto-update: waiting for nightly-20261203 \\(min_age 1 min: 20 s left\\), checked at ${new Date(start + offset).toISOString()}`),
+  );
 
   offset = 70_000;
   const soaked = await check();
