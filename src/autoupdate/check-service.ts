@@ -49,6 +49,30 @@ export interface ServiceUpdateReport {
   readonly error?: string;
   /** waiting: what for, e.g. "min_age 2h: 47 min left" (update.min_age); the current revision keeps running. */
   readonly waiting?: string;
+  /** updated: what the new image says of itself (its OCI labels), for release notes. */
+  readonly release?: ReleaseInfo;
+}
+
+/** An image's own account of its release: the org.opencontainers.image.* labels it carries, those present. */
+export interface ReleaseInfo {
+  readonly version?: string;
+  readonly revision?: string;
+  readonly source?: string;
+  readonly url?: string;
+  readonly title?: string;
+}
+
+const RELEASE_LABELS = ["version", "revision", "source", "url", "title"] as const;
+
+/** The release labels of an image (org.opencontainers.image.version, .revision, .source, .url, .title); pure. */
+export function releaseInfo(labels: Readonly<Record<string, string>>): ReleaseInfo | undefined {
+  const info = Object.fromEntries(
+    RELEASE_LABELS.flatMap((name) => {
+      const value = labels[`org.opencontainers.image.${name}`];
+      return value === undefined || value === "" ? [] : [[name, value.slice(0, 500)]];
+    }),
+  ) as ReleaseInfo;
+  return Object.keys(info).length === 0 ? undefined : info;
 }
 
 /** update.auto of a service; false when it is off or the service is unknown. */
@@ -156,7 +180,8 @@ async function checkOnce(ports: ServiceUpdatePorts, request: ServiceUpdateReques
   }
 
   const credentials = await deploy.credentialsFor?.(declared.image);
-  await pullFollowed(deploy.engine, followed, credentials);
+  const imageId = await pullFollowed(deploy.engine, followed, credentials);
+  const release = releaseInfo(await deploy.engine.imageLabels(imageId));
   const image = pinnedReference(followed);
   const spec = specFromConfig({ config, configDir: request.configDir, service, environment, image });
   deploy.log(`auto-update: ${service} (${environment}) ${reference} moved to ${followed.digest}`);
@@ -164,7 +189,7 @@ async function checkOnce(ports: ServiceUpdatePorts, request: ServiceUpdateReques
     const run = ports.run ?? ((deployRequest: DeployRequest) => deployService(deploy, deployRequest));
     const result = await run({ spec, trigger: "auto-update", ...(request.waitMs === undefined ? {} : { waitMs: request.waitMs }) });
     if (result.status === "unchanged") return { ...report, status: "current", revision: result.revision };
-    return { ...report, status: "updated", revision: result.revision };
+    return { ...report, status: "updated", revision: result.revision, ...(release === undefined ? {} : { release }) };
   } catch (error) {
     if (!isSlipwayError(error, "DEPLOY_FAILED")) throw error;
     await deploy.store.setWatch(`${key}:failed`, followed.digest);

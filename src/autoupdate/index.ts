@@ -35,3 +35,4 @@ export { waitReady, type ReadyOptions } from "./wait-ready.js";
 export type { ContainerInspect, ImageConfig } from "./inspect-json.js";
 export { chooseTag } from "./track-tags.js";
 export { lastUpdateCheck, type LastUpdateCheck } from "./check-service.js";
+export { releaseInfo, type ReleaseInfo } from "./check-service.js";

@@ -15,7 +15,7 @@ import type { LoadedConfig } from "../config/index.js";
 import { specFromConfig, type DeployRequest, type DeployResult } from "../deploy/index.js";
 import type { Engine } from "../engine/index.js";
 import { connectRawContainers, type RawContainers } from "../engine/raw-create.js";
-import type { Notifier } from "../notify/index.js";
+import type { Notifier, NotifyEventInput } from "../notify/index.js";
 import { tagPoller, type Poller } from "../pollers/index.js";
 import { parseReference } from "../reference/index.js";
 import type { Store } from "../store/index.js";
@@ -222,17 +222,30 @@ function tagOf(reference: string): { tag?: string } {
   return tag === undefined ? {} : { tag };
 }
 
+/** The notice of an update: the tag, and the release the new image describes (its OCI labels) when it does. */
+export function updatedNotice(report: ServiceUpdateReport): NotifyEventInput {
+  const { service, environment, release } = report;
+  const version = release?.version === undefined || release.version === report.tag ? "" : ` (version ${release.version})`;
+  return {
+    event: "deploy",
+    title: `Updated ${service} in ${environment} to ${report.tag}${version}, ${report.digest.slice(0, 19)}`,
+    subject: service,
+    environment,
+    outcome: "succeeded",
+    detail: {
+      revision: report.revision,
+      tag: report.tag,
+      digest: report.digest,
+      previous: report.previousDigest,
+      ...(release === undefined ? {} : { release }),
+    },
+  };
+}
+
 function notifyService(notifier: Notifier, report: ServiceUpdateReport): void {
   const { service, environment } = report;
   if (report.status === "updated") {
-    notifier.notify({
-      event: "deploy",
-      title: `Updated ${service} in ${environment} to ${report.digest.slice(0, 19)}`,
-      subject: service,
-      environment,
-      outcome: "succeeded",
-      detail: { revision: report.revision, digest: report.digest, previous: report.previousDigest },
-    });
+    notifier.notify(updatedNotice(report));
   } else if (report.status === "available" && report.firstSeen !== false) {
     notifier.notify({
       event: "update-available",

@@ -107,6 +107,22 @@ export async function startDeployWorld(engine: Engine, adminPort: number): Promi
  * prepares /www and /data for user 1000. Labelled with this run's test labels (cleanup
  * removes them). Returns the references by version.
  */
+/**
+ * Builds, trying again when a cached layer vanished mid-build: test files run side by side,
+ * build the same first steps from one cache, and another file's cleanup removing its own image
+ * takes the shared untagged parents with it ("No such image: sha256:…").
+ */
+async function buildRacingCleanup(engine: Engine, options: Parameters<Engine["build"]>[0]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await engine.build(options);
+      return;
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof Error) || !/No such image: sha256:/.test(error.message)) throw error;
+    }
+  }
+}
+
 export async function buildWebImages(engine: Engine, versions: readonly string[]): Promise<Record<string, string>> {
   const base = await ensureBaseImage(engine);
   const repository = `${OFFLINE_REGISTRY}/${testName("web")}`;
@@ -123,7 +139,7 @@ export async function buildWebImages(engine: Engine, versions: readonly string[]
       ];
       writeFileSync(join(dir, "Dockerfile"), dockerfile.join("\n"));
       const ref = `${repository}:${version}`;
-      await engine.build({ contextDir: dir, tags: [ref], labels: testLabels() });
+      await buildRacingCleanup(engine, { contextDir: dir, tags: [ref], labels: testLabels() });
       refs[version] = ref;
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,7 @@ import type { Engine } from "../../../src/engine/index.js";
 import { buildWebImages, ensureListenerMigration, startDeployWorld, webCommand, type DeployWorld } from "../../harness/deploy.js";
 import { runSlipway } from "../../harness/cli.js";
 import { ensureEngine } from "../../harness/engine.js";
-import { cleanupTestRun, testName } from "../../harness/labels.js";
+import { cleanupTestRun, testLabels, testName } from "../../harness/labels.js";
 import { startRegistry, type TestRegistry } from "../../harness/registry.js";
 import { assertNoFailedRequests, assertOnlyAnswers, underLoad } from "../deploy/fixture.js";
 import { freePort, waitForBody } from "../proxy/helpers.js";
@@ -102,12 +102,31 @@ test("an external tag pushed again is deployed by digest with the service's stra
   assert.equal((await world.store.listDeployments({ service })).length, 2, "one deployment per digest");
 });
 
+/** `base` with these labels added: an image built FROM it. */
+async function labelledImage(base: string, labels: Record<string, string>): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "slipway-labelled-"));
+  try {
+    writeFileSync(join(dir, "Dockerfile"), `FROM ${base}\n`);
+    const ref = `${testName("labelled")}:1`;
+    await engine.build({ contextDir: dir, tags: [ref], labels: { ...testLabels(), ...labels } });
+    return ref;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 test("update.track ^1.2 takes the newest 1.x tag (1.3.0), never 2.0.0, by digest; with prereleases a newer release candidate", async () => {
   const repository = `${registry.host}/${testName("tracked")}`;
   const digests: Record<string, string> = {};
+  // 1.3.0 describes its release in OCI labels, as a publisher's CI writes them
+  const labelled = await labelledImage(images.v2 ?? "", {
+    "org.opencontainers.image.version": "1.3.0",
+    "org.opencontainers.image.revision": "4f1c2ab",
+    "org.opencontainers.image.source": "https://git.example.com/acme/tracked",
+  });
   for (const [tag, image] of [
     ["1.2.0", images.v1],
-    ["1.3.0", images.v2],
+    ["1.3.0", labelled],
     ["2.0.0", images.v3],
     ["1.4.0-rc.1", images.v3],
   ] as const) {
@@ -144,7 +163,8 @@ test("update.track ^1.2 takes the newest 1.x tag (1.3.0), never 2.0.0, by digest
   assert.deepEqual([update.status, update.tag, update.digest], ["updated", "1.3.0", digests["1.3.0"]], JSON.stringify(update));
   const [revision] = await world.store.listRevisions(service, "default", { limit: 1 });
   assert.equal(revision?.image, `${repository}:1.3.0@${digests["1.3.0"]}`);
-  assert.equal(await running(), (await engine.inspectImage(images.v2 ?? ""))?.id);
+  assert.equal(await running(), (await engine.inspectImage(labelled))?.id);
+  assert.deepEqual(update.release, { version: "1.3.0", revision: "4f1c2ab", source: "https://git.example.com/acme/tracked" }, "the release notes of 1.3.0");
   assert.equal((await checkServiceUpdate(ports, { config, configDir, service, environment: "default" })).status, "current");
 
   write("{ semver: ^1.2, prereleases: true }");

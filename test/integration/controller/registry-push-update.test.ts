@@ -50,7 +50,7 @@ after(async () => {
   await cleanupTestRun(engine);
   await registry?.stop();
   delete process.env.SLIPWAY_PROXY_ADMIN;
-  rmSync(configDir, { recursive: true, force: true });
+  if (configDir !== undefined) rmSync(configDir, { recursive: true, force: true });
 });
 
 test("a registry push of a watched tag updates its service by digest with no failed request, once", async () => {
