@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -110,7 +110,9 @@ async function watchedService(
   const dir = join(root, name);
   mkdirSync(dir, { recursive: true });
   const url = `http://127.0.0.1:${published}/`;
-  const controller = await start(name, yaml);
+  // Deployed before the controller starts: its first look at the tag must find v1 running, or
+  // it would deploy v1 by digest itself (seen in CI as an auto-update of the old digest).
+  writeFileSync(join(dir, "slipway.yml"), [...yaml, ""].join("\n"));
   const loaded = await loadConfig({ cwd: dir, env: {} });
   const first = await deployService(world.ports, {
     spec: specFromConfig({ config: loaded.config, configDir: dir, service, environment: "default", image: ref }),
@@ -118,6 +120,7 @@ async function watchedService(
   });
   assert.equal(first.status, "succeeded");
   await waitForBody(url, "v1", 30_000);
+  const controller = await start(name, yaml);
   return { service, ref, url, started: controller };
 }
 
