@@ -2,7 +2,7 @@ import { rmSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Engine } from "../engine/index.js";
 import { SlipwayError } from "../errors/index.js";
-import { adminAnswersThrough, connectProxyThrough, type AdminChannel, type Proxy } from "../proxy/index.js";
+import { adminAnswers, connectProxyThrough, type AdminChannel, type Proxy } from "../proxy/index.js";
 import { DATA_PATH, findProxyImageInputs, HOST_PROXY_ADMIN, proxyImageTag, readContents, writeProxyImageContext, type ProxyImageInputs } from "./image.js";
 import { describeStep, planHostProxy, PROXY_CONTAINER, type HostProxyStep, type ObservedProxy } from "./plan.js";
 
@@ -132,7 +132,7 @@ async function waitAnswering(engine: Engine, id: string, timeoutMs: number): Pro
   const deadline = Date.now() + timeoutMs;
   const channel = adminChannel(engine, id);
   while (Date.now() < deadline) {
-    if (await adminAnswersThrough(channel)) return;
+    if (await adminAnswers(`http://${channel.adminAddress}`, 1_000, channel)) return;
     const details = await engine.inspectContainer(id);
     if (details !== undefined && !details.state.running && details.state.status !== "restarting") break;
     await sleep(100);

@@ -63,20 +63,10 @@ export function createAdminClient(url: string, channel?: AdminChannel): AdminCli
   };
 }
 
-/** True when the admin API answers at `url` (any HTTP answer counts). */
-export async function adminAnswers(url: string, timeoutMs = 1_000): Promise<boolean> {
+/** True when the admin API answers at `url`, or through `channel` (any HTTP answer counts). */
+export async function adminAnswers(url: string, timeoutMs = 1_000, channel?: AdminChannel): Promise<boolean> {
   try {
-    await send(url, { method: "GET", path: "/config/", timeoutMs });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** True when the admin API answers through `channel` (any HTTP answer counts). */
-export async function adminAnswersThrough(channel: AdminChannel, timeoutMs = 1_000): Promise<boolean> {
-  try {
-    await send(`http://${channel.adminAddress}`, { method: "GET", path: "/config/", timeoutMs }, channel);
+    await send(url, { method: "GET", path: "/config/", timeoutMs }, channel);
     return true;
   } catch {
     return false;

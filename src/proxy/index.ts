@@ -1,6 +1,6 @@
 export { startManagedProxy, proxyPaths, type ManagedProxyOptions } from "./managed-proxy.js";
 export { connectProxy, connectProxyThrough } from "./proxy.js";
-export { adminAnswersThrough, type AdminChannel } from "./admin-client.js";
+export { adminAnswers, type AdminChannel } from "./admin-client.js";
 export { initialConfig } from "./initial-config.js";
 export { waitDrained, type DrainOptions, type DrainReport, type InFlightSource } from "./drain.js";
 export { DEFAULT_ADMIN_ADDRESS, parseAdminAddress, type AdminAddress } from "./admin-address.js";

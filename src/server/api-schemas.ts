@@ -24,6 +24,13 @@ const limit = z.coerce
   .min(1)
   .max(1000);
 
+/** Wait this long (ms) for another deployment of the service to finish: at most an hour. */
+const waitMs = z
+  .number({ error: typeError("expected a number of milliseconds") })
+  .int()
+  .min(0)
+  .max(3_600_000);
+
 export const deploymentBody = z.strictObject(
   {
     service: name,
@@ -32,13 +39,7 @@ export const deploymentBody = z.strictObject(
     force: flag.optional(),
     /** Plan only: answer the steps a deployment would take, touch nothing. */
     dryRun: flag.optional(),
-    /** Wait this long (ms) for another deployment of the service to finish. */
-    waitMs: z
-      .number({ error: typeError("expected a number of milliseconds") })
-      .int()
-      .min(0)
-      .max(3_600_000)
-      .optional(),
+    waitMs: waitMs.optional(),
   },
   { error: objectError },
 );
@@ -68,12 +69,7 @@ export const promotionBody = z.strictObject(
     from: name,
     to: name,
     dryRun: flag.optional(),
-    waitMs: z
-      .number({ error: typeError("expected a number of milliseconds") })
-      .int()
-      .min(0)
-      .max(3_600_000)
-      .optional(),
+    waitMs: waitMs.optional(),
   },
   { error: objectError },
 );

@@ -53,6 +53,11 @@ after(async () => {
   if (configDir !== undefined) rmSync(configDir, { recursive: true, force: true });
 });
 
+/** `slipway serve` on this test's world, listening on 127.0.0.1:`port` (where the registry sends its notifications). */
+function startOn(loaded: Awaited<ReturnType<typeof loadConfig>>, port: number): Promise<Controller> {
+  return startController({ loaded, stateDir: world.stateDir, store: world.store, engine, listen: { host: "127.0.0.1", port }, logger: false });
+}
+
 test("a registry push of a watched tag updates its service by digest with no failed request, once", async () => {
   const controllerPort = await freePort();
   registry = await startRegistry({ notify: { url: `http://127.0.0.1:${controllerPort}/hooks/registry`, token: TOKEN } });
@@ -73,14 +78,7 @@ test("a registry push of a watched tag updates its service by digest with no fai
   assert.equal(first.status, "succeeded");
   await waitForBody(url, "v1", 5_000);
 
-  controller = await startController({
-    loaded,
-    stateDir: world.stateDir,
-    store: world.store,
-    engine,
-    listen: { host: "127.0.0.1", port: controllerPort },
-    logger: false,
-  });
+  controller = await startOn(loaded, controllerPort);
   // This host keeps v1 under the tag: only the registry knows about v2.
   await engine.tagImage(images.v2 ?? "", ref);
   const pushed = await engine.push(ref);
@@ -140,14 +138,7 @@ test("a registry push of a new version tag updates a service that tracks ^1.2 to
     trigger: "test",
   });
   assert.equal(first.status, "succeeded");
-  controller = await startController({
-    loaded,
-    stateDir: world.stateDir,
-    store: world.store,
-    engine,
-    listen: { host: "127.0.0.1", port: controllerPort },
-    logger: false,
-  });
+  controller = await startOn(loaded, controllerPort);
 
   await engine.tagImage(images.v1 ?? "", `${repository}:2.0.0`);
   await engine.push(`${repository}:2.0.0`);
