@@ -13,7 +13,7 @@ const LAYERS = [
   ["reference", "graph"],
   ["config"],
   ["engine", "registry", "proxy", "store", "sources"],
-  ["notify", "health", "images", "webhooks", "host-proxy"],
+  ["notify", "health", "images", "webhooks", "host-proxy", "policy"],
   ["builder", "runtime"],
   ["deploy", "pollers", "jobs"],
   ["autoupdate", "launcher"],

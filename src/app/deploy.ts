@@ -8,6 +8,7 @@ import { mapAttempt, type Attempt } from "./attempt.js";
 import { rollbackTarget } from "./rollback-target.js";
 import { serviceImage } from "./service-image.js";
 import { runDeployment, type DeploymentContext } from "./run-deployment.js";
+import { gateOrHold, runningRevision, type RunHeld } from "./held-deploys.js";
 
 export interface DeployInput {
   readonly service: string;
@@ -25,12 +26,23 @@ export interface DeployInput {
   readonly replicas?: number;
 }
 
+/** A deploy someone asks for, held to its environment's policy (src/app/held-deploys.ts). */
+export interface DeployRequestInput extends DeployInput {
+  /** Who asks: a login name, an API token's name, "pipeline", "auto-update". */
+  readonly requestedBy: string;
+  /** Pass maintenance windows and freezes (not approvals), for this reason; audited. */
+  readonly urgent?: string;
+}
+
 export interface DeployOutcome {
   readonly service: string;
   readonly environment: string;
   readonly image: string;
-  readonly status: "unchanged" | "succeeded" | "planned";
+  readonly status: "unchanged" | "succeeded" | "planned" | "queued";
+  /** The revision deployed, or (queued) the one that keeps running. */
   readonly revision: number;
+  /** queued: the held deploy and what it waits for. */
+  readonly held?: { readonly id: number; readonly waiting: string };
   /** The deployment's id; none when nothing changed. */
   readonly deployment?: number;
   /** A dry run's plan, or the steps that repaired drift when the same revision runs; one line each. */
@@ -87,6 +99,72 @@ export async function deployFromConfig(context: AppContext, input: DeployInput, 
 }
 
 /**
+ * A deploy as people, pipelines and the API ask for it: through the environment's gate
+ * (approvals, maintenance windows, freezes), run now or queued with the image it will deploy.
+ * A dry run shows the plan whatever the gate says.
+ */
+export async function requestDeploy(context: AppContext, input: DeployRequestInput, log: (line: string) => void): Promise<Attempt<DeployOutcome>> {
+  if (input.image !== undefined) checkImageReference(input.image);
+  const { config, dir } = context.loaded;
+  const { service, environment } = deployTarget(config, input.service, input.environment);
+  if (input.dryRun === true) return deployFromConfig(context, input, log);
+  const gate = await gateOrHold(
+    { config, store: context.store, notify: context.notify },
+    {
+      service,
+      environment,
+      image: async () =>
+        input.image ??
+        (await serviceImage(config, () => openBuildSession({ config, configDir: dir, stateDir: context.stateDir, store: context.store }), service, environment)),
+      trigger: input.trigger,
+      requestedBy: input.requestedBy,
+      kind: "deploy",
+      urgent: input.urgent,
+      detail: { ...(input.force === true ? { force: true } : {}), ...(input.replicas === undefined ? {} : { replicas: input.replicas }) },
+    },
+  );
+  if (gate.kind === "go") return deployFromConfig(context, input, log);
+  log(`held: ${service} to ${environment} waits (#${gate.held.id}): ${gate.waiting}`);
+  return {
+    ok: true,
+    value: {
+      service,
+      environment,
+      image: gate.held.image,
+      status: "queued",
+      revision: await runningRevision(context.store, service, environment),
+      held: { id: gate.held.id, waiting: gate.waiting },
+    },
+  };
+}
+
+/** Runs a held deploy whose gate opened: the image it was held with, its trigger and options, through deployFromConfig. */
+export function heldRunner(context: AppContext, log: (line: string) => void): RunHeld {
+  return async (held) => {
+    const replicas = held.detail["replicas"];
+    const outcome = await deployFromConfig(
+      context,
+      {
+        service: held.service,
+        environment: held.environment,
+        image: held.image,
+        trigger: held.trigger,
+        force: held.detail["force"] === true,
+        waitMs: 10 * 60_000,
+        ...(typeof replicas === "number" ? { replicas } : {}),
+      },
+      (line) => log(`held #${held.id}: ${line}`),
+    );
+    if (outcome.ok) return { ok: true, ...(outcome.value.deployment === undefined ? {} : { deployment: outcome.value.deployment }) };
+    return {
+      ok: false,
+      error: outcome.error instanceof Error ? outcome.error.message : String(outcome.error),
+      ...(outcome.deployment === undefined ? {} : { deployment: outcome.deployment.id }),
+    };
+  };
+}
+
+/**
  * Takes a service down in an environment: its containers and routes go, its revisions stay for
  * a later deploy or rollback. Recorded as a deployment of the current revision's spec with no
  * replicas, so the reconcile loop keeps it down and `rollback` brings the last one back.
@@ -140,15 +218,17 @@ export async function rollbackService(
 }
 
 /** `slipway deploy --json`: the status and revision, and the deployment's id when one ran. */
-export function deployJson(outcome: Pick<DeployOutcome, "status" | "revision" | "deployment" | "steps">): {
+export function deployJson(outcome: Pick<DeployOutcome, "status" | "revision" | "deployment" | "steps" | "held">): {
   status: string;
   revision: number;
   deployment?: number;
   steps?: readonly string[];
+  held?: { id: number; waiting: string };
 } {
   return {
     status: outcome.status,
     revision: outcome.revision,
+    ...(outcome.held === undefined ? {} : { held: outcome.held }),
     ...(outcome.deployment === undefined ? {} : { deployment: outcome.deployment }),
     ...(outcome.steps === undefined || outcome.steps.length === 0 ? {} : { steps: outcome.steps }),
   };

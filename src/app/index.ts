@@ -4,11 +4,14 @@ export { serviceStatus, type StatusRow } from "./status.js";
 export { serviceHistory, type HistoryEntry } from "./history.js";
 export {
   deployFromConfig,
+  requestDeploy,
+  heldRunner,
   rollbackService,
   deployTarget,
   deployJson,
   takeDown,
   type DeployInput,
+  type DeployRequestInput,
   type DeployOutcome,
   type RollbackInput,
   type RollbackOutcome,
@@ -26,3 +29,23 @@ export { reconcileServices, reconcileOne, type ReconcileRow, type ReconcileInput
 export { engineSource, connectOptions, type EngineFor } from "./engines.js";
 export { pipelineNotice, type PipelineEvent } from "./pipeline-notices.js";
 export { failureDetail, type FailureDetail } from "./failure-detail.js";
+export {
+  activeFreezes,
+  approveHeld,
+  freezeEnvironment,
+  gateOrHold,
+  gateUpdate,
+  heldView,
+  listHeldViews,
+  localActor,
+  parseUntil,
+  rejectHeld,
+  runDueHeld,
+  unfreezeEnvironment,
+  type DueOutcome,
+  type GateDeps,
+  type GateOutcome,
+  type HeldView,
+  type RunHeld,
+} from "./held-deploys.js";
+export { policyFor, type DeployKind, type EnvironmentPolicy } from "./deploy-policy.js";

@@ -4,7 +4,8 @@ import { SlipwayError } from "../errors/index.js";
 import { splitImageRef } from "../engine/index.js";
 import { mapAttempt, type Attempt } from "./attempt.js";
 import type { AppContext } from "./context.js";
-import { deployFromConfig, deployTarget, type DeployOutcome } from "./deploy.js";
+import { deployTarget, requestDeploy, type DeployOutcome } from "./deploy.js";
+import { localActor } from "./held-deploys.js";
 
 export interface PromoteInput {
   readonly service: string;
@@ -15,6 +16,8 @@ export interface PromoteInput {
   readonly trigger: string;
   readonly dryRun?: boolean;
   readonly waitMs?: number;
+  /** Pass `to`'s maintenance windows and freeze for this reason (audited); approvals still hold. */
+  readonly urgent?: string;
 }
 
 export interface PromoteOutcome extends DeployOutcome {
@@ -44,19 +47,21 @@ export async function promoteService(context: AppContext, input: PromoteInput, l
   }
   const image = await pinnedImage(context, from, source.image, source.imageId);
   log(`promoting ${service}: revision ${source.revision} of ${from} runs ${image}`);
-  const outcome = await deployFromConfig(
+  const outcome = await requestDeploy(
     context,
     {
       service,
       environment: to,
       image,
       trigger: input.trigger,
+      requestedBy: actor ?? localActor(),
+      ...(input.urgent === undefined ? {} : { urgent: input.urgent }),
       ...(input.dryRun === true ? { dryRun: true } : {}),
       ...(input.waitMs === undefined ? {} : { waitMs: input.waitMs }),
     },
     log,
   );
-  if (outcome.ok && outcome.value.status !== "planned") {
+  if (outcome.ok && outcome.value.status !== "planned" && outcome.value.status !== "queued") {
     await context.store.appendAudit({
       actor: actor ?? processHolder(),
       action: "deploy.promote",

@@ -4,6 +4,7 @@ import type { Engine } from "../engine/index.js";
 import { isSlipwayError } from "../errors/index.js";
 import type { AppContext } from "./context.js";
 import { reconcileOne } from "./reconcile.js";
+import { activeFreezes, listHeldViews } from "./held-deploys.js";
 
 /** One service in one environment: what `slipway status` and GET /api/v1/status show. */
 export interface StatusRow {
@@ -19,6 +20,10 @@ export interface StatusRow {
   drift?: string[];
   /** update.auto: what its last check decided (e.g. waiting, with the time left); absent before the first check. */
   autoUpdate?: LastUpdateCheck;
+  /** Deploys of it the environment's policy holds, and what each waits for. */
+  held?: { id: number; image: string; trigger: string; requestedBy: string; waiting: string }[];
+  /** The environment's freeze in force. */
+  frozen?: { until: string; reason: string; by: string };
 }
 
 /**
@@ -31,7 +36,11 @@ export async function serviceStatus(context: AppContext): Promise<StatusRow[]> {
   const store = context.store;
   const environments = Object.keys(config.environments).length === 0 ? ["default"] : Object.keys(config.environments);
   const rows: StatusRow[] = [];
+  const gate = { config, store };
+  const waiting = await listHeldViews(gate);
+  const freezes = await activeFreezes(gate);
   for (const environment of environments) {
+    const freeze = freezes.find((f) => f.environment === environment);
     const reached = Object.keys(config.services).length === 0 ? undefined : await reachEngine(context, environment);
     const engine = reached?.engine;
     for (const [service, definition] of Object.entries(config.services)) {
@@ -55,6 +64,9 @@ export async function serviceStatus(context: AppContext): Promise<StatusRow[]> {
       const drift = current === undefined ? undefined : reached?.error !== undefined ? [reached.error] : await driftOf(context, service, environment);
       const digest = image?.repoDigests[0]?.split("@")[1] ?? current?.digest;
       const autoUpdate = definition.update.auto === undefined ? undefined : await lastUpdateCheck(store, service, environment);
+      const held = waiting
+        .filter((h) => h.service === service && h.environment === environment)
+        .map((h) => ({ id: h.id, image: h.image, trigger: h.trigger, requestedBy: h.requestedBy, waiting: h.waiting ?? h.status }));
       rows.push({
         service,
         environment,
@@ -64,6 +76,8 @@ export async function serviceStatus(context: AppContext): Promise<StatusRow[]> {
         containers,
         ...(drift === undefined ? {} : { drift }),
         ...(autoUpdate === undefined ? {} : { autoUpdate }),
+        ...(held.length === 0 ? {} : { held }),
+        ...(freeze === undefined ? {} : { frozen: { until: freeze.until.toISOString(), reason: freeze.reason, by: freeze.by } }),
         ...(last === undefined
           ? {}
           : {

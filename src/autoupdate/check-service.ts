@@ -16,7 +16,16 @@ export interface ServiceUpdatePorts {
   readonly run?: (request: DeployRequest) => Promise<DeployResult>;
   /** The clock update.min_age is measured by; the system's when absent. */
   readonly now?: () => Date;
+  /**
+   * The deploy gate of the service's environment (approvals, update.auto: approve, maintenance
+   * windows, freezes; src/app/held-deploys.ts): "go", or the update held (queued to run when the
+   * gate opens) or stopped (rejected, expired). Absent: every update runs at once, and
+   * update.auto: approve is refused.
+   */
+  readonly gate?: (image: string) => Promise<UpdateGate>;
 }
+
+export type UpdateGate = { readonly kind: "go" } | { readonly kind: "held"; readonly held: number; readonly waiting: string } | { readonly kind: "stopped"; readonly text: string };
 
 export interface ServiceUpdateRequest {
   readonly config: Config;
@@ -29,7 +38,7 @@ export interface ServiceUpdateRequest {
   readonly announced?: string;
 }
 
-export type ServiceUpdateStatus = "current" | "updated" | "available" | "waiting" | "failed";
+export type ServiceUpdateStatus = "current" | "updated" | "available" | "waiting" | "held" | "stopped" | "failed";
 
 export interface ServiceUpdateReport {
   readonly service: string;
@@ -47,8 +56,10 @@ export interface ServiceUpdateReport {
   readonly firstSeen?: boolean;
   /** failed: why; the current revision kept serving. */
   readonly error?: string;
-  /** waiting: what for, e.g. "min_age 2h: 47 min left" (update.min_age); the current revision keeps running. */
+  /** waiting: what for, e.g. "min_age 2h: 47 min left" (update.min_age); held: what the deploy gate waits for. The current revision keeps running. */
   readonly waiting?: string;
+  /** held: the held deploy that runs the update when its gate opens. */
+  readonly held?: number;
   /** updated: what the new image says of itself (its OCI labels), for release notes. */
   readonly release?: ReleaseInfo;
 }
@@ -103,6 +114,7 @@ export async function checkServiceUpdate(ports: ServiceUpdatePorts, request: Ser
     tag: report.tag,
     digest: report.digest,
     ...(report.waiting === undefined ? {} : { waiting: report.waiting }),
+    ...(report.held === undefined ? {} : { held: report.held }),
     ...(report.error === undefined ? {} : { error: report.error }),
     checkedAt: (ports.now?.() ?? new Date()).toISOString(),
   };
@@ -116,6 +128,7 @@ export interface LastUpdateCheck {
   readonly tag: string;
   readonly digest: string;
   readonly waiting?: string;
+  readonly held?: number;
   readonly error?: string;
   readonly checkedAt: string;
 }
@@ -179,10 +192,17 @@ async function checkOnce(ports: ServiceUpdatePorts, request: ServiceUpdateReques
     return { ...report, status: "failed", error: `digest ${followed.digest} of ${reference} failed to deploy before; waiting for the tag to move on` };
   }
 
+  const image = pinnedReference(followed);
+  if (ports.gate === undefined && auto === "approve") {
+    throw new SlipwayError("INTERNAL", `update.auto: approve of ${service} needs the deploy gate, which this check was not given`);
+  }
+  const gate = ports.gate === undefined ? { kind: "go" as const } : await ports.gate(image);
+  if (gate.kind === "held") return { ...report, status: "held", held: gate.held, waiting: gate.waiting };
+  if (gate.kind === "stopped") return { ...report, status: "stopped", error: gate.text };
+
   const credentials = await deploy.credentialsFor?.(declared.image);
   const imageId = await pullFollowed(deploy.engine, followed, credentials);
   const release = releaseInfo(await deploy.engine.imageLabels(imageId));
-  const image = pinnedReference(followed);
   const spec = specFromConfig({ config, configDir: request.configDir, service, environment, image });
   deploy.log(`auto-update: ${service} (${environment}) ${reference} moved to ${followed.digest}`);
   try {

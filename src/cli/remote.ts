@@ -13,9 +13,9 @@ export interface RemoteClient {
   /** The controller's URL, without credentials, for messages. */
   readonly url: string;
   /** The answer's status and JSON body; throws only when no controller answers (or on 401). */
-  request(method: "GET" | "POST", path: string, body?: unknown): Promise<RemoteResponse>;
+  request(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<RemoteResponse>;
   /** The answer's JSON body; an error answer throws as the SlipwayError it carries. */
-  call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T>;
+  call<T>(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<T>;
 }
 
 export interface RemoteResponse {
@@ -55,7 +55,7 @@ export function projectContext(project: Project): AppContext {
 export function createRemoteClient(url: string, token: string | undefined): RemoteClient {
   const base = parseBase(url);
   const shown = `${base.protocol}//${base.host}${base.pathname.replace(/\/$/, "")}`;
-  const request = async (method: "GET" | "POST", path: string, body?: unknown): Promise<RemoteResponse> => {
+  const request = async (method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<RemoteResponse> => {
     const answer = await send(new URL(`${base.pathname.replace(/\/$/, "")}${path}`, base), method, token, body, shown);
     if (answer.status === 401) throw remoteError(answer, shown, path);
     return answer;
@@ -63,7 +63,7 @@ export function createRemoteClient(url: string, token: string | undefined): Remo
   return {
     url: shown,
     request,
-    async call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+    async call<T>(method: "GET" | "POST" | "DELETE", path: string, body?: unknown): Promise<T> {
       const answer = await request(method, path, body);
       if (answer.status >= 300) throw remoteError(answer, shown, path);
       return answer.body as T;

@@ -2,6 +2,25 @@ import * as z from "zod";
 import { dockerHostProblem } from "../reference/index.js";
 import { branchSchema } from "./common-schemas.js";
 import { markedEnvSchema } from "./secret-env.js";
+import { durationSchema } from "./units.js";
+import { windowsSchema } from "./window-schema.js";
+
+/** environments.<name>.approvals: a number, or { required, deadline }. */
+const approvalsSchema = z
+  .union(
+    [
+      z.number().int().min(1).max(20),
+      z.strictObject({
+        required: z.number().int().min(1).max(20).describe("Approvals from distinct people (not the requester) a deploy waits for."),
+        deadline: durationSchema
+          .refine((ms) => ms > 0, "a deadline must be longer than 0")
+          .optional()
+          .describe("A request not approved this long after it was made lapses (expired), e.g. 24h. Default: it waits until approved or rejected."),
+      }),
+    ],
+    { error: "expected a number of approvals (e.g. 2) or { required: 2, deadline: 24h }" },
+  )
+  .transform((value) => (typeof value === "number" ? { required: value } : { required: value.required, ...(value.deadline === undefined ? {} : { deadlineMs: value.deadline }) }));
 
 const fileListSchema = z
   .union([z.string().min(1), z.array(z.string().min(1))], { error: "expected a file name or a list of file names" })
@@ -42,6 +61,18 @@ export const environmentSchema = z
       .optional()
       .describe(
         "Where the host's proxy and Slipway's health checks reach this environment's replicas, whose published ports bind on it when it is an IP. Default: the docker_host's host (127.0.0.1 for a socket).",
+      ),
+    approvals: approvalsSchema
+      .optional()
+      .describe(
+        "Every deploy to this environment (slipway deploy, promote, a pipeline, an auto-update) waits for this many approvals from distinct people " +
+          "(slipway approve ID; the requester's own does not count): a number, or { required: 2, deadline: 24h }. Rollbacks and down are never held.",
+      ),
+    windows: windowsSchema
+      .optional()
+      .describe(
+        "Maintenance windows: [{ allow: CRON, duration: 2h, timezone: Europe/Berlin }, { deny: CRON, duration: 48h }]. A deploy outside the allow windows " +
+          "(when there are any) or inside a deny window waits, queued, and runs when they open; deny beats allow; slipway deploy --urgent REASON passes them.",
       ),
   })
   .superRefine((environment, context) => {

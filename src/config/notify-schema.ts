@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { Secret } from "../util/secret.js";
 
-export const notifyEvents = ["build", "deploy", "rollback", "job-failure", "update-available"] as const;
+export const notifyEvents = ["build", "deploy", "rollback", "job-failure", "update-available", "held"] as const;
 export type NotifyEvent = (typeof notifyEvents)[number];
 
 const eventsSchema = z

@@ -100,6 +100,7 @@ function resolveUpdate(fields: ServiceFields, service: { replicas: number; volum
   const auto = written?.auto;
   const track = written?.track;
   const minAge = written?.minAge;
+  const windows = written?.windows;
   return {
     strategy,
     batch,
@@ -109,6 +110,7 @@ function resolveUpdate(fields: ServiceFields, service: { replicas: number; volum
     ...(auto === undefined ? {} : { auto }),
     ...(track === undefined ? {} : { track }),
     ...(minAge === undefined ? {} : { minAge }),
+    ...(windows === undefined ? {} : { windows }),
   };
 }
 

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { durationSchema } from "./units.js";
 import { trackProblem, type TagTrack } from "./update-track.js";
+import { windowsSchema, type WindowConfig } from "./window-schema.js";
 
 /**
  * How a new revision of a service replaces the old one:
@@ -32,10 +33,12 @@ export interface UpdatePolicy {
   readonly track?: TagTrack;
   /** With auto: a new version is taken only once Slipway has seen it this long (ms). Not part of the deploy spec. */
   readonly minAge?: number;
+  /** With auto: when its updates may run, beside the environment's windows. Not part of the deploy spec. */
+  readonly windows?: readonly WindowConfig[];
 }
 
 /** What `update.auto` asks for, when not false. */
-export type AutoUpdate = true | "monitor";
+export type AutoUpdate = true | "monitor" | "approve";
 
 export const UPDATE_DEFAULTS = { batch: 1, drain: 10_000, keep: 5, allowSharedVolumes: false } as const;
 
@@ -49,6 +52,7 @@ export interface UpdateInput {
   readonly auto?: AutoUpdate;
   readonly track?: TagTrack;
   readonly minAge?: number;
+  readonly windows?: readonly WindowConfig[];
 }
 
 const trackSchema = z
@@ -85,11 +89,11 @@ export const updateSchema = z
       .default(UPDATE_DEFAULTS.allowSharedVolumes)
       .describe("true: let blue-green and rolling run the old and new revision on one named volume at once (two writers)."),
     auto: z
-      .union([z.boolean(), z.literal("monitor")])
+      .union([z.boolean(), z.literal("monitor"), z.literal("approve")])
       .optional()
       .describe(
         "For an external image (e.g. myorg/foo:qa): true redeploys the service with its own strategy when the tag's digest changes in the registry, " +
-          '"monitor" only reports that an update is available, false (default) does neither.',
+          '"monitor" only reports that an update is available, "approve" waits for approval (slipway approve ID) before deploying it, false (default) does neither.',
       ),
     track: trackSchema
       .optional()
@@ -104,6 +108,12 @@ export const updateSchema = z
         "With auto: take a new version (a new digest of the tag, or a new tag with track) only once Slipway has seen it this long, e.g. 2h; " +
           "a version first seen now waits the whole time, and while newer ones keep arriving the newest that has waited is taken.",
       ),
+    windows: windowsSchema
+      .optional()
+      .describe(
+        "With auto: when this service's auto-updates may run, beside its environment's windows: [{ allow: CRON, duration: 2h, timezone: Europe/Berlin }] " +
+          "or { deny: CRON, duration }. An update found outside them waits, queued, and runs when they open.",
+      ),
   })
   .superRefine((value, ctx) => {
     const auto = value.auto !== undefined && value.auto !== false;
@@ -111,6 +121,8 @@ export const updateSchema = z
       ctx.addIssue({ code: "custom", path: ["track"], message: "track chooses the tag auto-update follows: set auto: true (or monitor) with it" });
     if (value.min_age !== undefined && !auto)
       ctx.addIssue({ code: "custom", path: ["min_age"], message: "min_age delays what auto-update takes: set auto: true (or monitor) with it" });
+    if (value.windows !== undefined && !auto)
+      ctx.addIssue({ code: "custom", path: ["windows"], message: "update.windows say when auto-updates run: set auto: true (or approve) with it, or put windows on the environment" });
   })
   .transform((value): UpdateInput => {
     const input: {
@@ -122,6 +134,7 @@ export const updateSchema = z
       auto?: AutoUpdate;
       track?: TagTrack;
       minAge?: number;
+      windows?: readonly WindowConfig[];
     } = {
       drain: value.drain ?? UPDATE_DEFAULTS.drain,
       keep: value.keep,
@@ -132,6 +145,7 @@ export const updateSchema = z
     if (value.auto !== undefined && value.auto !== false) input.auto = value.auto;
     if (value.track !== undefined) input.track = value.track;
     if (value.min_age !== undefined) input.minAge = value.min_age;
+    if (value.windows !== undefined) input.windows = value.windows;
     return input;
   })
   .describe("How a new revision replaces the old one.");

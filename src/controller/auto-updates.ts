@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from "fastify";
-import { runDeployment } from "../app/index.js";
+import { gateUpdate, runDeployment } from "../app/index.js";
 import { createDeployPorts } from "../app/deploy-ports.js";
 import {
   autoUpdateServices,
@@ -81,8 +81,9 @@ export function createAutoUpdates(input: {
           if (!attempt.ok) throw attempt.error;
           return attempt.value;
         };
+        const gate = (image: string) => gateUpdate({ config, store, notify: (event) => notifier.notify(event) }, { service, environment, image });
         const report = await checkServiceUpdate(
-          { deploy, registries: input.registries, run },
+          { deploy, registries: input.registries, run, gate },
           { config, configDir: loaded.dir, service, environment, waitMs: 10 * 60_000, ...(announced === undefined ? {} : { announced }) },
         );
         log.info({ service, environment, trigger, status: report.status, digest: report.digest, previous: report.previousDigest }, "auto-update checked");

@@ -1,4 +1,5 @@
 import { createReconcileLoop } from "./reconcile-loop.js";
+import { createHeldLoop } from "./held-loop.js";
 import type { FastifyInstance } from "fastify";
 import type { LoadedConfig } from "../config/index.js";
 import { SlipwayError } from "../errors/index.js";
@@ -18,6 +19,9 @@ import type { Store } from "../store/index.js";
 import { runPipeline, type PipelineEvent } from "./pipeline.js";
 import { pipelinesFor, watchedBranches } from "./pipeline-targets.js";
 import { createWorkQueue, WorkCancelled, type SubmitOutcome, type WorkQueue } from "../util/work-queue.js";
+
+/** How often held deploys are decided again: a window that opens is taken within this time. */
+const HELD_INTERVAL_MS = 5_000;
 
 export interface ControllerOptions {
   readonly loaded: LoadedConfig;
@@ -127,6 +131,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
                   engine: options.engine,
                   engineFor: engines,
                   log: (logged, message) => log.info(logged, message),
+                  notify: (event) => notifier.notify(event),
                   onEvent: (event) => {
                     if (event.kind === "started") runningHeads.set(key, { source, commit: event.run.commit });
                     onPipelineEvent(event);
@@ -205,6 +210,12 @@ export async function startController(options: ControllerOptions): Promise<Contr
     log,
     notify: (event) => notifier.notify(event),
   });
+  const held = createHeldLoop({
+    context: { loaded, stateDir: options.stateDir, store, engine: engines, notify: (event) => notifier.notify(event) },
+    queue,
+    intervalMs: HELD_INTERVAL_MS,
+    log,
+  });
   const scheduler = scheduleJobs({ loaded, stateDir: options.stateDir, store, engine: options.engine, notifier, log });
   registerApiRoutes(app, {
     loaded,
@@ -217,6 +228,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
     log,
     jobs: scheduler,
     notify: (event) => notifier.notify(event),
+    onHeldChange: () => held.poke("api"),
   });
   try {
     await app.listen({ host: options.listen.host, port: options.listen.port });
@@ -245,6 +257,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
   scheduler.start();
   autoUpdates.start();
   await reconcile.start();
+  held.start();
   log.info({ url, config: loaded.path, stateDir: options.stateDir, pollers: pollers.length }, "controller listening");
 
   let stopping: Promise<void> | undefined;
@@ -259,6 +272,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
       stopping ??= (async () => {
         log.info("stopping: no new work; running work stops at its next safe point");
         clearInterval(recheckTimer);
+        held.stop();
         await Promise.all([...pollers.map((poller) => poller.stop()), scheduler.stop(), autoUpdates.stop(), reconcile.stop()]);
         await app.close();
         await queue.close({ abortRunning: "the controller is stopping" });

@@ -1,4 +1,5 @@
-import { failureDetail, runDeployment, type PipelineEvent } from "../app/index.js";
+import { failureDetail, gateOrHold, runDeployment, type PipelineEvent } from "../app/index.js";
+import type { NotifyEventInput } from "../notify/index.js";
 import { pushedImages } from "../builder/environment-tags.js";
 import { openBuildSession } from "../builder/session.js";
 import type { ImageOutcome } from "../builder/execute.js";
@@ -35,6 +36,8 @@ export interface PipelineDeps {
   readonly jobs?: number;
   /** Called once per finished run and per deployment, for notifications. */
   readonly onEvent?: (event: PipelineEvent) => void;
+  /** Sends what the deploy gate announces (a deploy held for approval or a window). */
+  readonly notify?: (event: NotifyEventInput) => void;
 }
 
 export type { PipelineEvent };
@@ -82,12 +85,13 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
   const fields = { run: run.id, environment: request.environment, source: request.source, branch: request.branch, commit: commit.slice(0, 12) };
   deps.log(fields, "pipeline started");
   deps.onEvent?.({ kind: "started", run });
-  const summary: { built: string[]; upToDate: string[]; failed: string[]; deployed: string[]; deployFailed: string[] } = {
+  const summary: { built: string[]; upToDate: string[]; failed: string[]; deployed: string[]; deployFailed: string[]; held: string[] } = {
     built: [],
     upToDate: [],
     failed: [],
     deployed: [],
     deployFailed: [],
+    held: [],
   };
   try {
     // An environment's pipeline reads every source that has the environment's branch at that
@@ -179,6 +183,20 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
       for (const service of toDeploy) {
         checkpoint(signal);
         const image = references.get(config.services[service]?.image ?? "") ?? "";
+        // The environment's policy (approvals, windows, a freeze) may hold the deploy: it is
+        // queued with this exact image, and the run goes on (the held deploy is not a failure).
+        const gate = await gateOrHold(
+          { config, store, notify: deps.notify },
+          { service, environment, image: () => Promise.resolve(image), trigger: `pipeline:${run.id}`, requestedBy: "pipeline", kind: "deploy" },
+        );
+        if (gate.kind === "held") {
+          await step(store, run.id, `deploy ${service}`, { service, image }, () =>
+            Promise.resolve({ result: undefined, detail: { held: gate.held.id, waiting: gate.waiting } }),
+          );
+          summary.held.push(service);
+          deps.log({ ...fields, service, held: gate.held.id }, `deploy held: ${gate.waiting}`);
+          continue;
+        }
         try {
           const result = await step(store, run.id, `deploy ${service}`, { service, image }, async () => {
             const spec = specFromConfig({ config, configDir: loaded.dir, service, environment, image });

@@ -55,6 +55,9 @@ export const errorCatalogue = {
     summary: "A stored revision's spec does not pass the checks a deployment makes, so it is not deployed again (rollback, resume, reconcile).",
   },
   DEPLOY_LOCKED: { who: "user", summary: "Another deployment of the same service and environment is running." },
+  HELD_NOT_FOUND: { who: "user", summary: "There is no held deploy with that id (slipway queue lists them)." },
+  HELD_NOT_WAITING: { who: "user", summary: "The held deploy is no longer waiting: it ran, or was rejected, expired, superseded or cancelled." },
+  APPROVAL_REFUSED: { who: "user", summary: "An approval that cannot count: the requester's own, or one for a deploy that needs none." },
   DEPLOY_FAILED: {
     who: "user",
     summary: "A deployment did not complete: the new revision was not healthy by its deadline, exited, or its image is missing; the old revision kept serving.",

@@ -8,6 +8,7 @@ const MARKS: Record<NotifyOutcome, string> = {
   started: "▶️",
   cancelled: "⏹️",
   skipped: "⏭️",
+  waiting: "⏸️",
 };
 
 const MAX_FACTS = 10;

@@ -3,7 +3,7 @@ import type { NotifyEvent } from "../config/notify-schema.js";
 export type { NotifyEvent };
 
 /** How the thing a notification is about ended (or what it found). */
-export type NotifyOutcome = "succeeded" | "failed" | "rolled-back" | "available" | "started" | "cancelled" | "skipped";
+export type NotifyOutcome = "succeeded" | "failed" | "rolled-back" | "available" | "started" | "cancelled" | "skipped" | "waiting";
 
 /** One thing that happened, as the controller reports it; every notifier renders it its own way. */
 export interface NotifyEventInput {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import {
-  deployFromConfig,
+  requestDeploy,
   deployTarget,
   promoteService,
   reconcileServices,
@@ -36,7 +36,7 @@ export function registerDeployRoutes(api: FastifyInstance, deps: RouteDeps): voi
     const { service, environment } = deployTarget(loaded.config, body.service, body.environment);
     const log = (line: string): void => deps.log.info({ service, environment }, line);
     const attempt = await runKeyed(deps.queue, `service:${service}@${environment}`, `deploy ${service} (${environment}) from the API`, () =>
-      deployFromConfig(context, { ...body, service, environment, trigger: "api" }, log),
+      requestDeploy(context, { ...body, service, environment, trigger: "api", requestedBy: request.actor ?? "api" }, log),
     );
     return answer(reply, attempt);
   });
@@ -46,7 +46,7 @@ export function registerDeployRoutes(api: FastifyInstance, deps: RouteDeps): voi
     const environment = chooseEnvironment(loaded.config, body.environment);
     const log = (line: string): void => deps.log.info({ service: body.service, environment }, line);
     const attempt = await runKeyed(deps.queue, `service:${body.service}@${environment}`, `roll back ${body.service} (${environment}) from the API`, () =>
-      rollbackService(context, { ...body, environment }, log, "api"),
+      rollbackService(context, { ...body, environment }, log, request.actor ?? "api"),
     );
     return answer(reply, attempt);
   });
@@ -56,7 +56,7 @@ export function registerDeployRoutes(api: FastifyInstance, deps: RouteDeps): voi
     const { service, environment } = deployTarget(loaded.config, body.service, body.to);
     const log = (line: string): void => deps.log.info({ service, environment }, line);
     const attempt = await runKeyed(deps.queue, `service:${service}@${environment}`, `promote ${service} from ${body.from} to ${environment} from the API`, () =>
-      promoteService(context, { ...body, service, to: environment, trigger: `promote:${body.from}` }, log, "api"),
+      promoteService(context, { ...body, service, to: environment, trigger: `promote:${body.from}` }, log, request.actor ?? "api"),
     );
     return answer(reply, attempt);
   });
@@ -77,10 +77,14 @@ export function registerDeployRoutes(api: FastifyInstance, deps: RouteDeps): voi
   });
 }
 
-/** The outcome (200), or the error JSON with the deployment record the failure left. */
+/** The outcome (200; 202 for a deploy held by its environment's policy), or the error JSON with the deployment record the failure left. */
 function answer<T>(reply: FastifyReply, attempt: Attempt<T>): FastifyReply {
-  if (attempt.ok) return reply.code(200).send(attempt.value);
+  if (attempt.ok) return reply.code(isQueued(attempt.value) ? 202 : 200).send(attempt.value);
   const known = errorReply(attempt.error);
   if (known === undefined) throw attempt.error;
   return reply.code(known.status).send({ ...known.body, ...(attempt.deployment === undefined ? {} : { deployment: attempt.deployment }) });
+}
+
+function isQueued(value: unknown): boolean {
+  return typeof value === "object" && value !== null && (value as { status?: unknown }).status === "queued";
 }

@@ -16,7 +16,7 @@ export interface ApiErrorJson {
 export function statusOf(error: SlipwayError): number {
   if (error.code === "API_UNAUTHORIZED") return 401;
   if (error.code === "CONTROLLER_STOPPING") return 503;
-  if (error.who === "user") return /NOT_FOUND$/.test(error.code) ? 404 : error.code === "DEPLOY_LOCKED" ? 409 : 400;
+  if (error.who === "user") return /NOT_FOUND$/.test(error.code) ? 404 : error.code === "DEPLOY_LOCKED" || error.code === "HELD_NOT_WAITING" ? 409 : 400;
   return error.who === "upstream" ? 502 : 500;
 }
 

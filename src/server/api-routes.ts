@@ -6,6 +6,7 @@ import { registerBuildRoutes } from "./api-build-routes.js";
 import { registerDeployRoutes } from "./api-deploy-routes.js";
 import { registerJobRoutes } from "./api-job-routes.js";
 import { registerPipelineRoutes } from "./api-pipeline-routes.js";
+import { registerPolicyRoutes } from "./api-policy-routes.js";
 
 /**
  * The HTTP API: everything the CLI does, under /api/v1 (the server's onRequest hook requires
@@ -27,5 +28,6 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
     registerBuildRoutes(api, routeDeps);
     registerPipelineRoutes(api, routeDeps);
     registerJobRoutes(api, routeDeps);
+    registerPolicyRoutes(api, routeDeps);
   });
 }

@@ -24,6 +24,13 @@ const limit = z.coerce
   .min(1)
   .max(1000);
 
+/** Why someone acts (an urgent deploy, a rejection, a freeze): one line a person reads. */
+const reason = z
+  .string({ error: typeError("expected a string") })
+  .trim()
+  .min(1, { error: "must not be empty" })
+  .max(500);
+
 /** Wait this long (ms) for another deployment of the service to finish: at most an hour. */
 const waitMs = z
   .number({ error: typeError("expected a number of milliseconds") })
@@ -40,9 +47,28 @@ export const deploymentBody = z.strictObject(
     /** Plan only: answer the steps a deployment would take, touch nothing. */
     dryRun: flag.optional(),
     waitMs: waitMs.optional(),
+    /** Pass maintenance windows and freezes for this reason (audited); approvals still hold. */
+    urgent: reason.optional(),
   },
   { error: objectError },
 );
+
+/** POST /api/v1/held/:id/approve and /reject */
+export const verdictBody = z.strictObject({ reason: reason.optional() }, { error: objectError });
+
+/** POST /api/v1/freezes */
+export const freezeBody = z.strictObject(
+  {
+    environment: name,
+    /** An ISO 8601 time, or a duration from now such as 3d. */
+    until: z.string({ error: typeError("expected a time (ISO 8601) or a duration such as 3d") }).min(1),
+    reason,
+  },
+  { error: objectError },
+);
+
+/** GET /api/v1/held */
+export const heldQuery = z.object({ all: queryFlag.optional(), environment: name.optional(), service: name.optional() });
 
 /** POST /api/v1/services/:service/down */
 export const downBody = z.strictObject({ service: name.optional(), environment: name.optional(), dryRun: flag.optional() });
@@ -70,6 +96,7 @@ export const promotionBody = z.strictObject(
     to: name,
     dryRun: flag.optional(),
     waitMs: waitMs.optional(),
+    urgent: reason.optional(),
   },
   { error: objectError },
 );

@@ -6,6 +6,13 @@ import { version } from "../util/version.js";
 import { authenticate, tokenInQuery } from "./tokens.js";
 import { loggedPath } from "./logged-path.js";
 
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The name of the API token that authenticated the request: who acts, in audits and approvals. */
+    actor?: string;
+  }
+}
+
 export interface HttpServerOptions {
   readonly store: Store;
   /** Structured logs (pino, one JSON object per line); false for none. */
@@ -64,6 +71,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
         }),
       );
     }
+    request.actor = token.name;
     request.log.info({ token: token.name }, "authenticated");
     return undefined;
   });

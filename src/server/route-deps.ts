@@ -24,6 +24,8 @@ export interface ApiDeps {
   readonly notify?: (event: NotifyEventInput) => void;
   /** The controller's job scheduler, for one-off runs under each job's overlap rule. */
   readonly jobs?: Pick<JobScheduler, "runNow" | "next">;
+  /** The controller's: look at the held deploys now (an approval arrived, a freeze ended). */
+  readonly onHeldChange?: () => void;
 }
 
 /** What each group of routes is given. */

@@ -158,4 +158,41 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: "held deploys, their verdicts, freezes",
+    sqlite: `
+      CREATE TABLE held_deploys (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        service      TEXT    NOT NULL,
+        environment  TEXT    NOT NULL,
+        image        TEXT    NOT NULL,
+        trigger      TEXT    NOT NULL,
+        requested_by TEXT    NOT NULL,
+        requested_at TEXT    NOT NULL,
+        status       TEXT    NOT NULL CHECK (status IN ('waiting', 'running', 'succeeded', 'failed', 'rejected', 'expired', 'superseded', 'cancelled')),
+        deadline     TEXT,
+        detail       TEXT    NOT NULL DEFAULT '{}',
+        finished_at  TEXT,
+        deployment   INTEGER,
+        error        TEXT
+      );
+      CREATE INDEX held_deploys_service ON held_deploys (service, environment, status);
+      CREATE TABLE held_verdicts (
+        held_id INTEGER NOT NULL REFERENCES held_deploys (id),
+        actor   TEXT    NOT NULL,
+        verdict TEXT    NOT NULL CHECK (verdict IN ('approve', 'reject')),
+        reason  TEXT,
+        at      TEXT    NOT NULL,
+        PRIMARY KEY (held_id, actor)
+      );
+      CREATE TABLE freezes (
+        environment TEXT PRIMARY KEY,
+        until       TEXT NOT NULL,
+        reason      TEXT NOT NULL,
+        by          TEXT NOT NULL,
+        at          TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -6,6 +6,7 @@ import { migrations, type Migration } from "./migrations.js";
 import { ephemeralKeySource, secretKeySource, type SecretKeySource } from "./secret-key.js";
 import { SqliteBuilds } from "./sqlite-builds.js";
 import { SqliteController } from "./sqlite-controller.js";
+import { SqliteHeld } from "./sqlite-held.js";
 import { SqliteDeployments } from "./sqlite-deployments.js";
 import type {
   ApiTokenRecord,
@@ -23,6 +24,11 @@ import type {
   DeploymentRecord,
   DeploymentStatus,
   DeploymentStep,
+  FreezeRecord,
+  HeldDeployRecord,
+  HeldStatus,
+  HeldVerdict,
+  NewHeldDeploy,
   LockLease,
   NewAuditEntry,
   NewBuild,
@@ -108,6 +114,7 @@ class SqliteStore implements Store {
   private readonly builds: SqliteBuilds;
   private readonly deployments: SqliteDeployments;
   private readonly controller: SqliteController;
+  private readonly held: SqliteHeld;
 
   constructor(
     private readonly db: Db,
@@ -117,6 +124,7 @@ class SqliteStore implements Store {
     this.builds = new SqliteBuilds(db);
     this.deployments = new SqliteDeployments(db, keys);
     this.controller = new SqliteController(db);
+    this.held = new SqliteHeld(db);
   }
 
   /** Seals what an older Slipway stored in clear, then checkpoints so neither the file nor its WAL keeps the clear pages. */
@@ -306,6 +314,45 @@ class SqliteStore implements Store {
 
   async setWatch(key: string, value: string, now = new Date()): Promise<void> {
     this.controller.setWatch(key, value, now);
+  }
+
+  async holdDeploy(held: NewHeldDeploy): Promise<{ held: HeldDeployRecord; superseded: number[] }> {
+    return this.held.hold(held);
+  }
+
+  async getHeld(id: number): Promise<HeldDeployRecord | undefined> {
+    return this.held.get(id);
+  }
+
+  async listHeld(options: { status?: HeldStatus; service?: string; environment?: string; limit?: number } = {}): Promise<HeldDeployRecord[]> {
+    return this.held.list(options);
+  }
+
+  async addVerdict(id: number, verdict: HeldVerdict): Promise<HeldDeployRecord> {
+    return this.held.addVerdict(id, verdict);
+  }
+
+  async claimHeld(id: number): Promise<boolean> {
+    return this.held.claim(id);
+  }
+
+  async finishHeld(
+    id: number,
+    outcome: { status: Exclude<HeldStatus, "waiting" | "running">; deployment?: number; error?: string; finishedAt?: Date },
+  ): Promise<HeldDeployRecord> {
+    return this.held.finish(id, outcome);
+  }
+
+  async setFreeze(freeze: FreezeRecord): Promise<void> {
+    this.held.setFreeze(freeze);
+  }
+
+  async clearFreeze(environment: string): Promise<boolean> {
+    return this.held.clearFreeze(environment);
+  }
+
+  async listFreezes(): Promise<FreezeRecord[]> {
+    return this.held.listFreezes();
   }
 
   async close(): Promise<void> {

@@ -181,6 +181,56 @@ export interface ApiTokenRecord {
   readonly revokedAt?: Date;
 }
 
+/**
+ * A deploy held by its environment's policy (approvals, maintenance windows, a freeze): queued
+ * with the image it will deploy, run when the gate opens, or stopped (rejected, expired,
+ * superseded by a newer request, cancelled).
+ */
+export type HeldStatus = "waiting" | "running" | "succeeded" | "failed" | "rejected" | "expired" | "superseded" | "cancelled";
+
+export interface HeldVerdict {
+  readonly actor: string;
+  readonly verdict: "approve" | "reject";
+  readonly reason?: string;
+  readonly at: Date;
+}
+
+export interface HeldDeployRecord {
+  readonly id: number;
+  readonly service: string;
+  readonly environment: string;
+  /** The image it deploys, resolved when it was requested (a digest for updates and promotions). */
+  readonly image: string;
+  /** "cli", "api", "promote:test1", "pipeline:12", "auto-update" */
+  readonly trigger: string;
+  readonly requestedBy: string;
+  readonly requestedAt: Date;
+  readonly status: HeldStatus;
+  /** When it lapses unless approved. */
+  readonly deadline?: Date;
+  /** The request's options (force, replicas, urgent reason, the promotion's source). */
+  readonly detail: Readonly<Record<string, unknown>>;
+  readonly verdicts: readonly HeldVerdict[];
+  readonly finishedAt?: Date;
+  /** The deployment it ran, once it ran. */
+  readonly deployment?: number;
+  /** Why it failed, was stopped or superseded. */
+  readonly error?: string;
+}
+
+export type NewHeldDeploy = Pick<HeldDeployRecord, "service" | "environment" | "image" | "trigger" | "requestedBy" | "detail"> & {
+  readonly deadline?: Date;
+  readonly requestedAt?: Date;
+};
+
+export interface FreezeRecord {
+  readonly environment: string;
+  readonly until: Date;
+  readonly reason: string;
+  readonly by: string;
+  readonly at: Date;
+}
+
 export interface Store {
   readonly kind: "sqlite" | "postgres";
   /** Where the state lives, for people: a file path or a redacted URL. */
@@ -268,6 +318,26 @@ export interface Store {
   /** Last-seen values of watched things (a source's head, a tag's digest), by key. */
   getWatch(key: string): Promise<{ value: string; checkedAt: Date } | undefined>;
   setWatch(key: string, value: string, now?: Date): Promise<void>;
+
+  /** Queues a held deploy; the waiting ones of the same service and environment are superseded by it (their ids returned). */
+  holdDeploy(held: NewHeldDeploy): Promise<{ held: HeldDeployRecord; superseded: number[] }>;
+  getHeld(id: number): Promise<HeldDeployRecord | undefined>;
+  /** Newest first. */
+  listHeld(options?: { status?: HeldStatus; service?: string; environment?: string; limit?: number }): Promise<HeldDeployRecord[]>;
+  /** Records one person's verdict on a waiting held deploy (a second from the same person replaces the first); HELD_NOT_WAITING when it is no longer waiting. */
+  addVerdict(id: number, verdict: HeldVerdict): Promise<HeldDeployRecord>;
+  /** Moves a waiting held deploy to running; false when another process took it or it stopped waiting. */
+  claimHeld(id: number): Promise<boolean>;
+  /** Ends a held deploy: run (succeeded, failed), or stopped while waiting (rejected, expired, cancelled). */
+  finishHeld(
+    id: number,
+    outcome: { status: Exclude<HeldStatus, "waiting" | "running">; deployment?: number; error?: string; finishedAt?: Date },
+  ): Promise<HeldDeployRecord>;
+
+  /** Freezes an environment until a time (replacing an earlier freeze of it); clearFreeze ends it. */
+  setFreeze(freeze: FreezeRecord): Promise<void>;
+  clearFreeze(environment: string): Promise<boolean>;
+  listFreezes(): Promise<FreezeRecord[]>;
 
   close(): Promise<void>;
 }

@@ -36,12 +36,15 @@ export function registerDeployCommands(program: Command): void {
     .option("--force", "deploy even when the same spec and image already run")
     .option("--wait <duration>", "wait this long for another deployment of the service to finish (e.g. 5m)")
     .option("--dry-run", "print the plan (each step, with the replicas it acts on) and touch nothing")
+    .option("--urgent <reason>", "deploy now inside a deny window, outside the allow windows or during a freeze (audited with the reason; approvals still hold)")
     .option("--json", "print the result as JSON")
-    .action(async (service: string, options: TargetOptions & { image?: string; force?: boolean; wait?: string; dryRun?: boolean }, command: Command) => {
-      const [{ parseDuration }, { parseReference }, { deployFromConfig, deployJson }] = await Promise.all([
+    .action(
+      async (service: string, options: TargetOptions & { image?: string; force?: boolean; wait?: string; dryRun?: boolean; urgent?: string }, command: Command) => {
+      const [{ parseDuration }, { parseReference }, { requestDeploy, deployJson }, { localActor }] = await Promise.all([
         import("../../config/units.js"),
         import("../../reference/index.js"),
         import("../../app/deploy.js"),
+        import("../../app/held-deploys.js"),
       ]);
       const waitMs = options.wait === undefined ? 0 : parseDuration(options.wait);
       if (waitMs === undefined) throw new SlipwayError("USAGE", `--wait takes a duration like 30s or 5m, not "${options.wait}"`);
@@ -53,15 +56,17 @@ export function registerDeployCommands(program: Command): void {
         force: options.force === true,
         waitMs,
         ...(options.dryRun === true ? { dryRun: true } : {}),
+        ...(options.urgent === undefined ? {} : { urgent: urgentReason(options.urgent) }),
       };
       const outcome = await remoteOrLocal(
         command,
         (remote) => remote.call<DeployOutcome>("POST", "/api/v1/deployments", input),
-        async (context) => settled(await deployFromConfig(context, { ...input, trigger: "cli" }, stderrLog)),
+        async (context) => settled(await requestDeploy(context, { ...input, trigger: "cli", requestedBy: localActor() }, stderrLog)),
       );
       if (options.json) printJson(deployJson(outcome));
       else process.stdout.write(deployText(outcome));
-    });
+      },
+    );
 
   program
     .command("rollback")
@@ -90,8 +95,9 @@ export function registerDeployCommands(program: Command): void {
     .requiredOption("--to <environment>", "the environment to deploy it to")
     .option("--wait <duration>", "wait this long for another deployment of the service to finish (e.g. 5m)")
     .option("--dry-run", "print the plan and touch nothing")
+    .option("--urgent <reason>", "promote now inside a deny window or during a freeze of the target (audited; approvals still hold)")
     .option("--json", "print the result as JSON")
-    .action(async (service: string, options: { from: string; to: string; wait?: string; dryRun?: boolean; json?: boolean }, command: Command) => {
+    .action(async (service: string, options: { from: string; to: string; wait?: string; dryRun?: boolean; urgent?: string; json?: boolean }, command: Command) => {
       const [{ parseDuration }, { promoteService }, { deployJson }] = await Promise.all([
         import("../../config/units.js"),
         import("../../app/promote.js"),
@@ -105,6 +111,7 @@ export function registerDeployCommands(program: Command): void {
         to: options.to,
         waitMs,
         ...(options.dryRun === true ? { dryRun: true } : {}),
+        ...(options.urgent === undefined ? {} : { urgent: urgentReason(options.urgent) }),
       };
       const outcome = await remoteOrLocal(
         command,
@@ -215,6 +222,8 @@ function renderStatus(rows: readonly StatusRow[]): string {
       lines.push(`    last deployment ${d.id}: ${d.status}${d.error === undefined ? "" : ` (${d.error})`} at ${d.startedAt}`);
     }
     if (row.autoUpdate !== undefined) lines.push(`    auto-update: ${autoUpdateText(row.autoUpdate)}, checked at ${row.autoUpdate.checkedAt}`);
+    if (row.frozen !== undefined) lines.push(`    frozen until ${row.frozen.until} by ${row.frozen.by}: ${row.frozen.reason}`);
+    for (const held of row.held ?? []) lines.push(`    held #${held.id}: ${held.image} (${held.trigger} by ${held.requestedBy}) waits: ${held.waiting}`);
     if (row.drift !== undefined) {
       lines.push("    DRIFT: what runs differs from this revision; `slipway reconcile` repairs it:");
       for (const step of row.drift) lines.push(`      ${step}`);
@@ -233,6 +242,10 @@ function autoUpdateText(check: NonNullable<StatusRow["autoUpdate"]>): string {
       return `${check.tag} available (monitor: not deployed)`;
     case "waiting":
       return `waiting for ${check.tag} (${check.waiting ?? "min_age"})`;
+    case "held":
+      return `${check.tag} held as #${check.held ?? "?"} (${check.waiting ?? "its gate"})`;
+    case "stopped":
+      return `${check.tag} not taken: ${check.error ?? "stopped"}`;
     case "failed":
       return `${check.tag} failed${check.error === undefined ? "" : `: ${check.error}`}`;
   }
@@ -251,6 +264,13 @@ function renderHistory(history: History, logs: boolean): string {
   return text;
 }
 
+/** An --urgent reason: one line a person wrote, not empty. */
+function urgentReason(text: string): string {
+  const reason = text.trim();
+  if (reason === "" || reason.includes("\n")) throw new SlipwayError("USAGE", "--urgent takes a reason, one line saying why this deploy cannot wait", { hint: 'e.g. --urgent "fix for the checkout outage"' });
+  return reason;
+}
+
 /** What `slipway deploy` and `slipway down` print for people. */
 export function deployText(outcome: DeployOutcome): string {
   const who = `${outcome.service} (${outcome.environment})`;
@@ -266,5 +286,13 @@ export function deployText(outcome: DeployOutcome): string {
         : `${who} already runs revision ${outcome.revision} with this spec and image; repaired what had drifted:\n${steps}`;
     case "succeeded":
       return `${who} now runs revision ${outcome.revision} (${outcome.image}), deployment ${outcome.deployment ?? "?"}\n`;
+    case "queued": {
+      const held = outcome.held;
+      const running = outcome.revision === 0 ? "nothing runs yet" : `revision ${outcome.revision} keeps running`;
+      return (
+        `${who}: held as #${held?.id ?? "?"}, not deployed yet (${running}): ${held?.waiting ?? "waiting"}\n` +
+        `  it deploys ${outcome.image} when its gate opens (the controller, slipway serve, runs it); slipway queue lists it\n`
+      );
+    }
   }
 }

@@ -7,6 +7,7 @@ import { registerDoctorCommand } from "./doctor-command.js";
 import { registerJobCommands } from "./job-commands.js";
 import { registerRunCommand } from "./run-register.js";
 import { registerPipelineCommands } from "./pipeline-commands.js";
+import { registerPolicyCommands } from "./policy-commands.js";
 import { registerServeCommands } from "./serve-commands.js";
 
 /** Every command group of the CLI, by name. Each registers its subcommands on the program. */
@@ -16,6 +17,7 @@ export const commands: readonly RegisterCommand[] = [
   registerConfigCommands,
   registerBuildCommands,
   registerDeployCommands,
+  registerPolicyCommands,
   registerConvergeCommands,
   registerDoctorCommand,
   registerJobCommands,

@@ -71,6 +71,7 @@ export function registerPipelineCommands(program: Command): void {
               // Each environment's services deploy on its own engine (docker_host); builds run here.
               engineFor: (environment) => project.engine(environment),
               log: (fields, message) => process.stderr.write(`${message}${fields.service === undefined ? "" : ` (${String(fields.service)})`}\n`),
+              notify: (event) => project.notify(event),
               // What the controller notifies (builds, deployments, rollbacks), delivered before the command exits.
               onEvent: (event) => {
                 const notice = pipelineNotice(event);
