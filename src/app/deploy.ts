@@ -115,7 +115,12 @@ export async function requestDeploy(context: AppContext, input: DeployRequestInp
       environment,
       image: async () =>
         input.image ??
-        (await serviceImage(config, () => openBuildSession({ config, configDir: dir, stateDir: context.stateDir, store: context.store }), service, environment)),
+        (await serviceImage(
+          config,
+          () => openBuildSession({ config, configDir: dir, stateDir: context.stateDir, store: context.store }),
+          service,
+          environment,
+        )),
       trigger: input.trigger,
       requestedBy: input.requestedBy,
       kind: "deploy",

@@ -59,12 +59,25 @@ export async function gateOrHold(deps: GateDeps, request: GateRequest): Promise<
   if (!policyHolds(policy) && freeze === undefined) return { kind: "go" };
   const decision = decide(policy, { now, freeze, requestedBy: request.requestedBy, urgent: request.urgent });
   if (decision.kind === "go") {
+    // What runs now replaces what waited: a held deploy of an older request must not follow it.
+    const superseded = await deps.store.supersedeWaiting(
+      service,
+      environment,
+      `superseded by a ${request.trigger} deploy by ${request.requestedBy} that ran at once`,
+      now,
+    );
     if (decision.overridden.length > 0) {
       await deps.store.appendAudit({
         actor: request.requestedBy,
         action: "deploy.urgent",
         subject: service,
-        detail: { environment, reason: request.urgent, overridden: decision.overridden, trigger: request.trigger },
+        detail: {
+          environment,
+          reason: request.urgent,
+          overridden: decision.overridden,
+          trigger: request.trigger,
+          ...(superseded.length === 0 ? {} : { superseded }),
+        },
       });
     }
     return { kind: "go" };
@@ -124,7 +137,8 @@ export async function gateUpdate(
     const view = await heldView(deps, earlier);
     return { kind: "held", held: earlier.id, waiting: view.waiting ?? earlier.status };
   }
-  if (earlier !== undefined && earlier.status !== "succeeded") return { kind: "stopped", text: `held deploy #${earlier.id} ${earlier.error ?? earlier.status}` };
+  if (earlier !== undefined && earlier.status !== "succeeded")
+    return { kind: "stopped", text: `held deploy #${earlier.id} ${earlier.error ?? earlier.status}` };
   const gate = await gateOrHold(deps, {
     service: request.service,
     environment: request.environment,
@@ -172,7 +186,14 @@ export interface HeldView {
 
 export async function heldView(deps: GateDeps, held: HeldDeployRecord): Promise<HeldView> {
   const decision = held.status === "waiting" ? await heldDecision(deps, held) : undefined;
-  const waiting = decision === undefined ? undefined : decision.kind === "hold" ? describeHold(decision.waiting) : decision.kind === "go" ? "due: runs at the controller's next look" : decision.text;
+  const waiting =
+    decision === undefined
+      ? undefined
+      : decision.kind === "hold"
+        ? describeHold(decision.waiting)
+        : decision.kind === "go"
+          ? "due: runs at the controller's next look"
+          : decision.text;
   return {
     id: held.id,
     service: held.service,
@@ -210,9 +231,13 @@ export async function approveHeld(deps: GateDeps, id: number, actor: string, rea
   const kind: DeployKind = held.detail["kind"] === "update" ? "update" : "deploy";
   const required = policyFor(deps.config, held.service, held.environment, kind).approvals.required;
   if (required === 0) {
-    throw new SlipwayError("APPROVAL_REFUSED", `held deploy #${id} (${held.service} to ${held.environment}) needs no approval: ${(await heldView(deps, held)).waiting ?? "it waits"}`, {
-      hint: "it runs when its window opens or the freeze ends; `slipway deploy --urgent REASON` passes windows and freezes",
-    });
+    throw new SlipwayError(
+      "APPROVAL_REFUSED",
+      `held deploy #${id} (${held.service} to ${held.environment}) needs no approval: ${(await heldView(deps, held)).waiting ?? "it waits"}`,
+      {
+        hint: "it runs when its window opens or the freeze ends; `slipway deploy --urgent REASON` passes windows and freezes",
+      },
+    );
   }
   if (actor === held.requestedBy) {
     throw new SlipwayError("APPROVAL_REFUSED", `${actor} requested held deploy #${id}: approvals come from other people`, {
@@ -225,7 +250,13 @@ export async function approveHeld(deps: GateDeps, id: number, actor: string, rea
     actor,
     action: "deploy.approve",
     subject: held.service,
-    detail: { environment: held.environment, held: id, image: held.image, approvedBy: approvers(updated.verdicts, held.requestedBy), ...(reason === undefined ? {} : { reason }) },
+    detail: {
+      environment: held.environment,
+      held: id,
+      image: held.image,
+      approvedBy: approvers(updated.verdicts, held.requestedBy),
+      ...(reason === undefined ? {} : { reason }),
+    },
   });
   return heldView(deps, updated);
 }
@@ -237,10 +268,18 @@ export async function rejectHeld(deps: GateDeps, id: number, actor: string, reas
   const cancel = actor === held.requestedBy;
   let finished: HeldDeployRecord;
   if (cancel) {
-    finished = await deps.store.finishHeld(id, { status: "cancelled", error: `cancelled by ${actor}${reason === undefined ? "" : `: ${reason}`}`, finishedAt: now });
+    finished = await deps.store.finishHeld(id, {
+      status: "cancelled",
+      error: `cancelled by ${actor}${reason === undefined ? "" : `: ${reason}`}`,
+      finishedAt: now,
+    });
   } else {
     await deps.store.addVerdict(id, { actor, verdict: "reject", at: now, ...(reason === undefined ? {} : { reason }) });
-    finished = await deps.store.finishHeld(id, { status: "rejected", error: `rejected by ${actor}${reason === undefined ? "" : `: ${reason}`}`, finishedAt: now });
+    finished = await deps.store.finishHeld(id, {
+      status: "rejected",
+      error: `rejected by ${actor}${reason === undefined ? "" : `: ${reason}`}`,
+      finishedAt: now,
+    });
   }
   await deps.store.appendAudit({
     actor,
@@ -275,7 +314,7 @@ export interface DueOutcome {
   readonly id: number;
   readonly service: string;
   readonly environment: string;
-  readonly status: "succeeded" | "failed" | "rejected" | "expired" | "skipped";
+  readonly status: "succeeded" | "failed" | "rejected" | "expired" | "cancelled" | "skipped";
   readonly deployment?: number;
   readonly error?: string;
 }
@@ -292,12 +331,29 @@ export async function runDueHeld(deps: GateDeps, run: RunHeld, options: { only?:
   const waiting = (await deps.store.listHeld({ status: "waiting", limit: 500 })).filter((held) => options.only === undefined || held.id === options.only);
   const outcomes: DueOutcome[] = [];
   for (const held of waiting.reverse()) {
-    const decision = await heldDecision(deps, held);
     const base = { id: held.id, service: held.service, environment: held.environment };
+    const gone = goneFromConfig(deps.config, held);
+    if (gone !== undefined) {
+      await deps.store.finishHeld(held.id, { status: "cancelled", error: gone });
+      await deps.store.appendAudit({
+        actor: "controller",
+        action: "deploy.cancel",
+        subject: held.service,
+        detail: { environment: held.environment, held: held.id, reason: gone },
+      });
+      outcomes.push({ ...base, status: "cancelled", error: gone });
+      continue;
+    }
+    const decision = await heldDecision(deps, held);
     if (decision.kind === "hold") continue;
     if (decision.kind === "stop") {
       await deps.store.finishHeld(held.id, { status: decision.status, error: decision.text });
-      await deps.store.appendAudit({ actor: "controller", action: `deploy.${decision.status}`, subject: held.service, detail: { environment: held.environment, held: held.id, reason: decision.text } });
+      await deps.store.appendAudit({
+        actor: "controller",
+        action: `deploy.${decision.status}`,
+        subject: held.service,
+        detail: { environment: held.environment, held: held.id, reason: decision.text },
+      });
       deps.notify?.({
         event: "held",
         title: `Held deploy #${held.id} of ${held.service} ${held.image} to ${held.environment} ${decision.text}`,
@@ -329,6 +385,17 @@ export async function runDueHeld(deps: GateDeps, run: RunHeld, options: { only?:
   return outcomes;
 }
 
+/** Why a held deploy can no longer run as asked: its service, or the environment, left slipway.yml (or the service no longer deploys there). */
+function goneFromConfig(config: Config, held: HeldDeployRecord): string | undefined {
+  const declared = config.services[held.service];
+  if (declared === undefined) return `the service ${held.service} is no longer in slipway.yml`;
+  const environments = Object.keys(config.environments);
+  const known = environments.length === 0 ? held.environment === "default" : environments.includes(held.environment);
+  if (!known || (declared.environments !== undefined && !declared.environments.includes(held.environment)))
+    return `${held.service} no longer deploys to ${held.environment} (slipway.yml changed)`;
+  return undefined;
+}
+
 /** `slipway freeze ENV --until …`: every deploy to it but an urgent one waits until then (or `unfreeze`). */
 export async function freezeEnvironment(deps: GateDeps, input: { environment: string; until: Date; reason: string; actor: string }): Promise<FreezeRecord> {
   const environment = chooseEnvironment(deps.config, input.environment);
@@ -341,7 +408,12 @@ export async function freezeEnvironment(deps: GateDeps, input: { environment: st
   if (input.reason.trim() === "") throw new SlipwayError("USAGE", "a freeze needs a reason (--reason TEXT): it is shown to everyone it holds up");
   const freeze: FreezeRecord = { environment, until: input.until, reason: input.reason.trim(), by: input.actor, at: now };
   await deps.store.setFreeze(freeze);
-  await deps.store.appendAudit({ actor: input.actor, action: "environment.freeze", subject: environment, detail: { until: freeze.until.toISOString(), reason: freeze.reason } });
+  await deps.store.appendAudit({
+    actor: input.actor,
+    action: "environment.freeze",
+    subject: environment,
+    detail: { until: freeze.until.toISOString(), reason: freeze.reason },
+  });
   deps.notify?.({
     event: "held",
     title: `${environment} is frozen until ${freeze.until.toISOString()} by ${input.actor}: ${freeze.reason}`,

@@ -25,7 +25,8 @@ export interface ServiceUpdatePorts {
   readonly gate?: (image: string) => Promise<UpdateGate>;
 }
 
-export type UpdateGate = { readonly kind: "go" } | { readonly kind: "held"; readonly held: number; readonly waiting: string } | { readonly kind: "stopped"; readonly text: string };
+export type UpdateGate =
+  { readonly kind: "go" } | { readonly kind: "held"; readonly held: number; readonly waiting: string } | { readonly kind: "stopped"; readonly text: string };
 
 export interface ServiceUpdateRequest {
   readonly config: Config;

@@ -9,9 +9,14 @@ import { windowsSchema } from "./window-schema.js";
 const approvalsSchema = z
   .union(
     [
-      z.number().int().min(1).max(20),
+      z.number().int().min(1, "at least 1 approval (leave approvals out for none)").max(20),
       z.strictObject({
-        required: z.number().int().min(1).max(20).describe("Approvals from distinct people (not the requester) a deploy waits for."),
+        required: z
+          .number()
+          .int()
+          .min(1, "at least 1 approval (leave approvals out for none)")
+          .max(20)
+          .describe("Approvals from distinct people (not the requester) a deploy waits for."),
         deadline: durationSchema
           .refine((ms) => ms > 0, "a deadline must be longer than 0")
           .optional()
@@ -20,7 +25,9 @@ const approvalsSchema = z
     ],
     { error: "expected a number of approvals (e.g. 2) or { required: 2, deadline: 24h }" },
   )
-  .transform((value) => (typeof value === "number" ? { required: value } : { required: value.required, ...(value.deadline === undefined ? {} : { deadlineMs: value.deadline }) }));
+  .transform((value) =>
+    typeof value === "number" ? { required: value } : { required: value.required, ...(value.deadline === undefined ? {} : { deadlineMs: value.deadline }) },
+  );
 
 const fileListSchema = z
   .union([z.string().min(1), z.array(z.string().min(1))], { error: "expected a file name or a list of file names" })

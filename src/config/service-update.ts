@@ -122,7 +122,11 @@ export const updateSchema = z
     if (value.min_age !== undefined && !auto)
       ctx.addIssue({ code: "custom", path: ["min_age"], message: "min_age delays what auto-update takes: set auto: true (or monitor) with it" });
     if (value.windows !== undefined && !auto)
-      ctx.addIssue({ code: "custom", path: ["windows"], message: "update.windows say when auto-updates run: set auto: true (or approve) with it, or put windows on the environment" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["windows"],
+        message: "update.windows say when auto-updates run: set auto: true (or approve) with it, or put windows on the environment",
+      });
   })
   .transform((value): UpdateInput => {
     const input: {

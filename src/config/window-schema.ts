@@ -41,13 +41,11 @@ const windowSchema = z
     if ((value.allow === undefined) === (value.deny === undefined))
       context.addIssue({ code: "custom", message: "a window is either allow: CRON or deny: CRON, with a duration" });
   })
-  .transform(
-    (value): WindowConfig => ({
-      kind: value.allow === undefined ? "deny" : "allow",
-      schedule: value.allow ?? value.deny ?? "",
-      durationMs: value.duration,
-      ...(value.timezone === undefined ? {} : { timezone: value.timezone }),
-    }),
-  );
+  .transform((value): WindowConfig => ({
+    kind: value.allow === undefined ? "deny" : "allow",
+    schedule: value.allow ?? value.deny ?? "",
+    durationMs: value.duration,
+    ...(value.timezone === undefined ? {} : { timezone: value.timezone }),
+  }));
 
 export const windowsSchema = z.array(windowSchema);

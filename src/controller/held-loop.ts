@@ -30,7 +30,10 @@ export function createHeldLoop(options: {
       label: `held deploys (${reason})`,
       run: async () => {
         if ((await context.store.listHeld({ status: "waiting", limit: 1 })).length === 0) return;
-        const outcomes = await runDueHeld(deps, heldRunner(context, (line) => log.info(line)));
+        const outcomes = await runDueHeld(
+          deps,
+          heldRunner(context, (line) => log.info(line)),
+        );
         for (const outcome of outcomes) log.info({ ...outcome }, `held deploy #${outcome.id} ${outcome.status}`);
       },
     });

@@ -45,7 +45,10 @@ export function windowState(levels: WindowLevels, now: Date): WindowState {
 /** One line for status and notices: "inside the deny window 0 0 24 12 * (48h) until …", "outside its maintenance windows; they open at …". */
 export function describeWindows(state: WindowState, now: Date): string {
   if (state.open) return "inside its maintenance windows";
-  const when = state.opensAt === undefined ? "they never open again" : `runs at ${state.opensAt.toISOString()} (${describeSpan(state.opensAt.getTime() - now.getTime())} from now)`;
+  const when =
+    state.opensAt === undefined
+      ? "they never open again"
+      : `runs at ${state.opensAt.toISOString()} (${describeSpan(state.opensAt.getTime() - now.getTime())} from now)`;
   if (state.blockedBy.kind === "deny") {
     const window = state.blockedBy.window;
     return `inside the deny window "${window.schedule}" (${describeSpan(window.durationMs)}${window.timezone === undefined ? "" : `, ${window.timezone}`}); ${when}`;

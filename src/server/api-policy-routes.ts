@@ -42,6 +42,7 @@ export function registerPolicyRoutes(api: FastifyInstance, deps: RouteDeps): voi
 }
 
 function heldId(text: string): number {
-  if (!/^#?\d{1,12}$/.test(text)) throw new SlipwayError("USAGE", `"${text}" is not a held deploy's id`, { hint: "ids are numbers: GET /api/v1/held lists them" });
+  if (!/^#?\d{1,12}$/.test(text))
+    throw new SlipwayError("USAGE", `"${text}" is not a held deploy's id`, { hint: "ids are numbers: GET /api/v1/held lists them" });
   return Number(text.replace("#", ""));
 }

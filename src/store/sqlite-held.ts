@@ -49,11 +49,31 @@ export class SqliteHeld {
           `INSERT INTO held_deploys (service, environment, image, trigger, requested_by, requested_at, status, deadline, detail)
            VALUES (?, ?, ?, ?, ?, ?, 'waiting', ?, ?)`,
         )
-        .run(held.service, held.environment, held.image, held.trigger, held.requestedBy, now, held.deadline?.toISOString() ?? null, JSON.stringify(held.detail));
+        .run(
+          held.service,
+          held.environment,
+          held.image,
+          held.trigger,
+          held.requestedBy,
+          now,
+          held.deadline?.toISOString() ?? null,
+          JSON.stringify(held.detail),
+        );
       const id = Number(result.lastInsertRowid);
       const supersede = this.db.prepare("UPDATE held_deploys SET status = 'superseded', finished_at = ?, error = ? WHERE id = ?");
       for (const row of waiting) supersede.run(now, `superseded by held deploy #${id}`, row.id);
       return { held: this.get(id) as HeldDeployRecord, superseded: waiting.map((row) => row.id) };
+    })();
+  }
+
+  supersedeWaiting(service: string, environment: string, reason: string, now: Date): number[] {
+    return this.db.transaction(() => {
+      const waiting = this.db.prepare("SELECT id FROM held_deploys WHERE service = ? AND environment = ? AND status = 'waiting'").all(service, environment) as {
+        id: number;
+      }[];
+      const supersede = this.db.prepare("UPDATE held_deploys SET status = 'superseded', finished_at = ?, error = ? WHERE id = ? AND status = 'waiting'");
+      for (const row of waiting) supersede.run(now.toISOString(), reason, row.id);
+      return waiting.map((row) => row.id);
     })();
   }
 
@@ -63,11 +83,13 @@ export class SqliteHeld {
   }
 
   list(options: { status?: HeldStatus; service?: string; environment?: string; limit?: number }): HeldDeployRecord[] {
-    const where: string[] = [];
-    const values: (string | number)[] = [];
-    if (options.status !== undefined) (where.push("status = ?"), values.push(options.status));
-    if (options.service !== undefined) (where.push("service = ?"), values.push(options.service));
-    if (options.environment !== undefined) (where.push("environment = ?"), values.push(options.environment));
+    const filters = [
+      ["status", options.status],
+      ["service", options.service],
+      ["environment", options.environment],
+    ].filter((filter): filter is [string, string] => filter[1] !== undefined);
+    const where = filters.map(([column]) => `${column} = ?`);
+    const values: (string | number)[] = filters.map(([, value]) => value);
     const rows = this.db
       .prepare(`SELECT * FROM held_deploys ${where.length === 0 ? "" : `WHERE ${where.join(" AND ")}`} ORDER BY id DESC LIMIT ?`)
       .all(...values, options.limit ?? 100) as HeldRow[];
@@ -93,7 +115,10 @@ export class SqliteHeld {
     return this.db.prepare("UPDATE held_deploys SET status = 'running' WHERE id = ? AND status = 'waiting'").run(id).changes > 0;
   }
 
-  finish(id: number, outcome: { status: Exclude<HeldStatus, "waiting" | "running">; deployment?: number; error?: string; finishedAt?: Date }): HeldDeployRecord {
+  finish(
+    id: number,
+    outcome: { status: Exclude<HeldStatus, "waiting" | "running">; deployment?: number; error?: string; finishedAt?: Date },
+  ): HeldDeployRecord {
     const changed = this.db
       .prepare("UPDATE held_deploys SET status = ?, deployment = ?, error = ?, finished_at = ? WHERE id = ? AND status IN ('waiting', 'running')")
       .run(outcome.status, outcome.deployment ?? null, outcome.error ?? null, (outcome.finishedAt ?? new Date()).toISOString(), id).changes;
@@ -122,14 +147,12 @@ export class SqliteHeld {
   }
 
   private toRecord(row: HeldRow): HeldDeployRecord {
-    const verdicts = (this.db.prepare("SELECT * FROM held_verdicts WHERE held_id = ? ORDER BY at").all(row.id) as VerdictRow[]).map(
-      (verdict): HeldVerdict => ({
-        actor: verdict.actor,
-        verdict: verdict.verdict,
-        at: new Date(verdict.at),
-        ...(verdict.reason === null ? {} : { reason: verdict.reason }),
-      }),
-    );
+    const verdicts = (this.db.prepare("SELECT * FROM held_verdicts WHERE held_id = ? ORDER BY at").all(row.id) as VerdictRow[]).map((verdict): HeldVerdict => ({
+      actor: verdict.actor,
+      verdict: verdict.verdict,
+      at: new Date(verdict.at),
+      ...(verdict.reason === null ? {} : { reason: verdict.reason }),
+    }));
     return {
       id: row.id,
       service: row.service,

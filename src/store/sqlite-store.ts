@@ -324,6 +324,10 @@ class SqliteStore implements Store {
     return this.held.get(id);
   }
 
+  async supersedeWaiting(service: string, environment: string, reason: string, now = new Date()): Promise<number[]> {
+    return this.held.supersedeWaiting(service, environment, reason, now);
+  }
+
   async listHeld(options: { status?: HeldStatus; service?: string; environment?: string; limit?: number } = {}): Promise<HeldDeployRecord[]> {
     return this.held.list(options);
   }

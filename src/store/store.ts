@@ -322,6 +322,8 @@ export interface Store {
   /** Queues a held deploy; the waiting ones of the same service and environment are superseded by it (their ids returned). */
   holdDeploy(held: NewHeldDeploy): Promise<{ held: HeldDeployRecord; superseded: number[] }>;
   getHeld(id: number): Promise<HeldDeployRecord | undefined>;
+  /** Supersedes the waiting held deploys of a service in an environment (a deploy of it ran at once); their ids. */
+  supersedeWaiting(service: string, environment: string, reason: string, now?: Date): Promise<number[]>;
   /** Newest first. */
   listHeld(options?: { status?: HeldStatus; service?: string; environment?: string; limit?: number }): Promise<HeldDeployRecord[]>;
   /** Records one person's verdict on a waiting held deploy (a second from the same person replaces the first); HELD_NOT_WAITING when it is no longer waiting. */

@@ -36,35 +36,42 @@ export function registerDeployCommands(program: Command): void {
     .option("--force", "deploy even when the same spec and image already run")
     .option("--wait <duration>", "wait this long for another deployment of the service to finish (e.g. 5m)")
     .option("--dry-run", "print the plan (each step, with the replicas it acts on) and touch nothing")
-    .option("--urgent <reason>", "deploy now inside a deny window, outside the allow windows or during a freeze (audited with the reason; approvals still hold)")
+    .option(
+      "--urgent <reason>",
+      "deploy now inside a deny window, outside the allow windows or during a freeze (audited with the reason; approvals still hold)",
+    )
     .option("--json", "print the result as JSON")
     .action(
-      async (service: string, options: TargetOptions & { image?: string; force?: boolean; wait?: string; dryRun?: boolean; urgent?: string }, command: Command) => {
-      const [{ parseDuration }, { parseReference }, { requestDeploy, deployJson }, { localActor }] = await Promise.all([
-        import("../../config/units.js"),
-        import("../../reference/index.js"),
-        import("../../app/deploy.js"),
-        import("../../app/held-deploys.js"),
-      ]);
-      const waitMs = options.wait === undefined ? 0 : parseDuration(options.wait);
-      if (waitMs === undefined) throw new SlipwayError("USAGE", `--wait takes a duration like 30s or 5m, not "${options.wait}"`);
-      if (options.image !== undefined) parseReference(options.image);
-      const input = {
-        service,
-        ...(options.env === undefined ? {} : { environment: options.env }),
-        ...(options.image === undefined ? {} : { image: options.image }),
-        force: options.force === true,
-        waitMs,
-        ...(options.dryRun === true ? { dryRun: true } : {}),
-        ...(options.urgent === undefined ? {} : { urgent: urgentReason(options.urgent) }),
-      };
-      const outcome = await remoteOrLocal(
-        command,
-        (remote) => remote.call<DeployOutcome>("POST", "/api/v1/deployments", input),
-        async (context) => settled(await requestDeploy(context, { ...input, trigger: "cli", requestedBy: localActor() }, stderrLog)),
-      );
-      if (options.json) printJson(deployJson(outcome));
-      else process.stdout.write(deployText(outcome));
+      async (
+        service: string,
+        options: TargetOptions & { image?: string; force?: boolean; wait?: string; dryRun?: boolean; urgent?: string },
+        command: Command,
+      ) => {
+        const [{ parseDuration }, { parseReference }, { requestDeploy, deployJson }, { localActor }] = await Promise.all([
+          import("../../config/units.js"),
+          import("../../reference/index.js"),
+          import("../../app/deploy.js"),
+          import("../../app/held-deploys.js"),
+        ]);
+        const waitMs = options.wait === undefined ? 0 : parseDuration(options.wait);
+        if (waitMs === undefined) throw new SlipwayError("USAGE", `--wait takes a duration like 30s or 5m, not "${options.wait}"`);
+        if (options.image !== undefined) parseReference(options.image);
+        const input = {
+          service,
+          ...(options.env === undefined ? {} : { environment: options.env }),
+          ...(options.image === undefined ? {} : { image: options.image }),
+          force: options.force === true,
+          waitMs,
+          ...(options.dryRun === true ? { dryRun: true } : {}),
+          ...(options.urgent === undefined ? {} : { urgent: urgentReason(options.urgent) }),
+        };
+        const outcome = await remoteOrLocal(
+          command,
+          (remote) => remote.call<DeployOutcome>("POST", "/api/v1/deployments", input),
+          async (context) => settled(await requestDeploy(context, { ...input, trigger: "cli", requestedBy: localActor() }, stderrLog)),
+        );
+        if (options.json) printJson(deployJson(outcome));
+        else process.stdout.write(deployText(outcome));
       },
     );
 
@@ -97,30 +104,32 @@ export function registerDeployCommands(program: Command): void {
     .option("--dry-run", "print the plan and touch nothing")
     .option("--urgent <reason>", "promote now inside a deny window or during a freeze of the target (audited; approvals still hold)")
     .option("--json", "print the result as JSON")
-    .action(async (service: string, options: { from: string; to: string; wait?: string; dryRun?: boolean; urgent?: string; json?: boolean }, command: Command) => {
-      const [{ parseDuration }, { promoteService }, { deployJson }] = await Promise.all([
-        import("../../config/units.js"),
-        import("../../app/promote.js"),
-        import("../../app/deploy.js"),
-      ]);
-      const waitMs = options.wait === undefined ? 0 : parseDuration(options.wait);
-      if (waitMs === undefined) throw new SlipwayError("USAGE", `--wait takes a duration like 30s or 5m, not "${options.wait}"`);
-      const input = {
-        service,
-        from: options.from,
-        to: options.to,
-        waitMs,
-        ...(options.dryRun === true ? { dryRun: true } : {}),
-        ...(options.urgent === undefined ? {} : { urgent: urgentReason(options.urgent) }),
-      };
-      const outcome = await remoteOrLocal(
-        command,
-        (remote) => remote.call<PromoteOutcome>("POST", "/api/v1/promotions", input),
-        async (context) => settled(await promoteService(context, { ...input, trigger: `promote:${options.from}` }, stderrLog)),
-      );
-      if (options.json) printJson({ ...deployJson(outcome), image: outcome.image, from: outcome.from });
-      else process.stdout.write(`promoted from ${outcome.from.environment} (revision ${outcome.from.revision}): ${deployText(outcome)}`);
-    });
+    .action(
+      async (service: string, options: { from: string; to: string; wait?: string; dryRun?: boolean; urgent?: string; json?: boolean }, command: Command) => {
+        const [{ parseDuration }, { promoteService }, { deployJson }] = await Promise.all([
+          import("../../config/units.js"),
+          import("../../app/promote.js"),
+          import("../../app/deploy.js"),
+        ]);
+        const waitMs = options.wait === undefined ? 0 : parseDuration(options.wait);
+        if (waitMs === undefined) throw new SlipwayError("USAGE", `--wait takes a duration like 30s or 5m, not "${options.wait}"`);
+        const input = {
+          service,
+          from: options.from,
+          to: options.to,
+          waitMs,
+          ...(options.dryRun === true ? { dryRun: true } : {}),
+          ...(options.urgent === undefined ? {} : { urgent: urgentReason(options.urgent) }),
+        };
+        const outcome = await remoteOrLocal(
+          command,
+          (remote) => remote.call<PromoteOutcome>("POST", "/api/v1/promotions", input),
+          async (context) => settled(await promoteService(context, { ...input, trigger: `promote:${options.from}` }, stderrLog)),
+        );
+        if (options.json) printJson({ ...deployJson(outcome), image: outcome.image, from: outcome.from });
+        else process.stdout.write(`promoted from ${outcome.from.environment} (revision ${outcome.from.revision}): ${deployText(outcome)}`);
+      },
+    );
 
   program
     .command("status")
@@ -267,7 +276,10 @@ function renderHistory(history: History, logs: boolean): string {
 /** An --urgent reason: one line a person wrote, not empty. */
 function urgentReason(text: string): string {
   const reason = text.trim();
-  if (reason === "" || reason.includes("\n")) throw new SlipwayError("USAGE", "--urgent takes a reason, one line saying why this deploy cannot wait", { hint: 'e.g. --urgent "fix for the checkout outage"' });
+  if (reason === "" || reason.includes("\n"))
+    throw new SlipwayError("USAGE", "--urgent takes a reason, one line saying why this deploy cannot wait", {
+      hint: 'e.g. --urgent "fix for the checkout outage"',
+    });
   return reason;
 }
 

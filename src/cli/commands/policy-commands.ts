@@ -28,7 +28,10 @@ export function registerPolicyCommands(program: Command): void {
         async (context) => (await import("../../app/held-deploys.js")).listHeldViews(gateDeps(context), query),
       );
       if (options.json) printJson(held);
-      else process.stdout.write(held.length === 0 ? `no deploys are held${options.all === true ? "" : " (--all shows earlier ones)"}\n` : held.map(heldLine).join(""));
+      else
+        process.stdout.write(
+          held.length === 0 ? `no deploys are held${options.all === true ? "" : " (--all shows earlier ones)"}\n` : held.map(heldLine).join(""),
+        );
     });
 
   program
@@ -95,7 +98,12 @@ export function registerPolicyCommands(program: Command): void {
         (remote) => remote.call<FreezeRecord>("POST", "/api/v1/freezes", { environment, until: options.until, reason: options.reason }),
         async (context) => {
           const { freezeEnvironment, localActor, parseUntil } = await import("../../app/held-deploys.js");
-          return freezeEnvironment(gateDeps(context), { environment, until: parseUntil(options.until, new Date()), reason: options.reason, actor: localActor() });
+          return freezeEnvironment(gateDeps(context), {
+            environment,
+            until: parseUntil(options.until, new Date()),
+            reason: options.reason,
+            actor: localActor(),
+          });
         },
       );
       if (options.json) printJson(freeze);
@@ -124,7 +132,8 @@ function gateDeps(context: AppContext): { config: AppContext["loaded"]["config"]
 }
 
 function heldId(text: string): number {
-  if (!/^#?\d{1,12}$/.test(text)) throw new SlipwayError("USAGE", `"${text}" is not a held deploy's number`, { hint: "`slipway queue` lists them, e.g. slipway approve 7" });
+  if (!/^#?\d{1,12}$/.test(text))
+    throw new SlipwayError("USAGE", `"${text}" is not a held deploy's number`, { hint: "`slipway queue` lists them, e.g. slipway approve 7" });
   return Number(text.replace("#", ""));
 }
 

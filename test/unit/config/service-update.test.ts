@@ -82,3 +82,27 @@ test("rolling needs two replicas or more (the rule deploy applies too), and a ba
   );
   assert.equal(update({ replicas: 2, update: { strategy: "rolling" } }).strategy, "rolling");
 });
+
+test("update.auto: approve and update.windows parse; windows without auto are refused with the place to put them", () => {
+  const parsed = update({ update: { auto: "approve", windows: [{ allow: "0 2 * * *", duration: "2h", timezone: "Europe/Berlin" }] } });
+  assert.equal(parsed.auto, "approve");
+  assert.deepEqual(parsed.windows, [{ kind: "allow", schedule: "0 2 * * *", durationMs: 7_200_000, timezone: "Europe/Berlin" }]);
+  assert.deepEqual(problems({ update: { windows: [{ deny: "0 0 * * *", duration: "1h" }] } }), [
+    {
+      path: "update.windows",
+      message: "update.windows say when auto-updates run: set auto: true (or approve) with it, or put windows on the environment",
+    },
+  ]);
+});
+
+test("a window names its schedule, a duration and a time zone this machine knows", () => {
+  const messages = (window: Record<string, unknown>) => problems({ update: { auto: true, windows: [window] } }).map((p) => `${p.path}: ${p.message}`);
+  assert.deepEqual(messages({ allow: "0 2 * * *", deny: "0 3 * * *", duration: "1h" }), [
+    "update.windows.0: a window is either allow: CRON or deny: CRON, with a duration",
+  ]);
+  assert.deepEqual(messages({ allow: "0 25 * * *", duration: "1h" }), ['update.windows.0.allow: not a cron schedule: hour field "25" must be within 0-23']);
+  assert.deepEqual(messages({ allow: "0 2 * * *", duration: "1h", timezone: "Mars/Olympus" }), [
+    'update.windows.0.timezone: "Mars/Olympus" is not a time zone this machine knows (use an IANA name such as Europe/Berlin, America/New_York or UTC)',
+  ]);
+  assert.deepEqual(messages({ allow: "0 2 * * *", duration: 0 }), ["update.windows.0.duration: a window must last longer than 0"]);
+});

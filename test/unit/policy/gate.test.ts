@@ -55,7 +55,10 @@ test("a freeze holds until it ends; an urgent deploy passes freezes and windows,
   const freeze = { until: later(48), reason: "holiday sale", by: "ops" };
   const held = gateDecision({ now, windows: [[nightly]], freeze });
   assert.deepEqual(held.kind === "hold" && held.waiting.map((w) => w.gate), ["freeze", "window"]);
-  assert.match(held.kind === "hold" ? describeHold(held.waiting) : "", /^frozen until 2026-12-05T12:00:00.000Z by ops: holiday sale; outside its allow windows/);
+  assert.match(
+    held.kind === "hold" ? describeHold(held.waiting) : "",
+    /^frozen until 2026-12-05T12:00:00.000Z by ops: holiday sale; outside its allow windows/,
+  );
   assert.deepEqual(gateDecision({ now, windows: [[nightly]], freeze, urgent: "checkout is down" }), { kind: "go", overridden: ["freeze", "window"] });
   // an ended freeze holds nothing
   assert.deepEqual(gateDecision({ now, windows: [], freeze: { ...freeze, until: now } }), { kind: "go", overridden: [] });
