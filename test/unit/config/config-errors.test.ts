@@ -88,7 +88,7 @@ test("a notify entry is checked as the kind it looks like", () => {
   assert.deepEqual(error.details, [
     'slipway.yml:2:5: notify[0].slack: missing required key "slack"',
     'slipway.yml:2:5: notify[0].slak: unknown key "slak" — did you mean "slack"?',
-    'slipway.yml:4:22: notify[1].events[1]: expected one of build, deploy, rollback, job-failure, update-available, got "rolback" — did you mean "rollback"?',
+    'slipway.yml:4:22: notify[1].events[1]: expected one of build, deploy, rollback, job-failure, update-available, held, got "rolback" — did you mean "rollback"?',
   ]);
 });
 
