@@ -9,6 +9,7 @@ import { rollbackTarget } from "./rollback-target.js";
 import { serviceImage } from "./service-image.js";
 import { runDeployment, type DeploymentContext } from "./run-deployment.js";
 import { gateOrHold, runningRevision, type RunHeld } from "./held-deploys.js";
+import { releaseNotesReader } from "./release-notes-reader.js";
 
 export interface DeployInput {
   readonly service: string;
@@ -258,5 +259,6 @@ async function deploymentContext(context: AppContext, environment: string): Prom
     stateDir: context.stateDir,
     proxyAdmin: context.loaded.config.proxy?.admin,
     notify: context.notify,
+    releaseNotes: releaseNotesReader({ config: context.loaded.config, configDir: context.loaded.dir, stateDir: context.stateDir }),
   };
 }

@@ -23,7 +23,19 @@ export { buildImages, outcomeJson, type BuildInput, type BuildRun, type BuildRep
 export { latestImage, type LatestImage } from "./images.js";
 export { createDeployPorts } from "./deploy-ports.js";
 export { attempt, mapAttempt, type Attempt } from "./attempt.js";
-export { runDeployment, type DeploymentContext, type DeploymentRequest } from "./run-deployment.js";
+export { runDeployment, type DeploymentContext, type DeploymentRequest, type DeploymentResult } from "./run-deployment.js";
+export { releaseNotesReader, type ReleaseNotesReader } from "./release-notes-reader.js";
+export {
+  releaseNotes,
+  releaseNotesLines,
+  releaseNotesDetail,
+  storedReleaseNotes,
+  RELEASE_NOTES_LIMIT,
+  RELEASE_NOTES_STEP,
+  type ReleaseNotes,
+  type SourceHistory,
+} from "./release-notes.js";
+export { commitRanges, type CommitRange, type ImageSources } from "./commit-ranges.js";
 export { serviceImage } from "./service-image.js";
 export { reconcileServices, reconcileOne, type ReconcileRow, type ReconcileInput } from "./reconcile.js";
 export { engineSource, connectOptions, type EngineFor } from "./engines.js";

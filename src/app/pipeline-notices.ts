@@ -2,6 +2,7 @@ import type { ImageOutcome } from "../builder/execute.js";
 import type { NotifyEventInput } from "../notify/index.js";
 import type { PipelineRunRecord } from "../store/index.js";
 import { failureDetail } from "./failure-detail.js";
+import { releaseNotesDetail, type ReleaseNotes } from "./release-notes.js";
 
 /** What a pipeline run reports as it goes (src/controller/pipeline.ts), for notifications and the controller's own bookkeeping. */
 export type PipelineEvent =
@@ -15,6 +16,8 @@ export type PipelineEvent =
       readonly revision?: number;
       readonly image: string;
       readonly error?: string;
+      /** A new revision of an image Slipway built: the commits it brings. */
+      readonly notes?: ReleaseNotes;
     }
   | { readonly kind: "run"; readonly run: PipelineRunRecord };
 
@@ -58,7 +61,7 @@ export function pipelineNotice(event: PipelineEvent): NotifyEventInput | undefin
             subject: event.service,
             environment,
             outcome: "succeeded",
-            detail: { run: event.run.id, revision: event.revision },
+            detail: { run: event.run.id, revision: event.revision, ...releaseNotesDetail(event.notes) },
           }
         : {
             event: "rollback",

@@ -4,6 +4,8 @@ import type { NotifyEventInput } from "../notify/index.js";
 import type { RevisionRecord, Store } from "../store/index.js";
 import { createDeployPorts } from "./deploy-ports.js";
 import { attempt, type Attempt } from "./attempt.js";
+import { RELEASE_NOTES_STEP, releaseNotesDetail, type ReleaseNotes } from "./release-notes.js";
+import type { ReleaseNotesReader } from "./release-notes-reader.js";
 
 /** What a deployment runs on, whoever asked for it (CLI, API, pipeline). */
 export interface DeploymentContext {
@@ -15,6 +17,8 @@ export interface DeploymentContext {
   readonly stateDir: string;
   readonly proxyAdmin?: string | undefined;
   readonly notify?: ((event: NotifyEventInput) => void) | undefined;
+  /** Reads the commits between the running image and the new one (release notes); without it, deployments carry none. */
+  readonly releaseNotes?: ReleaseNotesReader | undefined;
 }
 
 export interface DeploymentRequest {
@@ -32,12 +36,15 @@ export interface DeploymentRequest {
   readonly announce?: boolean;
 }
 
+/** A deployment's result; a new revision of an image Slipway built has the commits it brings (release notes). */
+export type DeploymentResult = DeployResult & { readonly notes?: ReleaseNotes };
+
 /**
  * The one way a service is deployed: the deploy ports made the same way, every deployment
  * recorded and audited by the deploy engine, and its outcome returned as an Attempt (a failed
  * or rolled-back deployment with its record) and announced in the same words.
  */
-export async function runDeployment(context: DeploymentContext, request: DeploymentRequest, log: (line: string) => void): Promise<Attempt<DeployResult>> {
+export async function runDeployment(context: DeploymentContext, request: DeploymentRequest, log: (line: string) => void): Promise<Attempt<DeploymentResult>> {
   const { spec } = request;
   const outcome = await attempt(context.store, spec, async () => {
     const ports = await createDeployPorts({
@@ -58,11 +65,39 @@ export async function runDeployment(context: DeploymentContext, request: Deploym
       ...(request.dryRun === true ? { dryRun: true } : {}),
     });
   });
-  if (request.announce !== false) announce(context, request, outcome);
-  return outcome;
+  const notes = outcome.ok && (request.verb ?? "deploy") === "deploy" ? await recordReleaseNotes(context, outcome.value, log) : undefined;
+  const result: Attempt<DeploymentResult> = outcome.ok && notes !== undefined ? { ok: true, value: { ...outcome.value, notes } } : outcome;
+  if (request.announce !== false) announce(context, request, result);
+  return result;
 }
 
-function announce(context: DeploymentContext, request: DeploymentRequest, outcome: Attempt<DeployResult>): void {
+/**
+ * The release notes of a new revision that replaced another, kept as the deployment's last
+ * step (RELEASE_NOTES_STEP, its detail the notes) for `slipway history`. Best effort: a
+ * deployment that succeeded stays succeeded whatever git or the store say here.
+ */
+async function recordReleaseNotes(context: DeploymentContext, result: DeployResult, log: (line: string) => void): Promise<ReleaseNotes | undefined> {
+  if (result.status !== "succeeded" || context.releaseNotes === undefined) return undefined;
+  const { deployment } = result;
+  if (deployment.fromRevision === undefined || deployment.fromRevision === deployment.toRevision) return undefined;
+  try {
+    const [running, next] = await Promise.all([
+      context.store.getRevision(deployment.service, deployment.environment, deployment.fromRevision),
+      context.store.getRevision(deployment.service, deployment.environment, deployment.toRevision),
+    ]);
+    if (running === undefined || next === undefined) return undefined;
+    const notes = await context.releaseNotes(context.engine, running, next);
+    if (notes === undefined) return undefined;
+    const step = await context.store.startStep(deployment.id, RELEASE_NOTES_STEP, { from: running.revision, to: next.revision });
+    await context.store.finishStep(deployment.id, step.seq, { status: "done", detail: { from: running.revision, to: next.revision, ...notes } });
+    return notes;
+  } catch (error) {
+    log(`release notes could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+function announce(context: DeploymentContext, request: DeploymentRequest, outcome: Attempt<DeploymentResult>): void {
   const { service, environment, image } = request.spec;
   const verb = request.verb ?? "deploy";
   if (outcome.ok && outcome.value.status === "succeeded") {
@@ -78,7 +113,7 @@ function announce(context: DeploymentContext, request: DeploymentRequest, outcom
       subject: service,
       environment,
       outcome: "succeeded",
-      detail: { revision: outcome.value.revision, trigger: request.trigger },
+      detail: { revision: outcome.value.revision, trigger: request.trigger, ...releaseNotesDetail(outcome.value.notes) },
     });
   } else if (!outcome.ok && outcome.deployment !== undefined) {
     context.notify?.({

@@ -1,4 +1,4 @@
-import { failureDetail, gateOrHold, runDeployment, type PipelineEvent } from "../app/index.js";
+import { failureDetail, gateOrHold, releaseNotesReader, runDeployment, type PipelineEvent } from "../app/index.js";
 import type { NotifyEventInput } from "../notify/index.js";
 import { pushedImages } from "../builder/environment-tags.js";
 import { openBuildSession } from "../builder/session.js";
@@ -206,6 +206,7 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
               store,
               stateDir: deps.stateDir,
               proxyAdmin: config.proxy?.admin,
+              releaseNotes: releaseNotesReader({ config, configDir: loaded.dir, stateDir: deps.stateDir }),
             };
             const attempt = await runDeployment(context, { spec, trigger: `pipeline:${run.id}`, waitMs: 10 * 60_000, announce: false }, (line) =>
               deps.log({ ...fields, service }, line),
@@ -215,7 +216,8 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
             return { result: deployed, detail: { revision: deployed.revision, status: deployed.status } };
           });
           summary.deployed.push(service);
-          deps.onEvent?.({ kind: "deploy", run, service, ok: true, revision: result.revision, image });
+          const notes = result.notes === undefined ? {} : { notes: result.notes };
+          deps.onEvent?.({ kind: "deploy", run, service, ok: true, revision: result.revision, image, ...notes });
         } catch (error) {
           if (error instanceof WorkCancelled) throw error;
           summary.deployFailed.push(service);

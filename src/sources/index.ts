@@ -35,3 +35,4 @@ export { createSourceReader, type ReaderSource } from "./source-reader.js";
 export { openMirrorReader, parseTree, parseCommit, type MirrorReader, type MirrorReaderOptions, type TreeEntry } from "./mirror-reader.js";
 export { lastCommitTouchingIn, type HistoryAccess } from "./last-touching.js";
 export { openCatFile, type CatFile, type GitObject } from "./cat-file.js";
+export { commitLog, type CommitLog, type CommitLogOptions } from "./commit-log.js";

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { Attempt, DeployOutcome, HistoryEntry, PromoteOutcome, RollbackOutcome, StatusRow } from "../../app/index.js";
+import { RELEASE_NOTES_STEP, releaseNotesLines, type ReleaseNotes } from "../../app/release-notes.js";
 import { SlipwayError } from "../../errors/index.js";
 import { printJson } from "../context.js";
 import { formatDuration } from "../progress.js";
@@ -267,7 +268,9 @@ function renderHistory(history: History, logs: boolean): string {
     const took = d.finishedAt === undefined ? "" : ` in ${formatDuration(Date.parse(d.finishedAt) - Date.parse(d.startedAt))}`;
     text += `#${d.id} ${d.startedAt} ${d.status}${took}: revision ${d.fromRevision ?? "-"} -> ${d.toRevision} (${d.revisionImage ?? "?"}), ${d.strategy}, by ${d.trigger}\n`;
     if (d.error !== undefined) text += `    ${d.error}\n`;
-    text += `    steps: ${d.steps.map((s) => `${s.name}${s.status === "done" ? "" : `(${s.status})`}`).join(" > ")}\n`;
+    const steps = d.steps.filter((s) => s.name !== RELEASE_NOTES_STEP);
+    text += `    steps: ${steps.map((s) => `${s.name}${s.status === "done" ? "" : `(${s.status})`}`).join(" > ")}\n`;
+    if (d.changes !== undefined) text += releaseNotesText(d.changes);
     if (logs && d.log !== undefined && d.log !== "") text += `${d.log.replace(/^/gm, "    | ")}\n`;
   }
   return text;
@@ -281,6 +284,13 @@ function urgentReason(text: string): string {
       hint: 'e.g. --urgent "fix for the checkout outage"',
     });
   return reason;
+}
+
+/** A deployment's release notes under it in `slipway history`: the commit subjects, one a line. */
+function releaseNotesText(notes: ReleaseNotes): string {
+  const lines = releaseNotesLines(notes);
+  if (lines.length === 0) return "    changes: none (the same commits)\n";
+  return `    changes:\n${lines.map((line) => `      ${line}\n`).join("")}`;
 }
 
 /** What `slipway deploy` and `slipway down` print for people. */
