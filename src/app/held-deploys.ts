@@ -5,6 +5,7 @@ import { chooseEnvironment, currentRevision } from "../deploy/index.js";
 import { SlipwayError } from "../errors/index.js";
 import type { NotifyEventInput } from "../notify/index.js";
 import { approvers, describeHold, type GateDecision } from "../policy/index.js";
+import { heldNotFound, heldNotWaiting } from "../store/held-errors.js";
 import type { FreezeRecord, HeldDeployRecord, Store } from "../store/index.js";
 import { activeFreeze, decide, policyFor, policyHolds, type DeployKind } from "./deploy-policy.js";
 
@@ -300,12 +301,8 @@ export async function rejectHeld(deps: GateDeps, id: number, actor: string, reas
 
 async function waitingHeld(store: Store, id: number): Promise<HeldDeployRecord> {
   const held = await store.getHeld(id);
-  if (held === undefined) throw new SlipwayError("HELD_NOT_FOUND", `there is no held deploy #${id}`, { hint: "`slipway queue` lists the held deploys" });
-  if (held.status !== "waiting") {
-    throw new SlipwayError("HELD_NOT_WAITING", `held deploy #${id} (${held.service} to ${held.environment}) is ${held.status}, no longer waiting`, {
-      hint: "`slipway queue --all` shows what became of it",
-    });
-  }
+  if (held === undefined) throw heldNotFound(id);
+  if (held.status !== "waiting") throw heldNotWaiting(held);
   return held;
 }
 

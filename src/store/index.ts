@@ -32,3 +32,4 @@ export type {
 export { openStore } from "./open-store.js";
 export { openSqliteStore } from "./sqlite-store.js";
 export { SECRET_KEY_FILE, SECRET_KEY_VARIABLE, secretKeySource, ephemeralKeySource, type SecretKey, type SecretKeySource } from "./secret-key.js";
+export { heldNotFound, heldNotWaiting } from "./held-errors.js";

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { SlipwayError } from "../errors/index.js";
+import { heldNotFound as notFound, heldNotWaiting as notWaiting } from "./held-errors.js";
 import type { FreezeRecord, HeldDeployRecord, HeldStatus, HeldVerdict, NewHeldDeploy } from "./store.js";
 
 interface HeldRow {
@@ -170,14 +170,4 @@ export class SqliteHeld {
       ...(row.error === null ? {} : { error: row.error }),
     };
   }
-}
-
-function notFound(id: number): SlipwayError {
-  return new SlipwayError("HELD_NOT_FOUND", `there is no held deploy #${id}`, { hint: "`slipway queue` lists the held deploys" });
-}
-
-function notWaiting(held: HeldDeployRecord): SlipwayError {
-  return new SlipwayError("HELD_NOT_WAITING", `held deploy #${held.id} (${held.service} to ${held.environment}) is ${held.status}, no longer waiting`, {
-    hint: "`slipway queue --all` shows what became of it",
-  });
 }
