@@ -8,7 +8,7 @@ import { mapAttempt, type Attempt } from "./attempt.js";
 import { rollbackTarget } from "./rollback-target.js";
 import { serviceImage } from "./service-image.js";
 import { runDeployment, type DeploymentContext } from "./run-deployment.js";
-import { gateOrHold, runningRevision, type RunHeld } from "./held-deploys.js";
+import { gateDeps, gateOrHold, runningRevision, type RunHeld } from "./held-deploys.js";
 import { releaseNotesReader } from "./release-notes-reader.js";
 
 export interface DeployInput {
@@ -109,26 +109,18 @@ export async function requestDeploy(context: AppContext, input: DeployRequestInp
   const { config, dir } = context.loaded;
   const { service, environment } = deployTarget(config, input.service, input.environment);
   if (input.dryRun === true) return deployFromConfig(context, input, log);
-  const gate = await gateOrHold(
-    { config, store: context.store, notify: context.notify },
-    {
-      service,
-      environment,
-      image: async () =>
-        input.image ??
-        (await serviceImage(
-          config,
-          () => openBuildSession({ config, configDir: dir, stateDir: context.stateDir, store: context.store }),
-          service,
-          environment,
-        )),
-      trigger: input.trigger,
-      requestedBy: input.requestedBy,
-      kind: "deploy",
-      urgent: input.urgent,
-      detail: { ...(input.force === true ? { force: true } : {}), ...(input.replicas === undefined ? {} : { replicas: input.replicas }) },
-    },
-  );
+  const gate = await gateOrHold(gateDeps(context), {
+    service,
+    environment,
+    image: async () =>
+      input.image ??
+      (await serviceImage(config, () => openBuildSession({ config, configDir: dir, stateDir: context.stateDir, store: context.store }), service, environment)),
+    trigger: input.trigger,
+    requestedBy: input.requestedBy,
+    kind: "deploy",
+    urgent: input.urgent,
+    detail: { ...(input.force === true ? { force: true } : {}), ...(input.replicas === undefined ? {} : { replicas: input.replicas }) },
+  });
   if (gate.kind === "go") return deployFromConfig(context, input, log);
   log(`held: ${service} to ${environment} waits (#${gate.held.id}): ${gate.waiting}`);
   return {

@@ -7,7 +7,9 @@ import type { NotifyEventInput } from "../notify/index.js";
 import { approvers, describeHold, type GateDecision } from "../policy/index.js";
 import { heldNotFound, heldNotWaiting } from "../store/held-errors.js";
 import type { FreezeRecord, HeldDeployRecord, Store } from "../store/index.js";
+import type { AppContext } from "./context.js";
 import { activeFreeze, decide, policyFor, policyHolds, type DeployKind } from "./deploy-policy.js";
+import { toWire, type Wire } from "./wire.js";
 
 /**
  * Deploys an environment's policy holds (approvals, maintenance windows, a freeze): a request
@@ -37,6 +39,26 @@ export interface GateRequest {
 }
 
 export type GateOutcome = { readonly kind: "go" } | { readonly kind: "held"; readonly held: HeldDeployRecord; readonly waiting: string };
+
+/** The gate's dependencies from an application context. */
+export function gateDeps(context: Pick<AppContext, "loaded" | "store" | "notify">): GateDeps {
+  return { config: context.loaded.config, store: context.store, notify: context.notify };
+}
+
+/** Whether a held deploy is an auto-update (held to update.windows and update.auto: approve too) or any other deploy. */
+function heldKind(held: HeldDeployRecord): DeployKind {
+  return held.detail["kind"] === "update" ? "update" : "deploy";
+}
+
+/** A held deploy's number as people write it (7 or #7). */
+export function parseHeldId(text: string): number {
+  if (!/^#?\d{1,12}$/.test(text)) {
+    throw new SlipwayError("USAGE", `"${text}" is not a held deploy's number`, {
+      hint: "`slipway queue` (GET /api/v1/held) lists them, e.g. slipway approve 7",
+    });
+  }
+  return Number(text.replace("#", ""));
+}
 
 /** Someone at this machine's CLI, by their login name. */
 export function localActor(): string {
@@ -154,8 +176,7 @@ export async function gateUpdate(
 /** A held deploy's gate as of now: its verdicts, its deadline, the freeze and windows in force. */
 export async function heldDecision(deps: GateDeps, held: HeldDeployRecord): Promise<GateDecision> {
   const now = deps.now?.() ?? new Date();
-  const kind: DeployKind = held.detail["kind"] === "update" ? "update" : "deploy";
-  const policy = policyFor(deps.config, held.service, held.environment, kind);
+  const policy = policyFor(deps.config, held.service, held.environment, heldKind(held));
   const urgent = typeof held.detail["urgent"] === "string" ? held.detail["urgent"] : undefined;
   return decide(policy, {
     now,
@@ -167,23 +188,11 @@ export async function heldDecision(deps: GateDeps, held: HeldDeployRecord): Prom
   });
 }
 
-/** What `slipway queue` and GET /api/v1/held show of a held deploy. */
-export interface HeldView {
-  readonly id: number;
-  readonly service: string;
-  readonly environment: string;
-  readonly image: string;
-  readonly trigger: string;
-  readonly requestedBy: string;
-  readonly requestedAt: string;
-  readonly status: HeldDeployRecord["status"];
-  /** While waiting: what for, as of now. */
+/** What `slipway queue` and GET /api/v1/held show of a held deploy: the record as JSON, its verdicts as who approved, and (while waiting) what for, as of now. */
+export type HeldView = Wire<Omit<HeldDeployRecord, "detail" | "verdicts">> & {
   readonly waiting?: string;
   readonly approvedBy: readonly string[];
-  readonly deadline?: string;
-  readonly deployment?: number;
-  readonly error?: string;
-}
+};
 
 export async function heldView(deps: GateDeps, held: HeldDeployRecord): Promise<HeldView> {
   const decision = held.status === "waiting" ? await heldDecision(deps, held) : undefined;
@@ -195,21 +204,8 @@ export async function heldView(deps: GateDeps, held: HeldDeployRecord): Promise<
         : decision.kind === "go"
           ? "due: runs at the controller's next look"
           : decision.text;
-  return {
-    id: held.id,
-    service: held.service,
-    environment: held.environment,
-    image: held.image,
-    trigger: held.trigger,
-    requestedBy: held.requestedBy,
-    requestedAt: held.requestedAt.toISOString(),
-    status: held.status,
-    ...(waiting === undefined ? {} : { waiting }),
-    approvedBy: approvers(held.verdicts, held.requestedBy),
-    ...(held.deadline === undefined ? {} : { deadline: held.deadline.toISOString() }),
-    ...(held.deployment === undefined ? {} : { deployment: held.deployment }),
-    ...(held.error === undefined ? {} : { error: held.error }),
-  };
+  const { detail: _detail, verdicts, ...record } = held;
+  return { ...toWire(record), ...(waiting === undefined ? {} : { waiting }), approvedBy: approvers(verdicts, held.requestedBy) };
 }
 
 /** The held deploys, waiting ones (or all, newest first), as views. */
@@ -229,8 +225,7 @@ export async function listHeldViews(deps: GateDeps, options: { all?: boolean; en
  */
 export async function approveHeld(deps: GateDeps, id: number, actor: string, reason?: string): Promise<HeldView> {
   const held = await waitingHeld(deps.store, id);
-  const kind: DeployKind = held.detail["kind"] === "update" ? "update" : "deploy";
-  const required = policyFor(deps.config, held.service, held.environment, kind).approvals.required;
+  const required = policyFor(deps.config, held.service, held.environment, heldKind(held)).approvals.required;
   if (required === 0) {
     throw new SlipwayError(
       "APPROVAL_REFUSED",

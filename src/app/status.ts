@@ -4,7 +4,7 @@ import type { Engine } from "../engine/index.js";
 import { isSlipwayError } from "../errors/index.js";
 import type { AppContext } from "./context.js";
 import { reconcileOne } from "./reconcile.js";
-import { activeFreezes, listHeldViews } from "./held-deploys.js";
+import { activeFreezes, gateDeps, listHeldViews } from "./held-deploys.js";
 
 /** One service in one environment: what `slipway status` and GET /api/v1/status show. */
 export interface StatusRow {
@@ -36,7 +36,7 @@ export async function serviceStatus(context: AppContext): Promise<StatusRow[]> {
   const store = context.store;
   const environments = Object.keys(config.environments).length === 0 ? ["default"] : Object.keys(config.environments);
   const rows: StatusRow[] = [];
-  const gate = { config, store };
+  const gate = gateDeps(context);
   const waiting = await listHeldViews(gate);
   const freezes = await activeFreezes(gate);
   for (const environment of environments) {

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from "fastify";
-import { heldRunner, runDueHeld, type AppContext } from "../app/index.js";
+import { gateDeps, heldRunner, runDueHeld, type AppContext } from "../app/index.js";
 import type { WorkQueue } from "../util/work-queue.js";
 
 export interface HeldLoop {
@@ -22,7 +22,7 @@ export function createHeldLoop(options: {
 }): HeldLoop {
   const { context, queue, log } = options;
   let timer: NodeJS.Timeout | undefined;
-  const deps = { config: context.loaded.config, store: context.store, notify: context.notify };
+  const deps = gateDeps(context);
 
   const poke = (reason: string): void => {
     queue.submit({

@@ -1,13 +1,22 @@
 import type { FastifyInstance } from "fastify";
-import { activeFreezes, approveHeld, freezeEnvironment, listHeldViews, parseUntil, rejectHeld, unfreezeEnvironment, type GateDeps } from "../app/index.js";
-import { SlipwayError } from "../errors/index.js";
+import {
+  activeFreezes,
+  approveHeld,
+  freezeEnvironment,
+  gateDeps,
+  listHeldViews,
+  parseHeldId,
+  parseUntil,
+  rejectHeld,
+  unfreezeEnvironment,
+} from "../app/index.js";
 import type { RouteDeps } from "./route-deps.js";
 import { freezeBody, heldQuery, verdictBody } from "./api-schemas.js";
 import { parseRequest } from "./api-validate.js";
 
 /** GET /api/v1/held, POST /api/v1/held/:id/approve and /reject, GET and POST /api/v1/freezes, DELETE /api/v1/freezes/:environment. */
 export function registerPolicyRoutes(api: FastifyInstance, deps: RouteDeps): void {
-  const gate: GateDeps = { config: deps.loaded.config, store: deps.store, notify: deps.notify };
+  const gate = gateDeps(deps.context);
   const actorOf = (request: { actor?: string }): string => request.actor ?? "api";
 
   api.get("/api/v1/held", async (request) => {
@@ -17,14 +26,14 @@ export function registerPolicyRoutes(api: FastifyInstance, deps: RouteDeps): voi
 
   api.post<{ Params: { id: string } }>("/api/v1/held/:id/approve", async (request) => {
     const body = parseRequest(verdictBody, request.body ?? {}, "body", "POST /api/v1/held/:id/approve");
-    const held = await approveHeld(gate, heldId(request.params.id), actorOf(request), body.reason);
+    const held = await approveHeld(gate, parseHeldId(request.params.id), actorOf(request), body.reason);
     deps.onHeldChange?.();
     return held;
   });
 
   api.post<{ Params: { id: string } }>("/api/v1/held/:id/reject", async (request) => {
     const body = parseRequest(verdictBody, request.body ?? {}, "body", "POST /api/v1/held/:id/reject");
-    return rejectHeld(gate, heldId(request.params.id), actorOf(request), body.reason);
+    return rejectHeld(gate, parseHeldId(request.params.id), actorOf(request), body.reason);
   });
 
   api.get("/api/v1/freezes", async () => ({ freezes: await activeFreezes(gate) }));
@@ -39,10 +48,4 @@ export function registerPolicyRoutes(api: FastifyInstance, deps: RouteDeps): voi
     if (cleared) deps.onHeldChange?.();
     return { environment: request.params.environment, cleared };
   });
-}
-
-function heldId(text: string): number {
-  if (!/^#?\d{1,12}$/.test(text))
-    throw new SlipwayError("USAGE", `"${text}" is not a held deploy's id`, { hint: "ids are numbers: GET /api/v1/held lists them" });
-  return Number(text.replace("#", ""));
 }

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
-import type { AppContext, DueOutcome, HeldView } from "../../app/index.js";
+import type { DueOutcome, HeldView } from "../../app/index.js";
 import type { FreezeRecord } from "../../store/index.js";
-import { SlipwayError } from "../../errors/index.js";
 import { printJson } from "../context.js";
 import { remoteOrLocal } from "../remote.js";
 
@@ -25,7 +24,10 @@ export function registerPolicyCommands(program: Command): void {
           const params = new URLSearchParams(Object.entries(query).map(([key, value]): [string, string] => [key, String(value)]));
           return (await remote.call<{ held: HeldView[] }>("GET", `/api/v1/held${params.size === 0 ? "" : `?${params}`}`)).held;
         },
-        async (context) => (await import("../../app/held-deploys.js")).listHeldViews(gateDeps(context), query),
+        async (context) => {
+          const { gateDeps, listHeldViews } = await import("../../app/held-deploys.js");
+          return listHeldViews(gateDeps(context), query);
+        },
       );
       if (options.json) printJson(held);
       else
@@ -41,13 +43,13 @@ export function registerPolicyCommands(program: Command): void {
     .option("--reason <text>", "a note kept with the approval")
     .option("--json", "print the held deploy as JSON")
     .action(async (id: string, options: { reason?: string; json?: boolean }, command: Command) => {
-      const number = heldId(id);
+      const number = (await import("../../app/held-deploys.js")).parseHeldId(id);
       const body = options.reason === undefined ? {} : { reason: options.reason };
       const result = await remoteOrLocal(
         command,
         async (remote) => ({ held: await remote.call<HeldView>("POST", `/api/v1/held/${number}/approve`, body), ran: undefined }),
         async (context) => {
-          const [{ approveHeld, localActor, runDueHeld, heldView }, { heldRunner }] = await Promise.all([
+          const [{ approveHeld, gateDeps, localActor, runDueHeld, heldView }, { heldRunner }] = await Promise.all([
             import("../../app/held-deploys.js"),
             import("../../app/deploy.js"),
           ]);
@@ -71,13 +73,13 @@ export function registerPolicyCommands(program: Command): void {
     .option("--reason <text>", "why, for the requester and the audit")
     .option("--json", "print the held deploy as JSON")
     .action(async (id: string, options: { reason?: string; json?: boolean }, command: Command) => {
-      const number = heldId(id);
+      const number = (await import("../../app/held-deploys.js")).parseHeldId(id);
       const body = options.reason === undefined ? {} : { reason: options.reason };
       const held = await remoteOrLocal(
         command,
         (remote) => remote.call<HeldView>("POST", `/api/v1/held/${number}/reject`, body),
         async (context) => {
-          const { rejectHeld, localActor } = await import("../../app/held-deploys.js");
+          const { gateDeps, rejectHeld, localActor } = await import("../../app/held-deploys.js");
           return rejectHeld(gateDeps(context), number, localActor(), options.reason);
         },
       );
@@ -97,7 +99,7 @@ export function registerPolicyCommands(program: Command): void {
         command,
         (remote) => remote.call<FreezeRecord>("POST", "/api/v1/freezes", { environment, until: options.until, reason: options.reason }),
         async (context) => {
-          const { freezeEnvironment, localActor, parseUntil } = await import("../../app/held-deploys.js");
+          const { freezeEnvironment, gateDeps, localActor, parseUntil } = await import("../../app/held-deploys.js");
           return freezeEnvironment(gateDeps(context), {
             environment,
             until: parseUntil(options.until, new Date()),
@@ -119,22 +121,12 @@ export function registerPolicyCommands(program: Command): void {
         command,
         (remote) => remote.call<{ cleared: boolean }>("DELETE", `/api/v1/freezes/${encodeURIComponent(environment)}`),
         async (context) => {
-          const { unfreezeEnvironment, localActor } = await import("../../app/held-deploys.js");
+          const { gateDeps, unfreezeEnvironment, localActor } = await import("../../app/held-deploys.js");
           return { cleared: await unfreezeEnvironment(gateDeps(context), { environment, actor: localActor() }) };
         },
       );
       process.stdout.write(answer.cleared ? `${environment} is no longer frozen\n` : `${environment} was not frozen\n`);
     });
-}
-
-function gateDeps(context: AppContext): { config: AppContext["loaded"]["config"]; store: AppContext["store"]; notify: AppContext["notify"] } {
-  return { config: context.loaded.config, store: context.store, notify: context.notify };
-}
-
-function heldId(text: string): number {
-  if (!/^#?\d{1,12}$/.test(text))
-    throw new SlipwayError("USAGE", `"${text}" is not a held deploy's number`, { hint: "`slipway queue` lists them, e.g. slipway approve 7" });
-  return Number(text.replace("#", ""));
 }
 
 /** "#7 web -> prod ghcr.io/acme/web@sha256:… by alice: waiting: approvals 1/2, 23h left (approved by bob)" */
