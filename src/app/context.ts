@@ -12,8 +12,8 @@ export interface AppContext {
   readonly loaded: LoadedConfig;
   readonly stateDir: string;
   readonly store: Store;
-  /** The engine of `environment` (its docker_host), or the default engine (builds, jobs, the local host). */
-  engine(environment?: string): Promise<Engine>;
+  /** The engine of `environment` (its docker_host) or, given, of that host of hosts:; else the default engine (builds, jobs, the local host). */
+  engine(environment?: string, host?: string): Promise<Engine>;
   /** Sends a notification to slipway.yml's notify: targets; never blocks, never fails the caller. */
   readonly notify?: (event: NotifyEventInput) => void;
 }

@@ -3,6 +3,7 @@ import { createHealthGate, processHolder, proxiedPorts, type DeployPorts, type S
 import { connectProxy, DEFAULT_ADMIN_ADDRESS, parseAdminAddress, startManagedProxy } from "../proxy/index.js";
 import type { Store } from "../store/index.js";
 import { connectHostProxy, ensureHostProxy } from "../host-proxy/index.js";
+import type { DeployHost } from "./fleet-hosts.js";
 
 /**
  * The adapters a deployment runs on, for the CLI and the controller alike. A service that
@@ -51,5 +52,38 @@ export async function createDeployPorts(input: {
     log: input.log,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     ...(env.SLIPWAY_FAULT === undefined ? {} : { fault: env.SLIPWAY_FAULT }),
+  };
+}
+
+/**
+ * The ports of a deployment over several hosts: each host's engine connected and its proxy
+ * ensured side by side, a host that does not answer kept as unreachable (the rollout skips
+ * and reports it). `engine` (the default one) is what the deployment itself is recorded from.
+ */
+export async function createFleetPorts(
+  input: Omit<Parameters<typeof createDeployPorts>[0], "engine"> & { engine: Engine; hosts: readonly DeployHost[]; parallel: number },
+): Promise<DeployPorts> {
+  const { hosts, parallel, ...common } = input;
+  const connected = await Promise.all(
+    hosts.map(async (host) => {
+      try {
+        const engine = await host.engine();
+        const ports = await createDeployPorts({ ...common, engine, log: (line) => input.log(`${host.name}: ${line}`) });
+        return { name: host.name, address: host.address, ports: { ...ports, hostName: host.name } };
+      } catch (error) {
+        return { name: host.name, address: host.address, unreachable: error instanceof Error ? error.message : String(error) };
+      }
+    }),
+  );
+  return {
+    engine: input.engine,
+    store: input.store,
+    health: createHealthGate(input.engine),
+    holder: processHolder(),
+    log: input.log,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    fleet: { hosts: connected, parallel },
+    ...(input.imageSource === undefined ? {} : { imageSource: input.imageSource }),
+    ...((input.env ?? process.env).SLIPWAY_FAULT === undefined ? {} : { fault: (input.env ?? process.env).SLIPWAY_FAULT }),
   };
 }

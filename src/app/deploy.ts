@@ -1,6 +1,6 @@
 import { openBuildSession } from "../builder/session.js";
 import type { Config } from "../config/index.js";
-import { chooseEnvironment, currentRevision, processHolder, revisionSpec, specFromConfig, type DeployResult } from "../deploy/index.js";
+import { chooseEnvironment, currentRevision, processHolder, revisionSpec, specFromConfig, type DeployResult, type HostReport } from "../deploy/index.js";
 import { SlipwayError } from "../errors/index.js";
 import { checkImageReference } from "../reference/index.js";
 import type { AppContext } from "./context.js";
@@ -10,6 +10,7 @@ import { serviceImage } from "./service-image.js";
 import { runDeployment, type DeploymentContext } from "./run-deployment.js";
 import { gateDeps, gateOrHold, runningRevision, type RunHeld } from "./held-deploys.js";
 import { releaseNotesReader } from "./release-notes-reader.js";
+import { fleetOf } from "./fleet-hosts.js";
 
 export interface DeployInput {
   readonly service: string;
@@ -48,6 +49,8 @@ export interface DeployOutcome {
   readonly deployment?: number;
   /** A dry run's plan, or the steps that repaired drift when the same revision runs; one line each. */
   readonly steps?: readonly string[];
+  /** On several hosts: what happened on each (updated, skipped because it did not answer, …). */
+  readonly hosts?: readonly HostReport[];
 }
 
 export interface RollbackInput {
@@ -92,7 +95,7 @@ export async function deployFromConfig(context: AppContext, input: DeployInput, 
   const configured = specFromConfig({ config, configDir: dir, service, environment, image });
   const spec = input.replicas === undefined ? configured : { ...configured, replicas: input.replicas };
   const outcome = await runDeployment(
-    await deploymentContext(context, environment),
+    await deploymentContext(context, environment, service),
     { spec, trigger: input.trigger, force: input.force === true, waitMs: input.waitMs ?? 0, ...(input.dryRun === true ? { dryRun: true } : {}) },
     log,
   );
@@ -181,7 +184,7 @@ export async function takeDown(
   }
   const spec = { ...revisionSpec(current), replicas: 0 };
   const outcome = await runDeployment(
-    await deploymentContext(context, environment),
+    await deploymentContext(context, environment, service),
     { spec, trigger: input.trigger, verb: "down", ...(input.dryRun === true ? { dryRun: true } : {}) },
     log,
   );
@@ -200,7 +203,7 @@ export async function rollbackService(
   const target = await rollbackTarget(store, input.service, environment, input.to);
   const spec = revisionSpec(target);
   const outcome = await runDeployment(
-    await deploymentContext(context, environment),
+    await deploymentContext(context, environment, input.service),
     { spec, trigger: "rollback", revision: target, force: true, verb: "rollback" },
     log,
   );
@@ -232,19 +235,21 @@ export function deployJson(outcome: Pick<DeployOutcome, "status" | "revision" | 
   };
 }
 
-function resultFields(result: DeployResult): Pick<DeployOutcome, "status" | "revision" | "deployment" | "steps"> {
+function resultFields(result: DeployResult): Pick<DeployOutcome, "status" | "revision" | "deployment" | "steps" | "hosts"> {
+  const hosts = result.hosts === undefined ? {} : { hosts: result.hosts };
   switch (result.status) {
     case "succeeded":
-      return { status: result.status, revision: result.revision, deployment: result.deployment.id };
+      return { status: result.status, revision: result.revision, deployment: result.deployment.id, ...hosts };
     case "planned":
-      return { status: result.status, revision: result.revision, steps: result.steps };
+      return { status: result.status, revision: result.revision, steps: result.steps, ...hosts };
     case "unchanged":
-      return { status: result.status, revision: result.revision, steps: result.repaired };
+      return { status: result.status, revision: result.revision, steps: result.repaired, ...hosts };
   }
 }
 
-async function deploymentContext(context: AppContext, environment: string): Promise<DeploymentContext> {
+async function deploymentContext(context: AppContext, environment: string, service: string): Promise<DeploymentContext> {
   return {
+    fleet: fleetOf(context.loaded, (env, host) => context.engine(env, host), service, environment),
     engine: await context.engine(environment),
     imageSource: () => context.engine(),
     store: context.store,

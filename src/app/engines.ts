@@ -2,8 +2,8 @@ import { resolve } from "node:path";
 import type { LoadedConfig } from "../config/index.js";
 import type { ConnectOptions, Engine } from "../engine/index.js";
 
-/** The engine of an environment (its docker_host), or the default engine when none is named. */
-export type EngineFor = (environment?: string) => Promise<Engine>;
+/** The engine of an environment (its docker_host) or of one of hosts:, or the default engine when none is named. */
+export type EngineFor = (environment?: string, host?: string) => Promise<Engine>;
 
 /**
  * Each environment's engine, connected on first use and shared by environments that name the
@@ -23,7 +23,11 @@ export function engineSource(loaded: LoadedConfig, connect: (options: ConnectOpt
     return engine;
   };
   const byDefault = (): Promise<Engine> => open("", defaultEngine ?? (() => connect({})));
-  return (environment) => {
+  return (environment, host) => {
+    if (host !== undefined) {
+      const options = hostConnectOptions(loaded, host);
+      return open(JSON.stringify(options), () => connect(options));
+    }
     const options = environment === undefined ? undefined : connectOptions(loaded, environment);
     if (options === undefined) return byDefault();
     return open(JSON.stringify(options), () => connect(options));
@@ -34,6 +38,20 @@ export function engineSource(loaded: LoadedConfig, connect: (options: ConnectOpt
 export function connectOptions(loaded: LoadedConfig, environment: string): ConnectOptions | undefined {
   const settings = loaded.config.environments[environment];
   if (settings?.docker_host === undefined) return undefined;
+  return engineOptions(loaded, { ...settings, docker_host: settings.docker_host });
+}
+
+/** How to reach a host of hosts:; an unknown name is a bug (config validation checks every reference). */
+export function hostConnectOptions(loaded: LoadedConfig, host: string): ConnectOptions {
+  const settings = loaded.config.hosts[host];
+  if (settings === undefined) throw new Error(`no host named ${host} in slipway.yml`);
+  return engineOptions(loaded, settings);
+}
+
+function engineOptions(
+  loaded: LoadedConfig,
+  settings: { docker_host: string; docker_tls_verify?: boolean | undefined; docker_cert_path?: string | undefined; address?: string | undefined },
+): ConnectOptions {
   return {
     host: settings.docker_host,
     ...(settings.docker_tls_verify === undefined ? {} : { tlsVerify: settings.docker_tls_verify }),

@@ -1,7 +1,8 @@
 import { converge, currentRevision, planConvergence, revisionSpec, runtimeOf, describePlan, acquireDeployLock, processHolder } from "../deploy/index.js";
-import { chooseEnvironment, proxiedPorts } from "../deploy/index.js";
+import { chooseEnvironment, describeHosts, mendHost, proxiedPorts, type HostReport, type ServiceSpec } from "../deploy/index.js";
 import type { AppContext } from "./context.js";
-import { createDeployPorts } from "./deploy-ports.js";
+import { createDeployPorts, createFleetPorts } from "./deploy-ports.js";
+import { fleetOf } from "./fleet-hosts.js";
 
 /** What one reconcile pass found and did for one service in one environment. */
 export interface ReconcileRow {
@@ -13,6 +14,8 @@ export interface ReconcileRow {
   /** The plan that repairs it, one line per step (empty when in sync). */
   readonly steps: readonly string[];
   readonly error?: string;
+  /** On several hosts: what each one needed and got. */
+  readonly hosts?: readonly HostReport[];
 }
 
 export interface ReconcileInput {
@@ -55,6 +58,8 @@ export async function reconcileOne(
   const base = { service, environment, revision: current.revision };
   try {
     const spec = revisionSpec(current);
+    const fleet = fleetOf(context.loaded, (env, host) => context.engine(env, host), service, environment);
+    if (fleet !== undefined) return await reconcileFleet(context, fleet, { ...base, revision: current.revision }, spec, dryRun, log);
     const ports = await createDeployPorts({
       engine: await context.engine(environment),
       store: context.store,
@@ -109,4 +114,59 @@ export async function reconcileOne(
 function environmentsOf(context: AppContext): string[] {
   const names = Object.keys(context.loaded.config.environments);
   return names.length === 0 ? ["default"] : names;
+}
+
+/**
+ * Reconciles a service on each of its hosts, one host at a time under the service's deploy
+ * lock: a host that missed a deployment (it was down) is brought to the current revision, its
+ * image pulled there first. A host that does not answer fails the pass, which the loop retries.
+ */
+async function reconcileFleet(
+  context: AppContext,
+  fleet: NonNullable<ReturnType<typeof fleetOf>>,
+  base: { service: string; environment: string; revision: number },
+  spec: ServiceSpec,
+  dryRun: boolean,
+  log: (line: string) => void,
+): Promise<ReconcileRow> {
+  const ports = await createFleetPorts({
+    engine: await context.engine(),
+    imageSource: () => context.engine(),
+    store: context.store,
+    stateDir: context.stateDir,
+    spec,
+    log,
+    proxyAdmin: context.loaded.config.proxy?.admin,
+    observeOnly: dryRun,
+    ...fleet,
+  });
+  let lock;
+  if (!dryRun) {
+    try {
+      lock = await acquireDeployLock(context.store, spec, processHolder(), { waitMs: 0 });
+    } catch {
+      return { ...base, outcome: "drift", steps: [], error: "a deployment of the service is running; it converges the service itself" };
+    }
+  }
+  try {
+    if (!dryRun && (await currentRevision({ store: context.store }, base.service, base.environment))?.revision !== base.revision)
+      return { ...base, outcome: "in-sync", steps: [] };
+    const steps: string[] = [];
+    const hosts: HostReport[] = [];
+    for (const host of ports.fleet?.hosts ?? []) {
+      if (host.ports === undefined) {
+        hosts.push({ host: host.name, outcome: "skipped", detail: host.unreachable ?? "not reachable" });
+        continue;
+      }
+      const mended = await mendHost(host.ports, host.name, { revision: base.revision, spec }, undefined, dryRun);
+      steps.push(...mended.steps.map((line) => `${host.name}: ${line}`));
+      hosts.push(mended.report);
+    }
+    const broken = hosts.filter((h) => h.outcome === "failed" || h.outcome === "skipped");
+    const outcome =
+      broken.length > 0 ? (dryRun ? "drift" : "failed") : hosts.some((h) => h.outcome === "repaired") ? "repaired" : steps.length > 0 ? "drift" : "in-sync";
+    return { ...base, outcome, steps, hosts, ...(broken.length === 0 ? {} : { error: describeHosts(broken).join("; ") }) };
+  } finally {
+    await lock?.release();
+  }
 }

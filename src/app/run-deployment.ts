@@ -1,8 +1,9 @@
-import { deployService, type DeployResult, type ServiceSpec } from "../deploy/index.js";
+import { deployService, describeHosts, hostList, type DeployResult, type HostReport, type ServiceSpec } from "../deploy/index.js";
 import type { Engine } from "../engine/index.js";
 import type { NotifyEventInput } from "../notify/index.js";
 import type { RevisionRecord, Store } from "../store/index.js";
-import { createDeployPorts } from "./deploy-ports.js";
+import { createDeployPorts, createFleetPorts } from "./deploy-ports.js";
+import type { DeployHost } from "./fleet-hosts.js";
 import { attempt, type Attempt } from "./attempt.js";
 import { RELEASE_NOTES_STEP, releaseNotesDetail, type ReleaseNotes } from "./release-notes.js";
 import type { ReleaseNotesReader } from "./release-notes-reader.js";
@@ -19,6 +20,8 @@ export interface DeploymentContext {
   readonly notify?: ((event: NotifyEventInput) => void) | undefined;
   /** Reads the commits between the running image and the new one (release notes); without it, deployments carry none. */
   readonly releaseNotes?: ReleaseNotesReader | undefined;
+  /** Several hosts (the environment's hosts:): the service runs on each, rolled out host by host; `engine` then only records. */
+  readonly fleet?: { readonly hosts: readonly DeployHost[]; readonly parallel: number } | undefined;
 }
 
 export interface DeploymentRequest {
@@ -47,7 +50,7 @@ export type DeploymentResult = DeployResult & { readonly notes?: ReleaseNotes };
 export async function runDeployment(context: DeploymentContext, request: DeploymentRequest, log: (line: string) => void): Promise<Attempt<DeploymentResult>> {
   const { spec } = request;
   const outcome = await attempt(context.store, spec, async () => {
-    const ports = await createDeployPorts({
+    const common = {
       engine: context.engine,
       store: context.store,
       stateDir: context.stateDir,
@@ -55,7 +58,8 @@ export async function runDeployment(context: DeploymentContext, request: Deploym
       log,
       proxyAdmin: context.proxyAdmin,
       imageSource: context.imageSource,
-    });
+    };
+    const ports = context.fleet === undefined ? await createDeployPorts(common) : await createFleetPorts({ ...common, ...context.fleet });
     return deployService(ports, {
       spec,
       trigger: request.trigger,
@@ -106,14 +110,19 @@ function announce(context: DeploymentContext, request: DeploymentRequest, outcom
         ? `Took ${service} down in ${environment}`
         : verb === "rollback"
           ? `Rolled ${service} in ${environment} back to revision ${outcome.value.revision} (${image})`
-          : `Deployed ${service} ${image} to ${environment}`;
+          : `Deployed ${service} ${image} to ${environment}${onHosts(outcome.value.hosts)}`;
     context.notify?.({
       event: verb === "rollback" ? "rollback" : "deploy",
       title,
       subject: service,
       environment,
       outcome: "succeeded",
-      detail: { revision: outcome.value.revision, trigger: request.trigger, ...releaseNotesDetail(outcome.value.notes) },
+      detail: {
+        revision: outcome.value.revision,
+        trigger: request.trigger,
+        ...releaseNotesDetail(outcome.value.notes),
+        ...(outcome.value.hosts === undefined ? {} : { hosts: describeHosts(outcome.value.hosts) }),
+      },
     });
   } else if (!outcome.ok && outcome.deployment !== undefined) {
     context.notify?.({
@@ -125,4 +134,12 @@ function announce(context: DeploymentContext, request: DeploymentRequest, outcom
       detail: { deployment: outcome.deployment.id, error: outcome.error instanceof Error ? outcome.error.message : String(outcome.error) },
     });
   }
+}
+
+/** " on a, b and c" for the hosts a deployment updated (and " (skipped: d)"); "" on one engine. */
+function onHosts(hosts: readonly HostReport[] | undefined): string {
+  if (hosts === undefined) return "";
+  const updated = hosts.filter((h) => h.outcome === "updated" || h.outcome === "unchanged" || h.outcome === "repaired").map((h) => h.host);
+  const skipped = hosts.filter((h) => h.outcome === "skipped").map((h) => h.host);
+  return ` on ${hostList(updated)}${skipped.length === 0 ? "" : ` (skipped, not reachable: ${hostList(skipped)})`}`;
 }

@@ -15,8 +15,8 @@ export interface Project {
   readonly loaded: LoadedConfig;
   readonly stateDir: string;
   store(): Store;
-  /** The engine of `environment` (its docker_host), or the default one (DOCKER_HOST, else the local socket). */
-  engine(environment?: string): Promise<Engine>;
+  /** The engine of `environment` (its docker_host) or of a host of hosts:, or the default one (DOCKER_HOST, else the local socket). */
+  engine(environment?: string, host?: string): Promise<Engine>;
   /** Sends a notification to the config's notify: targets (delivered before close() returns, 10 s at most). */
   notify(event: NotifyEventInput): void;
   close(): Promise<void>;
@@ -29,7 +29,7 @@ export async function openProject(command: Command): Promise<Project> {
   printWarnings(loaded);
   const stateDir = resolveStateDir(options, { dir: loaded.dir, ...(loaded.config.state_dir === undefined ? {} : { stateDir: loaded.config.state_dir }) });
   let store: Store | undefined;
-  let engines: ((environment?: string) => Promise<Engine>) | undefined;
+  let engines: ((environment?: string, host?: string) => Promise<Engine>) | undefined;
   let notifier: Notifier | undefined;
   const createNotifier = loaded.config.notify.length === 0 ? undefined : (await import("../notify/index.js")).createNotifier;
   return {
@@ -40,12 +40,12 @@ export async function openProject(command: Command): Promise<Project> {
       store ??= openStore({ stateDir, ...(process.env.SLIPWAY_STORE === undefined ? {} : { url: process.env.SLIPWAY_STORE }) });
       return store;
     },
-    async engine(environment) {
+    async engine(environment, host) {
       if (engines === undefined) {
         const [{ connectEngine }, { engineSource }] = await Promise.all([import("../engine/index.js"), import("../app/engines.js")]);
         engines ??= engineSource(loaded, connectEngine);
       }
-      return engines(environment);
+      return engines(environment, host);
     },
     notify(event) {
       if (createNotifier === undefined) return;

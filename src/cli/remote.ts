@@ -47,7 +47,7 @@ export function projectContext(project: Project): AppContext {
     loaded: project.loaded,
     stateDir: project.stateDir,
     store: project.store(),
-    engine: (environment) => project.engine(environment),
+    engine: (environment, host) => project.engine(environment, host),
     notify: (event) => project.notify(event),
   };
 }

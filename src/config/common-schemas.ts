@@ -10,7 +10,7 @@ export const nameSchema = namedSchema("a name");
 /** An environment named where environments are listed (a service's environments:). */
 export const environmentNameSchema = namedSchema("an environment name");
 
-function namedSchema(what: string): z.ZodString {
+export function namedSchema(what: string): z.ZodString {
   return z
     .string()
     .max(NAME_MAX_LENGTH, `expected ${what} of at most ${NAME_MAX_LENGTH} characters (a name becomes a DNS label, container names and labels)`)

@@ -11,7 +11,7 @@ import type { ConfigPath } from "./positions.js";
 export const EXTENSION_KEY = "x-slipway";
 
 /** The service keys only Slipway knows (compose has no spelling for them): under x-slipway in a compose file. */
-export const SLIPWAY_SERVICE_KEYS = ["environments", "health", "update"] as const;
+export const SLIPWAY_SERVICE_KEYS = ["environments", "hosts", "health", "update"] as const;
 
 /** Slipway's short spellings of compose keys: docker-compose rejects them, compose's own spelling works in both. */
 export const COMPOSE_SPELLINGS: Readonly<Record<string, string>> = { replicas: "deploy.replicas", memory: "mem_limit" };

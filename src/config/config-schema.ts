@@ -3,6 +3,7 @@ import { Secret } from "../util/secret.js";
 import { nameSchema } from "./common-schemas.js";
 import { controllerSchema } from "./controller-schema.js";
 import { environmentSchema, fileListSchema } from "./environment-schema.js";
+import { hostSchema } from "./host-schema.js";
 import { imageSchema } from "./image-schema.js";
 import { jobSchema } from "./job-schema.js";
 import { notifySchema } from "./notify-schema.js";
@@ -46,6 +47,7 @@ export const configSchema = z
     proxy: proxySchema.optional(),
     sources: z.record(nameSchema, sourceSchema).default({}).describe("Git repositories by name."),
     images: z.record(nameSchema, imageSchema).default({}).describe("Images to build, by name (the name is also the repository name)."),
+    hosts: z.record(nameSchema, hostSchema).default({}).describe("Docker engines that environments and services are placed on, by name (docs/hosts.md)."),
     environments: z.record(nameSchema, environmentSchema).default({}).describe("Deployment targets by name."),
     services: z.record(nameSchema, serviceSchema).default({}).describe("Services to run, by name."),
     compose: fileListSchema

@@ -2,6 +2,7 @@ import type { ParsedConfig } from "./config-schema.js";
 import { suggestion } from "./did-you-mean.js";
 import type { ConfigProblem } from "./issues.js";
 import { looksLikeImageName } from "./names.js";
+import { placementProblems } from "./placement.js";
 import { matchesScheme, tagSchemes } from "../graph/tag-schemes.js";
 
 /**
@@ -9,7 +10,14 @@ import { matchesScheme, tagSchemes } from "../graph/tag-schemes.js";
  * Each problem points at the value that names the missing thing.
  */
 export function crossReferenceProblems(config: ParsedConfig): ConfigProblem[] {
-  return [...imageProblems(config), ...cycleProblems(config), ...serviceProblems(config), ...jobProblems(config), ...environmentProblems(config)];
+  return [
+    ...imageProblems(config),
+    ...cycleProblems(config),
+    ...serviceProblems(config),
+    ...jobProblems(config),
+    ...environmentProblems(config),
+    ...placementProblems(config),
+  ];
 }
 
 function imageProblems(config: ParsedConfig): ConfigProblem[] {

@@ -1,6 +1,7 @@
 import * as z from "zod";
-import { dockerHostProblem } from "../reference/index.js";
 import { branchSchema } from "./common-schemas.js";
+import { dockerHostSchema, engineFields, engineTlsProblem } from "./engine-fields.js";
+import { hostSelectionSchema } from "./host-schema.js";
 import { markedEnvSchema } from "./secret-env.js";
 import { durationSchema } from "./units.js";
 import { windowsSchema } from "./window-schema.js";
@@ -41,33 +42,16 @@ export const environmentSchema = z
       .optional()
       .describe("Variables given to every service and job in this environment: NAME: value, or NAME: { value, secret: true }."),
     env_file: fileListSchema.optional().describe(".env files read for this environment, relative to this file's directory."),
-    docker_host: z
-      .string()
-      .superRefine((host, context) => {
-        const problem = host.trim() === "" ? "it is empty" : dockerHostProblem(host);
-        if (problem !== undefined) context.addIssue({ code: "custom", message: `${problem} (expected unix:///path, tcp://host:port or ssh://user@host)` });
-      })
+    docker_host: dockerHostSchema
       .optional()
       .describe(
         "The Docker engine of this environment's services: unix:///path/docker.sock, tcp://host:2375, tcp://host:2376 with TLS, or ssh://user@host (through your ssh, which runs `docker system dial-stdio` there). Default: DOCKER_HOST or the local socket. On a tcp:// or ssh:// host the services' ports listen on that host, behind the proxy Slipway runs there (docs/hosts.md).",
       ),
-    docker_tls_verify: z
-      .boolean()
-      .optional()
-      .describe("Talk TLS to a tcp:// docker_host and verify its certificate, as DOCKER_TLS_VERIFY=1 does (the default port becomes 2376)."),
-    docker_cert_path: z
-      .string()
-      .min(1)
+    ...engineFields,
+    hosts: hostSelectionSchema
       .optional()
       .describe(
-        "The directory with ca.pem, cert.pem and key.pem for a TLS docker_host, as DOCKER_CERT_PATH (relative to this file's directory); implies docker_tls_verify. Default: DOCKER_CERT_PATH or ~/.docker.",
-      ),
-    address: z
-      .string()
-      .regex(/^[A-Za-z0-9.:_-]+$/, "expected a host name or IP address, without a port or scheme")
-      .optional()
-      .describe(
-        "Where the host's proxy and Slipway's health checks reach this environment's replicas, whose published ports bind on it when it is an IP. Default: the docker_host's host (127.0.0.1 for a socket).",
+        "Run this environment's services on these hosts (names or roles of hosts:), in this order: each host runs every replica of a service, and a deploy goes host by host (docs/hosts.md). Instead of docker_host.",
       ),
     approvals: approvalsSchema
       .optional()
@@ -83,9 +67,17 @@ export const environmentSchema = z
       ),
   })
   .superRefine((environment, context) => {
-    const tls = environment.docker_tls_verify === true || environment.docker_cert_path !== undefined;
-    if (tls && environment.docker_host !== undefined && !environment.docker_host.startsWith("tcp://")) {
-      context.addIssue({ code: "custom", path: ["docker_host"], message: "TLS (docker_tls_verify, docker_cert_path) applies to a tcp:// docker_host only" });
+    const tls = engineTlsProblem(environment);
+    if (tls !== undefined) context.addIssue({ code: "custom", path: ["docker_host"], message: tls });
+    if (environment.hosts !== undefined) {
+      for (const key of ["docker_host", "docker_tls_verify", "docker_cert_path", "address"] as const) {
+        if (environment[key] !== undefined)
+          context.addIssue({
+            code: "custom",
+            path: [key],
+            message: `an environment runs on its hosts: or on its docker_host, not both: give the hosts their own ${key} under hosts:`,
+          });
+      }
     }
   })
   .transform(({ variables, ...rest }) => ({

@@ -41,6 +41,8 @@ export interface ServiceConfig {
   readonly readOnly: boolean;
   /** The environments the service deploys to; absent: all of them. */
   readonly environments?: readonly string[];
+  /** Of the environment's hosts, the ones (names or roles) it runs on; absent: all of them. */
+  readonly hosts?: readonly string[];
   readonly dependsOn: readonly string[];
   /** Slipway's health gate, with its default resolved. */
   readonly health: HealthCheck;

@@ -8,6 +8,7 @@ import { envFileSchema, environmentSchema, labelsSchema } from "./service-maps.j
 import { restartSchema } from "./service-restart.js";
 import { cpusSchema, deploySchema } from "./service-deploy.js";
 import { dependsOnSchema, hostNameSchema, networksSchema } from "./service-networks.js";
+import { hostSelectionSchema } from "./host-schema.js";
 import { healthcheckSchema } from "./service-healthcheck.js";
 import { healthSchema } from "./service-health.js";
 import { updateSchema } from "./service-update.js";
@@ -65,6 +66,11 @@ export const serviceFieldsSchema = z.strictObject({
   init: z.boolean().default(false).describe("true: run an init process as PID 1 that forwards signals and reaps zombies."),
   read_only: z.boolean().default(false).describe("true: mount the container's root filesystem read-only."),
   environments: environmentNamesSchema.optional(),
+  hosts: hostSelectionSchema
+    .optional()
+    .describe(
+      "Of its environment's hosts, the ones this service runs on (host names or roles of hosts:); replicas: is how many run on each. Default: all of the environment's hosts.",
+    ),
   depends_on: dependsOnSchema.default([]),
   health: healthSchema.optional(),
   update: updateSchema.optional(),

@@ -24,6 +24,8 @@ export interface UpdatePolicy {
   readonly keep: number;
   /** Let blue-green and rolling run two revisions on one named volume at once. */
   readonly allowSharedVolumes: boolean;
+  /** On several hosts: how many hosts are updated at a time. Not part of the deploy spec. */
+  readonly hostsParallel: number;
   /**
    * Auto-update of an external image: true redeploys when its tag's digest changes, "monitor"
    * only reports it. Absent (the default, `auto: false`): neither. Not part of the deploy spec.
@@ -40,7 +42,7 @@ export interface UpdatePolicy {
 /** What `update.auto` asks for, when not false. */
 export type AutoUpdate = true | "monitor" | "approve";
 
-export const UPDATE_DEFAULTS = { batch: 1, drain: 10_000, keep: 5, allowSharedVolumes: false } as const;
+export const UPDATE_DEFAULTS = { batch: 1, drain: 10_000, keep: 5, allowSharedVolumes: false, hostsParallel: 1 } as const;
 
 /** The update section as written: the strategy may still be left to defaultStrategy. */
 export interface UpdateInput {
@@ -49,6 +51,7 @@ export interface UpdateInput {
   readonly drain: number;
   readonly keep: number;
   readonly allowSharedVolumes: boolean;
+  readonly hostsParallel: number;
   readonly auto?: AutoUpdate;
   readonly track?: TagTrack;
   readonly minAge?: number;
@@ -88,6 +91,14 @@ export const updateSchema = z
       .boolean()
       .default(UPDATE_DEFAULTS.allowSharedVolumes)
       .describe("true: let blue-green and rolling run the old and new revision on one named volume at once (two writers)."),
+    hosts_parallel: z
+      .number()
+      .int()
+      .min(1)
+      .default(UPDATE_DEFAULTS.hostsParallel)
+      .describe(
+        "On several hosts (the environment's hosts:): how many hosts a deploy updates at a time, in their order (default 1: one host at a time, so at most one replica of the fleet is offline).",
+      ),
     auto: z
       .union([z.boolean(), z.literal("monitor"), z.literal("approve")])
       .optional()
@@ -135,6 +146,7 @@ export const updateSchema = z
       drain: number;
       keep: number;
       allowSharedVolumes: boolean;
+      hostsParallel: number;
       auto?: AutoUpdate;
       track?: TagTrack;
       minAge?: number;
@@ -143,6 +155,7 @@ export const updateSchema = z
       drain: value.drain ?? UPDATE_DEFAULTS.drain,
       keep: value.keep,
       allowSharedVolumes: value.allow_shared_volumes,
+      hostsParallel: value.hosts_parallel,
     };
     if (value.strategy !== undefined) input.strategy = value.strategy;
     if (value.batch !== undefined) input.batch = value.batch;

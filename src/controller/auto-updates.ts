@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from "fastify";
-import { gateUpdate, runDeployment } from "../app/index.js";
+import { fleetOf, gateUpdate, runDeployment } from "../app/index.js";
 import { createDeployPorts } from "../app/deploy-ports.js";
 import {
   autoUpdateServices,
@@ -45,7 +45,7 @@ export function createAutoUpdates(input: {
   store: Store;
   engine: Engine;
   /** Each environment's engine (its docker_host); `engine` when absent. */
-  engineFor?: (environment: string) => Promise<Engine>;
+  engineFor?: (environment: string | undefined, host?: string) => Promise<Engine>;
   registries: RegistryPool;
   queue: WorkQueue;
   notifier: Notifier;
@@ -67,16 +67,26 @@ export function createAutoUpdates(input: {
       run: async () => {
         const spec = specFromConfig({ config, configDir: loaded.dir, service, environment, image: config.services[service]?.image ?? "" });
         const target = input.engineFor === undefined ? engine : await input.engineFor(environment);
+        const fleet = fleetOf(loaded, (env, host) => (input.engineFor ?? (() => Promise.resolve(engine)))(env, host), service, environment);
         const deploy = await createDeployPorts({
           engine: target,
           store,
           stateDir: input.stateDir,
           spec,
+          // On several hosts this engine only reads the image; each host's proxy is the deployment's.
+          observeOnly: fleet !== undefined,
           proxyAdmin: config.proxy?.admin,
           log: (line) => log.info({ service, environment }, line),
         });
         const run = async (request: DeployRequest): Promise<DeployResult> => {
-          const context = { engine: target, imageSource: () => Promise.resolve(engine), store, stateDir: input.stateDir, proxyAdmin: config.proxy?.admin };
+          const context = {
+            engine: target,
+            imageSource: () => Promise.resolve(engine),
+            store,
+            stateDir: input.stateDir,
+            proxyAdmin: config.proxy?.admin,
+            fleet,
+          };
           const attempt = await runDeployment(context, { ...request, announce: false }, (line) => log.info({ service, environment }, line));
           if (!attempt.ok) throw attempt.error;
           return attempt.value;

@@ -1,4 +1,4 @@
-import { failureDetail, gateOrHold, releaseNotesReader, runDeployment, type PipelineEvent } from "../app/index.js";
+import { failureDetail, fleetOf, gateOrHold, releaseNotesReader, runDeployment, type PipelineEvent } from "../app/index.js";
 import type { NotifyEventInput } from "../notify/index.js";
 import { pushedImages } from "../builder/environment-tags.js";
 import { openBuildSession } from "../builder/session.js";
@@ -30,7 +30,7 @@ export interface PipelineDeps {
   /** Where images are built (and tested). */
   readonly engine: Engine;
   /** Each environment's engine (its docker_host); `engine` when absent. */
-  readonly engineFor?: (environment: string) => Promise<Engine>;
+  readonly engineFor?: (environment: string | undefined, host?: string) => Promise<Engine>;
   readonly log: (fields: Record<string, unknown>, message: string) => void;
   /** Builds at once within one run. */
   readonly jobs?: number;
@@ -202,6 +202,7 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
             const spec = specFromConfig({ config, configDir: loaded.dir, service, environment, image });
             const context = {
               engine: deps.engineFor === undefined ? deps.engine : await deps.engineFor(environment),
+              fleet: fleetOf(loaded, (env, host) => (deps.engineFor ?? (() => Promise.resolve(deps.engine)))(env, host), service, environment),
               imageSource: () => Promise.resolve(deps.engine),
               store,
               stateDir: deps.stateDir,

@@ -1,17 +1,19 @@
 import { SlipwayError, isSlipwayError } from "../errors/index.js";
 import type { DeploymentRecord, RevisionRecord } from "../store/index.js";
 import { converge, interruptedDirection, planConvergence } from "./converge.js";
-import { createEngineRuntime } from "./engine-runtime.js";
+import { currentRevision, lastLines, runtimeOf } from "./deploy-state.js";
+import { deployFleetLocked, resumeFleet } from "./fleet-deploy.js";
+import type { HostReport } from "./fleet.js";
 import { executePlan } from "./execute-plan.js";
-import { planConverge } from "./plan-converge.js";
-import { describePlan, type DeployStep, type ObservedReplica, type PlanSettings, type Target } from "./plan.js";
+import { describePlan, type DeployStep, type ObservedReplica } from "./plan.js";
 import type { Runtime, SpecOf } from "./runtime.js";
 import { revisionSpec } from "./stored-spec.js";
-import { STRATEGIES } from "./strategies.js";
+import { planFor } from "./strategies.js";
+import { ensureImage, pruneImages } from "./host-images.js";
 import { checkDeployable } from "./deployable.js";
 import { acquireDeployLock } from "./deploy-lock.js";
 import type { DeployPorts } from "./ports.js";
-import { proxiedPorts, servesWhileSettling, specHash, type ServiceSpec } from "./service-spec.js";
+import { servesWhileSettling, specHash, type ServiceSpec } from "./service-spec.js";
 import { StepRunner } from "./steps.js";
 
 export interface DeployRequest {
@@ -28,15 +30,22 @@ export interface DeployRequest {
   readonly dryRun?: boolean;
 }
 
-export type DeployResult =
-  /** The same revision runs; `repaired` lists the steps that brought it back to its spec (drift), if any. */
+export type DeployResult = /** The same revision runs; `repaired` lists the steps that brought it back to its spec (drift), if any. */
+(
   | { readonly status: "unchanged"; readonly revision: number; readonly repaired?: readonly string[] }
   /** A dry run: the plan, one line per step. */
   | { readonly status: "planned"; readonly revision: number; readonly steps: readonly string[] }
-  | { readonly status: "succeeded"; readonly revision: number; readonly deployment: DeploymentRecord };
+  | { readonly status: "succeeded"; readonly revision: number; readonly deployment: DeploymentRecord }
+) & {
+  /** On several hosts: what happened on each, in rollout order (skipped hosts last). */
+  readonly hosts?: readonly HostReport[];
+};
+
+export { currentRevision, runtimeOf };
 
 /**
- * Deploys a service to an environment: one at a time per service and environment, any
+ * Deploys a service to an environment: one at a time per service and environment (on several
+ * hosts, the lock covers them all: src/deploy/fleet-deploy.ts), any
  * interrupted earlier deployment converged first, every step recorded before it acts. A new
  * revision that does not become healthy is rolled back and reported as DEPLOY_FAILED, with
  * the old revision serving throughout.
@@ -46,6 +55,10 @@ export async function deployService(ports: DeployPorts, request: DeployRequest):
   checkDeployable(spec);
   const lock = await acquireDeployLock(ports.store, spec, ports.holder, { waitMs: request.waitMs ?? 0 });
   try {
+    if (ports.fleet !== undefined) {
+      await resumeFleet(ports, ports.fleet, spec.service, spec.environment);
+      return await deployFleetLocked(ports, ports.fleet, request);
+    }
     await resumeInterrupted(ports, spec.service, spec.environment);
     return await deployLocked(ports, request);
   } finally {
@@ -193,12 +206,6 @@ async function deployLocked(ports: DeployPorts, request: DeployRequest): Promise
   return { status: "succeeded", revision: revision.revision, deployment: finished };
 }
 
-/** The strategy's plan, or with no replicas wanted the plan that takes the service down. */
-function planFor(spec: ServiceSpec, target: Target, observed: readonly ObservedReplica[], settings: PlanSettings): DeployStep[] {
-  if (target.replicas === 0) return planConverge({ target, observed, routed: false, hasRoutes: proxiedPorts(spec).length > 0, drain: settings.drain });
-  return STRATEGIES[spec.update.strategy].plan(target, observed, settings);
-}
-
 /**
  * The same revision runs: repairs what drifted from it (a replica missing or stopped, a route
  * dialling an old address, a leftover container), recorded in the audit; returns the plan.
@@ -231,18 +238,6 @@ async function healDrift(
   }
   ports.log(`repaired ${target.spec.service} (${target.spec.environment}): ${steps.map((s) => s.id).join(", ")}`);
   return steps;
-}
-
-/** The runtime a deployment runs on: the one given, else the single engine and its proxy. */
-export function runtimeOf(ports: DeployPorts): Runtime {
-  return ports.runtime ?? createEngineRuntime(ports);
-}
-
-/** The revision that serves: the target of the last deployment that succeeded. */
-export async function currentRevision(ports: Pick<DeployPorts, "store">, service: string, environment: string): Promise<RevisionRecord | undefined> {
-  const [last] = await ports.store.listDeployments({ service, environment, status: "succeeded", limit: 1 });
-  if (last === undefined) return undefined;
-  return ports.store.getRevision(service, environment, last.toRevision);
 }
 
 /**
@@ -279,35 +274,4 @@ function resumedOutcome(direction: "forward" | "back", hadPrevious: boolean): { 
   if (direction === "forward") return { status: "succeeded", error: "interrupted; completed by a later run" };
   if (hadPrevious) return { status: "rolled-back", error: "interrupted before the new revision took traffic; rolled back by a later run" };
   return { status: "failed", error: "interrupted before the first revision was healthy; its containers were removed" };
-}
-
-async function ensureImage(ports: DeployPorts, ref: string): Promise<void> {
-  if ((await ports.engine.inspectImage(ref)) !== undefined) return;
-  ports.log(`pulling ${ref}`);
-  const credentials = await ports.credentialsFor?.(ref);
-  try {
-    await ports.engine.pull(ref, credentials === undefined ? {} : { credentials });
-  } catch (error) {
-    const source = ports.imageSource === undefined ? undefined : await ports.imageSource().catch(() => undefined);
-    if (source === undefined || source === ports.engine || (await source.inspectImage(ref)) === undefined) throw error;
-    ports.log(`${ports.engine.address} cannot pull ${ref}; copying it from ${source.address}`);
-    await source.copyImageTo(ports.engine, ref);
-  }
-}
-
-/** Keeps the images of the last `keep` revisions for an offline rollback; removes older ones not in use. */
-async function pruneImages(ports: DeployPorts, spec: ServiceSpec): Promise<void> {
-  const revisions = await ports.store.listRevisions(spec.service, spec.environment, { limit: 100 });
-  const kept = new Set(revisions.slice(0, spec.update.keep).map((r) => r.image));
-  for (const old of revisions.slice(spec.update.keep)) {
-    if (kept.has(old.image)) continue;
-    await ports.engine.removeImage(old.image).catch(() => false);
-  }
-}
-
-function lastLines(text: string, count: number): string[] {
-  return text
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .slice(-count);
 }

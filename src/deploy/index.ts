@@ -15,3 +15,6 @@ export type { ServiceSpec, HealthProbe, HealthSettings, UpdateSettings, ServiceP
 export type { DeployPorts, HealthGate, HealthResult, TrafficRouter } from "./ports.js";
 export { specFromConfig, chooseEnvironment, DEFAULT_ENVIRONMENT } from "./spec-from-config.js";
 export { createHealthGate, healthCheckFor } from "./health-gate.js";
+export { mendHost } from "./fleet-deploy.js";
+export { describeHosts, hostList, type Fleet, type FleetHost, type HostReport } from "./fleet.js";
+export { ensureImage } from "./host-images.js";

@@ -1,5 +1,6 @@
 import type { Engine, RegistryCredentials } from "../engine/index.js";
 import type { Store } from "../store/index.js";
+import type { Fleet } from "./fleet.js";
 import type { Runtime } from "./runtime.js";
 import type { ServiceSpec } from "./service-spec.js";
 
@@ -59,6 +60,10 @@ export interface DeployPorts {
   readonly imageSource?: () => Promise<Engine>;
   /** Where replicas run; the single engine and `router` when absent (src/deploy/engine-runtime.ts). */
   readonly runtime?: Runtime;
+  /** Several hosts: the rollout goes host by host over each one's own ports (src/deploy/fleet-deploy.ts). */
+  readonly fleet?: Fleet;
+  /** On several hosts: the host of hosts: these ports act on, named in progress lines. */
+  readonly hostName?: string;
   /** Fault injection for the kill-at-every-step test: "before:<step>" or "after:<step>" (SLIPWAY_FAULT). */
   readonly fault?: string;
 }

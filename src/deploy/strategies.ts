@@ -1,4 +1,7 @@
+import { planConverge } from "./plan-converge.js";
+import type { DeployStep, ObservedReplica, PlanSettings, Target } from "./plan.js";
 import { planBlueGreen, planRecreate, planRolling, type RolloutPlanner } from "./plan-rollout.js";
+import { proxiedPorts, type ServiceSpec } from "./service-spec.js";
 
 import type { Strategy } from "../config/service-update.js";
 
@@ -37,3 +40,9 @@ export const STRATEGIES = {
     plan: planRecreate,
   },
 } as const satisfies Record<Strategy, StrategyDefinition>;
+
+/** The strategy's plan, or with no replicas wanted the plan that takes the service down. */
+export function planFor(spec: ServiceSpec, target: Target, observed: readonly ObservedReplica[], settings: PlanSettings): DeployStep[] {
+  if (target.replicas === 0) return planConverge({ target, observed, routed: false, hasRoutes: proxiedPorts(spec).length > 0, drain: settings.drain });
+  return STRATEGIES[spec.update.strategy].plan(target, observed, settings);
+}

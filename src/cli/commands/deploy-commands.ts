@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { Attempt, DeployOutcome, HistoryEntry, PromoteOutcome, RollbackOutcome, StatusRow } from "../../app/index.js";
 import { RELEASE_NOTES_STEP, releaseNotesLines, type ReleaseNotes } from "../../app/release-notes.js";
+import { HOSTS_STEP, hostList, type HostReport } from "../../deploy/fleet.js";
 import { SlipwayError } from "../../errors/index.js";
 import { printJson } from "../context.js";
 import { formatDuration } from "../progress.js";
@@ -227,6 +228,14 @@ function renderStatus(rows: readonly StatusRow[]): string {
       `${row.service} (${row.environment}): ${row.revision === undefined ? "not deployed" : `revision ${row.revision}, ${row.image}`}${row.since === undefined ? "" : ` since ${row.since}`}`,
     );
     for (const c of row.containers) lines.push(`    ${c.name}  ${c.state}${c.health === undefined ? "" : ` (${c.health})`}  revision ${c.revision}`);
+    for (const host of row.hosts ?? []) {
+      const runs =
+        host.revision === undefined
+          ? "nothing running"
+          : `revision ${host.revision}, ${host.image ?? "?"}${host.digest === undefined ? "" : ` (${host.digest.slice(0, 19)})`}`;
+      lines.push(`    host ${host.host} (${host.address}): ${runs}${host.since === undefined ? "" : ` since ${host.since}`}`);
+      for (const c of host.containers) lines.push(`      ${c.name}  ${c.state}${c.health === undefined ? "" : ` (${c.health})`}  revision ${c.revision}`);
+    }
     if (row.lastDeployment !== undefined) {
       const d = row.lastDeployment;
       lines.push(`    last deployment ${d.id}: ${d.status}${d.error === undefined ? "" : ` (${d.error})`} at ${d.startedAt}`);
@@ -268,8 +277,11 @@ function renderHistory(history: History, logs: boolean): string {
     const took = d.finishedAt === undefined ? "" : ` in ${formatDuration(Date.parse(d.finishedAt) - Date.parse(d.startedAt))}`;
     text += `#${d.id} ${d.startedAt} ${d.status}${took}: revision ${d.fromRevision ?? "-"} -> ${d.toRevision} (${d.revisionImage ?? "?"}), ${d.strategy}, by ${d.trigger}\n`;
     if (d.error !== undefined) text += `    ${d.error}\n`;
-    const steps = d.steps.filter((s) => s.name !== RELEASE_NOTES_STEP);
+    const steps = d.steps.filter((s) => s.name !== RELEASE_NOTES_STEP && s.name !== HOSTS_STEP);
     text += `    steps: ${steps.map((s) => `${s.name}${s.status === "done" ? "" : `(${s.status})`}`).join(" > ")}\n`;
+    const hosts = d.steps.find((s) => s.name === HOSTS_STEP)?.detail.hosts;
+    if (Array.isArray(hosts))
+      text += `    hosts: ${(hosts as HostReport[]).map((h) => `${h.host} ${h.outcome}${h.detail === undefined ? "" : ` (${h.detail})`}`).join(", ")}\n`;
     if (d.changes !== undefined) text += releaseNotesText(d.changes);
     if (logs && d.log !== undefined && d.log !== "") text += `${d.log.replace(/^/gm, "    | ")}\n`;
   }
@@ -307,7 +319,7 @@ export function deployText(outcome: DeployOutcome): string {
         ? `${who} already runs revision ${outcome.revision} with this spec and image; nothing to do (--force redeploys)\n`
         : `${who} already runs revision ${outcome.revision} with this spec and image; repaired what had drifted:\n${steps}`;
     case "succeeded":
-      return `${who} now runs revision ${outcome.revision} (${outcome.image}), deployment ${outcome.deployment ?? "?"}\n`;
+      return `${who} now runs revision ${outcome.revision} (${outcome.image}), deployment ${outcome.deployment ?? "?"}\n${hostsText(outcome.hosts)}`;
     case "queued": {
       const held = outcome.held;
       const running = outcome.revision === 0 ? "nothing runs yet" : `revision ${outcome.revision} keeps running`;
@@ -317,4 +329,12 @@ export function deployText(outcome: DeployOutcome): string {
       );
     }
   }
+}
+
+/** Under a deployment on several hosts: each host that was not simply updated, one a line. */
+function hostsText(hosts: readonly HostReport[] | undefined): string {
+  if (hosts === undefined) return "";
+  const updated = hosts.filter((h) => h.outcome === "updated").map((h) => h.host);
+  const others = hosts.filter((h) => h.outcome !== "updated");
+  return `  on ${updated.length === 0 ? "no host" : hostList(updated)}\n${others.map((h) => `  ${h.host}: ${h.outcome}${h.detail === undefined ? "" : ` (${h.detail})`}\n`).join("")}`;
 }

@@ -69,7 +69,7 @@ export function registerPipelineCommands(program: Command): void {
               store: project.store(),
               engine,
               // Each environment's services deploy on its own engine (docker_host); builds run here.
-              engineFor: (environment) => project.engine(environment),
+              engineFor: (environment, host) => project.engine(environment, host),
               log: (fields, message) => process.stderr.write(`${message}${fields.service === undefined ? "" : ` (${String(fields.service)})`}\n`),
               notify: (event) => project.notify(event),
               // What the controller notifies (builds, deployments, rollbacks), delivered before the command exits.

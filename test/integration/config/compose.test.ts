@@ -49,7 +49,7 @@ const expectedWeb: ServiceConfig = {
   readOnly: true,
   dependsOn: [],
   health: { kind: "docker", startPeriod: 0, interval: 2_000, timeout: 5_000, deadline: 60_000 },
-  update: { strategy: "recreate", batch: 1, drain: 10_000, keep: 5, allowSharedVolumes: false },
+  update: { strategy: "recreate", batch: 1, drain: 10_000, keep: 5, allowSharedVolumes: false, hostsParallel: 1 },
 };
 
 test("docker-compose itself accepts the fixture, so it is a compose file people really write", async () => {

@@ -1,0 +1,25 @@
+import { placeService, type LoadedConfig } from "../config/index.js";
+import type { Engine } from "../engine/index.js";
+
+/** A host of hosts: a deployment runs on, connected when the deployment starts. */
+export interface DeployHost {
+  readonly name: string;
+  /** Its docker_host, for people. */
+  readonly address: string;
+  readonly engine: () => Promise<Engine>;
+}
+
+/** The hosts a service runs on in an environment and how many are updated at a time; undefined when the environment has no hosts: (one engine). */
+export function fleetOf(
+  loaded: LoadedConfig,
+  engineFor: (environment: string | undefined, host: string) => Promise<Engine>,
+  service: string,
+  environment: string,
+): { readonly hosts: readonly DeployHost[]; readonly parallel: number } | undefined {
+  const names = placeService(loaded.config, service, environment);
+  if (names === undefined) return undefined;
+  return {
+    hosts: names.map((name) => ({ name, address: loaded.config.hosts[name]?.docker_host ?? name, engine: () => engineFor(undefined, name) })),
+    parallel: loaded.config.services[service]?.update.hostsParallel ?? 1,
+  };
+}
