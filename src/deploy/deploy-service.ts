@@ -30,16 +30,17 @@ export interface DeployRequest {
   readonly dryRun?: boolean;
 }
 
-export type DeployResult = /** The same revision runs; `repaired` lists the steps that brought it back to its spec (drift), if any. */
-(
-  | { readonly status: "unchanged"; readonly revision: number; readonly repaired?: readonly string[] }
-  /** A dry run: the plan, one line per step. */
-  | { readonly status: "planned"; readonly revision: number; readonly steps: readonly string[] }
-  | { readonly status: "succeeded"; readonly revision: number; readonly deployment: DeploymentRecord }
-) & {
-  /** On several hosts: what happened on each, in rollout order (skipped hosts last). */
-  readonly hosts?: readonly HostReport[];
-};
+export type DeployResult =
+  /** The same revision runs; `repaired` lists the steps that brought it back to its spec (drift), if any. */
+  (
+    | { readonly status: "unchanged"; readonly revision: number; readonly repaired?: readonly string[] }
+    /** A dry run: the plan, one line per step. */
+    | { readonly status: "planned"; readonly revision: number; readonly steps: readonly string[] }
+    | { readonly status: "succeeded"; readonly revision: number; readonly deployment: DeploymentRecord }
+  ) & {
+    /** On several hosts: what happened on each, in rollout order (skipped hosts last). */
+    readonly hosts?: readonly HostReport[];
+  };
 
 export { currentRevision, runtimeOf };
 

@@ -1,6 +1,7 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer, connect, type Socket } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
@@ -30,13 +31,24 @@ export interface TestHost {
   docker(args: readonly string[]): Promise<string>;
   /** Stops this host's dockerd (SIGTERM, as `systemctl restart docker` does) and starts it again on the same state. */
   restartEngine(): Promise<void>;
+  /** Kills this host's dockerd (SIGKILL: a host that dies), leaving it down until startEngine. */
+  killEngine(): Promise<void>;
+  /** Starts a killed dockerd again on the same state. */
+  startEngine(): Promise<void>;
 }
 
 export interface TestHosts {
   readonly hosts: readonly TestHost[];
   /** The bridge's address on this machine: the hosts' gateway. */
   readonly gateway: string;
+  /** With `registry`: GATEWAY:PORT, the loopback registry as the hosts reach it (plain HTTP, allowed on every host's engine). */
+  readonly registryHost?: string;
   stop(): Promise<void>;
+}
+
+export interface TestHostsOptions {
+  /** host:port of a registry on this machine's loopback, made reachable from the hosts at GATEWAY:PORT. */
+  readonly registry?: string;
 }
 
 export interface HostOptions {
@@ -52,7 +64,7 @@ export function netnsUnavailable(): string | undefined {
   return undefined;
 }
 
-export async function startTestHosts(specs: readonly HostOptions[]): Promise<TestHosts> {
+export async function startTestHosts(specs: readonly HostOptions[], options: TestHostsOptions = {}): Promise<TestHosts> {
   const id = 10 + Math.floor(Math.random() * 240);
   const prefix = `sw${id}`;
   const subnet = `10.231.${id}`;
@@ -70,6 +82,13 @@ export async function startTestHosts(specs: readonly HostOptions[]): Promise<Tes
     undo.push(() => ip(["link", "del", bridge]));
     await ip(["addr", "add", `${gateway}/24`, "dev", bridge]);
     await ip(["link", "set", bridge, "up"]);
+    let registryHost: string | undefined;
+    if (options.registry !== undefined) {
+      const port = Number(options.registry.split(":")[1]);
+      registryHost = `${gateway}:${port}`;
+      const relay = await relayTcp({ host: gateway, port }, { host: "127.0.0.1", port });
+      undo.push(() => relay.close());
+    }
     // Side by side: each host's dockerd takes seconds to come up. Each records its own undo steps.
     const started = await Promise.allSettled(
       specs.map((spec, index) => {
@@ -77,13 +96,22 @@ export async function startTestHosts(specs: readonly HostOptions[]): Promise<Tes
         undo.push(async () => {
           for (const step of own.reverse()) await step().catch(() => undefined);
         });
-        return startHost({ name: `${prefix}-${String.fromCharCode(97 + index)}`, address: `${subnet}.${10 + index}`, gateway, bridge, work, spec, undo: own });
+        return startHost({
+          name: `${prefix}-${String.fromCharCode(97 + index)}`,
+          address: `${subnet}.${10 + index}`,
+          gateway,
+          bridge,
+          work,
+          spec,
+          undo: own,
+          ...(registryHost === undefined ? {} : { insecureRegistry: registryHost }),
+        });
       }),
     );
     const failed = started.find((result): result is PromiseRejectedResult => result.status === "rejected");
     if (failed !== undefined) throw failed.reason;
     const hosts = started.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
-    return { hosts, gateway, stop };
+    return { hosts, gateway, ...(registryHost === undefined ? {} : { registryHost }), stop };
   } catch (error) {
     await stop();
     throw error;
@@ -98,6 +126,7 @@ async function startHost(input: {
   work: string;
   spec: HostOptions;
   undo: (() => Promise<unknown>)[];
+  insecureRegistry?: string;
 }): Promise<TestHost> {
   const { name, address, undo } = input;
   const dir = join(input.work, name);
@@ -135,6 +164,7 @@ async function startHost(input: {
     "-H",
     `tcp://${address}:${port}`,
     "--iptables=false",
+    ...(input.insecureRegistry === undefined ? [] : ["--insecure-registry", input.insecureRegistry]),
     ...tlsArgs,
   ];
   const docker = async (argv: readonly string[]): Promise<string> => (await run("docker", ["-H", `unix://${socket}`, ...argv], { maxBuffer: 16 << 20 })).stdout;
@@ -154,6 +184,13 @@ async function startHost(input: {
     if (dockerd !== undefined) await stopProcess(dockerd, 20_000);
     await startDockerd();
   };
+  const killEngine = async (): Promise<void> => {
+    const child = dockerd;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGKILL");
+    await exited;
+  };
 
   let sshConfig: string | undefined;
   if (input.spec.ssh === true) sshConfig = await startSshd({ name, address, dir, socket, undo });
@@ -166,6 +203,8 @@ async function startHost(input: {
     ...(sshConfig === undefined ? {} : { sshConfig }),
     docker,
     restartEngine,
+    killEngine,
+    startEngine: startDockerd,
   };
 }
 
@@ -258,6 +297,32 @@ async function makeCertificates(dir: string, address: string): Promise<string> {
   writeFileSync(join(clients, "cert.pem"), readFileSync(join(dir, "client-cert.pem")));
   writeFileSync(join(clients, "key.pem"), readFileSync(join(dir, "client-key.pem")));
   return clients;
+}
+
+/** Forwards TCP connections from `from` (an address of the bridge) to `to` (loopback), until closed. */
+async function relayTcp(from: { host: string; port: number }, to: { host: string; port: number }): Promise<{ close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((incoming) => {
+    const outgoing = connect(to);
+    sockets.add(incoming).add(outgoing);
+    const drop = (): void => {
+      incoming.destroy();
+      outgoing.destroy();
+      sockets.delete(incoming);
+      sockets.delete(outgoing);
+    };
+    incoming.pipe(outgoing).pipe(incoming);
+    incoming.once("error", drop).once("close", drop);
+    outgoing.once("error", drop).once("close", drop);
+  });
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(from.port, from.host, () => resolve()));
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 function ip(args: readonly string[]): Promise<unknown> {

@@ -1,0 +1,240 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { LABEL } from "../../../src/deploy/index.js";
+import { connectEngine, type Engine } from "../../../src/engine/index.js";
+import { runSlipway, type CliRun } from "../../harness/cli.js";
+import { webCommand } from "../../harness/deploy.js";
+import { testName } from "../../harness/labels.js";
+import { netnsUnavailable, startTestHosts, type TestHost, type TestHosts } from "../../harness/netns-engine.js";
+import { startRegistry, type TestRegistry } from "../../harness/registry.js";
+import { useDeployFixture } from "./fixture.js";
+import { freePort, startLoad, waitForBody, type Sample } from "../proxy/helpers.js";
+
+/**
+ * One service on three hosts, for real: each host a dockerd in its own network namespace with
+ * Slipway's proxy in a container there, a registry they all pull from (the loopback one, relayed
+ * on the bridge address), two replicas per host. Deploys run as users run them (`slipway deploy`),
+ * requests go to each host's own address.
+ */
+const unavailable = netnsUnavailable();
+
+interface HostStatus {
+  host: string;
+  revision?: number;
+  digest?: string;
+  containers: { state: string; revision: number }[];
+  drift?: string[];
+}
+
+describe("one service on several hosts", { skip: unavailable ?? false }, () => {
+  const fixture = useDeployFixture();
+  let registry: TestRegistry | undefined;
+  let testHosts: TestHosts | undefined;
+  let engines: Engine[] = [];
+  let dir = "";
+  let env: Record<string, string> = {};
+  let images: { v1: string; v2: string } = { v1: "", v2: "" };
+  const services: Record<string, { name: string; port: number }> = {};
+
+  const hosts = (): readonly TestHost[] => testHosts?.hosts ?? assert.fail("the test hosts did not start");
+  const slipway = (args: readonly string[]): Promise<CliRun> => runSlipway(args, { cwd: dir, env, timeoutMs: 180_000 });
+  const urls = (port: number): string[] => hosts().map((h) => `http://${h.address}:${port}/`);
+
+  /** Each host's running replicas of `service`, by revision. */
+  const revisionsOn = async (service: string): Promise<number[][]> =>
+    Promise.all(
+      engines.map(async (engine) => {
+        const containers = await engine.listContainers({ labels: { [LABEL.service]: service } }).catch(() => []);
+        return containers.map((c) => Number(c.labels[LABEL.revision])).sort();
+      }),
+    );
+
+  before(async () => {
+    registry = await startRegistry();
+    testHosts = await startTestHosts([{}, {}, {}], { registry: registry.host });
+    const f = fixture();
+    engines = await Promise.all(hosts().map((h) => connectEngine({ host: `unix://${h.socket}` })));
+    const repository = `fleet/${testName("web")}`;
+    for (const version of ["v1", "v2"] as const) {
+      const local = `${registry.host}/${repository}:${version}`;
+      await f.engine.tagImage(f.images[version] ?? "", local);
+      await f.engine.push(local);
+      images[version] = `${testHosts.registryHost ?? ""}/${repository}:${version}`;
+    }
+    dir = mkdtempSync(join(tmpdir(), "slipway-fleet-"));
+    for (const key of ["rollout", "unhealthy", "killed"]) services[key] = { name: testName(`fleet-${key}`), port: await freePort() };
+    const second = hosts()[1]?.name ?? "";
+    const service = (key: string, command: readonly string[]): string[] => [
+      `  ${services[key]?.name ?? ""}:`,
+      `    image: ${images.v1}`,
+      // $ doubled: slipway.yml interpolates ${...}; the command's own variables must reach the shell.
+      `    command: ${JSON.stringify(command).replaceAll("$", "$$$$")}`,
+      `    ports: ["${services[key]?.port ?? 0}:8080"]`,
+      "    replicas: 2",
+      "    stop_grace_period: 1s",
+      "    health: { http: /, interval: 200ms, deadline: 8s }",
+      "    update: { strategy: rolling, drain: 300ms }",
+    ];
+    const [shell, flag, script] = webCommand(8080);
+    // v2 of this one never answers on the second host (its engine's data root shows in the container's mounts).
+    const hangsOnSecond = [
+      shell ?? "sh",
+      flag ?? "-c",
+      `if grep -q "/${second}/data/" /proc/self/mountinfo && [ "\${HTTP_BODY}" = v2 ]; then sleep 3600; fi; ${script ?? ""}`,
+    ];
+    writeFileSync(
+      join(dir, "slipway.yml"),
+      [
+        "hosts:",
+        ...hosts().map((h, index) => `  ${["a", "b", "c"][index] ?? "x"}: { docker_host: "${h.dockerHost}", roles: [web] }`),
+        "environments:",
+        "  prod: { hosts: [a, b, c] }",
+        "services:",
+        ...service("rollout", webCommand(8080)),
+        ...service("unhealthy", hangsOnSecond),
+        ...service("killed", webCommand(8080)),
+        "",
+      ].join("\n"),
+    );
+    env = { SLIPWAY_STATE_DIR: f.world.stateDir, SLIPWAY_PROXY_ADMIN: f.world.handle.adminUrl };
+  });
+
+  after(async () => {
+    await testHosts?.stop();
+    await registry?.stop();
+    if (dir !== "") rmSync(dir, { recursive: true, force: true });
+  });
+
+  const status = async (service: string): Promise<{ revision?: number; drift?: string[]; hosts: HostStatus[] }> => {
+    const run = await slipway(["status", "--json"]);
+    assert.equal(run.code, 0, run.stderr);
+    const row = (JSON.parse(run.stdout) as { service: string; revision?: number; drift?: string[]; hosts?: HostStatus[] }[]).find((r) => r.service === service);
+    assert.ok(row?.hosts !== undefined, run.stdout);
+    return { ...row, hosts: row.hosts };
+  };
+
+  test("v1 -> v2 under load on every host: host by host, 0 failed requests, never more than one replica short in the fleet", async () => {
+    const { name, port } = services.rollout ?? assert.fail();
+    const first = await slipway(["deploy", name]);
+    assert.equal(first.code, 0, first.stderr + first.stdout);
+    assert.match(first.stdout, /on a, b and c/);
+    for (const url of urls(port)) await waitForBody(url, "v1", 10_000);
+    assert.deepEqual(await revisionsOn(name), [
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ]);
+
+    // Three clients per host; a sampler watches every host's running replicas.
+    const loads = urls(port).map((url) => startLoad(url, { clients: 3, timeoutMs: 2_000 }));
+    const seen: number[][][] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        seen.push(await revisionsOn(name));
+        await sleep(25);
+      }
+    })();
+    await sleep(300);
+    const deploy = await slipway(["deploy", name, "--image", images.v2]);
+    await sleep(500);
+    sampling = false;
+    await sampler;
+    const samples: Sample[] = (await Promise.all(loads.map((l) => l.stop()))).flat();
+    assert.equal(deploy.code, 0, deploy.stderr + deploy.stdout);
+
+    const failed = samples.filter((s) => s.error !== undefined);
+    assert.ok(samples.length > 100, `only ${samples.length} requests`);
+    assert.deepEqual(failed.slice(0, 5), [], `${failed.length} of ${samples.length} requests failed`);
+    for (const url of urls(port)) await waitForBody(url, "v2", 5_000);
+    // Never fewer than two replicas running on a host (rolling starts the new one first), and
+    // one host at a time: no sample where two hosts both run a mix of revisions.
+    for (const sample of seen) {
+      const short = sample.reduce((sum, host) => sum + Math.max(0, 2 - host.length), 0);
+      assert.ok(short <= 1, `more than one replica offline: ${JSON.stringify(sample)}`);
+      const mixed = sample.filter((host) => new Set(host).size > 1).length;
+      assert.ok(mixed <= 1, `two hosts updating at once: ${JSON.stringify(sample)}`);
+    }
+    const order = hosts().map((_, index) => seen.findIndex((sample) => sample[index]?.includes(2) === true));
+    assert.ok(
+      order.every((at, index) => at >= 0 && (index === 0 || at > (order[index - 1] ?? 0))),
+      `hosts not updated in order a, b, c: ${JSON.stringify(order)}`,
+    );
+
+    const after = await status(name);
+    assert.equal(after.revision, 2);
+    assert.equal(after.drift, undefined, JSON.stringify(after));
+    assert.deepEqual(
+      after.hosts.map((h) => [h.host, h.revision, h.containers.map((c) => c.state)]),
+      [
+        ["a", 2, ["running", "running"]],
+        ["b", 2, ["running", "running"]],
+        ["c", 2, ["running", "running"]],
+      ],
+    );
+    assert.ok(
+      after.hosts.every((h) => h.digest?.startsWith("sha256:") === true && h.digest === after.hosts[0]?.digest),
+      JSON.stringify(after.hosts),
+    );
+    const history = await slipway(["history", name]);
+    assert.match(history.stdout, /hosts: a updated, b updated, c updated/);
+  });
+
+  test("a v2 that never gets healthy on the second host: the first is moved back, the third never touched, every host serves v1, and the run says why", async () => {
+    const { name, port } = services.unhealthy ?? assert.fail();
+    assert.equal((await slipway(["deploy", name])).code, 0);
+    for (const url of urls(port)) await waitForBody(url, "v1", 10_000);
+    const deploy = await slipway(["deploy", name, "--image", images.v2]);
+    assert.equal(deploy.code, 2, deploy.stdout + deploy.stderr);
+    assert.match(deploy.stderr, /revision 2 failed on b: /);
+    assert.match(deploy.stderr, /a: moved-back \(to revision 1\)/);
+    assert.match(deploy.stderr, /b: moved-back/);
+    assert.match(deploy.stderr, /c: untouched \(the rollout stopped at b\)/);
+    assert.deepEqual(await revisionsOn(name), [
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ]);
+    for (const url of urls(port)) await waitForBody(url, "v1", 5_000);
+    const row = await status(name);
+    assert.equal(row.revision, 1);
+    assert.equal(row.drift, undefined, JSON.stringify(row));
+    const history = await slipway(["history", name]);
+    assert.match(history.stdout, /rolled-back/);
+    assert.match(history.stdout, /c:|c untouched/);
+    assert.doesNotMatch(history.stdout.split("\n#")[0] ?? "", /c:create/, "the third host was touched");
+  });
+
+  test("the second host's engine killed mid-rollout: the rollout fails cleanly, the others end on v1, and reconcile brings the host back to v1 once its engine is up", async () => {
+    const { name, port } = services.killed ?? assert.fail();
+    assert.equal((await slipway(["deploy", name])).code, 0);
+    for (const url of urls(port)) await waitForBody(url, "v1", 10_000);
+    const second = hosts()[1] ?? assert.fail();
+    const deploying = slipway(["deploy", name, "--image", images.v2]);
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !((await revisionsOn(name))[1]?.includes(2) ?? false)) await sleep(20);
+    await second.killEngine();
+    const deploy = await deploying;
+    assert.equal(deploy.code, 2, deploy.stdout + deploy.stderr);
+    assert.match(deploy.stderr, /failed on b/);
+    assert.match(deploy.stderr, /a: moved-back/);
+    assert.match(deploy.stderr, /b: failed \(could not be moved back/);
+    assert.match(deploy.stderr, /c: untouched/);
+    for (const url of [urls(port)[0] ?? "", urls(port)[2] ?? ""]) await waitForBody(url, "v1", 5_000);
+    const down = await status(name);
+    assert.match(down.hosts[1]?.drift?.join(" ") ?? "", /not reachable/);
+
+    await second.startEngine();
+    const reconcile = await slipway(["reconcile"]);
+    assert.equal(reconcile.code, 0, reconcile.stdout + reconcile.stderr);
+    await waitForBody(urls(port)[1] ?? "", "v1", 10_000);
+    assert.deepEqual((await revisionsOn(name))[1], [1, 1]);
+    const healed = await status(name);
+    assert.equal(healed.revision, 1);
+    assert.equal(healed.drift, undefined, JSON.stringify(healed));
+  });
+});
