@@ -37,7 +37,7 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
   let engines: Engine[] = [];
   let dir = "";
   let env: Record<string, string> = {};
-  let images: { v1: string; v2: string } = { v1: "", v2: "" };
+  const images: { v1: string; v2: string } = { v1: "", v2: "" };
   const services: Record<string, { name: string; port: number }> = {};
 
   const hosts = (): readonly TestHost[] => testHosts?.hosts ?? assert.fail("the test hosts did not start");
