@@ -44,7 +44,7 @@ export function placementProblems(config: Placed): ConfigProblem[] {
         message: `"${role}" is both a host and a role of another host: rename one, so hosts: lists mean one thing`,
       });
   }
-  const known = [...names, ...roles];
+  const known = [...new Set([...names, ...roles])];
   const unknown = (path: ConfigProblem["path"], entries: readonly string[]): void => {
     entries.forEach((entry, index) => {
       if (known.includes(entry)) return;

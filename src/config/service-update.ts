@@ -94,7 +94,7 @@ export const updateSchema = z
     hosts_parallel: z
       .number()
       .int()
-      .min(1)
+      .min(1, "at least 1 host at a time")
       .default(UPDATE_DEFAULTS.hostsParallel)
       .describe(
         "On several hosts (the environment's hosts:): how many hosts a deploy updates at a time, in their order (default 1: one host at a time, so at most one replica of the fleet is offline).",

@@ -69,8 +69,8 @@ test("replicas and memory in a compose service warn with compose's own spelling,
 test("x-slipway is strict: an unknown key is an error at its line, with the key meant", () => {
   const found = problems([...WEB, "    x-slipway:", "      updte: { strategy: recreate }", "      ports: []", "      update: { stratgy: recreate }"]);
   assert.deepEqual(found, [
-    'compose.yml:6:7: services.web.x-slipway.updte: unknown key "updte" — did you mean "update"? (x-slipway holds Slipway\'s own service keys: environments, health, update; compose\'s keys go in the service itself)',
-    "compose.yml:7:7: services.web.x-slipway.ports: unknown key \"ports\" (x-slipway holds Slipway's own service keys: environments, health, update; compose's keys go in the service itself)",
+    'compose.yml:6:7: services.web.x-slipway.updte: unknown key "updte" — did you mean "update"? (x-slipway holds Slipway\'s own service keys: environments, hosts, health, update; compose\'s keys go in the service itself)',
+    "compose.yml:7:7: services.web.x-slipway.ports: unknown key \"ports\" — did you mean \"hosts\"? (x-slipway holds Slipway's own service keys: environments, hosts, health, update; compose's keys go in the service itself)",
     'compose.yml:8:17: services.web.x-slipway.update.stratgy: unknown key "stratgy" — did you mean "strategy"?',
   ]);
 });
@@ -97,7 +97,7 @@ test("other x- keys of a service stay the user's own, and x-slipway is refused i
   assert.equal(result.success, false);
   assert.match(
     result.error?.issues[0]?.message ?? "",
-    /x-slipway is for compose files .* in slipway\.yml write its keys \(environments, health, update\) in the service itself/,
+    /x-slipway is for compose files .* in slipway\.yml write its keys \(environments, hosts, health, update\) in the service itself/,
   );
 });
 

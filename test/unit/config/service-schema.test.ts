@@ -36,7 +36,7 @@ test("a service with only an image gets every default", () => {
     readOnly: false,
     dependsOn: [],
     health: { kind: "running", startPeriod: 0, interval: 2_000, timeout: 5_000, deadline: 60_000 },
-    update: { strategy: "blue-green", batch: 1, drain: 10_000, keep: 5, allowSharedVolumes: false },
+    update: { strategy: "blue-green", batch: 1, drain: 10_000, keep: 5, allowSharedVolumes: false, hostsParallel: 1 },
   });
 });
 
@@ -184,7 +184,7 @@ test("replicas, and compose's deploy section folded in", () => {
   assert.equal(parsed.replicas, 3);
   assert.equal(parsed.memoryBytes, 256 * 1024 * 1024);
   assert.equal(parsed.cpus, 0.25);
-  assert.deepEqual(parsed.update, { strategy: "rolling", batch: 2, drain: 10_000, keep: 5, allowSharedVolumes: false });
+  assert.deepEqual(parsed.update, { strategy: "rolling", batch: 2, drain: 10_000, keep: 5, allowSharedVolumes: false, hostsParallel: 1 });
   assert.equal(service({ image: "app", replicas: 0 }).replicas, 0);
   assert.equal(service({ image: "app", deploy: { update_config: { order: "stop-first" } } }).update.strategy, "recreate");
   assert.equal(service({ image: "app", ports: ["80:80"], deploy: { update_config: { order: "start-first" } } }).update.strategy, "blue-green");

@@ -29,14 +29,22 @@ test("the service applies the default strategy when none is written", () => {
 });
 
 test("update: every key, and its defaults", () => {
-  assert.deepEqual(update({ replicas: 4, update: { strategy: "rolling", batch: 2, drain: "30s", keep: 10, allow_shared_volumes: true } }), {
+  assert.deepEqual(update({ replicas: 4, update: { strategy: "rolling", batch: 2, drain: "30s", keep: 10, allow_shared_volumes: true, hosts_parallel: 2 } }), {
     strategy: "rolling",
     batch: 2,
     drain: 30_000,
     keep: 10,
     allowSharedVolumes: true,
+    hostsParallel: 2,
   });
-  assert.deepEqual(update({ update: { strategy: "recreate" } }), { strategy: "recreate", batch: 1, drain: 10_000, keep: 5, allowSharedVolumes: false });
+  assert.deepEqual(update({ update: { strategy: "recreate" } }), {
+    strategy: "recreate",
+    batch: 1,
+    drain: 10_000,
+    keep: 5,
+    allowSharedVolumes: false,
+    hostsParallel: 1,
+  });
   assert.match(problems({ update: { strategy: "canary" } })[0]?.message ?? "", /./);
   assert.equal(problems({ update: { keep: 0 } })[0]?.path, "update.keep");
   assert.equal(problems({ update: { batch: 0 } })[0]?.path, "update.batch");
