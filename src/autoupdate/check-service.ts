@@ -1,6 +1,6 @@
 import type { Config } from "../config/index.js";
 import type { AutoUpdate } from "../config/service-update.js";
-import { currentRevision, deployService, specFromConfig, type DeployPorts, type DeployRequest, type DeployResult } from "../deploy/index.js";
+import { currentRevision, deployService, specFromConfig, type DeployPorts, type DeployRequest, type DeployResult, type HostReport } from "../deploy/index.js";
 import { isSlipwayError, SlipwayError } from "../errors/index.js";
 import type { RevisionRecord } from "../store/index.js";
 import type { TagTrack } from "../config/index.js";
@@ -63,6 +63,8 @@ export interface ServiceUpdateReport {
   readonly held?: number;
   /** updated: what the new image says of itself (its OCI labels), for release notes. */
   readonly release?: ReleaseInfo;
+  /** updated, on several hosts: what happened on each. */
+  readonly hosts?: readonly HostReport[];
 }
 
 /** An image's own account of its release: the org.opencontainers.image.* labels it carries, those present. */
@@ -210,7 +212,13 @@ async function checkOnce(ports: ServiceUpdatePorts, request: ServiceUpdateReques
     const run = ports.run ?? ((deployRequest: DeployRequest) => deployService(deploy, deployRequest));
     const result = await run({ spec, trigger: "auto-update", ...(request.waitMs === undefined ? {} : { waitMs: request.waitMs }) });
     if (result.status === "unchanged") return { ...report, status: "current", revision: result.revision };
-    return { ...report, status: "updated", revision: result.revision, ...(release === undefined ? {} : { release }) };
+    return {
+      ...report,
+      status: "updated",
+      revision: result.revision,
+      ...(release === undefined ? {} : { release }),
+      ...(result.hosts === undefined ? {} : { hosts: result.hosts }),
+    };
   } catch (error) {
     if (!isSlipwayError(error, "DEPLOY_FAILED")) throw error;
     await deploy.store.setWatch(`${key}:failed`, followed.digest);

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
-import { fleetOf, gateUpdate, runDeployment } from "../app/index.js";
+import { fleetOf, gateUpdate, runDeployment, type DeployHost } from "../app/index.js";
+import { describeHosts, hostList, type HostReport } from "../deploy/index.js";
 import { createDeployPorts } from "../app/deploy-ports.js";
 import {
   autoUpdateServices,
@@ -66,8 +67,10 @@ export function createAutoUpdates(input: {
       label: `auto-update ${service} (${environment}, ${trigger})`,
       run: async () => {
         const spec = specFromConfig({ config, configDir: loaded.dir, service, environment, image: config.services[service]?.image ?? "" });
-        const target = input.engineFor === undefined ? engine : await input.engineFor(environment);
         const fleet = fleetOf(loaded, (env, host) => (input.engineFor ?? (() => Promise.resolve(engine)))(env, host), service, environment);
+        // On several hosts the followed image is read on the first host that answers (the one the rollout starts on).
+        const target =
+          fleet !== undefined ? await firstAnswering(fleet.hosts) : input.engineFor === undefined ? engine : await input.engineFor(environment);
         const deploy = await createDeployPorts({
           engine: target,
           store,
@@ -239,7 +242,7 @@ export function updatedNotice(report: ServiceUpdateReport): NotifyEventInput {
   const version = release?.version === undefined || release.version === report.tag ? "" : ` (version ${release.version})`;
   return {
     event: "deploy",
-    title: `Updated ${service} in ${environment} to ${report.tag}${version}, ${report.digest.slice(0, 19)}`,
+    title: `Updated ${service} in ${environment} to ${report.tag}${version}, ${report.digest.slice(0, 19)}${hostsUpdated(report.hosts)}`,
     subject: service,
     environment,
     outcome: "succeeded",
@@ -249,8 +252,17 @@ export function updatedNotice(report: ServiceUpdateReport): NotifyEventInput {
       digest: report.digest,
       previous: report.previousDigest,
       ...(release === undefined ? {} : { release }),
+      ...(report.hosts === undefined ? {} : { hosts: describeHosts(report.hosts) }),
     },
   };
+}
+
+/** " on a, b and c" (and the hosts skipped), for an update on several hosts. */
+function hostsUpdated(hosts: readonly HostReport[] | undefined): string {
+  if (hosts === undefined) return "";
+  const updated = hosts.filter((h) => h.outcome === "updated").map((h) => h.host);
+  const skipped = hosts.filter((h) => h.outcome === "skipped").map((h) => h.host);
+  return ` on ${hostList(updated)}${skipped.length === 0 ? "" : `; ${hostList(skipped)} not reachable, updated when back`}`;
 }
 
 function notifyService(notifier: Notifier, report: ServiceUpdateReport): void {
@@ -276,4 +288,17 @@ function notifyService(notifier: Notifier, report: ServiceUpdateReport): void {
       detail: { digest: report.digest, error: report.error },
     });
   }
+}
+
+/** The engine of the first host that connects, in rollout order; the last host's error when none does. */
+async function firstAnswering(hosts: readonly DeployHost[]): Promise<Engine> {
+  let last: unknown = new Error("no hosts");
+  for (const host of hosts) {
+    try {
+      return await host.engine();
+    } catch (error) {
+      last = error;
+    }
+  }
+  throw last;
 }

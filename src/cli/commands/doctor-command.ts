@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { selectHosts } from "../../config/placement.js";
 import { SlipwayError, formatError } from "../../errors/index.js";
 import { printJson } from "../context.js";
 import { withProject } from "../project.js";
@@ -28,16 +29,16 @@ export function registerDoctorCommand(program: Command): void {
             checks.push({ name, ok: false, detail: formatError(error, { debug: false }).replace(/\n/g, "\n    ") });
           }
         };
-        const describeEngine = async (environment?: string): Promise<string> => {
-          const engine = await project.engine(environment);
+        const describeEngine = async (environment?: string, host?: string): Promise<string> => {
+          const engine = await project.engine(environment, host);
           const version = await engine.version();
-          const remote = environment === undefined ? "" : `${engine.address}: `;
+          const remote = environment === undefined && host === undefined ? "" : `${engine.address}: `;
           return `${remote}Docker ${version.version} (API ${version.apiVersion}, speaking ${engine.apiVersion})`;
         };
         await run("engine", () => describeEngine());
         const { connectHostProxy, proxyName } = await import("../../host-proxy/index.js");
-        const describeHostProxy = async (environment: string): Promise<string> => {
-          const engine = await project.engine(environment);
+        const describeHostProxy = async (environment: string | undefined, host?: string): Promise<string> => {
+          const engine = await project.engine(environment, host);
           if (engine.transport === "unix") return "this machine's proxy";
           try {
             const routes = await (await connectHostProxy(engine)).listRoutes();
@@ -49,6 +50,13 @@ export function registerDoctorCommand(program: Command): void {
             throw error;
           }
         };
+        // Each host of hosts: that an environment runs on: its engine and the proxy Slipway runs there.
+        const placed = new Set(Object.values(config.environments).flatMap((environment) => selectHosts(config.hosts, environment.hosts ?? [])));
+        for (const name of Object.keys(config.hosts)) {
+          if (!placed.has(name)) continue;
+          await run(`engine host ${name}`, () => describeEngine(undefined, name));
+          await run(`proxy host ${name}`, () => describeHostProxy(undefined, name));
+        }
         for (const [name, environment] of Object.entries(config.environments)) {
           if (environment.docker_host === undefined) continue;
           await run(`engine ${name}`, () => describeEngine(name));

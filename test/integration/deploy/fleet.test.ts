@@ -12,6 +12,9 @@ import { testName } from "../../harness/labels.js";
 import { netnsUnavailable, startTestHosts, type TestHost, type TestHosts } from "../../harness/netns-engine.js";
 import { startRegistry, type TestRegistry } from "../../harness/registry.js";
 import { useDeployFixture } from "./fixture.js";
+import { loadConfig } from "../../../src/config/index.js";
+import { startController } from "../../../src/controller/controller.js";
+import { startReceiver, type Receiver } from "../notify/receiver.js";
 import { freePort, startLoad, waitForBody, type Sample } from "../proxy/helpers.js";
 
 /**
@@ -21,6 +24,7 @@ import { freePort, startLoad, waitForBody, type Sample } from "../proxy/helpers.
  * requests go to each host's own address.
  */
 const unavailable = netnsUnavailable();
+const TOKEN = "fleet-registry-notification-token";
 
 interface HostStatus {
   host: string;
@@ -33,12 +37,14 @@ interface HostStatus {
 describe("one service on several hosts", { skip: unavailable ?? false }, () => {
   const fixture = useDeployFixture();
   let registry: TestRegistry | undefined;
+  let receiver: Receiver | undefined;
+  let controllerPort = 0;
   let testHosts: TestHosts | undefined;
   let engines: Engine[] = [];
   let dir = "";
   let env: Record<string, string> = {};
   const images: { v1: string; v2: string } = { v1: "", v2: "" };
-  const services: Record<string, { name: string; port: number }> = {};
+  const services: Record<string, { name: string; port: number; image?: string }> = {};
 
   const hosts = (): readonly TestHost[] => testHosts?.hosts ?? assert.fail("the test hosts did not start");
   const slipway = (args: readonly string[]): Promise<CliRun> => runSlipway(args, { cwd: dir, env, timeoutMs: 180_000 });
@@ -54,7 +60,10 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
     );
 
   before(async () => {
-    registry = await startRegistry();
+    controllerPort = await freePort();
+    receiver = await startReceiver();
+    // The registry tells `slipway serve` of every push, as seed 001's registry does.
+    registry = await startRegistry({ notify: { url: `http://127.0.0.1:${controllerPort}/hooks/registry`, token: TOKEN } });
     testHosts = await startTestHosts([{}, {}, {}], { registry: registry.host });
     const f = fixture();
     engines = await Promise.all(hosts().map((h) => connectEngine({ host: `unix://${h.socket}` })));
@@ -66,18 +75,20 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
       images[version] = `${testHosts.registryHost ?? ""}/${repository}:${version}`;
     }
     dir = mkdtempSync(join(tmpdir(), "slipway-fleet-"));
-    for (const key of ["rollout", "unhealthy", "killed"]) services[key] = { name: testName(`fleet-${key}`), port: await freePort() };
+    for (const key of ["rollout", "unhealthy", "killed", "skipped", "followed"]) services[key] = { name: testName(`fleet-${key}`), port: await freePort() };
     const second = hosts()[1]?.name ?? "";
-    const service = (key: string, command: readonly string[]): string[] => [
+    const followed = `${testHosts.registryHost ?? ""}/fleet/${testName("followed")}:prod`;
+    services.followed = { ...(services.followed ?? assert.fail()), image: followed };
+    const service = (key: string, command: readonly string[], update = ""): string[] => [
       `  ${services[key]?.name ?? ""}:`,
-      `    image: ${images.v1}`,
+      `    image: ${services[key]?.image ?? images.v1}`,
       // $ doubled: slipway.yml interpolates ${...}; the command's own variables must reach the shell.
       `    command: ${JSON.stringify(command).replaceAll("$", "$$$$")}`,
       `    ports: ["${services[key]?.port ?? 0}:8080"]`,
       "    replicas: 2",
       "    stop_grace_period: 1s",
       "    health: { http: /, interval: 200ms, deadline: 8s }",
-      "    update: { strategy: rolling, drain: 300ms }",
+      `    update: { strategy: rolling, drain: 300ms${update} }`,
     ];
     const [shell, flag, script] = webCommand(8080);
     // v2 of this one never answers on the second host (its engine's data root shows in the container's mounts).
@@ -89,6 +100,14 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
     writeFileSync(
       join(dir, "slipway.yml"),
       [
+        `registry: "http://${testHosts.registryHost ?? ""}/fleet"`,
+        "controller:",
+        `  listen: 127.0.0.1:${controllerPort}`,
+        "  watch_interval: 1h",
+        `  webhooks: { registry: { token: ${TOKEN} } }`,
+        "notify:",
+        `  - webhook: ${receiver.url}/hook`,
+        "    events: [deploy]",
         "hosts:",
         ...hosts().map((h, index) => `  ${["a", "b", "c"][index] ?? "x"}: { docker_host: "${h.dockerHost}", roles: [web] }`),
         "environments:",
@@ -97,6 +116,8 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
         ...service("rollout", webCommand(8080)),
         ...service("unhealthy", hangsOnSecond),
         ...service("killed", webCommand(8080)),
+        ...service("skipped", webCommand(8080)),
+        ...service("followed", webCommand(8080), ", auto: true"),
         "",
       ].join("\n"),
     );
@@ -106,6 +127,7 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
   after(async () => {
     await testHosts?.stop();
     await registry?.stop();
+    await receiver?.close();
     if (dir !== "") rmSync(dir, { recursive: true, force: true });
   });
 
@@ -236,5 +258,84 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
     const healed = await status(name);
     assert.equal(healed.revision, 1);
     assert.equal(healed.drift, undefined, JSON.stringify(healed));
+  });
+
+  test("a host that is down is skipped and reported; the others are updated, and reconcile brings it to the current revision when it is back", async () => {
+    const { name, port } = services.skipped ?? assert.fail();
+    assert.equal((await slipway(["deploy", name])).code, 0);
+    for (const url of urls(port)) await waitForBody(url, "v1", 10_000);
+    const third = hosts()[2] ?? assert.fail();
+    await third.killEngine();
+    try {
+      const deploy = await slipway(["deploy", name, "--image", images.v2]);
+      assert.equal(deploy.code, 0, deploy.stdout + deploy.stderr);
+      assert.match(deploy.stdout, /now runs revision 2 .*\n {2}on a and b\n {2}c: skipped \(the Docker engine at tcp:\/\/[0-9.]+:2375 does not answer/);
+      for (const url of urls(port).slice(0, 2)) await waitForBody(url, "v2", 5_000);
+      const history = await slipway(["history", name]);
+      assert.match(history.stdout, /hosts: a updated, b updated, c skipped/);
+    } finally {
+      await third.startEngine();
+    }
+    // Back with what it ran before, or nothing running yet: either way not the current revision.
+    const drifted = await status(name);
+    assert.match(drifted.drift?.join("\n") ?? "", /^c: runs (revision 1, not the current 2|nothing of it \(revision 2 wanted\))$/, JSON.stringify(drifted));
+    const reconcile = await slipway(["reconcile"]);
+    assert.equal(reconcile.code, 0, reconcile.stdout + reconcile.stderr);
+    assert.match(reconcile.stdout, new RegExp(`${name} \\(prod\\) revision 2: repaired`));
+    await waitForBody(urls(port)[2] ?? "", "v2", 10_000);
+    assert.deepEqual((await revisionsOn(name))[2], [2, 2]);
+    assert.equal((await status(name)).drift, undefined);
+  });
+
+  test("a registry push of a followed tag updates every host by digest, and the notification names them", async () => {
+    const { name, port, image } = services.followed ?? assert.fail();
+    const pusher = hosts()[0] ?? assert.fail();
+    // Pushed from a host (its engine reaches the registry over the bridge, as the others pull it).
+    await pusher.docker(["tag", images.v1, image ?? ""]);
+    await pusher.docker(["push", image ?? ""]);
+    assert.equal((await slipway(["deploy", name])).code, 0);
+    for (const url of urls(port)) await waitForBody(url, "v1", 10_000);
+
+    process.env.SLIPWAY_PROXY_ADMIN = fixture().world.handle.adminUrl;
+    const controller = await startController({
+      loaded: await loadConfig({ cwd: dir, env: {} }),
+      stateDir: fixture().world.stateDir,
+      store: fixture().world.store,
+      engine: fixture().engine,
+      listen: { host: "127.0.0.1", port: controllerPort },
+      logger: false,
+    });
+    try {
+      const before = receiver?.received.length ?? 0;
+      await pusher.docker(["tag", images.v2, image ?? ""]);
+      const pushed = await pusher.docker(["push", image ?? ""]);
+      const digest = /digest: (sha256:[0-9a-f]{64})/.exec(pushed)?.[1] ?? assert.fail(pushed);
+      const deadline = Date.now() + 90_000;
+      let updated: { title: string; detail?: { hosts?: string[] } } | undefined;
+      while (Date.now() < deadline && updated === undefined) {
+        updated = (receiver?.received.slice(before) ?? [])
+          .map((r) => JSON.parse(r.body) as { title: string; subject?: string; detail?: { hosts?: string[] } })
+          .find((n) => n.subject === name && n.title.startsWith("Updated"));
+        await sleep(200);
+      }
+      assert.ok(updated !== undefined, "no update notification within 90 s of the push");
+      assert.match(updated.title, new RegExp(`Updated ${name} in prod to prod, sha256:[0-9a-f]{12} on a, b and c$`));
+      assert.deepEqual(updated.detail?.hosts, ["a: updated", "b: updated", "c: updated"]);
+      for (const url of urls(port)) await waitForBody(url, "v2", 5_000);
+      const [revision] = await fixture().world.store.listRevisions(name, "prod", { limit: 1 });
+      assert.equal(revision?.image, `${image ?? ""}@${digest}`, "deployed by digest");
+      const row = await status(name);
+      assert.deepEqual(
+        row.hosts.map((h) => [h.host, h.revision, h.digest]),
+        [
+          ["a", 2, digest],
+          ["b", 2, digest],
+          ["c", 2, digest],
+        ],
+      );
+    } finally {
+      await controller.stop();
+      delete process.env.SLIPWAY_PROXY_ADMIN;
+    }
   });
 });

@@ -70,7 +70,7 @@ test("x-slipway is strict: an unknown key is an error at its line, with the key 
   const found = problems([...WEB, "    x-slipway:", "      updte: { strategy: recreate }", "      ports: []", "      update: { stratgy: recreate }"]);
   assert.deepEqual(found, [
     'compose.yml:6:7: services.web.x-slipway.updte: unknown key "updte" — did you mean "update"? (x-slipway holds Slipway\'s own service keys: environments, hosts, health, update; compose\'s keys go in the service itself)',
-    "compose.yml:7:7: services.web.x-slipway.ports: unknown key \"ports\" — did you mean \"hosts\"? (x-slipway holds Slipway's own service keys: environments, hosts, health, update; compose's keys go in the service itself)",
+    'compose.yml:7:7: services.web.x-slipway.ports: unknown key "ports" — did you mean "hosts"? (x-slipway holds Slipway\'s own service keys: environments, hosts, health, update; compose\'s keys go in the service itself)',
     'compose.yml:8:17: services.web.x-slipway.update.stratgy: unknown key "stratgy" — did you mean "strategy"?',
   ]);
 });
