@@ -69,8 +69,7 @@ export function createAutoUpdates(input: {
         const spec = specFromConfig({ config, configDir: loaded.dir, service, environment, image: config.services[service]?.image ?? "" });
         const fleet = fleetOf(loaded, (env, host) => (input.engineFor ?? (() => Promise.resolve(engine)))(env, host), service, environment);
         // On several hosts the followed image is read on the first host that answers (the one the rollout starts on).
-        const target =
-          fleet !== undefined ? await firstAnswering(fleet.hosts) : input.engineFor === undefined ? engine : await input.engineFor(environment);
+        const target = fleet !== undefined ? await firstAnswering(fleet.hosts) : input.engineFor === undefined ? engine : await input.engineFor(environment);
         const deploy = await createDeployPorts({
           engine: target,
           store,

@@ -19,8 +19,9 @@ import { freePort, startLoad, waitForBody, type Sample } from "../proxy/helpers.
 
 /**
  * One service on three hosts, for real: each host a dockerd in its own network namespace with
- * Slipway's proxy in a container there, a registry they all pull from (the loopback one, relayed
- * on the bridge address), two replicas per host. Deploys run as users run them (`slipway deploy`),
+ * Slipway's proxy in a container there, reached over plain tcp, over ssh (sshd in the namespace)
+ * and over TLS with client certificates; a registry they all pull from (the loopback one,
+ * relayed on the bridge address); two replicas per host. Deploys run as users run them (`slipway deploy`),
  * requests go to each host's own address.
  */
 const unavailable = netnsUnavailable();
@@ -64,7 +65,8 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
     receiver = await startReceiver();
     // The registry tells `slipway serve` of every push, as seed 001's registry does.
     registry = await startRegistry({ notify: { url: `http://127.0.0.1:${controllerPort}/hooks/registry`, token: TOKEN } });
-    testHosts = await startTestHosts([{}, {}, {}], { registry: registry.host });
+    // a over plain tcp, b over ssh (sshd from Debian in its namespace), c over TLS with client certificates.
+    testHosts = await startTestHosts([{}, { ssh: true }, { tls: true }], { registry: registry.host });
     const f = fixture();
     engines = await Promise.all(hosts().map((h) => connectEngine({ host: `unix://${h.socket}` })));
     const repository = `fleet/${testName("web")}`;
@@ -109,7 +111,9 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
         `  - webhook: ${receiver.url}/hook`,
         "    events: [deploy]",
         "hosts:",
-        ...hosts().map((h, index) => `  ${["a", "b", "c"][index] ?? "x"}: { docker_host: "${h.dockerHost}", roles: [web] }`),
+        `  a: { docker_host: "${hosts()[0]?.dockerHost ?? ""}", roles: [web] }`,
+        `  b: { docker_host: "ssh://root@${hosts()[1]?.address ?? ""}", roles: [web] }`,
+        `  c: { docker_host: "${hosts()[2]?.dockerHost ?? ""}", docker_cert_path: "${hosts()[2]?.clientCerts ?? ""}", roles: [web] }`,
         "environments:",
         "  prod: { hosts: [a, b, c] }",
         "services:",
@@ -121,13 +125,15 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
         "",
       ].join("\n"),
     );
-    env = { SLIPWAY_STATE_DIR: f.world.stateDir, SLIPWAY_PROXY_ADMIN: f.world.handle.adminUrl };
+    env = { SLIPWAY_STATE_DIR: f.world.stateDir, SLIPWAY_PROXY_ADMIN: f.world.handle.adminUrl, SLIPWAY_SSH_CONFIG: hosts()[1]?.sshConfig ?? "" };
+    process.env.SLIPWAY_SSH_CONFIG = env.SLIPWAY_SSH_CONFIG;
   });
 
   after(async () => {
     await testHosts?.stop();
     await registry?.stop();
     await receiver?.close();
+    delete process.env.SLIPWAY_SSH_CONFIG;
     if (dir !== "") rmSync(dir, { recursive: true, force: true });
   });
 
@@ -150,6 +156,15 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
       [1, 1],
       [1, 1],
     ]);
+    const doctor = await slipway(["doctor"]);
+    for (const [host, address] of [
+      ["a", "tcp://"],
+      ["b", "ssh://root@"],
+      ["c", "tcp://"],
+    ] as const) {
+      assert.match(doctor.stdout, new RegExp(`ok +engine host ${host}: ${address}[0-9.:]+: Docker `), doctor.stdout);
+      assert.match(doctor.stdout, new RegExp(`ok +proxy host ${host}: the proxy on ${address}[0-9.:]+ answers, \\d+ routes?`), doctor.stdout);
+    }
 
     // Three clients per host; a sampler watches every host's running replicas.
     const loads = urls(port).map((url) => startLoad(url, { clients: 3, timeoutMs: 2_000 }));
@@ -269,7 +284,7 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
     try {
       const deploy = await slipway(["deploy", name, "--image", images.v2]);
       assert.equal(deploy.code, 0, deploy.stdout + deploy.stderr);
-      assert.match(deploy.stdout, /now runs revision 2 .*\n {2}on a and b\n {2}c: skipped \(the Docker engine at tcp:\/\/[0-9.]+:2375 does not answer/);
+      assert.match(deploy.stdout, /now runs revision 2 .*\n {2}on a and b\n {2}c: skipped \(the Docker engine at tcp:\/\/[0-9.]+:2376 does not answer/);
       for (const url of urls(port).slice(0, 2)) await waitForBody(url, "v2", 5_000);
       const history = await slipway(["history", name]);
       assert.match(history.stdout, /hosts: a updated, b updated, c skipped/);
