@@ -182,11 +182,24 @@ export function registerDeployCommands(program: Command): void {
     .option("-f, --follow", "keep printing new output")
     .option("--tail <n>", "lines from the end of each container's log", "100")
     .action(async (service: string, options: { env?: string; follow?: boolean; tail: string }, command: Command) => {
-      const [{ chooseEnvironment }, { listReplicas }] = await Promise.all([import("../../deploy/spec-from-config.js"), import("../../deploy/replicas.js")]);
+      const [{ chooseEnvironment }, { listReplicas }, { placeService }] = await Promise.all([
+        import("../../deploy/spec-from-config.js"),
+        import("../../deploy/replicas.js"),
+        import("../../config/placement.js"),
+      ]);
       await withProject(command, async (project) => {
         const environment = chooseEnvironment(project.loaded.config, options.env);
-        const engine = await project.engine(environment);
-        const replicas = (await listReplicas(engine, service, environment)).filter((r) => r.running);
+        // On several hosts: every host's replicas, named HOST/CONTAINER.
+        const hosts = placeService(project.loaded.config, service, environment);
+        const engines = hosts === undefined ? [{ label: "", engine: await project.engine(environment) }] : [];
+        for (const host of hosts ?? []) engines.push({ label: `${host}/`, engine: await project.engine(undefined, host) });
+        const replicas = (
+          await Promise.all(
+            engines.map(async ({ label, engine }) =>
+              (await listReplicas(engine, service, environment)).filter((r) => r.running).map((r) => ({ ...r, name: `${label}${r.name}`, engine })),
+            ),
+          )
+        ).flat();
         if (replicas.length === 0)
           throw new SlipwayError("CONTAINER_NOT_FOUND", `${service} (${environment}) has no running container`, {
             hint: `deploy it: slipway deploy ${service}`,
@@ -195,7 +208,7 @@ export function registerDeployCommands(program: Command): void {
         const prefix = (name: string, text: string): string => (replicas.length > 1 ? text.replace(/^(?=.)/gm, `${name} | `) : text);
         if (!options.follow) {
           for (const r of replicas) {
-            const { stdout, stderr } = await engine.logs(r.id, { tail });
+            const { stdout, stderr } = await r.engine.logs(r.id, { tail });
             process.stdout.write(prefix(r.name, stdout));
             process.stderr.write(prefix(r.name, stderr));
           }
@@ -205,7 +218,7 @@ export function registerDeployCommands(program: Command): void {
         process.once("SIGINT", () => controller.abort());
         await Promise.all(
           replicas.map(async (r) => {
-            for await (const chunk of engine.followLogs(r.id, { tail, signal: controller.signal })) {
+            for await (const chunk of r.engine.followLogs(r.id, { tail, signal: controller.signal })) {
               (chunk.stream === "stderr" ? process.stderr : process.stdout).write(prefix(r.name, chunk.text));
             }
           }),
