@@ -17,5 +17,5 @@ export type { EnvironmentConfig } from "./environment-schema.js";
 export type { JobConfig } from "./job-schema.js";
 export { notifyEvents, type NotifyConfig, type NotifyEvent } from "./notify-schema.js";
 export type { TagTrack } from "./update-track.js";
-export { placeService, selectHosts } from "./placement.js";
+export { placeService, placedHosts, selectHosts } from "./placement.js";
 export type { HostConfig } from "./host-schema.js";

@@ -16,6 +16,12 @@ export function selectHosts(hosts: Placed["hosts"], selection: readonly string[]
   return chosen;
 }
 
+/** Every host some environment runs on, in hosts:'s order. */
+export function placedHosts(config: Placed): string[] {
+  const placed = new Set(Object.values(config.environments).flatMap((environment) => selectHosts(config.hosts, environment.hosts ?? [])));
+  return Object.keys(config.hosts).filter((name) => placed.has(name));
+}
+
 /**
  * The hosts a service runs on in an environment, in rollout order: the environment's hosts:
  * narrowed to the service's own hosts: when it has one. Undefined when the environment names no

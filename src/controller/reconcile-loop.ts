@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyBaseLogger } from "fastify";
 import { connectOptions, reconcileOne, type AppContext, type ReconcileRow } from "../app/index.js";
+import { placedHosts } from "../config/index.js";
 import { LABEL } from "../deploy/index.js";
 import type { Engine, EngineEvent } from "../engine/index.js";
 import type { NotifyEventInput } from "../notify/index.js";
@@ -164,6 +165,8 @@ export function createReconcileLoop(options: ReconcileLoopOptions): ReconcileLoo
       const local = () => context.engine();
       events.push(follow(local, await subscribe(local)));
       for (const environment of engineEnvironments(context)) events.push(follow(() => context.engine(environment), undefined));
+      // Each host of hosts: an environment runs on: when its engine answers again, a full pass brings it to the current revision.
+      for (const host of placedHosts(context.loaded.config)) events.push(follow(() => context.engine(undefined, host), undefined));
       interval = setInterval(() => trigger("interval"), options.intervalMs);
       interval.unref();
       trigger("start");

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { selectHosts } from "../../config/placement.js";
+import { placedHosts } from "../../config/placement.js";
 import { SlipwayError, formatError } from "../../errors/index.js";
 import { printJson } from "../context.js";
 import { withProject } from "../project.js";
@@ -51,9 +51,7 @@ export function registerDoctorCommand(program: Command): void {
           }
         };
         // Each host of hosts: that an environment runs on: its engine and the proxy Slipway runs there.
-        const placed = new Set(Object.values(config.environments).flatMap((environment) => selectHosts(config.hosts, environment.hosts ?? [])));
-        for (const name of Object.keys(config.hosts)) {
-          if (!placed.has(name)) continue;
+        for (const name of placedHosts(config)) {
           await run(`engine host ${name}`, () => describeEngine(undefined, name));
           await run(`proxy host ${name}`, () => describeHostProxy(undefined, name));
         }
