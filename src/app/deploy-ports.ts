@@ -2,7 +2,7 @@ import type { Engine } from "../engine/index.js";
 import { createHealthGate, processHolder, proxiedPorts, type DeployPorts, type ServiceSpec } from "../deploy/index.js";
 import { connectProxy, DEFAULT_ADMIN_ADDRESS, parseAdminAddress, startManagedProxy } from "../proxy/index.js";
 import type { Store } from "../store/index.js";
-import { connectHostProxy, ensureHostProxy } from "../host-proxy/index.js";
+import { connectHostProxy, connectNamedProxy, ensureHostProxy, type NamedProxy } from "../host-proxy/index.js";
 import type { DeployHost } from "./fleet-hosts.js";
 
 /**
@@ -25,10 +25,15 @@ export async function createDeployPorts(input: {
   observeOnly?: boolean;
   /** The engine images are built on (see DeployPorts.imageSource). */
   imageSource?: (() => Promise<Engine>) | undefined;
+  /** On a host of hosts: with proxy:, the user's own Caddy there. */
+  namedProxy?: NamedProxy | undefined;
 }): Promise<DeployPorts> {
   const env = input.env ?? process.env;
   let router: DeployPorts["router"];
-  if (proxiedPorts(input.spec).length > 0 && input.engine.transport !== "unix") {
+  if (proxiedPorts(input.spec).length > 0 && input.namedProxy !== undefined) {
+    const named = connectNamedProxy(input.engine, input.namedProxy);
+    router = input.observeOnly === true ? await named.catch(() => undefined) : await named;
+  } else if (proxiedPorts(input.spec).length > 0 && input.engine.transport !== "unix") {
     router =
       input.observeOnly === true
         ? await connectHostProxy(input.engine).catch(() => undefined)
@@ -68,7 +73,7 @@ export async function createFleetPorts(
     hosts.map(async (host) => {
       try {
         const engine = await host.engine();
-        const ports = await createDeployPorts({ ...common, engine, log: (line) => input.log(`${host.name}: ${line}`) });
+        const ports = await createDeployPorts({ ...common, engine, namedProxy: host.proxy, log: (line) => input.log(`${host.name}: ${line}`) });
         return { name: host.name, address: host.address, ports: { ...ports, hostName: host.name } };
       } catch (error) {
         return { name: host.name, address: host.address, unreachable: error instanceof Error ? error.message : String(error) };

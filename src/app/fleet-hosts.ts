@@ -1,5 +1,6 @@
 import { placeService, type LoadedConfig } from "../config/index.js";
 import type { Engine } from "../engine/index.js";
+import type { NamedProxy } from "../host-proxy/index.js";
 
 /** A host of hosts: a deployment runs on, connected when the deployment starts. */
 export interface DeployHost {
@@ -7,6 +8,8 @@ export interface DeployHost {
   /** Its docker_host, for people. */
   readonly address: string;
   readonly engine: () => Promise<Engine>;
+  /** A Caddy the user runs there (hosts.<name>.proxy), instead of Slipway's. */
+  readonly proxy?: NamedProxy;
 }
 
 /** The hosts a service runs on in an environment and how many are updated at a time; undefined when the environment has no hosts: (one engine). */
@@ -19,7 +22,15 @@ export function fleetOf(
   const names = placeService(loaded.config, service, environment);
   if (names === undefined) return undefined;
   return {
-    hosts: names.map((name) => ({ name, address: loaded.config.hosts[name]?.docker_host ?? name, engine: () => engineFor(undefined, name) })),
+    hosts: names.map((name) => {
+      const host = loaded.config.hosts[name];
+      return {
+        name,
+        address: host?.docker_host ?? name,
+        engine: () => engineFor(undefined, name),
+        ...(host?.proxy === undefined ? {} : { proxy: host.proxy }),
+      };
+    }),
     parallel: loaded.config.services[service]?.update.hostsParallel ?? 1,
   };
 }

@@ -9,6 +9,22 @@ export const hostSchema = z
       "The host's Docker engine: ssh://user@host (through your ssh, which runs `docker system dial-stdio` there), tcp://host:2376 with TLS, or unix:///path/docker.sock.",
     ),
     ...engineFields,
+    proxy: z
+      .strictObject({
+        container: z
+          .string()
+          .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "expected a container name")
+          .describe("The name of a Caddy container you run on the host, on the host's network, with `nc` on its PATH (the official caddy image has it)."),
+        admin: z
+          .string()
+          .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "expected host:port, e.g. 127.0.0.1:2019")
+          .default("127.0.0.1:2019")
+          .describe("Its admin API as the container sees it (default 127.0.0.1:2019, Caddy's own)."),
+      })
+      .optional()
+      .describe(
+        "Use a Caddy you run on this host instead of the one Slipway runs there (slipway-proxy). Slipway adds its routes through the engine (an exec of nc in that container), never starts or replaces it.",
+      ),
     roles: z
       .array(namedSchema("a role"))
       .refine((roles) => new Set(roles).size === roles.length, "a role is listed twice")

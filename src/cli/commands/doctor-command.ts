@@ -36,9 +36,14 @@ export function registerDoctorCommand(program: Command): void {
           return `${remote}Docker ${version.version} (API ${version.apiVersion}, speaking ${engine.apiVersion})`;
         };
         await run("engine", () => describeEngine());
-        const { connectHostProxy, proxyName } = await import("../../host-proxy/index.js");
+        const { connectHostProxy, connectNamedProxy, proxyName } = await import("../../host-proxy/index.js");
         const describeHostProxy = async (environment: string | undefined, host?: string): Promise<string> => {
           const engine = await project.engine(environment, host);
+          const named = host === undefined ? undefined : config.hosts[host]?.proxy;
+          if (named !== undefined) {
+            const routes = await (await connectNamedProxy(engine, named)).listRoutes();
+            return `${named.container} on ${engine.address} answers, ${routes.length} route${routes.length === 1 ? "" : "s"}`;
+          }
           if (engine.transport === "unix") return "this machine's proxy";
           try {
             const routes = await (await connectHostProxy(engine)).listRoutes();
