@@ -1,7 +1,7 @@
 import { SlipwayError, isSlipwayError } from "../errors/index.js";
 import type { DeploymentRecord, RevisionRecord } from "../store/index.js";
 import { converge, interruptedDirection, planConvergence } from "./converge.js";
-import { currentRevision, lastLines, runtimeOf } from "./deploy-state.js";
+import { currentRevision, lastLines, runtimeOf, startRecord } from "./deploy-state.js";
 import { deployFleetLocked, resumeFleet } from "./fleet-deploy.js";
 import type { HostReport } from "./fleet.js";
 import { executePlan } from "./execute-plan.js";
@@ -102,24 +102,13 @@ async function deployLocked(ports: DeployPorts, request: DeployRequest): Promise
     const next = request.revision?.revision ?? ((await store.listRevisions(spec.service, spec.environment, { limit: 1 }))[0]?.revision ?? 0) + 1;
     return { status: "planned", revision: next, steps: describePlan(planFor(spec, { revision: next, replicas: spec.replicas }, observed, settings)) };
   }
-  const revision =
-    request.revision ??
-    (await store.saveRevision({
-      service: spec.service,
-      environment: spec.environment,
-      image: spec.image,
-      spec: spec as unknown as Record<string, unknown>,
-      specHash: hash,
-      ...(image === undefined ? {} : { imageId: image.id }),
-    }));
-  const deployment = await store.startDeployment({
-    service: spec.service,
-    environment: spec.environment,
-    toRevision: revision.revision,
-    ...(current === undefined ? {} : { fromRevision: current.revision }),
-    strategy: wanted ? spec.update.strategy : "down",
+  const { revision, deployment } = await startRecord(ports, {
+    spec,
+    specHash: hash,
     trigger: request.trigger,
-    holder: ports.holder,
+    imageId: image?.id,
+    current,
+    revision: request.revision,
   });
   await store.appendAudit({
     actor: ports.holder,

@@ -1,7 +1,8 @@
-import type { RevisionRecord } from "../store/index.js";
+import type { DeploymentRecord, RevisionRecord } from "../store/index.js";
 import { createEngineRuntime } from "./engine-runtime.js";
 import type { DeployPorts } from "./ports.js";
 import type { Runtime } from "./runtime.js";
+import type { ServiceSpec } from "./service-spec.js";
 
 /** What every deploy path reads first: the runtime it acts on and the revision that serves. */
 
@@ -23,4 +24,43 @@ export function lastLines(text: string, count: number): string[] {
     .split("\n")
     .filter((line) => line.trim() !== "")
     .slice(-count);
+}
+
+/**
+ * What every deployment records before it acts: the revision (a new one saved, or the stored one
+ * of a rollback) and the running deployment from the current revision to it.
+ */
+export async function startRecord(
+  ports: Pick<DeployPorts, "store" | "holder">,
+  input: {
+    readonly spec: ServiceSpec;
+    readonly specHash: string;
+    readonly trigger: string;
+    readonly imageId?: string | undefined;
+    readonly current?: RevisionRecord | undefined;
+    /** A rollback's stored revision, deployed again. */
+    readonly revision?: RevisionRecord | undefined;
+  },
+): Promise<{ revision: RevisionRecord; deployment: DeploymentRecord }> {
+  const { spec, current } = input;
+  const revision =
+    input.revision ??
+    (await ports.store.saveRevision({
+      service: spec.service,
+      environment: spec.environment,
+      image: spec.image,
+      spec: spec as unknown as Record<string, unknown>,
+      specHash: input.specHash,
+      ...(input.imageId === undefined ? {} : { imageId: input.imageId }),
+    }));
+  const deployment = await ports.store.startDeployment({
+    service: spec.service,
+    environment: spec.environment,
+    toRevision: revision.revision,
+    ...(current === undefined ? {} : { fromRevision: current.revision }),
+    strategy: spec.replicas > 0 ? spec.update.strategy : "down",
+    trigger: input.trigger,
+    holder: ports.holder,
+  });
+  return { revision, deployment };
 }

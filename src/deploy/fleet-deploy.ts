@@ -3,7 +3,7 @@ import type { ImageDetails } from "../engine/index.js";
 import type { DeploymentRecord } from "../store/index.js";
 import { converge, interruptedDirection, planConvergence } from "./converge.js";
 import type { DeployRequest, DeployResult } from "./deploy-service.js";
-import { currentRevision, lastLines, runtimeOf } from "./deploy-state.js";
+import { currentRevision, lastLines, runtimeOf, startRecord } from "./deploy-state.js";
 import { executePlan, type ExecuteResult } from "./execute-plan.js";
 import { HOSTS_STEP, describeHosts, hostBatches, hostList, hostRecorder, hostSteps, type Fleet, type FleetHost, type HostReport } from "./fleet.js";
 import { ensureImage, pruneImages } from "./host-images.js";
@@ -76,24 +76,13 @@ export async function deployFleetLocked(ports: DeployPorts, fleet: Fleet, reques
     };
   }
 
-  const revision =
-    request.revision ??
-    (await store.saveRevision({
-      service: spec.service,
-      environment: spec.environment,
-      image: spec.image,
-      spec: spec as unknown as Record<string, unknown>,
-      specHash: hash,
-      ...(image === undefined ? {} : { imageId: image.id }),
-    }));
-  const deployment = await store.startDeployment({
-    service: spec.service,
-    environment: spec.environment,
-    toRevision: revision.revision,
-    ...(current === undefined ? {} : { fromRevision: current.revision }),
-    strategy: wanted ? spec.update.strategy : "down",
+  const { revision, deployment } = await startRecord(ports, {
+    spec,
+    specHash: hash,
     trigger: request.trigger,
-    holder: ports.holder,
+    imageId: image?.id,
+    current,
+    revision: request.revision,
   });
   const names = reachable.map((look) => look.host.name);
   await store.appendAudit({
