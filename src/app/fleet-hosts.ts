@@ -34,3 +34,16 @@ export function fleetOf(
     parallel: loaded.config.services[service]?.update.hostsParallel ?? 1,
   };
 }
+
+/** The engine of the first host that connects, in rollout order; the last host's error when none does. */
+export async function firstAnswering(hosts: readonly DeployHost[]): Promise<Engine> {
+  let last: unknown = new Error("no hosts");
+  for (const host of hosts) {
+    try {
+      return await host.engine();
+    } catch (error) {
+      last = error;
+    }
+  }
+  throw last;
+}

@@ -23,7 +23,7 @@ export { buildImages, outcomeJson, type BuildInput, type BuildRun, type BuildRep
 export { latestImage, type LatestImage } from "./images.js";
 export { createDeployPorts } from "./deploy-ports.js";
 export { attempt, mapAttempt, type Attempt } from "./attempt.js";
-export { fleetOf, type DeployHost } from "./fleet-hosts.js";
+export { firstAnswering, fleetOf, type DeployHost } from "./fleet-hosts.js";
 export { runDeployment, type DeploymentContext, type DeploymentRequest, type DeploymentResult } from "./run-deployment.js";
 export { releaseNotesReader, type ReleaseNotesReader } from "./release-notes-reader.js";
 export {

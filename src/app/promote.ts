@@ -4,6 +4,7 @@ import { SlipwayError } from "../errors/index.js";
 import { splitImageRef } from "../engine/index.js";
 import { mapAttempt, type Attempt } from "./attempt.js";
 import type { AppContext } from "./context.js";
+import { firstAnswering, fleetOf } from "./fleet-hosts.js";
 import { deployTarget, requestDeploy, type DeployOutcome } from "./deploy.js";
 import { localActor } from "./held-deploys.js";
 
@@ -45,7 +46,7 @@ export async function promoteService(context: AppContext, input: PromoteInput, l
       hint: `\`slipway status ${service}\` shows where it runs; deploy it to ${from} first`,
     });
   }
-  const image = await pinnedImage(context, from, source.image, source.imageId);
+  const image = await pinnedImage(context, service, from, source.image, source.imageId);
   log(`promoting ${service}: revision ${source.revision} of ${from} runs ${image}`);
   const outcome = await requestDeploy(
     context,
@@ -77,8 +78,10 @@ export async function promoteService(context: AppContext, input: PromoteInput, l
  * repository@sha256:…, as the source environment's engine knows it. An image that was never
  * pushed or pulled has no such digest and cannot be promoted exactly.
  */
-async function pinnedImage(context: AppContext, environment: string, reference: string, imageId: string | undefined): Promise<string> {
-  const engine = await context.engine(environment);
+async function pinnedImage(context: AppContext, service: string, environment: string, reference: string, imageId: string | undefined): Promise<string> {
+  // On several hosts: as the first host that answers knows it (every host runs the same image).
+  const fleet = fleetOf(context.loaded, (env, host) => context.engine(env, host), service, environment);
+  const engine = fleet === undefined ? await context.engine(environment) : await firstAnswering(fleet.hosts);
   const image = await engine.inspectImage(imageId ?? reference);
   if (image === undefined) {
     throw new SlipwayError("IMAGE_NOT_FOUND", `the image ${reference} that runs in ${environment} is no longer on its engine (${engine.address})`, {

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from "fastify";
-import { fleetOf, gateUpdate, runDeployment, type DeployHost } from "../app/index.js";
+import { firstAnswering, fleetOf, gateUpdate, runDeployment } from "../app/index.js";
 import { describeHosts, hostList, type HostReport } from "../deploy/index.js";
 import { createDeployPorts } from "../app/deploy-ports.js";
 import {
@@ -287,17 +287,4 @@ function notifyService(notifier: Notifier, report: ServiceUpdateReport): void {
       detail: { digest: report.digest, error: report.error },
     });
   }
-}
-
-/** The engine of the first host that connects, in rollout order; the last host's error when none does. */
-async function firstAnswering(hosts: readonly DeployHost[]): Promise<Engine> {
-  let last: unknown = new Error("no hosts");
-  for (const host of hosts) {
-    try {
-      return await host.engine();
-    } catch (error) {
-      last = error;
-    }
-  }
-  throw last;
 }
