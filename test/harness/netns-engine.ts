@@ -65,7 +65,7 @@ export function netnsUnavailable(): string | undefined {
 }
 
 export async function startTestHosts(specs: readonly HostOptions[], options: TestHostsOptions = {}): Promise<TestHosts> {
-  const id = 10 + Math.floor(Math.random() * 240);
+  const id = await unusedId();
   const prefix = `sw${id}`;
   const subnet = `10.231.${id}`;
   const gateway = `${subnet}.1`;
@@ -178,6 +178,9 @@ async function startHost(input: {
       () => tail(join(dir, "dockerd.log")),
     );
   };
+  // dockerd leaves its exec root's network-namespace mount (exec/netns/default) behind: unmounted
+  // after it stopped, so the directory can be removed.
+  undo.push(() => unmountUnder(dir));
   undo.push(async () => (dockerd === undefined ? undefined : stopProcess(dockerd, 20_000)));
   await startDockerd();
   const restartEngine = async (): Promise<void> => {
@@ -323,6 +326,26 @@ async function relayTcp(from: { host: string; port: number }, to: { host: string
         server.close(() => resolve());
       }),
   };
+}
+
+/** A subnet and name prefix no other test run on this machine uses now (its bridge does not exist). */
+async function unusedId(): Promise<number> {
+  const { stdout } = await run("ip", ["-o", "link", "show"]);
+  const taken = new Set([...stdout.matchAll(/ sw(\d+)-br[:@]/g)].map((m) => Number(m[1])));
+  const free = Array.from({ length: 240 }, (_, i) => 10 + i).filter((n) => !taken.has(n));
+  const id = free[Math.floor(Math.random() * free.length)];
+  if (id === undefined) throw new Error("every test subnet 10.231.10-249.0/24 is in use");
+  return id;
+}
+
+/** Unmounts whatever is still mounted below `dir` (deepest first). */
+async function unmountUnder(dir: string): Promise<void> {
+  const mounts = readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .map((line) => line.split(" ")[4] ?? "")
+    .filter((point) => point.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const point of mounts) await run("umount", ["-l", point]).catch(() => undefined);
 }
 
 function ip(args: readonly string[]): Promise<unknown> {

@@ -32,7 +32,7 @@ export function registerConvergeCommands(program: Command): void {
       if (options.json) printJson(deployJson(outcome));
       else if (outcome.status === "succeeded")
         process.stdout.write(`${outcome.service} (${outcome.environment}) is down (revision ${outcome.revision}: no replicas)\n`);
-      else process.stdout.write(deployText(outcome));
+      else process.stdout.write(deployText(outcome, await import("../../deploy/fleet.js")));
     });
 
   program

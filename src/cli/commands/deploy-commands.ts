@@ -1,7 +1,11 @@
 import type { Command } from "commander";
 import type { Attempt, DeployOutcome, HistoryEntry, PromoteOutcome, RollbackOutcome, StatusRow } from "../../app/index.js";
 import { RELEASE_NOTES_STEP, releaseNotesLines, type ReleaseNotes } from "../../app/release-notes.js";
-import { HOSTS_STEP, hostList, type HostReport } from "../../deploy/fleet.js";
+import type { HostReport } from "../../deploy/fleet.js";
+
+/** src/deploy/fleet.js, loaded by the commands that print hosts (not at start-up). */
+type FleetWords = Pick<typeof import("../../deploy/fleet.js"), "HOSTS_STEP" | "hostList">;
+const fleetWords = (): Promise<FleetWords> => import("../../deploy/fleet.js");
 import { SlipwayError } from "../../errors/index.js";
 import { printJson } from "../context.js";
 import { formatDuration } from "../progress.js";
@@ -73,7 +77,7 @@ export function registerDeployCommands(program: Command): void {
           async (context) => settled(await requestDeploy(context, { ...input, trigger: "cli", requestedBy: localActor() }, stderrLog)),
         );
         if (options.json) printJson(deployJson(outcome));
-        else process.stdout.write(deployText(outcome));
+        else process.stdout.write(deployText(outcome, await fleetWords()));
       },
     );
 
@@ -129,7 +133,7 @@ export function registerDeployCommands(program: Command): void {
           async (context) => settled(await promoteService(context, { ...input, trigger: `promote:${options.from}` }, stderrLog)),
         );
         if (options.json) printJson({ ...deployJson(outcome), image: outcome.image, from: outcome.from });
-        else process.stdout.write(`promoted from ${outcome.from.environment} (revision ${outcome.from.revision}): ${deployText(outcome)}`);
+        else process.stdout.write(`promoted from ${outcome.from.environment} (revision ${outcome.from.revision}): ${deployText(outcome, await fleetWords())}`);
       },
     );
 
@@ -171,7 +175,7 @@ export function registerDeployCommands(program: Command): void {
         },
       );
       if (options.json) printJson(history.deployments);
-      else process.stdout.write(renderHistory(history, options.logs === true));
+      else process.stdout.write(renderHistory(history, options.logs === true, await fleetWords()));
     });
 
   program
@@ -283,7 +287,7 @@ function autoUpdateText(check: NonNullable<StatusRow["autoUpdate"]>): string {
   }
 }
 
-function renderHistory(history: History, logs: boolean): string {
+function renderHistory(history: History, logs: boolean, { HOSTS_STEP }: FleetWords): string {
   if (history.deployments.length === 0) return `${history.service} (${history.environment}) has no deployments yet\n`;
   let text = "";
   for (const d of history.deployments) {
@@ -319,7 +323,7 @@ function releaseNotesText(notes: ReleaseNotes): string {
 }
 
 /** What `slipway deploy` and `slipway down` print for people. */
-export function deployText(outcome: DeployOutcome): string {
+export function deployText(outcome: DeployOutcome, fleet: FleetWords): string {
   const who = `${outcome.service} (${outcome.environment})`;
   const steps = (outcome.steps ?? []).map((line) => `  ${line}\n`).join("");
   switch (outcome.status) {
@@ -332,7 +336,7 @@ export function deployText(outcome: DeployOutcome): string {
         ? `${who} already runs revision ${outcome.revision} with this spec and image; nothing to do (--force redeploys)\n`
         : `${who} already runs revision ${outcome.revision} with this spec and image; repaired what had drifted:\n${steps}`;
     case "succeeded":
-      return `${who} now runs revision ${outcome.revision} (${outcome.image}), deployment ${outcome.deployment ?? "?"}\n${hostsText(outcome.hosts)}`;
+      return `${who} now runs revision ${outcome.revision} (${outcome.image}), deployment ${outcome.deployment ?? "?"}\n${hostsText(outcome.hosts, fleet)}`;
     case "queued": {
       const held = outcome.held;
       const running = outcome.revision === 0 ? "nothing runs yet" : `revision ${outcome.revision} keeps running`;
@@ -345,7 +349,7 @@ export function deployText(outcome: DeployOutcome): string {
 }
 
 /** Under a deployment on several hosts: each host that was not simply updated, one a line. */
-function hostsText(hosts: readonly HostReport[] | undefined): string {
+function hostsText(hosts: readonly HostReport[] | undefined, { hostList }: FleetWords): string {
   if (hosts === undefined) return "";
   const updated = hosts.filter((h) => h.outcome === "updated").map((h) => h.host);
   const others = hosts.filter((h) => h.outcome !== "updated");

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { placedHosts } from "../../config/placement.js";
 import { SlipwayError, formatError } from "../../errors/index.js";
 import { printJson } from "../context.js";
 import { withProject } from "../project.js";
@@ -18,7 +17,7 @@ export function registerDoctorCommand(program: Command): void {
     .description("check the config, the Docker engine, the registry, the store and every source, and say how to fix what fails")
     .option("--json", "print the checks as JSON")
     .action(async (options: { json?: boolean }, command: Command) => {
-      const { openBuildSession } = await import("../../builder/session.js");
+      const [{ openBuildSession }, { placedHosts }] = await Promise.all([import("../../builder/session.js"), import("../../config/placement.js")]);
       await withProject(command, async (project) => {
         const config = project.loaded.config;
         const checks: Check[] = [{ name: "config", ok: true, detail: project.loaded.path }];
