@@ -1,10 +1,13 @@
 import type { Command } from "commander";
 import type { Attempt, DeployOutcome, HistoryEntry, PromoteOutcome, RollbackOutcome, StatusRow } from "../../app/index.js";
 import { RELEASE_NOTES_STEP, releaseNotesLines, type ReleaseNotes } from "../../app/release-notes.js";
-import type { HostReport } from "../../deploy/fleet.js";
+import type { HOSTS_STEP, HostReport, hostList } from "../../deploy/fleet.js";
 
 /** src/deploy/fleet.js, loaded by the commands that print hosts (not at start-up). */
-type FleetWords = Pick<typeof import("../../deploy/fleet.js"), "HOSTS_STEP" | "hostList">;
+interface FleetWords {
+  readonly HOSTS_STEP: typeof HOSTS_STEP;
+  readonly hostList: typeof hostList;
+}
 const fleetWords = (): Promise<FleetWords> => import("../../deploy/fleet.js");
 import { SlipwayError } from "../../errors/index.js";
 import { printJson } from "../context.js";
