@@ -62,8 +62,12 @@ class SshSocket extends Duplex {
     child.stdin.on("error", () => undefined);
     child.on("error", (error) => this.destroy(error));
     child.on("close", (code) => {
-      if (code !== 0 && !this.received) this.destroy(sshFailure(code, this.stderr));
-      else this.push(null);
+      if (code !== 0 && !this.received) return this.destroy(sshFailure(code, this.stderr));
+      // ssh gone (the engine or the host died mid-answer): the reader gets what came, then the
+      // socket closes. Ending the readable side alone never closes a Duplex whose writable side
+      // is still open, and Node's http client would wait for that close forever.
+      this.once("end", () => this.destroy());
+      this.push(null);
     });
   }
 

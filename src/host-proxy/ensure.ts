@@ -1,4 +1,4 @@
-import { rmSync } from "node:fs";
+import { rmSync, statSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Engine } from "../engine/index.js";
 import { SlipwayError } from "../errors/index.js";
@@ -32,8 +32,8 @@ export interface HostProxy {
  * host's loopback and the engine's own authentication (ssh, TLS) guards it.
  */
 export async function ensureHostProxy(engine: Engine, options: HostProxyOptions = {}): Promise<HostProxy> {
-  const inputs = options.inputs ?? (await findProxyImageInputs());
-  const tag = proxyImageTag(inputs, readContents);
+  const { inputs, tag } =
+    options.inputs === undefined ? await thisMachinesProxyImage() : { inputs: options.inputs, tag: proxyImageTag(options.inputs, readContents) };
   const steps = planHostProxy(await observeProxy(engine, tag), tag);
   if (steps.some((step) => step.kind === "build")) {
     const hostArch = (await engine.version()).arch;
@@ -142,4 +142,43 @@ async function waitAnswering(engine: Engine, id: string, timeoutMs: number): Pro
     details: (stderr + stdout).trim().split("\n").slice(-10),
     hint: `is port ${HOST_PROXY_ADMIN.split(":")[1] ?? ""} on that host's loopback taken? \`docker logs ${PROXY_CONTAINER}\` on the host says more`,
   });
+}
+
+let known: { signature?: string; readonly image: Promise<{ inputs: ProxyImageInputs; tag: string }> } | undefined;
+
+/**
+ * This machine's proxy image inputs and tag, found and hashed once per process (Caddy's binary
+ * is tens of MB: hashing it for every host of every deploy cost about 90 ms each), again when a
+ * file that goes in changed size or modification time (Caddy upgraded under a running serve).
+ * Callers at the same moment share one search.
+ */
+async function thisMachinesProxyImage(): Promise<{ inputs: ProxyImageInputs; tag: string }> {
+  if (known !== undefined && known.signature === undefined) return known.image;
+  if (known?.signature !== undefined) {
+    const { inputs } = await known.image;
+    if (known.signature === signatureOf(inputs)) return known.image;
+  }
+  const entry: NonNullable<typeof known> = { image: findProxyImageInputs().then((inputs) => ({ inputs, tag: proxyImageTag(inputs, readContents) })) };
+  known = entry;
+  try {
+    const { inputs } = await entry.image;
+    entry.signature = signatureOf(inputs);
+  } catch (error) {
+    if (known === entry) known = undefined;
+    throw error;
+  }
+  return entry.image;
+}
+
+function signatureOf(inputs: ProxyImageInputs): string {
+  return [inputs.caddy, ...inputs.libraries, inputs.busybox]
+    .map((path) => {
+      try {
+        const stat = statSync(path);
+        return `${path}:${stat.size}:${stat.mtimeMs}`;
+      } catch {
+        return `${path}:gone`;
+      }
+    })
+    .join("|");
 }

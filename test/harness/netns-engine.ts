@@ -141,6 +141,8 @@ async function startHost(input: {
   await inside("ip", ["link", "set", "eth0", "up"]);
   await inside("ip", ["link", "set", "lo", "up"]);
   await inside("ip", ["route", "add", "default", "via", input.gateway]);
+  // Per network namespace, as on a real host (docs/hosts.md): Caddy's reloads then never reset queued connections.
+  await inside("sysctl", ["-q", "-w", "net.ipv4.tcp_migrate_req=1"]).catch(() => undefined);
 
   const socket = join(dir, "docker.sock");
   const tlsArgs: string[] = [];
