@@ -1,16 +1,12 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import type { Engine } from "../../src/engine/index.js";
-import { buildWebImages, webCommand } from "../../test/harness/deploy.js";
+import { buildWebImages, webServiceYaml } from "../../test/harness/deploy.js";
 import { ensureEngine } from "../../test/harness/engine.js";
 import { cleanupTestRun, testName } from "../../test/harness/labels.js";
 import { startTestHosts, type TestHost } from "../../test/harness/netns-engine.js";
 import { startRegistry } from "../../test/harness/registry.js";
-
-const run = promisify(execFile);
 
 /** The versions every method moves between. */
 export type Version = "v1" | "v2";
@@ -49,7 +45,6 @@ export async function startFleetWorld(options: { drainMs: number; log: (line: st
     const testHosts = await startTestHosts([{}, {}, {}], { registry: registry.host });
     undo.push(() => testHosts.stop());
     options.log(`hosts ${testHosts.hosts.map((h) => h.address).join(", ")}; registry ${testHosts.registryHost ?? ""}`);
-    for (const host of testHosts.hosts) options.log(`${host.name}: ${await migrateQueuedConnections(host)}`);
     const images = await pushImages(engine, registry.host, testHosts.registryHost ?? "");
     const dir = mkdtempSync(join(tmpdir(), "slipway-bench-fleet-"));
     undo.push(async () => rmSync(dir, { recursive: true, force: true }));
@@ -76,28 +71,9 @@ async function pushImages(engine: Engine, registry: string, registryOnBridge: st
   return refs;
 }
 
-/**
- * net.ipv4.tcp_migrate_req is per network namespace: set it in each host's, as the deploy tests
- * set it on this machine (test/harness/deploy.ts ensureListenerMigration), so that a Caddy
- * reload — Slipway's proxy or the script's — hands queued connections to its new listener.
- */
-async function migrateQueuedConnections(host: TestHost): Promise<string> {
-  await run("nsenter", [`--net=/var/run/netns/${host.name}`, "sysctl", "-q", "-w", "net.ipv4.tcp_migrate_req=1"]);
-  return "net.ipv4.tcp_migrate_req=1 in its namespace";
-}
-
 function slipwayYaml(hosts: readonly TestHost[], image: string, services: FleetWorld["services"], drainMs: number): string {
-  const service = (name: string, port: number): string[] => [
-    `  ${name}:`,
-    `    image: ${image}`,
-    // $ doubled: slipway.yml interpolates ${...}; the command's own variables must reach the shell.
-    `    command: ${JSON.stringify(webCommand(8080)).replaceAll("$", "$$$$")}`,
-    // Every address: the proxy on each host listens on the host's own address too.
-    `    ports: ["${port}:8080"]`,
-    "    stop_grace_period: 1s",
-    "    health: { http: /, interval: 200ms, deadline: 30s }",
-    `    update: { strategy: blue-green, drain: ${drainMs}ms }`,
-  ];
+  // Every address: the proxy on each host listens on the host's own address too.
+  const service = (name: string, port: number): string[] => webServiceYaml({ name, image, port, drain: `${drainMs}ms`, everyAddress: true });
   return [
     "hosts:",
     ...hosts.map((host, index) => `  ${"abc"[index] ?? ""}: { docker_host: "${host.dockerHost}", roles: [web] }`),

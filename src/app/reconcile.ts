@@ -1,5 +1,5 @@
 import { converge, currentRevision, planConvergence, revisionSpec, runtimeOf, describePlan, acquireDeployLock, processHolder } from "../deploy/index.js";
-import { chooseEnvironment, describeHosts, mendHost, proxiedPorts, type HostReport, type ServiceSpec } from "../deploy/index.js";
+import { chooseEnvironment, describeHosts, mendHost, proxiedPorts, type DeployPorts, type HostReport, type ServiceSpec } from "../deploy/index.js";
 import type { AppContext } from "./context.js";
 import { createDeployPorts, createFleetPorts } from "./deploy-ports.js";
 import { fleetOf } from "./fleet-hosts.js";
@@ -59,16 +59,12 @@ export async function reconcileOne(
   try {
     const spec = revisionSpec(current);
     const fleet = fleetOf(context.loaded, (env, host) => context.engine(env, host), service, environment);
-    if (fleet !== undefined) return await reconcileFleet(context, fleet, { ...base, revision: current.revision }, spec, dryRun, log);
-    const ports = await createDeployPorts({
-      engine: await context.engine(environment),
-      store: context.store,
-      stateDir: context.stateDir,
-      spec,
-      log,
-      proxyAdmin: context.loaded.config.proxy?.admin,
-      observeOnly: dryRun,
-    });
+    const common = { store: context.store, stateDir: context.stateDir, spec, log, proxyAdmin: context.loaded.config.proxy?.admin, observeOnly: dryRun };
+    if (fleet !== undefined) {
+      const ports = await createFleetPorts({ ...common, ...fleet, engine: await context.engine(), imageSource: () => context.engine() });
+      return await reconcileFleet(context, ports, { ...base, revision: current.revision }, spec, dryRun);
+    }
+    const ports = await createDeployPorts({ ...common, engine: await context.engine(environment) });
     if (dryRun && ports.router === undefined && proxiedPorts(spec).length > 0) {
       return { ...base, outcome: "drift", steps: [], error: "the proxy does not answer, so nothing reaches the service's published ports" };
     }
@@ -123,23 +119,11 @@ function environmentsOf(context: AppContext): string[] {
  */
 async function reconcileFleet(
   context: AppContext,
-  fleet: NonNullable<ReturnType<typeof fleetOf>>,
+  ports: DeployPorts,
   base: { service: string; environment: string; revision: number },
   spec: ServiceSpec,
   dryRun: boolean,
-  log: (line: string) => void,
 ): Promise<ReconcileRow> {
-  const ports = await createFleetPorts({
-    engine: await context.engine(),
-    imageSource: () => context.engine(),
-    store: context.store,
-    stateDir: context.stateDir,
-    spec,
-    log,
-    proxyAdmin: context.loaded.config.proxy?.admin,
-    observeOnly: dryRun,
-    ...fleet,
-  });
   let lock;
   if (!dryRun) {
     try {

@@ -1,7 +1,7 @@
 import { SlipwayError, isSlipwayError } from "../errors/index.js";
 import type { DeploymentRecord, RevisionRecord } from "../store/index.js";
 import { converge, interruptedDirection, planConvergence } from "./converge.js";
-import { currentRevision, lastLines, runtimeOf, startRecord } from "./deploy-state.js";
+import { currentRevision, lastLines, nextRevision, planSettings, runtimeOf, startRecord } from "./deploy-state.js";
 import { deployFleetLocked, resumeFleet } from "./fleet-deploy.js";
 import type { HostReport } from "./fleet.js";
 import { executePlan } from "./execute-plan.js";
@@ -13,7 +13,7 @@ import { ensureImage, pruneImages } from "./host-images.js";
 import { checkDeployable } from "./deployable.js";
 import { acquireDeployLock } from "./deploy-lock.js";
 import type { DeployPorts } from "./ports.js";
-import { servesWhileSettling, specHash, type ServiceSpec } from "./service-spec.js";
+import { specHash, type ServiceSpec } from "./service-spec.js";
 import { StepRunner } from "./steps.js";
 
 export interface DeployRequest {
@@ -97,9 +97,9 @@ async function deployLocked(ports: DeployPorts, request: DeployRequest): Promise
       : { status: "unchanged", revision: current.revision, repaired: describePlan(repaired) };
   }
 
-  const settings = { batch: spec.update.batch, drain: spec.update.drainMs > 0, fallback: servesWhileSettling(spec) };
+  const settings = planSettings(spec);
   if (request.dryRun === true) {
-    const next = request.revision?.revision ?? ((await store.listRevisions(spec.service, spec.environment, { limit: 1 }))[0]?.revision ?? 0) + 1;
+    const next = await nextRevision(store, spec, request.revision);
     return { status: "planned", revision: next, steps: describePlan(planFor(spec, { revision: next, replicas: spec.replicas }, observed, settings)) };
   }
   const { revision, deployment } = await startRecord(ports, {
@@ -109,12 +109,6 @@ async function deployLocked(ports: DeployPorts, request: DeployRequest): Promise
     imageId: image?.id,
     current,
     revision: request.revision,
-  });
-  await store.appendAudit({
-    actor: ports.holder,
-    action: "deploy.start",
-    subject: spec.service,
-    detail: { environment: spec.environment, deployment: deployment.id, revision: revision.revision, image: spec.image },
   });
   const steps = new StepRunner(store, deployment.id, ports.fault);
   ports.log(

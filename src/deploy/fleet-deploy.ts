@@ -3,14 +3,14 @@ import type { ImageDetails } from "../engine/index.js";
 import type { DeploymentRecord } from "../store/index.js";
 import { converge, interruptedDirection, planConvergence } from "./converge.js";
 import type { DeployRequest, DeployResult } from "./deploy-service.js";
-import { currentRevision, lastLines, runtimeOf, startRecord } from "./deploy-state.js";
+import { currentRevision, lastLines, nextRevision, planSettings, runtimeOf, startRecord } from "./deploy-state.js";
 import { executePlan, type ExecuteResult } from "./execute-plan.js";
 import { HOSTS_STEP, describeHosts, hostBatches, hostList, hostRecorder, hostSteps, type Fleet, type FleetHost, type HostReport } from "./fleet.js";
 import { ensureImage, pruneImages } from "./host-images.js";
-import { describePlan, type ObservedReplica } from "./plan.js";
+import { describePlan, type ObservedReplica, type PlanSettings } from "./plan.js";
 import type { DeployPorts } from "./ports.js";
 import type { SpecOf } from "./runtime.js";
-import { servesWhileSettling, specHash, type ServiceSpec } from "./service-spec.js";
+import { specHash, type ServiceSpec } from "./service-spec.js";
 import { StepRunner } from "./steps.js";
 import { revisionSpec } from "./stored-spec.js";
 import { planFor } from "./strategies.js";
@@ -18,7 +18,6 @@ import { planFor } from "./strategies.js";
 /** One host as the rollout found it: what runs there and the image, or why it could not be looked at. */
 interface HostLook {
   readonly host: FleetHost;
-  readonly ports?: DeployPorts;
   readonly observed: readonly ObservedReplica[];
   readonly image?: ImageDetails;
   readonly pullError?: unknown;
@@ -62,9 +61,9 @@ export async function deployFleetLocked(ports: DeployPorts, fleet: Fleet, reques
   if (request.force !== true && sameAsCurrent && current !== undefined && currentSpec !== undefined) {
     return mendFleet(ports, { revision: current.revision, spec: currentSpec }, reachable, skipped, request.dryRun === true);
   }
-  const settings = { batch: spec.update.batch, drain: spec.update.drainMs > 0, fallback: servesWhileSettling(spec) };
+  const settings = planSettings(spec);
   if (request.dryRun === true) {
-    const next = request.revision?.revision ?? ((await store.listRevisions(spec.service, spec.environment, { limit: 1 }))[0]?.revision ?? 0) + 1;
+    const next = await nextRevision(store, spec, request.revision);
     const steps = reachable.flatMap((look) =>
       describePlan(planFor(spec, { revision: next, replicas: spec.replicas }, look.observed, settings)).map((line) => `${look.host.name}: ${line}`),
     );
@@ -76,6 +75,7 @@ export async function deployFleetLocked(ports: DeployPorts, fleet: Fleet, reques
     };
   }
 
+  const names = reachable.map((look) => look.host.name);
   const { revision, deployment } = await startRecord(ports, {
     spec,
     specHash: hash,
@@ -83,13 +83,7 @@ export async function deployFleetLocked(ports: DeployPorts, fleet: Fleet, reques
     imageId: image?.id,
     current,
     revision: request.revision,
-  });
-  const names = reachable.map((look) => look.host.name);
-  await store.appendAudit({
-    actor: ports.holder,
-    action: "deploy.start",
-    subject: spec.service,
-    detail: { environment: spec.environment, deployment: deployment.id, revision: revision.revision, image: spec.image, hosts: names },
+    audit: { hosts: names },
   });
   const steps = new StepRunner(store, deployment.id, ports.fault);
   ports.log(
@@ -136,9 +130,9 @@ export async function deployFleetLocked(ports: DeployPorts, fleet: Fleet, reques
     const { look, reason } = failure;
     ports.log(`${look.host.name} failed: ${reason}; moving the fleet back to ${back === undefined ? "nothing" : `revision ${back.revision}`}`);
     const log =
-      look.ports === undefined
+      look.host.ports === undefined
         ? ""
-        : await runtimeOf(look.ports)
+        : await runtimeOf(look.host.ports)
             .logs(failure.replicas.filter((r) => r.revision === revision.revision))
             .catch(() => "");
     const reports = new Map<string, HostReport>();
@@ -174,7 +168,7 @@ export async function deployFleetLocked(ports: DeployPorts, fleet: Fleet, reques
     subject: spec.service,
     detail: { environment: spec.environment, deployment: finished.id, revision: revision.revision, hosts: names, skipped: skipped.map((s) => s.host) },
   });
-  if (wanted) for (const look of reachable) if (look.ports !== undefined) await pruneImages(look.ports, spec).catch(() => undefined);
+  if (wanted) for (const look of reachable) if (look.host.ports !== undefined) await pruneImages(look.host.ports, spec).catch(() => undefined);
   return { status: "succeeded", revision: revision.revision, deployment: finished, hosts };
 }
 
@@ -190,13 +184,13 @@ async function lookAt(host: FleetHost, spec: ServiceSpec, pull: boolean): Promis
   } catch (error) {
     return { host, observed: [], unreachable: error instanceof Error ? error.message : String(error) };
   }
-  if (image !== undefined || !pull || spec.replicas === 0) return { host, ports, observed, ...(image === undefined ? {} : { image }) };
+  if (image !== undefined || !pull || spec.replicas === 0) return { host, observed, ...(image === undefined ? {} : { image }) };
   try {
     await ensureImage(ports, spec.image);
     const pulled = await ports.engine.inspectImage(spec.image);
-    return { host, ports, observed, ...(pulled === undefined ? {} : { image: pulled }) };
+    return { host, observed, ...(pulled === undefined ? {} : { image: pulled }) };
   } catch (error) {
-    return { host, ports, observed, pullError: error };
+    return { host, observed, pullError: error };
   }
 }
 
@@ -204,15 +198,15 @@ async function rollOut(
   look: HostLook,
   spec: ServiceSpec,
   revision: number,
-  settings: { batch: number; drain: boolean; fallback: boolean },
+  settings: PlanSettings,
   specOf: SpecOf,
   deploymentId: number,
   steps: StepRunner,
 ): Promise<ExecuteResult> {
-  if (look.ports === undefined) throw new Error(`${look.host.name} is not reachable`);
+  if (look.host.ports === undefined) throw new Error(`${look.host.name} is not reachable`);
   try {
     return await executePlan({
-      runtime: runtimeOf(look.ports),
+      runtime: runtimeOf(look.host.ports),
       steps: planFor(spec, { revision, replicas: spec.replicas }, look.observed, settings),
       spec,
       specOf,
@@ -237,8 +231,8 @@ async function moveBack(
   reason: string,
 ): Promise<HostReport> {
   const host = look.host.name;
-  if (look.ports === undefined) return { host, outcome: "failed", detail: "could not be reached" };
-  const runtime = runtimeOf(look.ports);
+  if (look.host.ports === undefined) return { host, outcome: "failed", detail: "could not be reached" };
+  const runtime = runtimeOf(look.host.ports);
   try {
     await hostRecorder(steps, host).run("rollback", { reason, to: back?.revision ?? null }, async () => {
       const undone = await converge({ runtime, target: back, service: spec, deploymentId, specs });
@@ -261,8 +255,8 @@ async function mendFleet(
   const lines: string[] = [];
   const hosts: HostReport[] = [];
   for (const look of reachable) {
-    if (look.ports === undefined) continue;
-    const outcome = await mendHost(look.ports, look.host.name, target, look.observed, dryRun);
+    if (look.host.ports === undefined) continue;
+    const outcome = await mendHost(look.host.ports, look.host.name, target, look.observed, dryRun);
     lines.push(...outcome.steps.map((line) => `${look.host.name}: ${line}`));
     hosts.push(outcome.report);
   }
@@ -330,11 +324,9 @@ export async function resumeFleet(ports: DeployPorts, fleet: Fleet, service: str
     const previous = deployment.fromRevision === undefined ? undefined : await ports.store.getRevision(service, environment, deployment.fromRevision);
     const targetSpec = revisionSpec(target);
     const recorded = await ports.store.listSteps(deployment.id);
-    const hosts = fleet.hosts.filter((host) => host.ports !== undefined);
+    const hosts = fleet.hosts.flatMap((host) => (host.ports === undefined ? [] : [{ name: host.name, ports: host.ports }]));
     const directions = await Promise.all(
-      hosts.map((host) =>
-        interruptedDirection(runtimeOf(host.ports as DeployPorts), deployment, hostSteps(recorded, host.name), targetSpec).catch(() => "back" as const),
-      ),
+      hosts.map((host) => interruptedDirection(runtimeOf(host.ports), deployment, hostSteps(recorded, host.name), targetSpec).catch(() => "back" as const)),
     );
     const forward = directions.length > 0 && directions.every((d) => d === "forward") && !recorded.some((s) => s.name.endsWith(":rollback"));
     const goal = forward
@@ -349,7 +341,7 @@ export async function resumeFleet(ports: DeployPorts, fleet: Fleet, service: str
     if (previous !== undefined) specs.set(previous.revision, revisionSpec(previous));
     for (const host of hosts) {
       const { result } = await converge({
-        runtime: runtimeOf(host.ports as DeployPorts),
+        runtime: runtimeOf(host.ports),
         target: goal,
         service: targetSpec,
         deploymentId: deployment.id,

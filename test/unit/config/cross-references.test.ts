@@ -1,17 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseConfigText } from "../../../src/config/parse-config-text.js";
-import { isSlipwayError } from "../../../src/errors/index.js";
-
-function details(text: string): readonly string[] {
-  try {
-    parseConfigText(text, { path: "slipway.yml", env: {} });
-  } catch (error) {
-    if (isSlipwayError(error, "CONFIG_INVALID")) return error.details;
-    throw error;
-  }
-  assert.fail("expected CONFIG_INVALID");
-}
+import { details } from "./config-problems.js";
 
 const head = `registry: localhost:5000/org
 sources:
