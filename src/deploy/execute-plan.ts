@@ -1,3 +1,4 @@
+import type { Pace } from "./fleet-pace.js";
 import type { HealthResult } from "./ports.js";
 import { refKey, type DeployStep, type ObservedReplica, type ReplicaRef } from "./plan.js";
 import { findReplica, type ReplicaIdentity, type Runtime, type SpecOf } from "./runtime.js";
@@ -20,6 +21,8 @@ export interface ExecuteInput {
   /** What the runtime observed when the plan was made. */
   readonly observed: readonly ObservedReplica[];
   readonly recorder: StepRecorder;
+  /** When this plan is one of several running side by side (a fleet's hosts): when each step may start, and a signal that stops it. */
+  readonly pace?: Pace;
 }
 
 export type ExecuteResult =
@@ -33,39 +36,60 @@ export type ExecuteResult =
       readonly replicas: readonly ObservedReplica[];
       /** Whether the final switch had been made: only the new revision serves, so undoing is not the way out. */
       readonly pastFinal: boolean;
+      /** Stopped from outside (the pace's signal), not by a step of its own: `step` is the first one left undone. */
+      readonly stopped?: { readonly began: boolean };
     };
 
 /**
  * Carries out a plan: each step starts once the steps it comes after are done, so independent
  * steps (a rolling update's next batch starting while the last one drains) run side by side.
  * After a failure no further step starts; the ones under way finish, then the result says
- * which step failed and why. Never rejects for a failed step.
+ * which step failed and why. With a pace each step also waits for it, and once its signal aborts
+ * no further step starts: the result says `stopped`. Never rejects for a failed step.
  */
 export async function executePlan(input: ExecuteInput): Promise<ExecuteResult> {
+  const { pace } = input;
   const known: ObservedReplica[] = [...input.observed];
   const done = new Set<string>();
   const started = new Set<string>();
   const inFlight = new Map<string, Promise<void>>();
   let failure: { step: DeployStep; reason: string } | undefined;
+  let began = false;
+  const stopped = (): boolean => pace?.signal.aborted === true;
   const launch = (step: DeployStep): void => {
     started.add(step.id);
-    const running = input.recorder
-      .run(step.id, detailOf(step, known), () => runStep(input, step, known))
-      .then(
-        () => void done.add(step.id),
-        (error: unknown) => void (failure ??= { step, reason: reasonFor(step, error) }),
-      )
-      .finally(() => inFlight.delete(step.id));
-    inFlight.set(step.id, running);
+    const run = async (): Promise<void> => {
+      if (pace !== undefined) {
+        await pace.before(step);
+        if (stopped()) return;
+      }
+      began = true;
+      try {
+        await input.recorder.run(step.id, detailOf(step, known), () => runStep(input, step, known));
+      } catch (error) {
+        failure ??= { step, reason: reasonFor(step, error) };
+        return;
+      }
+      done.add(step.id);
+      pace?.done(step);
+    };
+    inFlight.set(
+      step.id,
+      run().finally(() => inFlight.delete(step.id)),
+    );
   };
   for (;;) {
-    if (failure === undefined) for (const step of input.steps) if (!started.has(step.id) && step.after.every((id) => done.has(id))) launch(step);
+    if (failure === undefined && !stopped()) for (const step of input.steps) if (!started.has(step.id) && step.after.every((id) => done.has(id))) launch(step);
     if (inFlight.size === 0) break;
     await Promise.race(inFlight.values());
   }
   const pastFinal = input.steps.some((s) => s.kind === "switch" && s.final && done.has(s.id));
   if (failure !== undefined) return { ok: false, ...failure, replicas: known, pastFinal };
   const stuck = input.steps.find((s) => !done.has(s.id));
+  if (stuck !== undefined && stopped()) {
+    const reason = pace?.signal.reason;
+    return { ok: false, step: stuck, reason: typeof reason === "string" ? reason : "stopped", replicas: known, pastFinal, stopped: { began } };
+  }
   if (stuck !== undefined) throw new Error(`deploy plan step ${stuck.id} waits for a step that is not in the plan (${stuck.after.join(", ")})`);
   return { ok: true, replicas: known };
 }

@@ -5,7 +5,8 @@ import { converge, interruptedDirection, planConvergence } from "./converge.js";
 import type { DeployRequest, DeployResult } from "./deploy-service.js";
 import { currentRevision, lastLines, nextRevision, planSettings, runtimeOf, startRecord } from "./deploy-state.js";
 import { executePlan, type ExecuteResult } from "./execute-plan.js";
-import { HOSTS_STEP, describeHosts, hostBatches, hostList, hostRecorder, hostSteps, type Fleet, type FleetHost, type HostReport } from "./fleet.js";
+import { paceHosts, type Pace } from "./fleet-pace.js";
+import { HOSTS_STEP, describeHosts, hostList, hostRecorder, hostSteps, type Fleet, type FleetHost, type HostReport } from "./fleet.js";
 import { ensureImage, pruneImages } from "./host-images.js";
 import { describePlan, type ObservedReplica, type PlanSettings } from "./plan.js";
 import type { DeployPorts } from "./ports.js";
@@ -29,10 +30,12 @@ type Revision = { readonly revision: number; readonly spec: ServiceSpec };
 /**
  * Deploys a service to every host of its environment (call with the deploy lock held, which
  * covers the whole fleet): hosts in their order, `fleet.parallel` at a time, each with the
- * service's own strategy and health gate. A host that cannot be reached is skipped and
- * reported; the reconcile loop brings it to the current revision when it answers again. A
- * failure stops the rollout and moves the hosts already updated back, so the fleet ends on one
- * revision; hosts after it are never touched. The same spec and image everywhere mends drift
+ * service's own strategy and health gate, overlapped where nothing that serves is at stake
+ * (fleet-pace.ts: the next host starts its new containers while this one settles, and switches
+ * after this one's final switch). A host that cannot be reached is skipped and reported; the
+ * reconcile loop brings it to the current revision when it answers again. A failure stops the
+ * rollout and moves every host it reached back, so the fleet ends on one revision (a host that
+ * had only started its new containers has them removed); hosts it had not reached are never touched. The same spec and image everywhere mends drift
  * host by host instead (a host on an older revision, a replica missing).
  */
 export async function deployFleetLocked(ports: DeployPorts, fleet: Fleet, request: DeployRequest): Promise<DeployResult> {
@@ -108,23 +111,34 @@ export async function deployFleetLocked(ports: DeployPorts, fleet: Fleet, reques
     });
   }
 
-  const updated: HostLook[] = [];
+  const pace = paceHosts(reachable, fleet.parallel);
   let failure: { look: HostLook; reason: string; replicas: readonly ObservedReplica[] } | undefined;
-  for (const batch of hostBatches(reachable, fleet.parallel)) {
-    const results = await Promise.all(
-      batch.map(async (look) => {
-        ports.log(`${look.host.name}: revision ${revision.revision}`);
-        return { look, result: await rollOut(look, spec, revision.revision, settings, specOf, deployment.id, steps) };
-      }),
-    );
-    for (const { look, result } of results) {
-      if (result.ok) updated.push(look);
-      else failure ??= { look, reason: result.reason, replicas: result.replicas };
-    }
-    // A host of the same batch that failed too is moved back with the others.
-    for (const { look, result } of results) if (!result.ok && look !== failure?.look) updated.push(look);
-    if (failure !== undefined) break;
-  }
+  const results = await Promise.all(
+    pace.hosts.map(async ({ item: look, pace: host }) => {
+      try {
+        const result = await rollOut(
+          look,
+          spec,
+          revision.revision,
+          settings,
+          specOf,
+          deployment.id,
+          steps,
+          announced(host, () => ports.log(`${look.host.name}: revision ${revision.revision}`)),
+        );
+        if (!result.ok && result.stopped === undefined) {
+          failure ??= { look, reason: result.reason, replicas: result.replicas };
+          pace.stop(`the rollout stopped at ${failure.look.host.name}`);
+        }
+        return { look, result, served: host.served() };
+      } finally {
+        host.end();
+      }
+    }),
+  );
+  // On a failure every other host the rollout reached goes back too, the latest first.
+  const reached = results.filter(({ look, result }) => look !== failure?.look && (result.ok || result.stopped?.began !== false));
+  const unserved = new Set(reached.filter((each) => !each.served).map((each) => each.look.host.name));
 
   if (failure !== undefined) {
     const { look, reason } = failure;
@@ -136,8 +150,18 @@ export async function deployFleetLocked(ports: DeployPorts, fleet: Fleet, reques
             .logs(failure.replicas.filter((r) => r.revision === revision.revision))
             .catch(() => "");
     const reports = new Map<string, HostReport>();
-    for (const moved of [look, ...updated.reverse()]) {
-      reports.set(moved.host.name, await moveBack(moved, spec, back, specs, deployment.id, steps, reason));
+    for (const moved of [look, ...reached.map((each) => each.look).reverse()]) {
+      const report = await moveBack(moved, spec, back, specs, deployment.id, steps, reason);
+      reports.set(
+        moved.host.name,
+        report.outcome === "moved-back" && unserved.has(moved.host.name)
+          ? {
+              host: moved.host.name,
+              outcome: "untouched",
+              detail: `the rollout stopped at ${look.host.name}; its new containers were removed before they served`,
+            }
+          : report,
+      );
     }
     const touched = new Set(reports.keys());
     const hosts: HostReport[] = [
@@ -202,6 +226,7 @@ async function rollOut(
   specOf: SpecOf,
   deploymentId: number,
   steps: StepRunner,
+  pace: Pace,
 ): Promise<ExecuteResult> {
   if (look.host.ports === undefined) throw new Error(`${look.host.name} is not reachable`);
   try {
@@ -213,11 +238,28 @@ async function rollOut(
       identityOf: (n) => ({ revision: n, specHash: specHash(specOf(n)), deploymentId }),
       observed: look.observed,
       recorder: hostRecorder(steps, look.host.name),
+      pace,
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return { ok: false, step: { kind: "unroute", id: "rollout", after: [], batch: 1 }, reason, replicas: look.observed, pastFinal: false };
   }
+}
+
+/** The same pace, calling `begin` once, when the host's first step may start. */
+function announced(pace: Pace, begin: () => void): Pace {
+  let begun = false;
+  return {
+    signal: pace.signal,
+    done: (step) => pace.done(step),
+    before: async (step) => {
+      await pace.before(step);
+      if (!begun && !pace.signal.aborted) {
+        begun = true;
+        begin();
+      }
+    },
+  };
 }
 
 /** Returns a host to the previous revision (or to nothing, after a first deployment); a host that cannot be reached now is left to the reconcile loop. */

@@ -52,13 +52,6 @@ export function hostSteps(recorded: readonly DeploymentStep[], host: string): De
     .map((step) => ({ ...step, name: step.name.slice(prefix.length) }));
 }
 
-/** Hosts in rollout order, `size` at a time. */
-export function hostBatches<T>(hosts: readonly T[], size: number): T[][] {
-  const batches: T[][] = [];
-  for (let index = 0; index < hosts.length; index += Math.max(1, size)) batches.push(hosts.slice(index, index + Math.max(1, size)));
-  return batches;
-}
-
 /** "a, b and c" */
 export function hostList(hosts: readonly string[]): string {
   if (hosts.length <= 1) return hosts.join("");

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LABEL } from "../../../src/deploy/index.js";
+import type { DeployStep } from "../../../src/deploy/plan.js";
 import { connectEngine, type Engine } from "../../../src/engine/index.js";
 import { runSlipway, type CliRun } from "../../harness/cli.js";
 import { webCommand } from "../../harness/deploy.js";
@@ -77,7 +78,8 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
       images[version] = `${testHosts.registryHost ?? ""}/${repository}:${version}`;
     }
     dir = mkdtempSync(join(tmpdir(), "slipway-fleet-"));
-    for (const key of ["rollout", "unhealthy", "killed", "skipped", "followed"]) services[key] = { name: testName(`fleet-${key}`), port: await freePort() };
+    for (const key of ["rollout", "unhealthy", "settles", "killed", "skipped", "followed"])
+      services[key] = { name: testName(`fleet-${key}`), port: await freePort() };
     const second = hosts()[1]?.name ?? "";
     const followed = `${testHosts.registryHost ?? ""}/fleet/${testName("followed")}:prod`;
     services.followed = { ...(services.followed ?? assert.fail()), image: followed };
@@ -99,6 +101,18 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
       flag ?? "-c",
       `if grep -q "/${second}/data/" /proc/self/mountinfo && [ "\${HTTP_BODY}" = v2 ]; then sleep 3600; fi; ${script ?? ""}`,
     ];
+    // v2 of this one passes its check on the second host, then exits while it settles (serving, v1 its fallback).
+    const exitsOnSecond = [
+      "sh",
+      "-c",
+      [
+        "mkdir -p /www",
+        'printf %s "${HTTP_BODY}" > /www/index.html',
+        `if grep -q "/${second}/data/" /proc/self/mountinfo && [ "\${HTTP_BODY}" = v2 ]; then httpd -p 8080 -h /www; sleep 2; exit 1; fi`,
+        'trap "exit 0" TERM',
+        "httpd -f -p 8080 -h /www & wait",
+      ].join("; "),
+    ];
     writeFileSync(
       join(dir, "slipway.yml"),
       [
@@ -119,6 +133,13 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
         "services:",
         ...service("rollout", webCommand(8080)),
         ...service("unhealthy", hangsOnSecond),
+        `  ${services.settles?.name ?? ""}:`,
+        `    image: ${images.v1}`,
+        `    command: ${JSON.stringify(exitsOnSecond).replaceAll("$", "$$$$")}`,
+        `    ports: ["${services.settles?.port ?? 0}:8080"]`,
+        "    stop_grace_period: 1s",
+        "    health: { http: /, interval: 200ms, deadline: 8s, settle: 5s }",
+        "    update: { strategy: blue-green, drain: 300ms }",
         ...service("killed", webCommand(8080)),
         ...service("skipped", webCommand(8080)),
         ...service("followed", webCommand(8080), ", auto: true"),
@@ -201,13 +222,30 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
     assert.ok(samples.length > 100, `only ${samples.length} requests`);
     assert.deepEqual(failed.slice(0, 5), [], `${failed.length} of ${samples.length} requests failed`);
     for (const url of urls(port)) await waitForBody(url, "v2", 5_000);
-    // Never fewer than two replicas running on a host (rolling starts the new one first), and
-    // one host at a time: no sample where two hosts both run a mix of revisions.
+    // Never fewer than two replicas running on a host (rolling starts the new one first).
     for (const sample of seen) {
       const short = sample.reduce((sum, host) => sum + Math.max(0, 2 - host.length), 0);
       assert.ok(short <= 1, `more than one replica offline: ${JSON.stringify(sample)}`);
-      const mixed = sample.filter((host) => new Set(host).size > 1).length;
-      assert.ok(mixed <= 1, `two hosts updating at once: ${JSON.stringify(sample)}`);
+    }
+    // One host at a time: each host starts once the one before serves v2, and switches only after
+    // the one before made its final switch.
+    const history = await slipway(["history", name, "--json"]);
+    const steps =
+      (JSON.parse(history.stdout) as { steps: { name: string; detail: { step?: DeployStep }; startedAt: string; finishedAt?: string }[] }[])[0]?.steps ?? [];
+    const on = (host: string) => steps.filter((step) => step.name.startsWith(`${host}:`) && step.detail.step !== undefined);
+    const at = (time: string | undefined) => Date.parse(time ?? "");
+    for (const [before, after] of [
+      ["a", "b"],
+      ["b", "c"],
+    ] as const) {
+      const switches = on(before).filter((step) => step.detail.step?.kind === "switch");
+      const firstSwitch = switches[0];
+      const finalSwitch = switches.find((step) => step.detail.step?.kind === "switch" && step.detail.step.final);
+      const next = on(after);
+      const nextSwitch = next.find((step) => step.detail.step?.kind === "switch");
+      assert.ok(firstSwitch && finalSwitch && next[0] && nextSwitch, JSON.stringify(steps.map((s) => s.name)));
+      assert.ok(at(next[0].startedAt) >= at(firstSwitch.finishedAt), `${after} began before ${before} served v2`);
+      assert.ok(at(nextSwitch.startedAt) >= at(finalSwitch.finishedAt), `${after} switched before ${before}'s final switch`);
     }
     const order = hosts().map((_, index) => seen.findIndex((sample) => sample[index]?.includes(2) === true));
     assert.ok(
@@ -230,8 +268,8 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
       after.hosts.every((h) => h.digest?.startsWith("sha256:") === true && h.digest === after.hosts[0]?.digest),
       JSON.stringify(after.hosts),
     );
-    const history = await slipway(["history", name]);
-    assert.match(history.stdout, /hosts: a updated, b updated, c updated/);
+    const listed = await slipway(["history", name]);
+    assert.match(listed.stdout, /hosts: a updated, b updated, c updated/);
   });
 
   test("a v2 that never gets healthy on the second host: the first is moved back, the third never touched, every host serves v1, and the run says why", async () => {
@@ -257,6 +295,29 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
     assert.match(history.stdout, /rolled-back/);
     assert.match(history.stdout, /c:|c untouched/);
     assert.doesNotMatch(history.stdout.split("\n#")[0] ?? "", /c:create/, "the third host was touched");
+  });
+
+  test("a v2 that exits on the second host while it settles, after the third began: the third's new container is removed before it serves, every host serves v1, no request fails", async () => {
+    const { name, port } = services.settles ?? assert.fail();
+    assert.equal((await slipway(["deploy", name])).code, 0);
+    for (const url of urls(port)) await waitForBody(url, "v1", 10_000);
+    const loads = urls(port).map((url) => startLoad(url, { clients: 2, timeoutMs: 2_000 }));
+    const deploy = await slipway(["deploy", name, "--image", images.v2]);
+    const samples: Sample[] = (await Promise.all(loads.map((l) => l.stop()))).flat();
+    assert.equal(deploy.code, 2, deploy.stdout + deploy.stderr);
+    assert.match(deploy.stderr, /revision 2 failed on b: .*-r2-1 /);
+    assert.match(deploy.stderr, /a: moved-back \(to revision 1\)/);
+    assert.match(deploy.stderr, /b: moved-back/);
+    assert.match(deploy.stderr, /c: untouched \(the rollout stopped at b; its new containers were removed before they served\)/);
+    assert.deepEqual(samples.filter((s) => s.error !== undefined).slice(0, 5), [], "a request failed");
+    assert.deepEqual(await revisionsOn(name), [[1], [1], [1]]);
+    for (const url of urls(port)) await waitForBody(url, "v1", 5_000);
+    // c began (its new replica was created and checked) but never switched.
+    const history = await slipway(["history", name, "--json"]);
+    const names = ((JSON.parse(history.stdout) as { steps: { name: string }[] }[])[0]?.steps ?? []).map((step) => step.name);
+    assert.ok(names.includes("c:health"), JSON.stringify(names));
+    assert.ok(!names.some((step) => step.startsWith("c:switch")), JSON.stringify(names));
+    assert.equal((await status(name)).drift, undefined);
   });
 
   test("the second host's engine killed mid-rollout: the rollout fails cleanly, the others end on v1, and reconcile brings the host back to v1 once its engine is up", async () => {

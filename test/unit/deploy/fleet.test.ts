@@ -1,14 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { describeHosts, hostBatches, hostList, hostRecorder, hostSteps } from "../../../src/deploy/fleet.js";
+import { describeHosts, hostList, hostRecorder, hostSteps } from "../../../src/deploy/fleet.js";
 import type { DeploymentStep } from "../../../src/store/index.js";
-
-test("hosts are updated in their order, hosts_parallel at a time", () => {
-  assert.deepEqual(hostBatches(["a", "b", "c"], 1), [["a"], ["b"], ["c"]]);
-  assert.deepEqual(hostBatches(["a", "b", "c"], 2), [["a", "b"], ["c"]]);
-  assert.deepEqual(hostBatches(["a", "b", "c"], 5), [["a", "b", "c"]]);
-  assert.deepEqual(hostBatches([], 1), []);
-});
 
 test("each host's steps are recorded as HOST:STEP with the host in their detail, and read back under their own names", async () => {
   const recorded: { name: string; detail: Readonly<Record<string, unknown>> }[] = [];
