@@ -101,14 +101,15 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
       flag ?? "-c",
       `if grep -q "/${second}/data/" /proc/self/mountinfo && [ "\${HTTP_BODY}" = v2 ]; then sleep 3600; fi; ${script ?? ""}`,
     ];
-    // v2 of this one passes its check on the second host, then exits while it settles (serving, v1 its fallback).
+    // v2 of this one passes its check on the second host, then exits while it settles (serving, v1 its fallback),
+    // once the test tells it to (a file in the container): after the third host began.
     const exitsOnSecond = [
       "sh",
       "-c",
       [
         "mkdir -p /www",
         'printf %s "${HTTP_BODY}" > /www/index.html',
-        `if grep -q "/${second}/data/" /proc/self/mountinfo && [ "\${HTTP_BODY}" = v2 ]; then httpd -p 8080 -h /www; sleep 2; exit 1; fi`,
+        `if grep -q "/${second}/data/" /proc/self/mountinfo && [ "\${HTTP_BODY}" = v2 ]; then httpd -p 8080 -h /www; while [ ! -e /www/exit ]; do sleep 0.1; done; exit 1; fi`,
         'trap "exit 0" TERM',
         "httpd -f -p 8080 -h /www & wait",
       ].join("; "),
@@ -138,7 +139,7 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
         `    command: ${JSON.stringify(exitsOnSecond).replaceAll("$", "$$$$")}`,
         `    ports: ["${services.settles?.port ?? 0}:8080"]`,
         "    stop_grace_period: 1s",
-        "    health: { http: /, interval: 200ms, deadline: 8s, settle: 5s }",
+        "    health: { http: /, interval: 200ms, deadline: 8s, settle: 8s }",
         "    update: { strategy: blue-green, drain: 300ms }",
         ...service("killed", webCommand(8080)),
         ...service("skipped", webCommand(8080)),
@@ -302,7 +303,16 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
     assert.equal((await slipway(["deploy", name])).code, 0);
     for (const url of urls(port)) await waitForBody(url, "v1", 10_000);
     const loads = urls(port).map((url) => startLoad(url, { clients: 2, timeoutMs: 2_000 }));
-    const deploy = await slipway(["deploy", name, "--image", images.v2]);
+    const deploying = slipway(["deploy", name, "--image", images.v2]);
+    // c begins once b serves revision 2 (after a settled); b settles for 8 s, and its v2 is told to exit inside that.
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !((await revisionsOn(name))[2]?.includes(2) ?? false)) await sleep(20);
+    const second = engines[1] ?? assert.fail();
+    const [settling] = await second.listContainers({ labels: { [LABEL.service]: name, [LABEL.revision]: "2" } });
+    assert.ok(settling !== undefined, "b has no revision 2 container while c began");
+    const told = await second.exec(settling.id, ["touch", "/www/exit"]);
+    assert.equal(told.exitCode, 0, told.stderr);
+    const deploy = await deploying;
     const samples: Sample[] = (await Promise.all(loads.map((l) => l.stop()))).flat();
     assert.equal(deploy.code, 2, deploy.stdout + deploy.stderr);
     assert.match(deploy.stderr, /revision 2 failed on b: .*-r2-1 /);
@@ -312,10 +322,10 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
     assert.deepEqual(samples.filter((s) => s.error !== undefined).slice(0, 5), [], "a request failed");
     assert.deepEqual(await revisionsOn(name), [[1], [1], [1]]);
     for (const url of urls(port)) await waitForBody(url, "v1", 5_000);
-    // c began (its new replica was created and checked) but never switched.
+    // c began (its new replica was created) but never switched.
     const history = await slipway(["history", name, "--json"]);
     const names = ((JSON.parse(history.stdout) as { steps: { name: string }[] }[])[0]?.steps ?? []).map((step) => step.name);
-    assert.ok(names.includes("c:health"), JSON.stringify(names));
+    assert.ok(names.includes("c:create"), JSON.stringify(names));
     assert.ok(!names.some((step) => step.startsWith("c:switch")), JSON.stringify(names));
     assert.equal((await status(name)).drift, undefined);
   });
