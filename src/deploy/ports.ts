@@ -6,14 +6,14 @@ import type { ServiceSpec } from "./service-spec.js";
 
 /** The reverse proxy as a deployment sees it: one route per published port. */
 export interface TrafficRouter {
-  /** Creates or atomically replaces a route; the listening socket stays open. */
+  /** Creates or atomically replaces a route; the listening socket stays open. False when it was already as asked. */
   setRoute(route: {
     id: string;
     listen: { host?: string; port: number };
     upstreams: readonly string[];
     fallbacks?: readonly string[];
     healthPath?: string;
-  }): Promise<void>;
+  }): Promise<boolean>;
   /** The upstreams and fallbacks (addresses dialled only when the upstream cannot be) of a route, or undefined when there is none. */
   routeOf(id: string): Promise<{ readonly upstreams: readonly string[]; readonly fallbacks?: readonly string[] } | undefined>;
   removeRoute(id: string): Promise<unknown>;

@@ -141,9 +141,7 @@ export async function switchTraffic(
   for (const route of routes) {
     if (route.upstreams.length === 0) throw new Error(`no running replica of ${spec.service} publishes port ${route.listen.port}`);
     const wanted = { ...route, fallbacks: fallbacks.find((f) => f.id === route.id)?.upstreams ?? [] };
-    if (sameRouting(await router.routeOf(route.id), wanted)) continue;
-    await router.setRoute(wanted);
-    changed = true;
+    if (await router.setRoute(wanted)) changed = true;
   }
   return { changed };
 }

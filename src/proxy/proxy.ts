@@ -57,8 +57,12 @@ function createProxy(admin: AdminClient, adminPort: number): Proxy {
   };
 }
 
-/** One try: read the route (and in-flight counts), then create it or replace it if unchanged since the read. */
-async function setRoute(admin: AdminClient, route: Route): Promise<void> {
+/**
+ * One try: read the route (and in-flight counts), then create it or replace it if unchanged since
+ * the read. A route the proxy already holds as asked, with nothing parked to let go, is left
+ * alone: false, and no change is made.
+ */
+async function setRoute(admin: AdminClient, route: Route): Promise<boolean> {
   const path = serverPath(route.id);
   const fallbacks = (route.fallbacks ?? []).length === 0 ? "" : `, falling back to ${route.fallbacks?.join(", ")}`;
   const what = `route ${JSON.stringify(route.id)} (listen ${formatAddress(route.listen)} -> ${route.upstreams.join(", ")}${fallbacks})`;
@@ -66,11 +70,32 @@ async function setRoute(admin: AdminClient, route: Route): Promise<void> {
   const [current, status] = await Promise.all([readRoute(admin, route.id, { init: true }), readUpstreamStatus(admin)]);
   if (current.raw === null) {
     await admin.call(what, { method: "PUT", path, body: toServerConfig(route) });
-    return;
+    return true;
   }
   const inFlight = inFlightByAddress(status);
-  const parked = nextParked(current.live, parkedUpstreams(current.raw), dialled(route), inFlight);
+  const wasParked = parkedUpstreams(current.raw);
+  const parked = nextParked(current.live, wasParked, dialled(route), inFlight);
+  if (current.live !== undefined && sameRoute(current.live, route) && sameSet(wasParked, parked)) return false;
   await admin.call(what, { method: "PATCH", path, body: toServerConfig(route, parked), ifMatch: current.etag });
+  return true;
+}
+
+/** Whether the proxy holds the route as asked: the same listen address, upstreams, fallbacks, health path and keep-alive. */
+function sameRoute(live: LiveRoute, route: Route): boolean {
+  return (
+    live.listen.port === route.listen.port &&
+    live.listen.host === route.listen.host &&
+    sameSet(live.upstreams, route.upstreams) &&
+    sameSet(live.fallbacks ?? [], route.fallbacks ?? []) &&
+    live.healthPath === route.healthPath &&
+    (live.keepAlive === true) === (route.keepAlive === true)
+  );
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((item) => set.has(item));
 }
 
 async function removeRoute(admin: AdminClient, id: string): Promise<boolean> {

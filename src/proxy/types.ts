@@ -56,8 +56,11 @@ export interface ReconcileReport {
 
 export interface Proxy {
   readonly adminUrl: string;
-  /** Creates the route or replaces it in one config change; the listening socket stays open. */
-  setRoute(route: Route): Promise<void>;
+  /**
+   * Creates the route or replaces it in one config change; the listening socket stays open.
+   * False when the proxy already held it as asked (then nothing changed).
+   */
+  setRoute(route: Route): Promise<boolean>;
   /** Removes the route and closes its port; false when there was no such route. */
   removeRoute(id: string): Promise<boolean>;
   listRoutes(): Promise<LiveRoute[]>;

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
+import { Agent, createServer, request } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { isSlipwayError } from "../../../src/errors/index.js";
 import { connectProxy, waitDrained } from "../../../src/proxy/index.js";
@@ -17,6 +17,40 @@ test("a route to v1 answers v1, and the proxy reports it", async (t) => {
   assert.deepEqual(await proxy.listRoutes(), [{ id: "api-prod", listen: { host: "127.0.0.1", port }, upstreams: [v1], healthPath: "/" }]);
   assert.deepEqual(await proxy.upstreamsOf("api-prod"), [v1]);
   assert.equal(await proxy.upstreamsOf("nope"), undefined);
+});
+
+test("setting a route the proxy already holds as asked changes nothing (a kept-alive connection stays open); any difference is written", async (t) => {
+  const { proxy } = await startTestProxy(t);
+  const [v1, v2] = [await startUpstream(t, "v1"), await startUpstream(t, "v2")];
+  const port = await freePort();
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  t.after(() => agent.destroy());
+  // A config change replaces Caddy's server, which closes idle kept-alive connections: the local port tells.
+  const localPort = (): Promise<number | undefined> =>
+    new Promise((resolve, reject) => {
+      request(`http://127.0.0.1:${port}/`, { agent }, (res) => {
+        const local = res.socket.localPort;
+        res.resume();
+        res.on("end", () => resolve(local));
+      })
+        .on("error", reject)
+        .end();
+    });
+  const route = { id: "api-prod", listen: { host: "127.0.0.1", port }, upstreams: [v1, v2], keepAlive: true };
+
+  assert.equal(await proxy.setRoute(route), true);
+  const before = await localPort();
+  assert.equal(await proxy.setRoute(route), false);
+  assert.equal(await proxy.setRoute({ ...route, upstreams: [v2, v1] }), false, "the same upstreams in another order");
+  await sleep(200);
+  assert.equal(await localPort(), before, "the kept-alive connection was closed: the config was written");
+
+  assert.equal(await proxy.setRoute({ ...route, upstreams: [v2] }), true);
+  assert.equal(await proxy.setRoute({ ...route, upstreams: [v2], healthPath: "/" }), true);
+  assert.equal(await proxy.setRoute({ ...route, upstreams: [v2], healthPath: "/", keepAlive: false }), true);
+  assert.equal(await proxy.setRoute({ ...route, listen: { port }, upstreams: [v2], healthPath: "/", keepAlive: false }), true);
+  assert.deepEqual(await proxy.listRoutes(), [{ id: "api-prod", listen: { port }, upstreams: [v2], healthPath: "/" }]);
+  await waitForBody(`http://127.0.0.1:${port}/`, "v2");
 });
 
 test("a route answers Connection: close unless it keeps connections alive", async (t) => {
