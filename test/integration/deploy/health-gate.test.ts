@@ -77,12 +77,22 @@ test("a v2 whose health endpoint answers 404 fails with a message that says HTTP
 
 test("a v2 that answers its probe and then exits is caught while it settles (serving, v1 its fallback): no request fails", async () => {
   const web = await newWebService(fixture(), "answers-then-exits");
-  const [shell, flag, script] = web.v2.command ?? [];
   // Serves for a moment (the first probe passes and it takes traffic), then, 1 s after it started
-  // and well inside its 2 s settle time even on a loaded host, the container exits.
+  // and well inside its 2 s settle time even on a loaded host, its server stops listening and the
+  // container exits. (Its server is not killed in the middle of a response: one cut off after its
+  // headers went out cannot be sent again by any proxy, docs/deployments.md says so.)
+  const script = [
+    "mkdir -p /www",
+    'printf %s "$HTTP_BODY" > /www/index.html',
+    "httpd -f -p 8080 -h /www & server=$!",
+    "sleep 1",
+    "kill $server",
+    "sleep 0.5",
+    "exit 1",
+  ].join("; ");
   const v2: ServiceSpec = {
     ...web.v2,
-    command: [shell ?? "sh", flag ?? "-c", `(sleep 1; kill 1) & ${script ?? ""}`],
+    command: ["sh", "-c", script],
     restart: { policy: "always" },
     health: { ...web.v2.health, settleMs: 2_000 },
   };
