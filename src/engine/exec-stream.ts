@@ -67,6 +67,17 @@ export class ExecStream extends Duplex {
     return this;
   }
 
+  /** As net.Socket's: whether the connection to the engine keeps Node running (it does unless unreferenced). */
+  ref(): this {
+    (this.#socket as { ref?: () => unknown }).ref?.();
+    return this;
+  }
+
+  unref(): this {
+    (this.#socket as { unref?: () => unknown }).unref?.();
+    return this;
+  }
+
   #touch(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = this.#timeoutMs > 0 ? setTimeout(() => this.emit("timeout"), this.#timeoutMs) : undefined;

@@ -1,9 +1,20 @@
-import { rmSync, statSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Engine } from "../engine/index.js";
 import { SlipwayError } from "../errors/index.js";
 import { adminAnswers, connectProxyThrough, type AdminChannel, type Proxy } from "../proxy/index.js";
-import { DATA_PATH, findProxyImageInputs, HOST_PROXY_ADMIN, proxyImageTag, readContents, writeProxyImageContext, type ProxyImageInputs } from "./image.js";
+import { cachedProxyImage, proxyImageCacheFile, signatureOf, type ProxyImage } from "./image-cache.js";
+import {
+  DATA_PATH,
+  findProxyImageInputs,
+  proxyImageExecutables,
+  HOST_PROXY_ADMIN,
+  proxyImageTag,
+  readContents,
+  writeProxyImageContext,
+  type ProxyImageInputs,
+} from "./image.js";
+import { sessionChannel } from "./admin-session.js";
 import { describeStep, planHostProxy, PROXY_CONTAINER, type HostProxyStep, type ObservedProxy } from "./plan.js";
 
 /** Labels on the proxy container and its data volume. */
@@ -28,8 +39,9 @@ export interface HostProxy {
 /**
  * Makes sure the host behind `engine` runs Slipway's proxy (Caddy in a container on the host's
  * network, its admin API on the host's loopback only) and connects to that admin API through the
- * engine: each request is an exec of `nc` in the proxy container, so no port is opened beyond the
- * host's loopback and the engine's own authentication (ssh, TLS) guards it.
+ * engine: requests go through one exec in the proxy container (admin-session.ts), each over a
+ * loopback connection `nc` makes there, so no port is opened beyond the host's loopback and the
+ * engine's own authentication (ssh, TLS) guards it.
  */
 export async function ensureHostProxy(engine: Engine, options: HostProxyOptions = {}): Promise<HostProxy> {
   const { inputs, tag } =
@@ -53,7 +65,7 @@ export async function ensureHostProxy(engine: Engine, options: HostProxyOptions 
     containerId = await runStep(engine, step, inputs, containerId, options.readyTimeoutMs ?? READY_TIMEOUT_MS);
   }
   if (containerId === undefined) throw new Error("no proxy container after ensuring it"); // planHostProxy always creates one
-  return { proxy: await connectProxyThrough(proxyName(engine), adminChannel(engine, containerId)), steps };
+  return { proxy: await connectProxyThrough(proxyName(engine), sessionChannel(engine, containerId, HOST_PROXY_ADMIN)), steps };
 }
 
 /** The proxy of a host whose container already runs; PROXY_UNREACHABLE when there is none or it does not answer. */
@@ -64,13 +76,14 @@ export async function connectHostProxy(engine: Engine): Promise<Proxy> {
       hint: "a deploy to the host starts it; `slipway doctor` checks it",
     });
   }
-  return connectProxyThrough(proxyName(engine), adminChannel(engine, container.id));
+  return connectProxyThrough(proxyName(engine), sessionChannel(engine, container.id, HOST_PROXY_ADMIN));
 }
 
 export function proxyName(engine: Engine): string {
   return `the proxy on ${engine.address}`;
 }
 
+/** One exec of nc per request: for polling a proxy that is starting (a session would end at each refused connect). */
 function adminChannel(engine: Engine, containerId: string): AdminChannel {
   const [host, port] = HOST_PROXY_ADMIN.split(":");
   return { adminAddress: HOST_PROXY_ADMIN, connect: () => engine.openExec(containerId, ["/bin/busybox", "nc", host ?? "127.0.0.1", port ?? ""]) };
@@ -144,41 +157,33 @@ async function waitAnswering(engine: Engine, id: string, timeoutMs: number): Pro
   });
 }
 
-let known: { signature?: string; readonly image: Promise<{ inputs: ProxyImageInputs; tag: string }> } | undefined;
+let known: { readonly image: Promise<ProxyImage>; found?: { readonly signature: string | undefined } } | undefined;
 
 /**
- * This machine's proxy image inputs and tag, found and hashed once per process (Caddy's binary
- * is tens of MB: hashing it for every host of every deploy cost about 90 ms each), again when a
- * file that goes in changed size or modification time (Caddy upgraded under a running serve).
- * Callers at the same moment share one search.
+ * This machine's proxy image inputs and tag: from the cache between processes (image-cache.ts),
+ * kept for the process, and looked at again when a file that goes in changed (Caddy upgraded
+ * under a running serve). Callers at the same moment share one search.
  */
-async function thisMachinesProxyImage(): Promise<{ inputs: ProxyImageInputs; tag: string }> {
-  if (known !== undefined && known.signature === undefined) return known.image;
-  if (known?.signature !== undefined) {
-    const { inputs } = await known.image;
-    if (known.signature === signatureOf(inputs)) return known.image;
+async function thisMachinesProxyImage(): Promise<ProxyImage> {
+  if (known !== undefined) {
+    if (known.found === undefined) return known.image;
+    const { signature } = known.found;
+    if (signature !== undefined && signature === signatureOf((await known.image).inputs)) return known.image;
   }
-  const entry: NonNullable<typeof known> = { image: findProxyImageInputs().then((inputs) => ({ inputs, tag: proxyImageTag(inputs, readContents) })) };
+  const entry: NonNullable<typeof known> = {
+    image: (async () =>
+      cachedProxyImage(proxyImageCacheFile(), proxyImageExecutables(), async () => {
+        const inputs = await findProxyImageInputs();
+        return { inputs, tag: proxyImageTag(inputs, readContents) };
+      }))(),
+  };
   known = entry;
   try {
     const { inputs } = await entry.image;
-    entry.signature = signatureOf(inputs);
+    entry.found = { signature: signatureOf(inputs) };
   } catch (error) {
     if (known === entry) known = undefined;
     throw error;
   }
   return entry.image;
-}
-
-function signatureOf(inputs: ProxyImageInputs): string {
-  return [inputs.caddy, ...inputs.libraries, inputs.busybox]
-    .map((path) => {
-      try {
-        const stat = statSync(path);
-        return `${path}:${stat.size}:${stat.mtimeMs}`;
-      } catch {
-        return `${path}:gone`;
-      }
-    })
-    .join("|");
 }

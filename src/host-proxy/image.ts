@@ -73,8 +73,7 @@ function dockerfile(): string {
 
 /** Finds Caddy, its libraries and a static busybox on this machine. */
 export async function findProxyImageInputs(caddyBinary = "caddy", busyboxBinary = "busybox"): Promise<ProxyImageInputs> {
-  const caddy = resolveExecutable(caddyBinary, "Caddy", "install it (apt-get install caddy)");
-  const busybox = resolveExecutable(busyboxBinary, "busybox", "install busybox-static (apt-get install busybox-static)");
+  const { caddy, busybox } = proxyImageExecutables(caddyBinary, busyboxBinary);
   const linked = await run("ldd", [busybox]).then(
     (r) => lddPaths(r.stdout),
     () => [],
@@ -106,6 +105,14 @@ export function writeProxyImageContext(inputs: ProxyImageInputs): string {
   writeFileSync(join(root, CONFIG_PATH), JSON.stringify(initialConfig(HOST_PROXY_ADMIN), null, 2));
   writeFileSync(join(dir, "Dockerfile"), dockerfile());
   return dir;
+}
+
+/** Where Caddy and busybox are on this machine (real paths); PROXY_FAILED saying what to install when one is not. */
+export function proxyImageExecutables(caddyBinary = "caddy", busyboxBinary = "busybox"): { caddy: string; busybox: string } {
+  return {
+    caddy: resolveExecutable(caddyBinary, "Caddy", "install it (apt-get install caddy)"),
+    busybox: resolveExecutable(busyboxBinary, "busybox", "install busybox-static (apt-get install busybox-static)"),
+  };
 }
 
 export const readContents = (path: string): Buffer => readFileSync(path);

@@ -72,10 +72,16 @@ export async function startTestHosts(specs: readonly HostOptions[], options: Tes
   const undo: (() => Promise<unknown>)[] = [];
   const work = mkdtempSync(join(tmpdir(), `slipway-${prefix}-`));
   undo.push(async () => rmSync(work, { recursive: true, force: true }));
+  // A test run stopped by Ctrl-C or kill still takes down what it made, then ends as the signal says.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    void stop().finally(() => process.kill(process.pid, signal));
+  };
   const stop = async (): Promise<void> => {
+    process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
     for (const step of undo.reverse()) await step().catch(() => undefined);
     undo.length = 0;
   };
+  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
   try {
     const bridge = `${prefix}-br`;
     await ip(["link", "add", bridge, "type", "bridge"]);

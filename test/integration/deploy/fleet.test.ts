@@ -102,14 +102,15 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
       `if grep -q "/${second}/data/" /proc/self/mountinfo && [ "\${HTTP_BODY}" = v2 ]; then sleep 3600; fi; ${script ?? ""}`,
     ];
     // v2 of this one passes its check on the second host, then exits while it settles (serving, v1 its fallback),
-    // once the test tells it to (a file in the container): after the third host began.
+    // once the test tells it to (a file in the container): after the third host began. Its server
+    // stops listening first: a response cut off after its headers went out no proxy can send again.
     const exitsOnSecond = [
       "sh",
       "-c",
       [
         "mkdir -p /www",
         'printf %s "${HTTP_BODY}" > /www/index.html',
-        `if grep -q "/${second}/data/" /proc/self/mountinfo && [ "\${HTTP_BODY}" = v2 ]; then httpd -p 8080 -h /www; while [ ! -e /www/exit ]; do sleep 0.1; done; exit 1; fi`,
+        `if grep -q "/${second}/data/" /proc/self/mountinfo && [ "\${HTTP_BODY}" = v2 ]; then httpd -f -p 8080 -h /www & server=$!; while [ ! -e /www/exit ]; do sleep 0.1; done; kill $server; sleep 0.5; exit 1; fi`,
         'trap "exit 0" TERM',
         "httpd -f -p 8080 -h /www & wait",
       ].join("; "),

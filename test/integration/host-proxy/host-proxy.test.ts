@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { connect } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { connectEngine, publishedPort, type Engine } from "../../../src/engine/index.js";
@@ -112,6 +113,45 @@ describe("the proxy on a host", { skip: unavailable ?? false }, () => {
       ["start"],
     );
     await waitForBody(`http://${host.address}:${port}/`, "hello from the host");
+  });
+
+  test("admin requests share one exec in the proxy container, one at a time; a restarted proxy gets a new one; an idle one does not keep a process running", async () => {
+    const execs = async (): Promise<number> => (((await remote.inspectContainer(PROXY_CONTAINER))?.raw as { ExecIDs?: string[] | null }).ExecIDs ?? []).length;
+    const { proxy } = await ensureHostProxy(remote);
+    const before = await execs();
+    const port = await freePort();
+    for (const n of [1, 2, 3]) await proxy.setRoute({ id: "session", listen: { port }, upstreams: [`127.0.0.1:${9000 + n}`] });
+    const answers = await Promise.all(Array.from({ length: 10 }, () => proxy.routeOf("session")));
+    assert.deepEqual(new Set(answers.map((route) => route?.upstreams.join())), new Set(["127.0.0.1:9003"]));
+    assert.equal(await execs(), before, "a request opened an exec of its own");
+
+    await host.docker(["restart", "-t", "1", PROXY_CONTAINER]);
+    const deadline = Date.now() + 10_000;
+    let upstreams: readonly string[] | undefined;
+    while (Date.now() < deadline && upstreams === undefined)
+      upstreams = await proxy.routeOf("session").then(
+        (route) => route?.upstreams,
+        () => undefined,
+      );
+    assert.deepEqual(upstreams, ["127.0.0.1:9003"]);
+    assert.equal(await proxy.removeRoute("session"), true);
+
+    // A process that used the proxy ends when its work is done, not when the session would close (30 s).
+    const started = Date.now();
+    const child = spawnSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `const { connectEngine } = await import(${JSON.stringify(new URL("../../../src/engine/index.js", import.meta.url).href)});
+         const { connectHostProxy } = await import(${JSON.stringify(new URL("../../../src/host-proxy/index.js", import.meta.url).href)});
+         const proxy = await connectHostProxy(await connectEngine({ host: ${JSON.stringify(host.dockerHost)} }));
+         console.log(JSON.stringify(await proxy.listRoutes()));`,
+      ],
+      { encoding: "utf8", timeout: 20_000 },
+    );
+    assert.equal(child.status, 0, child.stderr);
+    assert.ok(Date.now() - started < 15_000, `the process took ${Date.now() - started} ms to end`);
   });
 
   test("an engine without the proxy: PROXY_UNREACHABLE naming it", async () => {
