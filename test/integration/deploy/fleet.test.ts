@@ -78,7 +78,7 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
       images[version] = `${testHosts.registryHost ?? ""}/${repository}:${version}`;
     }
     dir = mkdtempSync(join(tmpdir(), "slipway-fleet-"));
-    for (const key of ["rollout", "unhealthy", "settles", "killed", "skipped", "followed"])
+    for (const key of ["rollout", "paired", "unhealthy", "settles", "killed", "skipped", "followed"])
       services[key] = { name: testName(`fleet-${key}`), port: await freePort() };
     const second = hosts()[1]?.name ?? "";
     const followed = `${testHosts.registryHost ?? ""}/fleet/${testName("followed")}:prod`;
@@ -134,6 +134,7 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
         "  prod: { hosts: [a, b, c] }",
         "services:",
         ...service("rollout", webCommand(8080)),
+        ...service("paired", webCommand(8080), ", hosts_parallel: 2"),
         ...service("unhealthy", hangsOnSecond),
         `  ${services.settles?.name ?? ""}:`,
         `    image: ${images.v1}`,
@@ -179,6 +180,21 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
     const row = (JSON.parse(run.stdout) as { service: string; revision?: number; drift?: string[]; hosts?: HostStatus[] }[]).find((r) => r.service === service);
     assert.ok(row?.hosts !== undefined, run.stdout);
     return { ...row, hosts: row.hosts };
+  };
+
+  /** When each host of the service's last deployment began, first switched (start and end), and made its final switch. */
+  const rolloutTimeline = async (service: string) => {
+    const history = await slipway(["history", service, "--json"]);
+    const steps =
+      (JSON.parse(history.stdout) as { steps: { name: string; detail: { step?: DeployStep }; startedAt: string; finishedAt?: string }[] }[])[0]?.steps ?? [];
+    const at = (time: string | undefined) => Date.parse(time ?? "");
+    return (host: string) => {
+      const own = steps.filter((step) => step.name.startsWith(`${host}:`) && step.detail.step !== undefined);
+      const switches = own.filter((step) => step.detail.step?.kind === "switch");
+      const final = switches.find((step) => step.detail.step?.kind === "switch" && step.detail.step.final);
+      assert.ok(own[0] && switches[0] && final, `${host}: ${JSON.stringify(steps.map((step) => step.name))}`);
+      return { began: at(own[0].startedAt), switched: at(switches[0].startedAt), firstSwitch: at(switches[0].finishedAt), finalSwitch: at(final.finishedAt) };
+    };
   };
 
   test("v1 -> v2 under load on every host: host by host, 0 failed requests, never more than one replica short in the fleet", async () => {
@@ -231,23 +247,13 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
     }
     // One host at a time: each host starts once the one before serves v2, and switches only after
     // the one before made its final switch.
-    const history = await slipway(["history", name, "--json"]);
-    const steps =
-      (JSON.parse(history.stdout) as { steps: { name: string; detail: { step?: DeployStep }; startedAt: string; finishedAt?: string }[] }[])[0]?.steps ?? [];
-    const on = (host: string) => steps.filter((step) => step.name.startsWith(`${host}:`) && step.detail.step !== undefined);
-    const at = (time: string | undefined) => Date.parse(time ?? "");
+    const timeline = await rolloutTimeline(name);
     for (const [before, after] of [
       ["a", "b"],
       ["b", "c"],
     ] as const) {
-      const switches = on(before).filter((step) => step.detail.step?.kind === "switch");
-      const firstSwitch = switches[0];
-      const finalSwitch = switches.find((step) => step.detail.step?.kind === "switch" && step.detail.step.final);
-      const next = on(after);
-      const nextSwitch = next.find((step) => step.detail.step?.kind === "switch");
-      assert.ok(firstSwitch && finalSwitch && next[0] && nextSwitch, JSON.stringify(steps.map((s) => s.name)));
-      assert.ok(at(next[0].startedAt) >= at(firstSwitch.finishedAt), `${after} began before ${before} served v2`);
-      assert.ok(at(nextSwitch.startedAt) >= at(finalSwitch.finishedAt), `${after} switched before ${before}'s final switch`);
+      assert.ok(timeline(after).began >= timeline(before).firstSwitch, `${after} began before ${before} served v2`);
+      assert.ok(timeline(after).switched >= timeline(before).finalSwitch, `${after} switched before ${before}'s final switch`);
     }
     const order = hosts().map((_, index) => seen.findIndex((sample) => sample[index]?.includes(2) === true));
     assert.ok(
@@ -272,6 +278,30 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
     );
     const listed = await slipway(["history", name]);
     assert.match(listed.stdout, /hosts: a updated, b updated, c updated/);
+  });
+
+  test("update.hosts_parallel 2: a and b roll out side by side, c begins once both serve v2 and switches after both final switches; no request fails", async () => {
+    const { name, port } = services.paired ?? assert.fail();
+    assert.equal((await slipway(["deploy", name])).code, 0);
+    for (const url of urls(port)) await waitForBody(url, "v1", 10_000);
+    const loads = urls(port).map((url) => startLoad(url, { clients: 2, timeoutMs: 2_000 }));
+    const deploy = await slipway(["deploy", name, "--image", images.v2]);
+    const samples: Sample[] = (await Promise.all(loads.map((l) => l.stop()))).flat();
+    assert.equal(deploy.code, 0, deploy.stderr + deploy.stdout);
+    assert.match(deploy.stderr + deploy.stdout, /on a, b and c, 2 at a time/);
+    assert.deepEqual(samples.filter((s) => s.error !== undefined).slice(0, 5), [], "a request failed");
+    for (const url of urls(port)) await waitForBody(url, "v2", 5_000);
+
+    const timeline = await rolloutTimeline(name);
+    const [a, b, c] = [timeline("a"), timeline("b"), timeline("c")];
+    assert.ok(b.began < a.firstSwitch && a.began < b.firstSwitch, `a and b one after the other: ${JSON.stringify({ a, b })}`);
+    for (const [host, before] of [
+      ["a", a],
+      ["b", b],
+    ] as const) {
+      assert.ok(c.began >= before.firstSwitch, `c began before ${host} served v2`);
+      assert.ok(c.switched >= before.finalSwitch, `c switched before ${host}'s final switch`);
+    }
   });
 
   test("a v2 that never gets healthy on the second host: the first is moved back, the third never touched, every host serves v1, and the run says why", async () => {
