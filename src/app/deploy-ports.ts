@@ -1,5 +1,5 @@
 import type { Engine } from "../engine/index.js";
-import { createHealthGate, processHolder, proxiedPorts, type DeployPorts, type ServiceSpec } from "../deploy/index.js";
+import { createHealthGate, ensureImage, processHolder, proxiedPorts, type DeployPorts, type ServiceSpec } from "../deploy/index.js";
 import { connectProxy, DEFAULT_ADMIN_ADDRESS, parseAdminAddress, startManagedProxy } from "../proxy/index.js";
 import type { Store } from "../store/index.js";
 import { connectHostProxy, connectNamedProxy, ensureHostProxy, type NamedProxy } from "../host-proxy/index.js";
@@ -66,15 +66,33 @@ export async function createDeployPorts(input: {
  * and reports it). `engine` (the default one) is what the deployment itself is recorded from.
  */
 export async function createFleetPorts(
-  input: Omit<Parameters<typeof createDeployPorts>[0], "engine"> & { engine: Engine; hosts: readonly DeployHost[]; parallel: number },
+  input: Omit<Parameters<typeof createDeployPorts>[0], "engine"> & {
+    engine: Engine;
+    hosts: readonly DeployHost[];
+    parallel: number;
+    /** Make sure of the spec's image on each host while its proxy is ensured (a deployment that will run it). */
+    pull?: boolean;
+  },
 ): Promise<DeployPorts> {
-  const { hosts, parallel, ...common } = input;
+  const { hosts, parallel, pull, ...common } = input;
   const connected = await Promise.all(
     hosts.map(async (host) => {
       try {
         const engine = await host.engine();
-        const ports = await createDeployPorts({ ...common, engine, namedProxy: host.proxy, log: (line) => input.log(`${host.name}: ${line}`) });
-        return { name: host.name, address: host.address, ports: { ...ports, hostName: host.name } };
+        const log = (line: string): void => input.log(`${host.name}: ${line}`);
+        const image = input.spec.image;
+        const pulled =
+          pull === true && input.spec.replicas > 0
+            ? {
+                image,
+                outcome: ensureImage({ engine, log, hostName: host.name, imageSource: input.imageSource }, image).then(
+                  () => ({}),
+                  (error: unknown) => ({ error }),
+                ),
+              }
+            : undefined;
+        const ports = await createDeployPorts({ ...common, engine, namedProxy: host.proxy, log });
+        return { name: host.name, address: host.address, ports: { ...ports, hostName: host.name, ...(pulled === undefined ? {} : { pulled }) } };
       } catch (error) {
         return { name: host.name, address: host.address, unreachable: error instanceof Error ? error.message : String(error) };
       }

@@ -59,7 +59,8 @@ export async function runDeployment(context: DeploymentContext, request: Deploym
       proxyAdmin: context.proxyAdmin,
       imageSource: context.imageSource,
     };
-    const ports = context.fleet === undefined ? await createDeployPorts(common) : await createFleetPorts({ ...common, ...context.fleet });
+    const ports =
+      context.fleet === undefined ? await createDeployPorts(common) : await createFleetPorts({ ...common, ...context.fleet, pull: request.dryRun !== true });
     return deployService(ports, {
       spec,
       trigger: request.trigger,

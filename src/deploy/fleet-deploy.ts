@@ -210,7 +210,9 @@ async function lookAt(host: FleetHost, spec: ServiceSpec, pull: boolean): Promis
   }
   if (image !== undefined || !pull || spec.replicas === 0) return { host, observed, ...(image === undefined ? {} : { image }) };
   try {
-    await ensureImage(ports, spec.image);
+    const early = ports.pulled?.image === spec.image ? await ports.pulled.outcome : undefined;
+    if (early?.error !== undefined) throw early.error;
+    if (early === undefined) await ensureImage(ports, spec.image);
     const pulled = await ports.engine.inspectImage(spec.image);
     return { host, observed, ...(pulled === undefined ? {} : { image: pulled }) };
   } catch (error) {

@@ -2,7 +2,7 @@ import type { DeployPorts } from "./ports.js";
 import type { ServiceSpec } from "./service-spec.js";
 
 /** The image of a revision on the engine it runs on: pulled when missing, else copied from the build engine. */
-export async function ensureImage(ports: DeployPorts, ref: string): Promise<void> {
+export async function ensureImage(ports: Pick<DeployPorts, "engine" | "log" | "hostName" | "credentialsFor" | "imageSource">, ref: string): Promise<void> {
   if ((await ports.engine.inspectImage(ref)) !== undefined) return;
   ports.log(`pulling ${ref}${ports.hostName === undefined ? "" : ` on ${ports.hostName}`}`);
   const credentials = await ports.credentialsFor?.(ref);

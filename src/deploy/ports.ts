@@ -64,6 +64,12 @@ export interface DeployPorts {
   readonly fleet?: Fleet;
   /** On several hosts: the host of hosts: these ports act on, named in progress lines. */
   readonly hostName?: string;
+  /**
+   * On several hosts: the image the deployment needs, made sure of (ensureImage) while the host's
+   * proxy was being ensured; it settles with the error when that failed, and the rollout uses
+   * this outcome instead of pulling again.
+   */
+  readonly pulled?: { readonly image: string; readonly outcome: Promise<{ readonly error?: unknown }> };
   /** Fault injection for the kill-at-every-step test: "before:<step>" or "after:<step>" (SLIPWAY_FAULT). */
   readonly fault?: string;
 }
