@@ -1,8 +1,8 @@
-import { Duplex } from "node:stream";
 import type Docker from "dockerode";
 import type { EngineEndpoint } from "../reference/docker-host.js";
 import { containerError } from "./containers.js";
 import { FrameSplitter } from "./log-frames.js";
+import { SocketDuplex } from "./socket-duplex.js";
 
 /**
  * A byte stream to a command running in a container, through the engine's API: what is written
@@ -10,18 +10,16 @@ import { FrameSplitter } from "./log-frames.js";
  * It ends when the command exits. With `setTimeout` it can carry an HTTP client's connection
  * (node:http's createConnection), e.g. to a port on the container's own loopback.
  */
-export class ExecStream extends Duplex {
+export class ExecStream extends SocketDuplex {
   readonly #socket: NodeJS.ReadWriteStream & { destroy(error?: Error): void };
   readonly #frames = new FrameSplitter();
   #stderr = "";
-  #timer: NodeJS.Timeout | undefined;
-  #timeoutMs = 0;
 
   constructor(socket: NodeJS.ReadWriteStream & { destroy(error?: Error): void }) {
     super();
     this.#socket = socket;
     socket.on("data", (bytes: Buffer) => {
-      this.#touch();
+      this.touch();
       for (const frame of this.#frames.push(bytes)) {
         if (frame.stream === "stderr") this.#stderr = (this.#stderr + frame.bytes.toString("utf8")).slice(-2_000);
         else if (!this.push(frame.bytes)) socket.pause();
@@ -41,30 +39,14 @@ export class ExecStream extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.#touch();
+    this.touch();
     this.#socket.write(chunk, (error?: Error | null) => callback(error));
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.stopTimer();
     this.#socket.destroy();
     callback(error);
-  }
-
-  /** As net.Socket's: emits "timeout" after `ms` without bytes either way; 0 turns it off. */
-  setTimeout(ms: number, onTimeout?: () => void): this {
-    this.#timeoutMs = ms;
-    if (onTimeout !== undefined) this.once("timeout", onTimeout);
-    this.#touch();
-    return this;
-  }
-
-  setNoDelay(): this {
-    return this;
-  }
-
-  setKeepAlive(): this {
-    return this;
   }
 
   /** As net.Socket's: whether the connection to the engine keeps Node running (it does unless unreferenced). */
@@ -76,11 +58,6 @@ export class ExecStream extends Duplex {
   unref(): this {
     (this.#socket as { unref?: () => unknown }).unref?.();
     return this;
-  }
-
-  #touch(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = this.#timeoutMs > 0 ? setTimeout(() => this.emit("timeout"), this.#timeoutMs) : undefined;
   }
 }
 

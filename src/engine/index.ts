@@ -11,6 +11,7 @@ export type { AttachedContainer, AttachOptions } from "./attach.js";
 export { publishedPort } from "./containers.js";
 export type { ExecResult, LogOptions } from "./container-io.js";
 export type { ExecStream } from "./exec-stream.js";
+export { SocketDuplex } from "./socket-duplex.js";
 export { FrameSplitter, type LogChunk, type LogStream, type OutputFrame } from "./log-frames.js";
 export type { NetworkSpec, NetworkSummary } from "./networks.js";
 export type { VolumeSummary } from "./volumes.js";

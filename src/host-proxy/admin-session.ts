@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { Duplex } from "node:stream";
-import type { Engine, ExecStream } from "../engine/index.js";
+import { SocketDuplex, type Engine, type ExecStream } from "../engine/index.js";
 import type { AdminChannel } from "../proxy/index.js";
 
 /** An idle session is closed after this long (its exec ends); the next request opens another. */
@@ -127,13 +126,11 @@ class Session {
 }
 
 /** One HTTP exchange over the session, as the socket node:http's client writes to and reads from. */
-class Lease extends Duplex {
+class Lease extends SocketDuplex {
   readonly over: Promise<void>;
   #release: () => void = () => undefined;
   #started = false;
   #finished = false;
-  #timer: NodeJS.Timeout | undefined;
-  #timeoutMs = 0;
 
   constructor(
     private readonly send: (chunk: Buffer) => void,
@@ -144,21 +141,21 @@ class Lease extends Duplex {
   }
 
   answer(bytes: Buffer): void {
-    this.#touch();
+    this.touch();
     if (bytes.length > 0) this.push(bytes);
   }
 
   /** The exchange is over: the reader gets the end, the session takes the next request. */
   finish(): void {
     this.#finished = true;
-    this.#clearTimer();
+    this.stopTimer();
     this.push(null);
     this.#release();
   }
 
   fail(error: Error): void {
     if (this.#finished) return;
-    this.#clearTimer();
+    this.stopTimer();
     this.destroy(error);
     this.#release();
   }
@@ -168,8 +165,8 @@ class Lease extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.#touch();
     if (this.#finished) return callback();
+    this.touch();
     // The newline lets the session's loop start nc, which then reads the request.
     this.send(this.#started ? chunk : Buffer.concat([Buffer.from("\n"), chunk]));
     this.#started = true;
@@ -181,41 +178,19 @@ class Lease extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#clearTimer();
+    this.stopTimer();
     // Given up before its answer ended: where the session stands is unknown, so it goes too.
     if (!this.#finished) this.abandon();
     this.#release();
     callback(error);
   }
 
-  // What node:http's client calls on a socket.
-  setTimeout(ms: number, onTimeout?: () => void): this {
-    this.#timeoutMs = ms;
-    if (onTimeout !== undefined) this.once("timeout", onTimeout);
-    this.#touch();
-    return this;
-  }
-  setNoDelay(): this {
-    return this;
-  }
-  setKeepAlive(): this {
-    return this;
-  }
+  // Node's http client references and unreferences its socket; the session decides that (Session.#rest).
   ref(): this {
     return this;
   }
   unref(): this {
     return this;
-  }
-
-  #touch(): void {
-    this.#clearTimer();
-    if (this.#timeoutMs > 0 && !this.#finished) this.#timer = setTimeout(() => this.emit("timeout"), this.#timeoutMs);
-  }
-
-  #clearTimer(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
   }
 }
 

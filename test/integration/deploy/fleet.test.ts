@@ -282,7 +282,8 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
 
   test("update.hosts_parallel 2: a and b roll out side by side, c begins once both serve v2 and switches after both final switches; no request fails", async () => {
     const { name, port } = services.paired ?? assert.fail();
-    assert.equal((await slipway(["deploy", name])).code, 0);
+    const v1 = await slipway(["deploy", name]);
+    assert.equal(v1.code, 0, v1.stdout + v1.stderr);
     for (const url of urls(port)) await waitForBody(url, "v1", 10_000);
     const loads = urls(port).map((url) => startLoad(url, { clients: 2, timeoutMs: 2_000 }));
     const deploy = await slipway(["deploy", name, "--image", images.v2]);
@@ -306,7 +307,8 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
 
   test("a v2 that never gets healthy on the second host: the first is moved back, the third never touched, every host serves v1, and the run says why", async () => {
     const { name, port } = services.unhealthy ?? assert.fail();
-    assert.equal((await slipway(["deploy", name])).code, 0);
+    const v1 = await slipway(["deploy", name]);
+    assert.equal(v1.code, 0, v1.stdout + v1.stderr);
     for (const url of urls(port)) await waitForBody(url, "v1", 10_000);
     const deploy = await slipway(["deploy", name, "--image", images.v2]);
     assert.equal(deploy.code, 2, deploy.stdout + deploy.stderr);
@@ -331,7 +333,8 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
 
   test("a v2 that exits on the second host while it settles, after the third began: the third's new container is removed before it serves, every host serves v1, no request fails", async () => {
     const { name, port } = services.settles ?? assert.fail();
-    assert.equal((await slipway(["deploy", name])).code, 0);
+    const v1 = await slipway(["deploy", name]);
+    assert.equal(v1.code, 0, v1.stdout + v1.stderr);
     for (const url of urls(port)) await waitForBody(url, "v1", 10_000);
     const loads = urls(port).map((url) => startLoad(url, { clients: 2, timeoutMs: 2_000 }));
     const deploying = slipway(["deploy", name, "--image", images.v2]);
@@ -363,7 +366,8 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
 
   test("the second host's engine killed mid-rollout: the rollout fails cleanly, the others end on v1, and reconcile brings the host back to v1 once its engine is up", async () => {
     const { name, port } = services.killed ?? assert.fail();
-    assert.equal((await slipway(["deploy", name])).code, 0);
+    const v1 = await slipway(["deploy", name]);
+    assert.equal(v1.code, 0, v1.stdout + v1.stderr);
     for (const url of urls(port)) await waitForBody(url, "v1", 10_000);
     const second = hosts()[1] ?? assert.fail();
     const deploying = slipway(["deploy", name, "--image", images.v2]);
@@ -392,7 +396,8 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
 
   test("a host that is down is skipped and reported; the others are updated, and the reconcile loop brings it to the current revision when it is back", async () => {
     const { name, port } = services.skipped ?? assert.fail();
-    assert.equal((await slipway(["deploy", name])).code, 0);
+    const v1 = await slipway(["deploy", name]);
+    assert.equal(v1.code, 0, v1.stdout + v1.stderr);
     for (const url of urls(port)) await waitForBody(url, "v1", 10_000);
     const third = hosts()[2] ?? assert.fail();
     await third.killEngine();
@@ -428,7 +433,8 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
     // Pushed from a host (its engine reaches the registry over the bridge, as the others pull it).
     await pusher.docker(["tag", images.v1, image ?? ""]);
     await pusher.docker(["push", image ?? ""]);
-    assert.equal((await slipway(["deploy", name])).code, 0);
+    const v1 = await slipway(["deploy", name]);
+    assert.equal(v1.code, 0, v1.stdout + v1.stderr);
     for (const url of urls(port)) await waitForBody(url, "v1", 10_000);
 
     const controller = await serveFleet();
