@@ -78,8 +78,11 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
       images[version] = `${testHosts.registryHost ?? ""}/${repository}:${version}`;
     }
     dir = mkdtempSync(join(tmpdir(), "slipway-fleet-"));
-    for (const key of ["rollout", "paired", "unhealthy", "settles", "killed", "skipped", "followed"])
-      services[key] = { name: testName(`fleet-${key}`), port: await freePort() };
+    // The services listen only in the hosts' namespaces, where nothing else listens below the
+    // ephemeral range; a port from this machine's ephemeral range could be one an engine there
+    // gives a replica's published port.
+    for (const [index, key] of ["rollout", "paired", "unhealthy", "settles", "killed", "skipped", "followed"].entries())
+      services[key] = { name: testName(`fleet-${key}`), port: 18_081 + index };
     const second = hosts()[1]?.name ?? "";
     const followed = `${testHosts.registryHost ?? ""}/fleet/${testName("followed")}:prod`;
     services.followed = { ...(services.followed ?? assert.fail()), image: followed };
