@@ -46,7 +46,8 @@ export interface HostProxy {
 export async function ensureHostProxy(engine: Engine, options: HostProxyOptions = {}): Promise<HostProxy> {
   const { inputs, tag } =
     options.inputs === undefined ? await thisMachinesProxyImage() : { inputs: options.inputs, tag: proxyImageTag(options.inputs, readContents) };
-  const steps = planHostProxy(await observeProxy(engine, tag), tag);
+  const observed = await observeProxy(engine, tag);
+  const steps = planHostProxy(observed, tag);
   if (steps.some((step) => step.kind === "build")) {
     const hostArch = (await engine.version()).arch;
     if (hostArch !== inputs.arch) {
@@ -59,7 +60,7 @@ export async function ensureHostProxy(engine: Engine, options: HostProxyOptions 
       );
     }
   }
-  let containerId = (await findProxyContainer(engine))?.id;
+  let containerId = observed.container?.id;
   for (const step of steps) {
     options.onStep?.(describeStep(step, engine.address));
     containerId = await runStep(engine, step, inputs, containerId, options.readyTimeoutMs ?? READY_TIMEOUT_MS);

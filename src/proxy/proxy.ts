@@ -4,7 +4,7 @@ import { parseAdminAddress } from "./admin-address.js";
 import { serialised } from "./change-queue.js";
 import { retryOnConflict } from "./conflict-retry.js";
 import { ensureHttpApp } from "./http-app.js";
-import { duplicateIds, planReconcile } from "./reconcile-plan.js";
+import { duplicateIds, planReconcile, sameRoute, sameSet } from "./reconcile-plan.js";
 import { assertValidRoute, dialled, fromServerConfig, nextParked, parkedUpstreams, serverName, toServerConfig } from "./route-config.js";
 import { formatAddress } from "./route-address.js";
 import { inFlightByAddress, readUpstreamStatus } from "./upstream-status.js";
@@ -78,24 +78,6 @@ async function setRoute(admin: AdminClient, route: Route): Promise<boolean> {
   if (current.live !== undefined && sameRoute(current.live, route) && sameSet(wasParked, parked)) return false;
   await admin.call(what, { method: "PATCH", path, body: toServerConfig(route, parked), ifMatch: current.etag });
   return true;
-}
-
-/** Whether the proxy holds the route as asked: the same listen address, upstreams, fallbacks, health path and keep-alive. */
-function sameRoute(live: LiveRoute, route: Route): boolean {
-  return (
-    live.listen.port === route.listen.port &&
-    live.listen.host === route.listen.host &&
-    sameSet(live.upstreams, route.upstreams) &&
-    sameSet(live.fallbacks ?? [], route.fallbacks ?? []) &&
-    live.healthPath === route.healthPath &&
-    (live.keepAlive === true) === (route.keepAlive === true)
-  );
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  const set = new Set(a);
-  return b.every((item) => set.has(item));
 }
 
 async function removeRoute(admin: AdminClient, id: string): Promise<boolean> {

@@ -35,7 +35,8 @@ export function sameRoute(a: Route | LiveRoute, b: Route | LiveRoute): boolean {
   );
 }
 
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
+/** The same members, whatever their order and repeats. */
+export function sameSet(a: readonly string[], b: readonly string[]): boolean {
   const left = [...new Set(a)].sort();
   const right = [...new Set(b)].sort();
   return left.length === right.length && left.every((value, index) => value === right[index]);

@@ -185,6 +185,13 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
     return { ...row, hosts: row.hosts };
   };
 
+  /** Deploys v1 of the service and waits until every host answers it. */
+  const deployV1 = async (service: string, port: number): Promise<void> => {
+    const run = await slipway(["deploy", service]);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    for (const url of urls(port)) await waitForBody(url, "v1", 10_000);
+  };
+
   /** When each host of the service's last deployment began, first switched (start and end), and made its final switch. */
   const rolloutTimeline = async (service: string) => {
     const history = await slipway(["history", service, "--json"]);
@@ -285,9 +292,7 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
 
   test("update.hosts_parallel 2: a and b roll out side by side, c begins once both serve v2 and switches after both final switches; no request fails", async () => {
     const { name, port } = services.paired ?? assert.fail();
-    const v1 = await slipway(["deploy", name]);
-    assert.equal(v1.code, 0, v1.stdout + v1.stderr);
-    for (const url of urls(port)) await waitForBody(url, "v1", 10_000);
+    await deployV1(name, port);
     const loads = urls(port).map((url) => startLoad(url, { clients: 2, timeoutMs: 2_000 }));
     const deploy = await slipway(["deploy", name, "--image", images.v2]);
     const samples: Sample[] = (await Promise.all(loads.map((l) => l.stop()))).flat();
@@ -310,9 +315,7 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
 
   test("a v2 that never gets healthy on the second host: the first is moved back, the third never touched, every host serves v1, and the run says why", async () => {
     const { name, port } = services.unhealthy ?? assert.fail();
-    const v1 = await slipway(["deploy", name]);
-    assert.equal(v1.code, 0, v1.stdout + v1.stderr);
-    for (const url of urls(port)) await waitForBody(url, "v1", 10_000);
+    await deployV1(name, port);
     const deploy = await slipway(["deploy", name, "--image", images.v2]);
     assert.equal(deploy.code, 2, deploy.stdout + deploy.stderr);
     assert.match(deploy.stderr, /revision 2 failed on b: /);
@@ -336,9 +339,7 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
 
   test("a v2 that exits on the second host while it settles, after the third began: the third's new container is removed before it serves, every host serves v1, no request fails", async () => {
     const { name, port } = services.settles ?? assert.fail();
-    const v1 = await slipway(["deploy", name]);
-    assert.equal(v1.code, 0, v1.stdout + v1.stderr);
-    for (const url of urls(port)) await waitForBody(url, "v1", 10_000);
+    await deployV1(name, port);
     const loads = urls(port).map((url) => startLoad(url, { clients: 2, timeoutMs: 2_000 }));
     const deploying = slipway(["deploy", name, "--image", images.v2]);
     // c begins once b serves revision 2 (after a settled); b settles for 8 s, and its v2 is told to exit inside that.
@@ -369,9 +370,7 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
 
   test("the second host's engine killed mid-rollout: the rollout fails cleanly, the others end on v1, and reconcile brings the host back to v1 once its engine is up", async () => {
     const { name, port } = services.killed ?? assert.fail();
-    const v1 = await slipway(["deploy", name]);
-    assert.equal(v1.code, 0, v1.stdout + v1.stderr);
-    for (const url of urls(port)) await waitForBody(url, "v1", 10_000);
+    await deployV1(name, port);
     const second = hosts()[1] ?? assert.fail();
     const deploying = slipway(["deploy", name, "--image", images.v2]);
     const deadline = Date.now() + 60_000;
@@ -399,9 +398,7 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
 
   test("a host that is down is skipped and reported; the others are updated, and the reconcile loop brings it to the current revision when it is back", async () => {
     const { name, port } = services.skipped ?? assert.fail();
-    const v1 = await slipway(["deploy", name]);
-    assert.equal(v1.code, 0, v1.stdout + v1.stderr);
-    for (const url of urls(port)) await waitForBody(url, "v1", 10_000);
+    await deployV1(name, port);
     const third = hosts()[2] ?? assert.fail();
     await third.killEngine();
     try {
@@ -436,9 +433,7 @@ describe("one service on several hosts", { skip: unavailable ?? false }, () => {
     // Pushed from a host (its engine reaches the registry over the bridge, as the others pull it).
     await pusher.docker(["tag", images.v1, image ?? ""]);
     await pusher.docker(["push", image ?? ""]);
-    const v1 = await slipway(["deploy", name]);
-    assert.equal(v1.code, 0, v1.stdout + v1.stderr);
-    for (const url of urls(port)) await waitForBody(url, "v1", 10_000);
+    await deployV1(name, port);
 
     const controller = await serveFleet();
     try {
