@@ -22,6 +22,8 @@ SLIPWAY_PACKAGES=(
   "docker-compose:docker-compose"
   "wrk:wrk"
   "sshd:openssh-server"
+  # The store suite also runs on a real PostgreSQL 15 (test/harness/postgres.ts); Debian keeps its programs off PATH.
+  "/usr/lib/postgresql/15/bin/initdb:postgresql-15"
 )
 
 ensure_packages() {

@@ -39,6 +39,10 @@ export const errorCatalogue = {
   GIT_BRANCH_INVALID: { who: "user", summary: "A branch name is not a valid git branch name (git check-ref-format rules)." },
   GIT_PATH_NOT_FOUND: { who: "user", summary: "A path does not exist in a git source at the commit used." },
   STORE_FAILED: { who: "user", summary: "The state store cannot be opened or written (check the state directory and its permissions)." },
+  STORE_UNREACHABLE: {
+    who: "upstream",
+    summary: "The PostgreSQL store does not answer, refuses the URL's user and password, or has no such database.",
+  },
   SECRET_KEY_INVALID: {
     who: "user",
     summary: "The key that encrypts secrets at rest cannot be used: a key file others may read, or a SLIPWAY_SECRET_KEY that is not 32 bytes.",

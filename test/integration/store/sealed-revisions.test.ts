@@ -6,6 +6,7 @@ import { test, type TestContext } from "node:test";
 import Database from "better-sqlite3";
 import { isSlipwayError, type SlipwayError } from "../../../src/errors/index.js";
 import { openSqliteStore, SECRET_KEY_FILE, secretKeySource, type Store } from "../../../src/store/index.js";
+import { postgres } from "./backends.js";
 
 const PASSWORD = "pw-3f9a1c77e2";
 const URL_SECRET = "postgres://app:u7Hq2xZk@db/app";
@@ -111,3 +112,17 @@ function caught(run: () => unknown): SlipwayError {
   }
   return assert.fail("expected a SlipwayError");
 }
+
+test("on PostgreSQL, no variable value of a revision is in any row, and each reads back exactly", async () => {
+  const place = await postgres.fresh();
+  const store = place.open();
+  await saveThree(store);
+  await store.close();
+  const rows = JSON.stringify(await place.rows("SELECT * FROM revisions"));
+  assert.ok(rows.includes("web:3"), "the test reads the revisions' rows");
+  assert.ok(!rows.includes(PASSWORD), "a DB_PASSWORD value is in the database in clear");
+  assert.ok(!rows.includes("u7Hq2xZk"), "a variable whose name does not look secret is in the database in clear");
+  const again = place.open();
+  assert.deepEqual((await again.getRevision("web", "prod", 2))?.spec, spec(`${PASSWORD}-2`));
+  await again.close();
+});

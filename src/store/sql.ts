@@ -1,0 +1,37 @@
+/**
+ * The one seam between the store's tables and a database: SQL with `?` placeholders, run on
+ * SQLite (src/store/sqlite-database.ts) or PostgreSQL (src/store/postgres-database.ts). The
+ * tables (store-*.ts) are written once, in the SQL both dialects share: `INSERT ... RETURNING`,
+ * `ON CONFLICT ... DO UPDATE`, `COALESCE`, `LIMIT ?`. Timestamps are ISO-8601 strings and JSON
+ * is text on the way in and out, whatever the columns are in each dialect.
+ */
+export type SqlValue = string | number | null;
+
+export interface SqlRunner {
+  /** Every row of a query. */
+  all<Row>(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
+  /** The first row of a query (or of an `INSERT ... RETURNING`), if any. */
+  get<Row>(sql: string, params?: readonly SqlValue[]): Promise<Row | undefined>;
+  /** Runs a statement; how many rows it changed. */
+  run(sql: string, params?: readonly SqlValue[]): Promise<number>;
+}
+
+export interface SqlDatabase extends SqlRunner {
+  readonly dialect: "sqlite" | "postgres";
+  /**
+   * Runs `work` in one transaction that sees and writes alone: committed when it resolves, rolled
+   * back when it throws. PostgreSQL runs it serializable and runs it again when it lost a race
+   * with another controller's transaction, so `work` must only touch the database.
+   */
+  transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** `WHERE a = ? AND b = ?` over the filters that are set, and their values; "" when none is. */
+export function whereEqual(filters: Readonly<Record<string, SqlValue | undefined>>): { where: string; values: SqlValue[] } {
+  const set = Object.entries(filters).filter((entry): entry is [string, SqlValue] => entry[1] !== undefined);
+  return {
+    where: set.length === 0 ? "" : `WHERE ${set.map(([column]) => `${column} = ?`).join(" AND ")}`,
+    values: set.map(([, value]) => value),
+  };
+}

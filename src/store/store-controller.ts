@@ -1,0 +1,292 @@
+import { SlipwayError } from "../errors/index.js";
+import { redactText } from "../util/secret.js";
+import { whereEqual, type SqlDatabase } from "./sql.js";
+import type {
+  ApiTokenRecord,
+  JobRunRecord,
+  JobRunStatus,
+  NewJobRun,
+  NewPipelineRun,
+  PipelineRunRecord,
+  PipelineRunStatus,
+  PipelineStep,
+  PipelineStepStatus,
+} from "./store.js";
+
+interface RunRow {
+  id: number;
+  environment: string;
+  source: string;
+  branch: string;
+  commit_sha: string;
+  trigger: string;
+  status: PipelineRunStatus;
+  started_at: string;
+  finished_at: string | null;
+  error: string | null;
+  summary: string;
+}
+
+interface RunStepRow {
+  run_id: number;
+  seq: number;
+  name: string;
+  status: PipelineStepStatus;
+  detail: string;
+  started_at: string;
+  finished_at: string | null;
+  error: string | null;
+}
+
+interface JobRunRow {
+  id: number;
+  job: string;
+  trigger: string;
+  status: JobRunStatus;
+  image: string | null;
+  exit_code: number | null;
+  started_at: string;
+  finished_at: string | null;
+  error: string | null;
+}
+
+interface TokenRow {
+  id: number;
+  name: string;
+  hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** The controller's tables: pipeline runs and steps, job runs, API tokens, webhook deliveries, watch state. */
+export class StoreController {
+  constructor(private readonly db: SqlDatabase) {}
+
+  async startRun(run: NewPipelineRun): Promise<PipelineRunRecord> {
+    const row = await this.db.get<RunRow>(
+      `INSERT INTO pipeline_runs (environment, source, branch, commit_sha, trigger, status, started_at)
+       VALUES (?, ?, ?, ?, ?, 'running', ?) RETURNING *`,
+      [run.environment, run.source, run.branch, run.commit, run.trigger, (run.startedAt ?? new Date()).toISOString()],
+    );
+    return toRun(row as RunRow);
+  }
+
+  async finishRun(
+    id: number,
+    outcome: { status: Exclude<PipelineRunStatus, "running">; error?: string; summary?: Readonly<Record<string, unknown>>; finishedAt?: Date },
+  ): Promise<PipelineRunRecord> {
+    const row = await this.db.get<RunRow>(
+      "UPDATE pipeline_runs SET status = ?, error = ?, summary = COALESCE(?, summary), finished_at = ? WHERE id = ? RETURNING *",
+      [
+        outcome.status,
+        outcome.error === undefined ? null : redactText(outcome.error),
+        outcome.summary === undefined ? null : JSON.stringify(outcome.summary),
+        (outcome.finishedAt ?? new Date()).toISOString(),
+        id,
+      ],
+    );
+    if (!row) throw new SlipwayError("INTERNAL", `pipeline run ${id} does not exist`);
+    return toRun(row);
+  }
+
+  async getRun(id: number): Promise<PipelineRunRecord | undefined> {
+    const row = await this.db.get<RunRow>("SELECT * FROM pipeline_runs WHERE id = ?", [id]);
+    return row && toRun(row);
+  }
+
+  async listRuns(options: { environment?: string; status?: PipelineRunStatus; limit?: number }): Promise<PipelineRunRecord[]> {
+    const { where, values } = whereEqual({ environment: options.environment, status: options.status });
+    const rows = await this.db.all<RunRow>(`SELECT * FROM pipeline_runs ${where} ORDER BY id DESC LIMIT ?`, [...values, options.limit ?? 50]);
+    return rows.map(toRun);
+  }
+
+  async startRunStep(runId: number, name: string, detail: Readonly<Record<string, unknown>>): Promise<PipelineStep> {
+    const row = await this.db.transaction(async (tx) => {
+      const last = await tx.get<{ n: number }>("SELECT COALESCE(MAX(seq), 0) AS n FROM pipeline_steps WHERE run_id = ?", [runId]);
+      return tx.get<RunStepRow>("INSERT INTO pipeline_steps (run_id, seq, name, status, detail, started_at) VALUES (?, ?, ?, 'started', ?, ?) RETURNING *", [
+        runId,
+        (last?.n ?? 0) + 1,
+        name,
+        JSON.stringify(detail),
+        new Date().toISOString(),
+      ]);
+    });
+    return toRunStep(row as RunStepRow);
+  }
+
+  async finishRunStep(
+    runId: number,
+    seq: number,
+    outcome: { status: Exclude<PipelineStepStatus, "started">; error?: string; detail?: Readonly<Record<string, unknown>> },
+  ): Promise<PipelineStep> {
+    const row = await this.db.get<RunStepRow>(
+      "UPDATE pipeline_steps SET status = ?, error = ?, detail = COALESCE(?, detail), finished_at = ? WHERE run_id = ? AND seq = ? RETURNING *",
+      [
+        outcome.status,
+        outcome.error === undefined ? null : redactText(outcome.error),
+        outcome.detail === undefined ? null : JSON.stringify(outcome.detail),
+        new Date().toISOString(),
+        runId,
+        seq,
+      ],
+    );
+    if (!row) throw new SlipwayError("INTERNAL", `pipeline run ${runId} has no step ${seq}`);
+    return toRunStep(row);
+  }
+
+  async listRunSteps(runId: number): Promise<PipelineStep[]> {
+    return (await this.db.all<RunStepRow>("SELECT * FROM pipeline_steps WHERE run_id = ? ORDER BY seq", [runId])).map(toRunStep);
+  }
+
+  async startJobRun(run: NewJobRun): Promise<JobRunRecord> {
+    const status = run.status ?? "running";
+    const startedAt = (run.startedAt ?? new Date()).toISOString();
+    const row = await this.db.get<JobRunRow>(
+      "INSERT INTO job_runs (job, trigger, status, image, started_at, finished_at, error) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *",
+      [
+        run.job,
+        run.trigger,
+        status,
+        run.image ?? null,
+        startedAt,
+        status === "skipped" ? startedAt : null,
+        run.error === undefined ? null : redactText(run.error),
+      ],
+    );
+    return toJobRun(row as JobRunRow);
+  }
+
+  async finishJobRun(
+    id: number,
+    outcome: { status: "succeeded" | "failed"; exitCode?: number; error?: string; image?: string; finishedAt?: Date },
+  ): Promise<JobRunRecord> {
+    const row = await this.db.get<JobRunRow>(
+      "UPDATE job_runs SET status = ?, exit_code = ?, error = ?, image = COALESCE(?, image), finished_at = ? WHERE id = ? RETURNING *",
+      [
+        outcome.status,
+        outcome.exitCode ?? null,
+        outcome.error === undefined ? null : redactText(outcome.error),
+        outcome.image ?? null,
+        (outcome.finishedAt ?? new Date()).toISOString(),
+        id,
+      ],
+    );
+    if (!row) throw new SlipwayError("INTERNAL", `job run ${id} does not exist`);
+    return toJobRun(row);
+  }
+
+  async listJobRuns(options: { job?: string; limit?: number }): Promise<JobRunRecord[]> {
+    const { where, values } = whereEqual({ job: options.job });
+    const rows = await this.db.all<JobRunRow>(`SELECT * FROM job_runs ${where} ORDER BY id DESC LIMIT ?`, [...values, options.limit ?? 50]);
+    return rows.map(toJobRun);
+  }
+
+  async createToken(name: string, hash: string): Promise<ApiTokenRecord> {
+    const row = await this.db.get<TokenRow>("INSERT INTO api_tokens (name, hash, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING *", [
+      name,
+      hash,
+      new Date().toISOString(),
+    ]);
+    if (row === undefined) {
+      throw new SlipwayError("TOKEN_EXISTS", `a token named ${name} already exists`, {
+        hint: `choose another name, or revoke it first with: slipway token revoke ${name}`,
+      });
+    }
+    return toToken(row);
+  }
+
+  async useToken(hash: string, now: Date): Promise<ApiTokenRecord | undefined> {
+    const row = await this.db.get<TokenRow>("UPDATE api_tokens SET last_used_at = ? WHERE hash = ? AND revoked_at IS NULL RETURNING *", [
+      now.toISOString(),
+      hash,
+    ]);
+    return row && toToken(row);
+  }
+
+  async listTokens(): Promise<ApiTokenRecord[]> {
+    return (await this.db.all<TokenRow>("SELECT * FROM api_tokens ORDER BY name")).map(toToken);
+  }
+
+  async revokeToken(name: string): Promise<boolean> {
+    // A revoked token is deleted: its name is free again and nothing of it remains to match.
+    return (await this.db.run("DELETE FROM api_tokens WHERE name = ?", [name])) > 0;
+  }
+
+  async recordDelivery(provider: string, deliveryId: string, now: Date): Promise<boolean> {
+    const inserted = await this.db.run("INSERT INTO webhook_deliveries (provider, delivery_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [
+      provider,
+      deliveryId,
+      now.toISOString(),
+    ]);
+    // Keep a week of delivery ids: providers re-deliver within hours, not weeks.
+    await this.db.run("DELETE FROM webhook_deliveries WHERE received_at < ?", [new Date(now.getTime() - 7 * 86_400_000).toISOString()]);
+    return inserted > 0;
+  }
+
+  async getWatch(key: string): Promise<{ value: string; checkedAt: Date } | undefined> {
+    const row = await this.db.get<{ value: string; checked_at: string }>("SELECT value, checked_at FROM watch_state WHERE key = ?", [key]);
+    return row && { value: row.value, checkedAt: new Date(row.checked_at) };
+  }
+
+  async setWatch(key: string, value: string, now: Date): Promise<void> {
+    await this.db.run(
+      "INSERT INTO watch_state (key, value, checked_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, checked_at = excluded.checked_at",
+      [key, value, now.toISOString()],
+    );
+  }
+}
+
+function toRun(row: RunRow): PipelineRunRecord {
+  return {
+    id: row.id,
+    environment: row.environment,
+    source: row.source,
+    branch: row.branch,
+    commit: row.commit_sha,
+    trigger: row.trigger,
+    status: row.status,
+    startedAt: new Date(row.started_at),
+    ...(row.finished_at === null ? {} : { finishedAt: new Date(row.finished_at) }),
+    ...(row.error === null ? {} : { error: row.error }),
+    summary: JSON.parse(row.summary) as Record<string, unknown>,
+  };
+}
+
+function toRunStep(row: RunStepRow): PipelineStep {
+  return {
+    runId: row.run_id,
+    seq: row.seq,
+    name: row.name,
+    status: row.status,
+    detail: JSON.parse(row.detail) as Record<string, unknown>,
+    startedAt: new Date(row.started_at),
+    ...(row.finished_at === null ? {} : { finishedAt: new Date(row.finished_at) }),
+    ...(row.error === null ? {} : { error: row.error }),
+  };
+}
+
+function toJobRun(row: JobRunRow): JobRunRecord {
+  return {
+    id: row.id,
+    job: row.job,
+    trigger: row.trigger,
+    status: row.status,
+    ...(row.image === null ? {} : { image: row.image }),
+    ...(row.exit_code === null ? {} : { exitCode: row.exit_code }),
+    startedAt: new Date(row.started_at),
+    ...(row.finished_at === null ? {} : { finishedAt: new Date(row.finished_at) }),
+    ...(row.error === null ? {} : { error: row.error }),
+  };
+}
+
+function toToken(row: TokenRow): ApiTokenRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    hash: row.hash,
+    createdAt: new Date(row.created_at),
+    ...(row.last_used_at === null ? {} : { lastUsedAt: new Date(row.last_used_at) }),
+    ...(row.revoked_at === null ? {} : { revokedAt: new Date(row.revoked_at) }),
+  };
+}
