@@ -28,6 +28,15 @@ export function resolveStateDir(options: GlobalOptions, configured?: { dir: stri
   return xdg ? join(xdg, "slipway") : join(homedir(), ".local", "state", "slipway");
 }
 
+/**
+ * Where the store is: SLIPWAY_STORE (`sqlite:PATH` or `postgres://...`), else the config's
+ * store.url, else (no url) the embedded SQLite file in the state directory.
+ */
+export function storeLocation(stateDir: string, config?: { readonly store?: { readonly url: { reveal(): string } } }): { stateDir: string; url?: string } {
+  const url = process.env["SLIPWAY_STORE"] ?? config?.store?.url.reveal();
+  return url === undefined || url === "" ? { stateDir } : { stateDir, url };
+}
+
 /** Writes data as JSON (for --json) or as lines for people. */
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

@@ -3,7 +3,7 @@ import type { LoadedConfig } from "../config/index.js";
 import type { Engine } from "../engine/index.js";
 import type { Notifier, NotifyEventInput } from "../notify/index.js";
 import type { Store } from "../store/index.js";
-import { globalOptions, printWarnings, resolveStateDir, type GlobalOptions } from "./context.js";
+import { globalOptions, printWarnings, resolveStateDir, storeLocation, type GlobalOptions } from "./context.js";
 
 /**
  * What a command works on: the loaded config, the state directory, and the store and engine,
@@ -37,7 +37,7 @@ export async function openProject(command: Command): Promise<Project> {
     loaded,
     stateDir,
     store() {
-      store ??= openStore({ stateDir, ...(process.env.SLIPWAY_STORE === undefined ? {} : { url: process.env.SLIPWAY_STORE }) });
+      store ??= openStore(storeLocation(stateDir, loaded.config));
       return store;
     },
     async engine(environment, host) {

@@ -43,6 +43,10 @@ export const errorCatalogue = {
     who: "upstream",
     summary: "The PostgreSQL store does not answer, refuses the URL's user and password, or has no such database.",
   },
+  LEADERSHIP_LOST: {
+    who: "upstream",
+    summary: "A controller that no longer leads (its lease ran out, or another took over) tried a leader-only write; it was refused.",
+  },
   SECRET_KEY_INVALID: {
     who: "user",
     summary: "The key that encrypts secrets at rest cannot be used: a key file others may read, or a SLIPWAY_SECRET_KEY that is not 32 bytes.",

@@ -13,6 +13,8 @@ export type {
   HeldVerdict,
   JobRunRecord,
   JobRunStatus,
+  LeaderTerm,
+  Leadership,
   LockLease,
   NewAuditEntry,
   NewBuild,

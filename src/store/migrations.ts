@@ -364,4 +364,28 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: "leadership: one leader per name, with an epoch that fences a lost leader's writes",
+    sqlite: `
+      CREATE TABLE leadership (
+        name       TEXT    PRIMARY KEY,
+        holder     TEXT    NOT NULL,
+        epoch      INTEGER NOT NULL,
+        since      TEXT    NOT NULL,
+        renewed_at TEXT    NOT NULL,
+        expires_at TEXT    NOT NULL
+      );
+    `,
+    postgres: `
+      CREATE TABLE leadership (
+        name       TEXT        PRIMARY KEY,
+        holder     TEXT        NOT NULL,
+        epoch      BIGINT      NOT NULL,
+        since      TIMESTAMPTZ NOT NULL,
+        renewed_at TIMESTAMPTZ NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL
+      );
+    `,
+  },
 ];

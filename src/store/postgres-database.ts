@@ -30,6 +30,8 @@ function typesOf(driver: typeof pg): pg.CustomTypesConfig {
 
 export class PostgresDatabase implements SqlDatabase {
   readonly dialect = "postgres" as const;
+  /** clock_timestamp(), not now(): the time of the query, not of its transaction's start. */
+  readonly clock = "SELECT clock_timestamp() AS now";
   /** The URL with its password replaced, for messages and `status`. */
   readonly location: string;
   /** Created on first use: the driver is loaded only by a command that uses this store. */
@@ -78,6 +80,9 @@ export class PostgresDatabase implements SqlDatabase {
         idleTimeoutMillis: 30_000,
         allowExitOnIdle: true,
         application_name: "slipway",
+        // Slipway's transactions hold only SQL, never a wait: one idle this long is a process
+        // that was paused or hung mid-transaction, and the server ends it, releasing its locks.
+        idle_in_transaction_session_timeout: 5_000,
         types: typesOf(driver),
       });
       // A pooled connection the server dropped (a restart, a failover) is replaced on next use; it is no crash.

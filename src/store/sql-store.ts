@@ -4,6 +4,7 @@ import { StoreBuilds } from "./store-builds.js";
 import { StoreController } from "./store-controller.js";
 import { StoreDeployments } from "./store-deployments.js";
 import { StoreHeld } from "./store-held.js";
+import { FencedDatabase, StoreLeadership } from "./store-leadership.js";
 import type {
   ApiTokenRecord,
   AuditEntry,
@@ -24,6 +25,8 @@ import type {
   HeldDeployRecord,
   HeldStatus,
   HeldVerdict,
+  LeaderTerm,
+  Leadership,
   NewHeldDeploy,
   LockLease,
   NewAuditEntry,
@@ -60,17 +63,19 @@ export class SqlStore implements Store {
   private readonly deployments: StoreDeployments;
   private readonly controller: StoreController;
   private readonly held: StoreHeld;
+  private readonly leadership: StoreLeadership;
 
   constructor(
     private readonly db: SqlDatabase,
     readonly location: string,
-    keys: SecretKeySource,
+    private readonly keys: SecretKeySource,
   ) {
     this.kind = db.dialect;
     this.builds = new StoreBuilds(db);
     this.deployments = new StoreDeployments(db, keys);
     this.controller = new StoreController(db);
     this.held = new StoreHeld(db);
+    this.leadership = new StoreLeadership(db);
   }
 
   async schemaVersion(): Promise<number> {
@@ -115,6 +120,22 @@ export class SqlStore implements Store {
 
   async releaseLock(name: string, holder: string): Promise<boolean> {
     return (await this.db.run("DELETE FROM locks WHERE name = ? AND holder = ?", [name, holder])) > 0;
+  }
+
+  async claimLeadership(name: string, holder: string, leaseMs: number): Promise<{ acquired: boolean; leadership: Leadership }> {
+    return this.leadership.claim(name, holder, leaseMs);
+  }
+
+  async resignLeadership(term: LeaderTerm): Promise<boolean> {
+    return this.leadership.resign(term);
+  }
+
+  async getLeadership(name: string): Promise<Leadership | undefined> {
+    return this.leadership.get(name);
+  }
+
+  fenced(term: LeaderTerm): Store {
+    return new SqlStore(new FencedDatabase(this.db, term), this.location, this.keys);
   }
 
   async startBuild(build: NewBuild): Promise<BuildRecord> {

@@ -19,6 +19,11 @@ export interface SqlRunner {
 export interface SqlDatabase extends SqlRunner {
   readonly dialect: "sqlite" | "postgres";
   /**
+   * A query of one row, `now`: the database's own clock as an ISO-8601 string. Leases are timed
+   * by it, so controllers whose clocks disagree still agree on when a lease ran out.
+   */
+  readonly clock: string;
+  /**
    * Runs `work` in one transaction that sees and writes alone: committed when it resolves, rolled
    * back when it throws. PostgreSQL runs it serializable and runs it again when it lost a race
    * with another controller's transaction, so `work` must only touch the database.

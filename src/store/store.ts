@@ -24,6 +24,24 @@ export interface LockLease {
   readonly expiresAt: Date;
 }
 
+/**
+ * Who leads the controllers sharing a store. `epoch` grows by one whenever leadership changes
+ * hands (or lapses and is taken again), so a write fenced by an epoch (Store.fenced) can only
+ * come from the leader of that term.
+ */
+export interface Leadership {
+  readonly name: string;
+  readonly holder: string;
+  readonly epoch: number;
+  /** When this holder took it (this term's start). */
+  readonly since: Date;
+  readonly renewedAt: Date;
+  readonly expiresAt: Date;
+}
+
+/** A term of leadership, as a fenced store checks it. */
+export type LeaderTerm = Pick<Leadership, "name" | "holder" | "epoch">;
+
 export type BuildStatus = "running" | "succeeded" | "failed" | "skipped";
 
 /** One attempt to build (and test, and push) one image. */
@@ -249,6 +267,22 @@ export interface Store {
    */
   acquireLock(name: string, holder: string, leaseMs: number, now?: Date): Promise<{ acquired: boolean; lease: LockLease }>;
   releaseLock(name: string, holder: string): Promise<boolean>;
+
+  /**
+   * Takes leadership `name` for `holder` for `leaseMs`, or renews it when `holder` holds it and
+   * its lease has not run out; a lease that ran out is taken by whoever asks first, with the next
+   * epoch. Timed by the database's clock. Returns the leadership as it now stands.
+   */
+  claimLeadership(name: string, holder: string, leaseMs: number): Promise<{ acquired: boolean; leadership: Leadership }>;
+  /** Ends `term` now (a graceful stop), so another controller takes over without waiting; false when it had already ended. */
+  resignLeadership(term: LeaderTerm): Promise<boolean>;
+  getLeadership(name: string): Promise<Leadership | undefined>;
+  /**
+   * This store, with every write made only while `term` holds: checked in the write's own
+   * transaction against the database's clock, so a leader that was paused or cut off past its
+   * lease writes nothing (LEADERSHIP_LOST), even before another has taken over. Reads are not checked.
+   */
+  fenced(term: LeaderTerm): Store;
 
   /** Records a build before it starts (status running); finishBuild records its outcome. */
   startBuild(build: NewBuild): Promise<BuildRecord>;

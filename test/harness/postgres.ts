@@ -120,3 +120,14 @@ async function freePort(): Promise<number> {
     });
   });
 }
+
+/** The rows of a query on a PostgreSQL database, read directly. */
+export async function rowsOf(url: string, sql: string): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows as Record<string, unknown>[];
+  } finally {
+    await client.end();
+  }
+}

@@ -16,7 +16,7 @@ import {
 import { chooseEnvironment } from "../../deploy/index.js";
 import { environmentLookup, type EnvironmentLookup } from "../../images/index.js";
 import { openStore } from "../../store/index.js";
-import { globalOptions, resolveStateDir } from "../context.js";
+import { globalOptions, resolveStateDir, storeLocation } from "../context.js";
 
 export interface RunOptions {
   readonly profile?: string;
@@ -46,7 +46,7 @@ export async function runCommand(self: Command, image: string, command: readonly
   const store =
     options.job === undefined
       ? undefined
-      : openStore({ stateDir, ...(process.env["SLIPWAY_STORE"] === undefined ? {} : { url: process.env["SLIPWAY_STORE"] }) });
+      : openStore(storeLocation(stateDir, loaded?.config));
   try {
     const result = await launch(
       {

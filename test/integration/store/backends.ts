@@ -3,9 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after } from "node:test";
 import Database from "better-sqlite3";
-import pg from "pg";
 import { openStore, type SecretKeySource, type Store } from "../../../src/store/index.js";
-import { startPostgres, type TestPostgres } from "../../harness/postgres.js";
+import { rowsOf, startPostgres, type TestPostgres } from "../../harness/postgres.js";
 
 /**
  * The store suite runs on each backend: the embedded SQLite file and a real PostgreSQL 15
@@ -67,18 +66,7 @@ export const postgres: Backend = {
   kind: "postgres",
   fresh: async () => {
     const url = await (await postgresServer()).createDatabase();
-    return place(
-      () => url,
-      async (at, sql) => {
-        const client = new pg.Client({ connectionString: at });
-        await client.connect();
-        try {
-          return (await client.query(sql)).rows as Record<string, unknown>[];
-        } finally {
-          await client.end();
-        }
-      },
-    );
+    return place(() => url, rowsOf);
   },
 };
 
