@@ -43,10 +43,7 @@ export async function runCommand(self: Command, image: string, command: readonly
   const env = await commandEnv(options);
   const environment = launchEnvironment(loaded, options);
   const engine = await connectEngine();
-  const store =
-    options.job === undefined
-      ? undefined
-      : openStore(storeLocation(stateDir, loaded?.config));
+  const store = options.job === undefined ? undefined : openStore(storeLocation(stateDir, loaded?.config));
   try {
     const result = await launch(
       {
