@@ -29,11 +29,12 @@ export function resolveStateDir(options: GlobalOptions, configured?: { dir: stri
 }
 
 /**
- * Where the store is: SLIPWAY_STORE (`sqlite:PATH` or `postgres://...`), else the config's
+ * Where the store is: SLIPWAY_STORE (`sqlite:PATH` or `postgres://...`) when set and not empty, else the config's
  * store.url, else (no url) the embedded SQLite file in the state directory.
  */
 export function storeLocation(stateDir: string, config?: { readonly store?: { readonly url: { reveal(): string } } }): { stateDir: string; url?: string } {
-  const url = process.env["SLIPWAY_STORE"] ?? config?.store?.url.reveal();
+  const fromEnv = process.env["SLIPWAY_STORE"];
+  const url = fromEnv !== undefined && fromEnv !== "" ? fromEnv : config?.store?.url.reveal();
   return url === undefined || url === "" ? { stateDir } : { stateDir, url };
 }
 

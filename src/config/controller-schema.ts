@@ -116,6 +116,11 @@ export const controllerSchema = z
       .describe(
         "How often the reconcile loop compares every service's current revision with what runs, besides on engine events (a replica restarted, stopped or gone), and repairs drift: a route to an old address, a missing or exited replica, a leftover container. Default: 30s.",
       ),
+    lease: durationAtLeast("1s", "the leader renews its lease three times in each")
+      .prefault("15s")
+      .describe(
+        "How long a leader's lease runs when several controllers share a PostgreSQL store (docs/ha.md): the leader renews it every third of it, and when the leader dies another controller takes over within it. Default: 15s.",
+      ),
     watch_interval: durationAtLeast("1s", "each check asks the registry once per watched tag")
       .prefault("5m")
       .describe(

@@ -1,5 +1,5 @@
 import { createReconcileLoop } from "./reconcile-loop.js";
-import { createHeldLoop } from "./held-loop.js";
+import { createHeldLoop, type HeldLoop } from "./held-loop.js";
 import type { FastifyInstance } from "fastify";
 import type { LoadedConfig } from "../config/index.js";
 import { SlipwayError } from "../errors/index.js";
@@ -12,16 +12,27 @@ import { registerApiRoutes } from "../server/api-routes.js";
 import { registerWebhookRoutes } from "../webhooks/index.js";
 import { routeHints } from "./hint-router.js";
 import { registryPoolFor } from "../builder/registry-reader.js";
-import { createAutoUpdates } from "./auto-updates.js";
+import { createAutoUpdates, type AutoUpdates } from "./auto-updates.js";
 import { scheduleJobs } from "./job-schedule.js";
 import { sourcePollers } from "./source-pollers.js";
-import type { Store } from "../store/index.js";
+import type { Leadership, Store } from "../store/index.js";
+import type { NotifyEventInput } from "../notify/index.js";
+import { controllerId, electLeader, leadAlone, leadershipName, type LeaderWork } from "./leadership.js";
 import { runPipeline, type PipelineEvent } from "./pipeline.js";
 import { pipelinesFor, watchedBranches } from "./pipeline-targets.js";
 import { createWorkQueue, WorkCancelled, type SubmitOutcome, type WorkQueue } from "../util/work-queue.js";
 
 /** How often held deploys are decided again: a window that opens is taken within this time. */
 const HELD_INTERVAL_MS = 5_000;
+
+/** What the term this controller leads runs, for the parts that reach into it. */
+interface TermWork {
+  readonly leadership: Leadership;
+  readonly store: Store;
+  readonly scheduler: JobScheduler;
+  readonly held: HeldLoop;
+  readonly updates: AutoUpdates;
+}
 
 export interface ControllerOptions {
   readonly loaded: LoadedConfig;
@@ -34,6 +45,8 @@ export interface ControllerOptions {
   readonly concurrency?: number;
   readonly bodyLimit?: number;
   readonly onPipelineEvent?: (event: PipelineEvent) => void;
+  /** This controller's name among those sharing the store (default: host:pid:random). */
+  readonly id?: string;
 }
 
 export interface Controller {
@@ -42,6 +55,10 @@ export interface Controller {
   readonly app: FastifyInstance;
   readonly queue: WorkQueue;
   readonly jobs: JobScheduler;
+  /** This controller's name in the leadership table. */
+  readonly id: string;
+  /** The leadership as last seen (who leads, since when, its epoch), and whether this controller holds it. */
+  leadership(): { leader?: Leadership; leading: boolean };
   /** Queues the pipelines a new commit on source@branch starts; returns what was queued. */
   /**
    * Starts the pipelines a commit on source@branch starts. `commit` (from a webhook or poller)
@@ -66,6 +83,7 @@ export interface Controller {
  */
 export async function startController(options: ControllerOptions): Promise<Controller> {
   const { loaded, store } = options;
+  const id = options.id ?? controllerId();
   const app = createHttpServer({
     store,
     logger: options.logger,
@@ -127,7 +145,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
                 {
                   loaded,
                   stateDir: options.stateDir,
-                  store,
+                  store: term?.store ?? store,
                   engine: options.engine,
                   engineFor: engines,
                   log: (logged, message) => log.info(logged, message),
@@ -156,7 +174,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
   const recheck = (trigger: string): void => {
     // A re-check never cancels a running pipeline: it queues one after it.
     for (const { source, branch } of watchedBranches(loaded.config)) triggerPipelines(source, branch, trigger, { supersede: false });
-    autoUpdates.checkAll(trigger);
+    (term?.updates ?? autoUpdates).checkAll(trigger);
   };
 
   app.get("/api/v1/queue", async () => queue.snapshot());
@@ -181,42 +199,72 @@ export async function startController(options: ControllerOptions): Promise<Contr
             `push to ${push.source}@${push.branch} ignored: no environment binds the branch ${push.branch}, and it is not the source's own branch (${own})`,
           );
         }
-        if (routed.images.length > 0) autoUpdates.onImageHints(routed.images, `webhook:${meta.provider}`);
+        if (routed.images.length > 0) (term?.updates ?? autoUpdates).onImageHints(routed.images, `webhook:${meta.provider}`);
       },
     });
   }
 
-  const pollers = sourcePollers(loaded, store, log, loaded.config.controller?.poll_jitter ?? 0.1, (source, branch, commit) =>
-    triggerPipelines(source, branch, "poll", { commit }),
-  );
+  // Timed work runs on the leader only, on a store that writes only while its term holds:
+  // source pollers, job schedules, auto-update checks, the reconcile and held-deploy loops and
+  // the full re-check. Requests (webhooks, the API) are served by whichever controller gets them.
   const registries = registryPoolFor(loaded.config);
-  const autoUpdates = createAutoUpdates({
-    loaded,
-    stateDir: options.stateDir,
-    store,
-    engine: options.engine,
-    engineFor: engines,
-    registries,
-    queue,
-    notifier,
-    log,
-    intervalMs: settings?.watch_interval ?? 5 * 60_000,
-    jitter: settings?.poll_jitter ?? 0.1,
-  });
-  const reconcile = createReconcileLoop({
-    context: { loaded, stateDir: options.stateDir, store, engine: engines, notify: (event) => notifier.notify(event) },
-    queue,
-    intervalMs: settings?.reconcile ?? 30_000,
-    log,
-    notify: (event) => notifier.notify(event),
-  });
-  const held = createHeldLoop({
-    context: { loaded, stateDir: options.stateDir, store, engine: engines, notify: (event) => notifier.notify(event) },
-    queue,
-    intervalMs: HELD_INTERVAL_MS,
-    log,
-  });
-  const scheduler = scheduleJobs({ loaded, stateDir: options.stateDir, store, engine: options.engine, notifier, log });
+  const updatesOn = (on: Store): AutoUpdates =>
+    createAutoUpdates({
+      loaded,
+      stateDir: options.stateDir,
+      store: on,
+      engine: options.engine,
+      engineFor: engines,
+      registries,
+      queue,
+      notifier,
+      log,
+      intervalMs: settings?.watch_interval ?? 5 * 60_000,
+      jitter: settings?.poll_jitter ?? 0.1,
+    });
+  // A follower checks the images a webhook names itself; the leader, in its term's checks.
+  const autoUpdates = updatesOn(store);
+  const standbyJobs = scheduleJobs({ loaded, stateDir: options.stateDir, store, engine: options.engine, notifier, log });
+  let term: TermWork | undefined;
+  const lead = async (leadership: Leadership, fenced: Store): Promise<LeaderWork> => {
+    const context = { loaded, stateDir: options.stateDir, store: fenced, engine: engines, notify: (event: NotifyEventInput) => notifier.notify(event) };
+    const pollers = sourcePollers(loaded, fenced, log, settings?.poll_jitter ?? 0.1, (source, branch, commit) =>
+      triggerPipelines(source, branch, "poll", { commit }),
+    );
+    const updates = updatesOn(fenced);
+    const reconcile = createReconcileLoop({ context, queue, intervalMs: settings?.reconcile ?? 30_000, log, notify: context.notify });
+    const held = createHeldLoop({ context, queue, intervalMs: HELD_INTERVAL_MS, log });
+    const scheduler = scheduleJobs({ loaded, stateDir: options.stateDir, store: fenced, engine: options.engine, notifier, log });
+    const recheckTimer = setInterval(() => recheck("recheck"), settings?.recheck ?? 24 * 3_600_000);
+    recheckTimer.unref();
+    for (const poller of pollers) poller.start();
+    scheduler.start();
+    updates.start();
+    await reconcile.start();
+    held.start();
+    term = { leadership, store: fenced, scheduler, held, updates };
+    log.info({ epoch: leadership.epoch, pollers: pollers.length }, "leader work started");
+    return {
+      async stop() {
+        term = undefined;
+        clearInterval(recheckTimer);
+        held.stop();
+        await Promise.all([...pollers.map((poller) => poller.stop()), scheduler.stop(), updates.stop(), reconcile.stop()]);
+      },
+    };
+  };
+  const name = leadershipName(settings?.scope);
+  const election =
+    store.kind === "postgres"
+      ? electLeader({ store, name, holder: id, leaseMs: settings?.lease ?? 15_000, lead, log: (fields, message) => log.info(fields, message) })
+      : leadAlone({ store, name, holder: id, lead });
+  // The API's view of the jobs: the leader's scheduler when this controller leads, else one that never fires on its own.
+  const jobs: JobScheduler = {
+    start: () => undefined,
+    stop: () => standbyJobs.stop(),
+    next: (name) => (term?.scheduler ?? standbyJobs).next(name),
+    runNow: (name, trigger) => (term?.scheduler ?? standbyJobs).runNow(name, trigger),
+  };
   registerApiRoutes(app, {
     loaded,
     stateDir: options.stateDir,
@@ -226,15 +274,15 @@ export async function startController(options: ControllerOptions): Promise<Contr
     queue,
     triggerPipelines,
     log,
-    jobs: scheduler,
+    jobs,
     notify: (event) => notifier.notify(event),
-    onHeldChange: () => held.poke("api"),
+    onHeldChange: () => term?.held.poke("api"),
   });
   try {
     await app.listen({ host: options.listen.host, port: options.listen.port });
   } catch (error) {
     // Stop what already holds the process (the job scheduler's timers), so `serve` exits at once.
-    await Promise.all([app.close(), scheduler.stop(), autoUpdates.stop()]);
+    await Promise.all([app.close(), standbyJobs.stop()]);
     const code = (error as NodeJS.ErrnoException).code;
     throw new SlipwayError(
       "LISTEN_FAILED",
@@ -251,29 +299,26 @@ export async function startController(options: ControllerOptions): Promise<Contr
   const address = app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.listen.port;
   const url = `http://${options.listen.host.includes(":") ? `[${options.listen.host}]` : options.listen.host}:${port}`;
-  const recheckTimer = setInterval(() => recheck("recheck"), loaded.config.controller?.recheck ?? 24 * 3_600_000);
-  recheckTimer.unref();
-  for (const poller of pollers) poller.start();
-  scheduler.start();
-  autoUpdates.start();
-  await reconcile.start();
-  held.start();
-  log.info({ url, config: loaded.path, stateDir: options.stateDir, pollers: pollers.length }, "controller listening");
+  await election.start();
+  log.info({ url, config: loaded.path, stateDir: options.stateDir, id, leader: election.leader()?.holder }, "controller listening");
 
   let stopping: Promise<void> | undefined;
   return {
     url,
     app,
     queue,
-    jobs: scheduler,
+    jobs,
+    id,
+    leadership: () => {
+      const leader = election.leader();
+      return { ...(leader === undefined ? {} : { leader }), leading: election.term() !== undefined };
+    },
     triggerPipelines,
     recheck,
     stop() {
       stopping ??= (async () => {
         log.info("stopping: no new work; running work stops at its next safe point");
-        clearInterval(recheckTimer);
-        held.stop();
-        await Promise.all([...pollers.map((poller) => poller.stop()), scheduler.stop(), autoUpdates.stop(), reconcile.stop()]);
+        await Promise.all([election.stop(), standbyJobs.stop(), autoUpdates.stop()]);
         await app.close();
         await queue.close({ abortRunning: "the controller is stopping" });
         await notifier.close(5_000);

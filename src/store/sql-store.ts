@@ -122,8 +122,13 @@ export class SqlStore implements Store {
     return (await this.db.run("DELETE FROM locks WHERE name = ? AND holder = ?", [name, holder])) > 0;
   }
 
-  async claimLeadership(name: string, holder: string, leaseMs: number): Promise<{ acquired: boolean; leadership: Leadership }> {
-    return this.leadership.claim(name, holder, leaseMs);
+  async claimLeadership(
+    name: string,
+    holder: string,
+    leaseMs: number,
+    options: { dead?: string } = {},
+  ): Promise<{ acquired: boolean; leadership: Leadership }> {
+    return this.leadership.claim(name, holder, leaseMs, options.dead);
   }
 
   async resignLeadership(term: LeaderTerm): Promise<boolean> {

@@ -15,7 +15,7 @@ interface LeadershipRow {
 export class StoreLeadership {
   constructor(private readonly db: SqlDatabase) {}
 
-  async claim(name: string, holder: string, leaseMs: number): Promise<{ acquired: boolean; leadership: Leadership }> {
+  async claim(name: string, holder: string, leaseMs: number, dead?: string): Promise<{ acquired: boolean; leadership: Leadership }> {
     return this.db.transaction(async (tx) => {
       const now = await clockOf(this.db, tx);
       const expiresAt = new Date(now.getTime() + leaseMs).toISOString();
@@ -27,7 +27,7 @@ export class StoreLeadership {
         );
         return { acquired: true, leadership: toLeadership(taken as LeadershipRow) };
       }
-      const live = new Date(row.expires_at).getTime() > now.getTime();
+      const live = new Date(row.expires_at).getTime() > now.getTime() && row.holder !== dead;
       if (live && row.holder !== holder) return { acquired: false, leadership: toLeadership(row) };
       const updated = live
         ? await tx.get<LeadershipRow>("UPDATE leadership SET renewed_at = ?, expires_at = ? WHERE name = ? RETURNING *", [now.toISOString(), expiresAt, name])

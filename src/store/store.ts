@@ -271,9 +271,10 @@ export interface Store {
   /**
    * Takes leadership `name` for `holder` for `leaseMs`, or renews it when `holder` holds it and
    * its lease has not run out; a lease that ran out is taken by whoever asks first, with the next
-   * epoch. Timed by the database's clock. Returns the leadership as it now stands.
+   * epoch. Timed by the database's clock. `dead` names a holder known to have died (a process of
+   * this host that is gone): its lease counts as run out. Returns the leadership as it now stands.
    */
-  claimLeadership(name: string, holder: string, leaseMs: number): Promise<{ acquired: boolean; leadership: Leadership }>;
+  claimLeadership(name: string, holder: string, leaseMs: number, options?: { dead?: string }): Promise<{ acquired: boolean; leadership: Leadership }>;
   /** Ends `term` now (a graceful stop), so another controller takes over without waiting; false when it had already ended. */
   resignLeadership(term: LeaderTerm): Promise<boolean>;
   getLeadership(name: string): Promise<Leadership | undefined>;

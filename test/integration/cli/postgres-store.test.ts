@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { runSlipway, type CliRun } from "../../harness/cli.js";
+import { webCommand } from "../../harness/deploy.js";
 import { testName } from "../../harness/labels.js";
 import { rowsOf, startPostgres, type TestPostgres } from "../../harness/postgres.js";
 import { useDeployFixture } from "../deploy/fixture.js";
@@ -41,6 +42,7 @@ describe("the CLI on a PostgreSQL store", () => {
         "services:",
         `  ${service}:`,
         `    image: ${f.images.v1}`,
+        `    command: ${JSON.stringify(webCommand(8080)).replaceAll("$", "$$$$")}`,
         "    environments: [prod]",
         "    stop_grace_period: 1s",
         "    health: { running: true, settle: 0s }",
