@@ -9,7 +9,7 @@ import { engineSource, pipelineNotice } from "../app/index.js";
 import { createNotifier } from "../notify/index.js";
 import { createHttpServer } from "../server/http-server.js";
 import { registerApiRoutes } from "../server/api-routes.js";
-import { registerWebhookRoutes } from "../webhooks/index.js";
+import { registerWebhookRoutes, type Hint, type HintMeta, type ProviderId } from "../webhooks/index.js";
 import { routeHints } from "./hint-router.js";
 import { registryPoolFor } from "../builder/registry-reader.js";
 import { createAutoUpdates, type AutoUpdates } from "./auto-updates.js";
@@ -88,7 +88,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
     store,
     logger: options.logger,
     bodyLimit: options.bodyLimit ?? loaded.config.controller?.max_body ?? 1024 * 1024,
-    health: () => ({ queue: queue.snapshot() }),
+    health: () => ({ queue: queue.snapshot(), controller: { id, leading: election.term() !== undefined, leader: election.leader()?.holder ?? null } }),
   });
   const log = app.log;
   const queue = createWorkQueue({
@@ -146,6 +146,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
                   loaded,
                   stateDir: options.stateDir,
                   store: term?.store ?? store,
+                  controller: id,
                   engine: options.engine,
                   engineFor: engines,
                   log: (logged, message) => log.info(logged, message),
@@ -180,27 +181,34 @@ export async function startController(options: ControllerOptions): Promise<Contr
   app.get("/api/v1/queue", async () => queue.snapshot());
 
   const settings = loaded.config.controller;
+  const name = leadershipName(settings?.scope);
+  // On a shared (PostgreSQL) store, every controller puts what a webhook says in the store's
+  // inbox and the leader acts on it; alone on SQLite, the controller acts on it at once.
+  const shared = store.kind === "postgres";
+  const actOnHints = (hints: readonly Hint[], meta: HintMeta): void => {
+    const routed = routeHints(hints, loaded.config, loaded.dir);
+    for (const hint of routed.ignored)
+      log.info({ provider: meta.provider, delivery: meta.deliveryId, hint }, "webhook names nothing slipway.yml uses; ignored");
+    for (const push of routed.pushes) {
+      const started = triggerPipelines(push.source, push.branch, `webhook:${meta.provider}`, push.commit === undefined ? {} : { commit: push.commit });
+      if (started.length > 0) continue;
+      const own = loaded.config.sources[push.source]?.branch;
+      log.info(
+        { provider: meta.provider, delivery: meta.deliveryId, source: push.source, branch: push.branch },
+        `push to ${push.source}@${push.branch} ignored: no environment binds the branch ${push.branch}, and it is not the source's own branch (${own})`,
+      );
+    }
+    if (routed.images.length > 0) (term?.updates ?? autoUpdates).onImageHints(routed.images, `webhook:${meta.provider}`);
+  };
   if (settings !== undefined) {
     registerWebhookRoutes(app, {
       webhooks: settings.webhooks,
       maxBody: settings.max_body,
       store,
       log,
-      onHints: (hints, meta) => {
-        const routed = routeHints(hints, loaded.config, loaded.dir);
-        for (const hint of routed.ignored)
-          log.info({ provider: meta.provider, delivery: meta.deliveryId, hint }, "webhook names nothing slipway.yml uses; ignored");
-        for (const push of routed.pushes) {
-          const started = triggerPipelines(push.source, push.branch, `webhook:${meta.provider}`, push.commit === undefined ? {} : { commit: push.commit });
-          if (started.length > 0) continue;
-          const own = loaded.config.sources[push.source]?.branch;
-          log.info(
-            { provider: meta.provider, delivery: meta.deliveryId, source: push.source, branch: push.branch },
-            `push to ${push.source}@${push.branch} ignored: no environment binds the branch ${push.branch}, and it is not the source's own branch (${own})`,
-          );
-        }
-        if (routed.images.length > 0) (term?.updates ?? autoUpdates).onImageHints(routed.images, `webhook:${meta.provider}`);
-      },
+      receivedBy: id,
+      ...(shared ? { queueFor: name } : {}),
+      onHints: actOnHints,
     });
   }
 
@@ -226,7 +234,55 @@ export async function startController(options: ControllerOptions): Promise<Contr
   const autoUpdates = updatesOn(store);
   const standbyJobs = scheduleJobs({ loaded, stateDir: options.stateDir, store, engine: options.engine, notifier, log });
   let term: TermWork | undefined;
-  const lead = async (leadership: Leadership, fenced: Store): Promise<LeaderWork> => {
+  /** The leader's inbox: taken when a controller queues to it (LISTEN/NOTIFY) and every second, each item acted on once. */
+  const drainInbox = async (leadership: Leadership, fenced: Store): Promise<{ stop(): Promise<void> }> => {
+    let draining: Promise<void> | undefined;
+    let again = false;
+    const drain = (): void => {
+      if (draining !== undefined) {
+        again = true;
+        return;
+      }
+      draining = (async () => {
+        do {
+          again = false;
+          const items = await fenced.takeInbox(leadership);
+          for (const item of items) actOnHints(item.hints as Hint[], { provider: item.provider as ProviderId, deliveryId: item.deliveryId, event: item.event });
+          await fenced.finishInbox(items.map((item) => item.id));
+          if (items.length > 0)
+            log.info({ items: items.length, from: [...new Set(items.map((item) => item.receivedBy))] }, "inbox: acted on webhook deliveries");
+          again ||= items.length > 0;
+        } while (again);
+      })()
+        .catch((error: unknown) => log.warn({ err: error }, "inbox: cannot take webhook deliveries now; trying again"))
+        .finally(() => {
+          draining = undefined;
+        });
+    };
+    const unwatch = await store
+      .watchInbox((queuedFor) => {
+        if (queuedFor === leadership.name) drain();
+      })
+      .catch((error: unknown) => {
+        log.warn({ err: error }, "inbox: cannot listen for new deliveries; polling every second");
+        return async () => undefined;
+      });
+    const poll = setInterval(drain, 1_000);
+    drain();
+    return {
+      async stop() {
+        clearInterval(poll);
+        await unwatch();
+        await draining;
+      },
+    };
+  };
+  const lead = async (leadership: Leadership, fenced: Store, previous?: Leadership): Promise<LeaderWork> => {
+    // The runs the last leader left running will never finish: they end as failed, saying why.
+    if (previous !== undefined && previous.holder !== id) {
+      const interrupted = await fenced.interruptPipelineRuns(previous.holder, `interrupted: ${previous.holder} stopped leading before the run finished`);
+      if (interrupted.length > 0) log.warn({ runs: interrupted, controller: previous.holder }, "pipeline runs of the last leader ended as interrupted");
+    }
     const context = { loaded, stateDir: options.stateDir, store: fenced, engine: engines, notify: (event: NotifyEventInput) => notifier.notify(event) };
     const pollers = sourcePollers(loaded, fenced, log, settings?.poll_jitter ?? 0.1, (source, branch, commit) =>
       triggerPipelines(source, branch, "poll", { commit }),
@@ -243,17 +299,21 @@ export async function startController(options: ControllerOptions): Promise<Contr
     await reconcile.start();
     held.start();
     term = { leadership, store: fenced, scheduler, held, updates };
+    const inbox = shared ? await drainInbox(leadership, fenced) : undefined;
     log.info({ epoch: leadership.epoch, pollers: pollers.length }, "leader work started");
+    // A term that follows another leader's re-checks everything once: what that leader had
+    // queued or was running when it stopped is built now (a plan with nothing new does nothing).
+    if (shared && leadership.epoch > 1) recheck("takeover");
     return {
       async stop() {
         term = undefined;
+        await inbox?.stop();
         clearInterval(recheckTimer);
         held.stop();
         await Promise.all([...pollers.map((poller) => poller.stop()), scheduler.stop(), updates.stop(), reconcile.stop()]);
       },
     };
   };
-  const name = leadershipName(settings?.scope);
   const election =
     store.kind === "postgres"
       ? electLeader({ store, name, holder: id, leaseMs: settings?.lease ?? 15_000, lead, log: (fields, message) => log.info(fields, message) })

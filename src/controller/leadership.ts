@@ -62,8 +62,8 @@ export interface ElectionOptions {
   readonly name?: string;
   readonly holder: string;
   readonly leaseMs: number;
-  /** Starts the leader-only work of a term on `fenced`, a store that writes only while the term holds. */
-  readonly lead: (term: Leadership, fenced: Store) => Promise<LeaderWork> | LeaderWork;
+  /** Starts the leader-only work of a term on `fenced`, a store that writes only while the term holds; `previous` led before it, when known. */
+  readonly lead: (term: Leadership, fenced: Store, previous?: Leadership) => Promise<LeaderWork> | LeaderWork;
   readonly log: (fields: Record<string, unknown>, message: string) => void;
   readonly now?: () => number;
 }
@@ -104,8 +104,10 @@ export function electLeader(options: ElectionOptions): Election {
   const tick = async (): Promise<void> => {
     const startedAt = now();
     let claim: Awaited<ReturnType<Store["claimLeadership"]>> | "failed";
+    let before = seen;
     try {
       claim = await options.store.claimLeadership(name, options.holder, options.leaseMs);
+      if (!claim.acquired) before = claim.leadership;
       const dead = claim.acquired ? undefined : deadLocalHolder(claim.leadership.holder);
       if (dead !== undefined) {
         options.log({ holder: dead }, "the leader was a controller of this host that is gone: taking over now");
@@ -126,7 +128,8 @@ export function electLeader(options: ElectionOptions): Election {
       if (restart) await stepDown("the lease lapsed before it was renewed");
       const term = claim.leadership;
       options.log({ epoch: term.epoch, holder: term.holder }, "leading: starting pollers, schedules, auto-updates and the reconcile loop");
-      running = { term, work: await options.lead(term, options.store.fenced(term)), renewedAt: startedAt };
+      const previous = before !== undefined && before.epoch < term.epoch ? before : undefined;
+      running = { term, work: await options.lead(term, options.store.fenced(term), previous), renewedAt: startedAt };
     }
   };
 

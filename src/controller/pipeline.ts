@@ -38,6 +38,8 @@ export interface PipelineDeps {
   readonly onEvent?: (event: PipelineEvent) => void;
   /** Sends what the deploy gate announces (a deploy held for approval or a window). */
   readonly notify?: (event: NotifyEventInput) => void;
+  /** The controller running it, recorded with the run. */
+  readonly controller?: string;
 }
 
 export type { PipelineEvent };
@@ -81,6 +83,7 @@ export async function runPipeline(deps: PipelineDeps, request: PipelineRequest, 
     branch: request.branch,
     commit,
     trigger: request.trigger,
+    ...(deps.controller === undefined ? {} : { controller: deps.controller }),
   });
   const fields = { run: run.id, environment: request.environment, source: request.source, branch: request.branch, commit: commit.slice(0, 12) };
   deps.log(fields, "pipeline started");

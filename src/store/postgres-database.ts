@@ -62,6 +62,32 @@ export class PostgresDatabase implements SqlDatabase {
     return this.serializable(await this.open(), work);
   }
 
+  async notify(tx: SqlRunner, channel: string, payload: string): Promise<void> {
+    await tx.get("SELECT pg_notify(?, ?)", [channel, payload]);
+  }
+
+  async listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>> {
+    if (!/^[a-z_]+$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
+    await this.open();
+    const { default: driver } = await import("pg");
+    const client = new driver.Client({ connectionString: this.url, application_name: "slipway-listen", types: typesOf(driver) });
+    // A dropped connection only delays wake-ups: the leader polls its inbox as well.
+    client.on("error", () => undefined);
+    client.on("notification", (message) => {
+      if (message.channel === channel) handler(message.payload ?? "");
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${channel}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw this.unreachable(error);
+    }
+    return async () => {
+      await client.end().catch(() => undefined);
+    };
+  }
+
   async close(): Promise<void> {
     await this.ready?.catch(() => undefined);
     await this.pool?.end();

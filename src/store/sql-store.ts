@@ -4,6 +4,7 @@ import { StoreBuilds } from "./store-builds.js";
 import { StoreController } from "./store-controller.js";
 import { StoreDeployments } from "./store-deployments.js";
 import { StoreHeld } from "./store-held.js";
+import { StoreInbox } from "./store-inbox.js";
 import { FencedDatabase, StoreLeadership } from "./store-leadership.js";
 import type {
   ApiTokenRecord,
@@ -25,12 +26,14 @@ import type {
   HeldDeployRecord,
   HeldStatus,
   HeldVerdict,
+  InboxItem,
   LeaderTerm,
   Leadership,
   NewHeldDeploy,
   LockLease,
   NewAuditEntry,
   NewBuild,
+  NewDelivery,
   NewDeployment,
   NewRevision,
   RevisionRecord,
@@ -64,6 +67,7 @@ export class SqlStore implements Store {
   private readonly controller: StoreController;
   private readonly held: StoreHeld;
   private readonly leadership: StoreLeadership;
+  private readonly inbox: StoreInbox;
 
   constructor(
     private readonly db: SqlDatabase,
@@ -76,6 +80,7 @@ export class SqlStore implements Store {
     this.controller = new StoreController(db);
     this.held = new StoreHeld(db);
     this.leadership = new StoreLeadership(db);
+    this.inbox = new StoreInbox(db);
   }
 
   async schemaVersion(): Promise<number> {
@@ -217,6 +222,10 @@ export class SqlStore implements Store {
     return this.controller.finishRun(id, outcome);
   }
 
+  async interruptPipelineRuns(controller: string, reason: string, now = new Date()): Promise<number[]> {
+    return this.controller.interruptRuns(controller, reason, now);
+  }
+
   async getPipelineRun(id: number): Promise<PipelineRunRecord | undefined> {
     return this.controller.getRun(id);
   }
@@ -274,6 +283,26 @@ export class SqlStore implements Store {
 
   async recordDelivery(provider: string, deliveryId: string, now = new Date()): Promise<boolean> {
     return this.controller.recordDelivery(provider, deliveryId, now);
+  }
+
+  async acceptDelivery(delivery: NewDelivery, now = new Date()): Promise<boolean> {
+    return this.inbox.accept(delivery, now);
+  }
+
+  async takeInbox(term: LeaderTerm, limit = 50): Promise<InboxItem[]> {
+    return this.inbox.take(term, limit);
+  }
+
+  async finishInbox(ids: readonly number[], now = new Date()): Promise<void> {
+    await this.inbox.finish(ids, now);
+  }
+
+  async listInbox(options: { status?: InboxItem["status"]; limit?: number } = {}): Promise<InboxItem[]> {
+    return this.inbox.list(options);
+  }
+
+  async watchInbox(wake: (leadership: string) => void): Promise<() => Promise<void>> {
+    return this.inbox.watch(wake);
   }
 
   async getWatch(key: string): Promise<{ value: string; checkedAt: Date } | undefined> {

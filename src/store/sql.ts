@@ -29,6 +29,10 @@ export interface SqlDatabase extends SqlRunner {
    * with another controller's transaction, so `work` must only touch the database.
    */
   transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T>;
+  /** Tells every listener of `channel` (PostgreSQL NOTIFY, sent when `tx` commits); SQLite has no listeners. */
+  notify(tx: SqlRunner, channel: string, payload: string): Promise<void>;
+  /** Calls `handler` with each payload sent on `channel` (PostgreSQL LISTEN on a connection of its own); resolves with a stop function. */
+  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

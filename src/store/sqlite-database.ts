@@ -77,6 +77,13 @@ export class SqliteDatabase implements SqlDatabase {
     }
   }
 
+  /** One process has the file open for a controller: nobody to tell, nothing to hear (the leader polls its inbox). */
+  async notify(): Promise<void> {}
+
+  async listen(): Promise<() => Promise<void>> {
+    return async () => undefined;
+  }
+
   async close(): Promise<void> {
     while (this.active !== undefined) await this.active.catch(ignore);
     this.raw.close();

@@ -25,6 +25,7 @@ interface RunRow {
   finished_at: string | null;
   error: string | null;
   summary: string;
+  controller: string | null;
 }
 
 interface RunStepRow {
@@ -65,9 +66,9 @@ export class StoreController {
 
   async startRun(run: NewPipelineRun): Promise<PipelineRunRecord> {
     const row = await this.db.get<RunRow>(
-      `INSERT INTO pipeline_runs (environment, source, branch, commit_sha, trigger, status, started_at)
-       VALUES (?, ?, ?, ?, ?, 'running', ?) RETURNING *`,
-      [run.environment, run.source, run.branch, run.commit, run.trigger, (run.startedAt ?? new Date()).toISOString()],
+      `INSERT INTO pipeline_runs (environment, source, branch, commit_sha, trigger, status, started_at, controller)
+       VALUES (?, ?, ?, ?, ?, 'running', ?, ?) RETURNING *`,
+      [run.environment, run.source, run.branch, run.commit, run.trigger, (run.startedAt ?? new Date()).toISOString(), run.controller ?? null],
     );
     return toRun(row as RunRow);
   }
@@ -88,6 +89,14 @@ export class StoreController {
     );
     if (!row) throw new SlipwayError("INTERNAL", `pipeline run ${id} does not exist`);
     return toRun(row);
+  }
+
+  async interruptRuns(controller: string, reason: string, now: Date): Promise<number[]> {
+    const rows = await this.db.all<{ id: number }>(
+      "UPDATE pipeline_runs SET status = 'failed', error = ?, finished_at = ? WHERE controller = ? AND status = 'running' RETURNING id",
+      [redactText(reason), now.toISOString(), controller],
+    );
+    return rows.map(({ id }) => id).sort((a, b) => a - b);
   }
 
   async getRun(id: number): Promise<PipelineRunRecord | undefined> {
@@ -250,6 +259,7 @@ function toRun(row: RunRow): PipelineRunRecord {
     ...(row.finished_at === null ? {} : { finishedAt: new Date(row.finished_at) }),
     ...(row.error === null ? {} : { error: row.error }),
     summary: JSON.parse(row.summary) as Record<string, unknown>,
+    ...(row.controller === null ? {} : { controller: row.controller }),
   };
 }
 

@@ -108,6 +108,14 @@ export class FencedDatabase implements SqlDatabase {
     });
   }
 
+  notify(tx: SqlRunner, channel: string, payload: string): Promise<void> {
+    return this.inner.notify(tx, channel, payload);
+  }
+
+  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>> {
+    return this.inner.listen(channel, handler);
+  }
+
   /** The connection is the inner store's; closing a fenced view of it closes nothing. */
   async close(): Promise<void> {}
 }

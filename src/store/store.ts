@@ -148,9 +148,14 @@ export interface PipelineRunRecord {
   readonly error?: string;
   /** What it did: images built, services deployed, why it was cancelled. */
   readonly summary: Readonly<Record<string, unknown>>;
+  /** The controller (`slipway serve`, host:pid:random) that runs it; none for `slipway pipeline run`. */
+  readonly controller?: string;
 }
 
-export type NewPipelineRun = Pick<PipelineRunRecord, "environment" | "source" | "branch" | "commit" | "trigger"> & { readonly startedAt?: Date };
+export type NewPipelineRun = Pick<PipelineRunRecord, "environment" | "source" | "branch" | "commit" | "trigger"> & {
+  readonly startedAt?: Date;
+  readonly controller?: string;
+};
 
 export type PipelineStepStatus = "started" | "done" | "failed" | "skipped";
 
@@ -249,6 +254,32 @@ export interface FreezeRecord {
   readonly at: Date;
 }
 
+/**
+ * A webhook delivery accepted by any controller, waiting for the leader of `leadership` to act
+ * on its hints (queued), being acted on (taken, by a term), or acted on (done). Items a term took
+ * and did not finish are taken again by the next term.
+ */
+export interface InboxItem {
+  readonly id: number;
+  readonly provider: string;
+  readonly deliveryId: string;
+  readonly leadership: string;
+  readonly event: string;
+  /** The delivery's hints as the webhook parsed them (src/webhooks/types.ts). */
+  readonly hints: readonly unknown[];
+  readonly receivedBy: string;
+  readonly receivedAt: Date;
+  readonly status: "queued" | "taken" | "done";
+  readonly takenBy?: string;
+  readonly takenEpoch?: number;
+  readonly doneAt?: Date;
+}
+
+export type NewDelivery = Pick<InboxItem, "provider" | "deliveryId" | "event" | "hints" | "receivedBy"> & {
+  /** Queue its hints for this leadership's leader; without it, the delivery is only recorded (the caller acts on it). */
+  readonly queueFor?: string;
+};
+
 export interface Store {
   readonly kind: "sqlite" | "postgres";
   /** Where the state lives, for people: a file path or a redacted URL. */
@@ -322,6 +353,8 @@ export interface Store {
     outcome: { status: Exclude<PipelineRunStatus, "running">; error?: string; summary?: Readonly<Record<string, unknown>>; finishedAt?: Date },
   ): Promise<PipelineRunRecord>;
   getPipelineRun(id: number): Promise<PipelineRunRecord | undefined>;
+  /** Ends as failed, with `reason`, the runs `controller` left running (it died or lost leadership); their ids. */
+  interruptPipelineRuns(controller: string, reason: string, now?: Date): Promise<number[]>;
   /** Newest first. */
   listPipelineRuns(options?: { environment?: string; status?: PipelineRunStatus; limit?: number }): Promise<PipelineRunRecord[]>;
   startPipelineStep(runId: number, name: string, detail?: Readonly<Record<string, unknown>>): Promise<PipelineStep>;
@@ -349,6 +382,18 @@ export interface Store {
 
   /** Records a webhook delivery id; false when it was seen before (a re-delivery). */
   recordDelivery(provider: string, deliveryId: string, now?: Date): Promise<boolean>;
+  /**
+   * Records a delivery and, with `queueFor`, puts it in the inbox, in one transaction: false
+   * (and nothing queued) for a re-delivery. Every controller sharing the store is woken (watchInbox).
+   */
+  acceptDelivery(delivery: NewDelivery, now?: Date): Promise<boolean>;
+  /** Takes the waiting items of `term`'s leadership, oldest first: queued ones and those an earlier term took and did not finish. */
+  takeInbox(term: LeaderTerm, limit?: number): Promise<InboxItem[]>;
+  finishInbox(ids: readonly number[], now?: Date): Promise<void>;
+  /** Newest first. */
+  listInbox(options?: { status?: InboxItem["status"]; limit?: number }): Promise<InboxItem[]>;
+  /** Calls `wake` when a controller queues an item (PostgreSQL: LISTEN/NOTIFY); on SQLite never, the leader polls. Resolves with a stop function. */
+  watchInbox(wake: (leadership: string) => void): Promise<() => Promise<void>>;
 
   /** Last-seen values of watched things (a source's head, a tag's digest), by key. */
   getWatch(key: string): Promise<{ value: string; checkedAt: Date } | undefined>;

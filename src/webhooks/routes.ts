@@ -17,13 +17,20 @@ export interface WebhookRoutesOptions {
   readonly webhooks: WebhooksConfig;
   /** controller.max_body in bytes: a larger body is refused with 413 before it is read in full. */
   readonly maxBody: number;
-  readonly store: Pick<Store, "recordDelivery">;
+  readonly store: Pick<Store, "acceptDelivery">;
   /**
    * Called once per new delivery that has hints, after it was verified and recorded, before
    * the 202 is sent: it must only enqueue (matching hints to sources and images, and logging
-   * the ones nothing uses, is the caller's job; see matchHints).
+   * the ones nothing uses, is the caller's job; see matchHints). Not called with `queueFor`.
    */
   onHints(hints: readonly Hint[], meta: HintMeta): void;
+  /**
+   * Several controllers share the store: a delivery's hints go to the store's inbox for the
+   * leader of this leadership, in the transaction that records the delivery, instead of onHints.
+   */
+  readonly queueFor?: string;
+  /** Which controller accepted it, for the inbox. */
+  readonly receivedBy: string;
   readonly log: WebhookLog;
 }
 
@@ -65,13 +72,22 @@ async function handle(provider: WebhookProvider, request: FastifyRequest, reply:
     options.log.warn({ provider: provider.id, status: result.status, reason: result.reason, ip: request.ip }, `webhook from ${provider.title} refused`);
     return reply.code(result.status).send({ error: result.reason });
   }
-  const fresh = await options.store.recordDelivery(result.provider, result.deliveryId);
+  const queueFor = result.hints.length > 0 ? options.queueFor : undefined;
+  const fresh = await options.store.acceptDelivery({
+    provider: result.provider,
+    deliveryId: result.deliveryId,
+    event: result.event,
+    hints: result.hints,
+    receivedBy: options.receivedBy,
+    ...(queueFor === undefined ? {} : { queueFor }),
+  });
   if (!fresh) {
     options.log.info({ provider: result.provider, deliveryId: result.deliveryId }, `webhook from ${provider.title} is a re-delivery; ignored`);
     return reply.code(202).send({ accepted: true, deliveryId: result.deliveryId, hints: result.hints.length, duplicate: true } satisfies WebhookReply);
   }
   options.log.info(summary(result), `webhook from ${provider.title}: ${result.event}, ${result.hints.length} hint(s)`);
-  if (result.hints.length > 0) options.onHints(result.hints, { provider: result.provider, deliveryId: result.deliveryId, event: result.event });
+  if (result.hints.length > 0 && queueFor === undefined)
+    options.onHints(result.hints, { provider: result.provider, deliveryId: result.deliveryId, event: result.event });
   return reply.code(202).send({ accepted: true, deliveryId: result.deliveryId, hints: result.hints.length } satisfies WebhookReply);
 }
 

@@ -3,6 +3,7 @@ import { SlipwayError, formatError } from "../../errors/index.js";
 import { printJson } from "../context.js";
 import { withProject } from "../project.js";
 import { projectContext } from "../remote.js";
+import type { Store } from "../../store/index.js";
 
 interface Check {
   readonly name: string;
@@ -65,6 +66,7 @@ export function registerDoctorCommand(program: Command): void {
           await run(`proxy ${name}`, () => describeHostProxy(name));
         }
         await run("store", async () => `${project.store().location}, schema version ${await project.store().schemaVersion()}`);
+        if (project.store().kind === "postgres") await run("controller", () => describeLeader(project.store(), config.controller?.scope));
         const session = openBuildSession({ config, configDir: project.loaded.dir, stateDir: project.stateDir, store: project.store() });
         if (config.registry !== undefined) {
           const registry = config.registry;
@@ -104,4 +106,14 @@ export function registerDoctorCommand(program: Command): void {
         }
       });
     });
+}
+
+/** Who leads the controllers sharing a PostgreSQL store, since when, and until when its lease runs. */
+async function describeLeader(store: Store, scope: string | undefined): Promise<string> {
+  const { leadershipName } = await import("../../controller/leadership.js");
+  const leader = await store.getLeadership(leadershipName(scope));
+  if (leader === undefined) return "no controller has led yet (start one with: slipway serve)";
+  const left = leader.expiresAt.getTime() - Date.now();
+  if (left <= 0) return `no controller leads: the lease of ${leader.holder} (epoch ${leader.epoch}) ran out at ${leader.expiresAt.toISOString()}`;
+  return `${leader.holder} leads since ${leader.since.toISOString()} (epoch ${leader.epoch}), its lease renewed until ${leader.expiresAt.toISOString()}`;
 }

@@ -44,6 +44,7 @@ async function startServer(store: Store, webhooks: unknown): Promise<Server> {
     webhooks: config.webhooks,
     maxBody: config.max_body,
     store,
+    receivedBy: "test-controller",
     onHints: (hints, meta) => void calls.push({ hints, meta }),
     log: { info: record, warn: record, error: record },
   });
