@@ -17,7 +17,9 @@ const storeSchema = z
       .string()
       .regex(/^postgres(?:ql)?:\/\/\S+$/, "expected a postgres:// URL")
       .transform((url) => new Secret(url))
-      .describe("A PostgreSQL URL (postgres://user:${PASSWORD}@host/db), for several controllers sharing state."),
+      .describe(
+        "A PostgreSQL URL (postgres://user:${PASSWORD}@host/db), for several controllers sharing state (docs/ha.md). SLIPWAY_STORE overrides it. Never shown: messages and doctor print it with the password hidden.",
+      ),
   })
   .describe("Where Slipway records builds and deployments. Default: embedded SQLite in state_dir.");
 

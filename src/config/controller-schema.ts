@@ -131,7 +131,7 @@ export const controllerSchema = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, "expected a name of 1 to 63 letters, digits, . _ or - (starting with a letter or digit), e.g. shop")
       .optional()
       .describe(
-        "Which labelled containers (dev.slipway.auto-update) this controller watches: only those labelled dev.slipway.scope=<scope>. Without it, only containers with no dev.slipway.scope label. So several controllers on one engine never act on one container.",
+        "Which labelled containers (dev.slipway.auto-update) this controller watches: only those labelled dev.slipway.scope=<scope>. Without it, only containers with no dev.slipway.scope label. So several controllers on one engine never act on one container. On a shared PostgreSQL store, controllers of one scope elect one leader among them (docs/ha.md).",
       ),
     poll_jitter: z
       .number()
