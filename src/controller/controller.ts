@@ -232,7 +232,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
     });
   // A follower checks the images a webhook names itself; the leader, in its term's checks.
   const autoUpdates = updatesOn(store);
-  const standbyJobs = scheduleJobs({ loaded, stateDir: options.stateDir, store, engine: options.engine, notifier, log });
+  const standbyJobs = scheduleJobs({ loaded, stateDir: options.stateDir, store, engine: options.engine, notifier, log, controller: id });
   let term: TermWork | undefined;
   /** The leader's inbox: taken when a controller queues to it (LISTEN/NOTIFY) and every second, each item acted on once. */
   const drainInbox = async (leadership: Leadership, fenced: Store): Promise<{ stop(): Promise<void> }> => {
@@ -280,8 +280,10 @@ export async function startController(options: ControllerOptions): Promise<Contr
   const lead = async (leadership: Leadership, fenced: Store, previous?: Leadership): Promise<LeaderWork> => {
     // The runs the last leader left running will never finish: they end as failed, saying why.
     if (previous !== undefined && previous.holder !== id) {
-      const interrupted = await fenced.interruptPipelineRuns(previous.holder, `interrupted: ${previous.holder} stopped leading before the run finished`);
-      if (interrupted.length > 0) log.warn({ runs: interrupted, controller: previous.holder }, "pipeline runs of the last leader ended as interrupted");
+      const reason = `interrupted: ${previous.holder} stopped leading before the run finished`;
+      const [pipelines, jobRuns] = [await fenced.interruptPipelineRuns(previous.holder, reason), await fenced.interruptJobRuns(previous.holder, reason)];
+      if (pipelines.length + jobRuns.length > 0)
+        log.warn({ pipelines, jobs: jobRuns, controller: previous.holder }, "runs of the last leader ended as interrupted");
     }
     const context = { loaded, stateDir: options.stateDir, store: fenced, engine: engines, notify: (event: NotifyEventInput) => notifier.notify(event) };
     const pollers = sourcePollers(loaded, fenced, log, settings?.poll_jitter ?? 0.1, (source, branch, commit) =>
@@ -290,7 +292,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
     const updates = updatesOn(fenced);
     const reconcile = createReconcileLoop({ context, queue, intervalMs: settings?.reconcile ?? 30_000, log, notify: context.notify });
     const held = createHeldLoop({ context, queue, intervalMs: HELD_INTERVAL_MS, log });
-    const scheduler = scheduleJobs({ loaded, stateDir: options.stateDir, store: fenced, engine: options.engine, notifier, log });
+    const scheduler = scheduleJobs({ loaded, stateDir: options.stateDir, store: fenced, engine: options.engine, notifier, log, controller: id });
     const recheckTimer = setInterval(() => recheck("recheck"), settings?.recheck ?? 24 * 3_600_000);
     recheckTimer.unref();
     for (const poller of pollers) poller.start();

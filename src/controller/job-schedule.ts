@@ -17,15 +17,19 @@ export function scheduleJobs(input: {
   engine: Engine;
   notifier: Notifier;
   log: FastifyBaseLogger;
+  /** The controller running the jobs, recorded with each run. */
+  controller?: string;
 }): JobScheduler {
   const { loaded, store } = input;
   const { config, dir } = loaded;
   const session = openBuildSession({ config, configDir: dir, stateDir: input.stateDir, store });
   const credentials = registryCredentials(config);
   const jobs = new Map(Object.entries(config.jobs).map(([name, job]) => [name, { schedule: job.schedule, overlap: job.overlap }]));
+  const controller = input.controller === undefined ? {} : { controller: input.controller };
   return createJobScheduler({
     jobs,
     store,
+    ...controller,
     log: (line) => input.log.info({ component: "jobs" }, line),
     run: async (name, trigger, signal) => {
       const job = findJob(config, name);
@@ -35,6 +39,7 @@ export function scheduleJobs(input: {
           store,
           registries: session.registries,
           ...(credentials === undefined ? {} : { credentials }),
+          ...controller,
           log: (line) => input.log.info({ job: name }, line),
         },
         {

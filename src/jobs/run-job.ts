@@ -26,6 +26,8 @@ export interface JobPorts {
   readonly credentials?: RegistryCredentials;
   /** Progress lines for people (never output of the job, never env values). */
   readonly log?: (line: string) => void;
+  /** The controller running it, recorded with the run. */
+  readonly controller?: string;
 }
 
 export interface JobRunInput {
@@ -60,7 +62,11 @@ export interface JobRunInput {
  */
 export async function runJob(ports: JobPorts, input: JobRunInput): Promise<JobRunRecord> {
   const { store } = ports;
-  const record = await store.startJobRun({ job: input.name, trigger: input.trigger });
+  const record = await store.startJobRun({
+    job: input.name,
+    trigger: input.trigger,
+    ...(ports.controller === undefined ? {} : { controller: ports.controller }),
+  });
   let log: JobLog | undefined;
   try {
     const image = await resolveImage(ports, input);

@@ -19,6 +19,8 @@ export interface JobSchedulerOptions {
   readonly run: RunJobFn;
   /** Where skipped runs are recorded. */
   readonly store: Pick<Store, "startJobRun">;
+  /** The controller whose scheduler this is, recorded with skipped runs. */
+  readonly controller?: string;
   readonly log: (line: string) => void;
   readonly now?: () => Date;
   /** How long stop() waits for running jobs before aborting them. Default 30 s. */
@@ -64,7 +66,13 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
 
   const skip = (name: string, trigger: string, reason: string): Promise<JobRunRecord> => {
     options.log(`job ${name}: skipped a ${trigger} run: ${reason}`);
-    return options.store.startJobRun({ job: name, trigger, status: "skipped", error: reason });
+    return options.store.startJobRun({
+      job: name,
+      trigger,
+      status: "skipped",
+      error: reason,
+      ...(options.controller === undefined ? {} : { controller: options.controller }),
+    });
   };
 
   const launch = (name: string, state: JobState, trigger: string): Promise<JobRunRecord> => {

@@ -261,6 +261,10 @@ export class SqlStore implements Store {
     return this.controller.finishJobRun(id, outcome);
   }
 
+  async interruptJobRuns(controller: string, reason: string, now = new Date()): Promise<number[]> {
+    return this.controller.interruptJobRuns(controller, reason, now);
+  }
+
   async listJobRuns(options: { job?: string; limit?: number } = {}): Promise<JobRunRecord[]> {
     return this.controller.listJobRuns(options);
   }

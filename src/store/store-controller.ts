@@ -49,6 +49,7 @@ interface JobRunRow {
   started_at: string;
   finished_at: string | null;
   error: string | null;
+  controller: string | null;
 }
 
 interface TokenRow {
@@ -152,7 +153,7 @@ export class StoreController {
     const status = run.status ?? "running";
     const startedAt = (run.startedAt ?? new Date()).toISOString();
     const row = await this.db.get<JobRunRow>(
-      "INSERT INTO job_runs (job, trigger, status, image, started_at, finished_at, error) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *",
+      "INSERT INTO job_runs (job, trigger, status, image, started_at, finished_at, error, controller) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
       [
         run.job,
         run.trigger,
@@ -161,6 +162,7 @@ export class StoreController {
         startedAt,
         status === "skipped" ? startedAt : null,
         run.error === undefined ? null : redactText(run.error),
+        run.controller ?? null,
       ],
     );
     return toJobRun(row as JobRunRow);
@@ -183,6 +185,14 @@ export class StoreController {
     );
     if (!row) throw new SlipwayError("INTERNAL", `job run ${id} does not exist`);
     return toJobRun(row);
+  }
+
+  async interruptJobRuns(controller: string, reason: string, now: Date): Promise<number[]> {
+    const rows = await this.db.all<{ id: number }>(
+      "UPDATE job_runs SET status = 'failed', error = ?, finished_at = ? WHERE controller = ? AND status = 'running' RETURNING id",
+      [redactText(reason), now.toISOString(), controller],
+    );
+    return rows.map(({ id }) => id).sort((a, b) => a - b);
   }
 
   async listJobRuns(options: { job?: string; limit?: number }): Promise<JobRunRecord[]> {
@@ -287,6 +297,7 @@ function toJobRun(row: JobRunRow): JobRunRecord {
     startedAt: new Date(row.started_at),
     ...(row.finished_at === null ? {} : { finishedAt: new Date(row.finished_at) }),
     ...(row.error === null ? {} : { error: row.error }),
+    ...(row.controller === null ? {} : { controller: row.controller }),
   };
 }
 

@@ -185,9 +185,12 @@ export interface JobRunRecord {
   readonly startedAt: Date;
   readonly finishedAt?: Date;
   readonly error?: string;
+  /** The controller that ran it; none for `slipway job run` and the launcher. */
+  readonly controller?: string;
 }
 
 export type NewJobRun = Pick<JobRunRecord, "job" | "trigger"> & {
+  readonly controller?: string;
   readonly status?: "running" | "skipped";
   readonly image?: string;
   readonly startedAt?: Date;
@@ -370,6 +373,8 @@ export interface Store {
     id: number,
     outcome: { status: "succeeded" | "failed"; exitCode?: number; error?: string; image?: string; finishedAt?: Date },
   ): Promise<JobRunRecord>;
+  /** Ends as failed, with `reason`, the runs `controller` left running (it died or lost leadership); their ids. */
+  interruptJobRuns(controller: string, reason: string, now?: Date): Promise<number[]>;
   /** Newest first. */
   listJobRuns(options?: { job?: string; limit?: number }): Promise<JobRunRecord[]>;
 

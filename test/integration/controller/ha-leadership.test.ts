@@ -95,9 +95,9 @@ async function startServe(name: string): Promise<Serve> {
   return serve;
 }
 
-async function leader(): Promise<{ holder: string; epoch: number } | undefined> {
-  const [row] = await rowsOf(url, "SELECT holder, epoch FROM leadership WHERE name = 'controller'");
-  return row === undefined ? undefined : { holder: String(row["holder"]), epoch: Number(row["epoch"]) };
+async function leader(): Promise<{ holder: string; epoch: number; since: Date } | undefined> {
+  const [row] = await rowsOf(url, "SELECT holder, epoch, since FROM leadership WHERE name = 'controller'");
+  return row === undefined ? undefined : { holder: String(row["holder"]), epoch: Number(row["epoch"]), since: new Date(row["since"] as string | Date) };
 }
 
 const pidOf = (holder: string): number => Number(holder.split(":")[1]);
@@ -121,6 +121,7 @@ test("the leader SIGKILLed: the follower takes over within the lease and the sch
   await waitUntil(async () => (await scheduledRuns()).length >= 3, 30_000, a.output);
   assert.equal(pidOf((await leader())?.holder ?? ""), a.child.pid, "the first controller still leads: a follower does not take over a live leader");
 
+  const aHolder = (await leader())?.holder ?? "";
   const killedAt = Date.now();
   a.child.kill("SIGKILL");
   await a.exited;
@@ -136,7 +137,20 @@ test("the leader SIGKILLed: the follower takes over within the lease and the sch
   const gaps = runs.slice(1).map((run, n) => run.getTime() - (runs[n]?.getTime() ?? 0));
   assert.ok(Math.max(...gaps) < 2000 + LEASE_S * 1000 * 2, `the schedule stopped for ${Math.max(...gaps)} ms`);
   assert.match(b.output(), /"msg":"leading: starting pollers, schedules, auto-updates and the reconcile loop"/);
+  const killed = await runsBy(aHolder);
+  assert.ok(killed.length >= 3, "the killed leader's runs are attributed to it");
+  for (const run of killed.filter((r) => r.status === "failed")) assert.match(run.error, /^interrupted: \S+ stopped leading before the run finished$/);
+  assert.ok(
+    killed.every((r) => r.status !== "running"),
+    "a run the killed leader left running still says running",
+  );
 });
+
+/** Job runs of a controller, by the holder name it leads with. */
+async function runsBy(holder: string): Promise<{ startedAt: Date; status: string; error: string }[]> {
+  const rows = await rowsOf(url, `SELECT started_at, status, error FROM job_runs WHERE controller = '${holder}' ORDER BY id`);
+  return rows.map((row) => ({ startedAt: new Date(row["started_at"] as string | Date), status: String(row["status"]), error: String(row["error"] ?? "") }));
+}
 
 test("the leader paused past its lease: the other takes over, and the old leader, resumed, writes nothing and steps down", async () => {
   const current = serves.find((serve) => serve.child.exitCode === null && serve.child.signalCode === null);
@@ -145,11 +159,13 @@ test("the leader paused past its lease: the other takes over, and the old leader
   const follower = await startServe("c");
   await sleep(500);
   const epoch = (await leader())?.epoch ?? 0;
+  const oldHolder = (await leader())?.holder ?? "";
 
   current.child.kill("SIGSTOP");
   const stoppedAt = new Date();
   await waitUntil(async () => pidOf((await leader())?.holder ?? "") === follower.child.pid, 20_000, follower.output);
   assert.equal((await leader())?.epoch, epoch + 1);
+  const takeover = (await leader())?.since ?? new Date();
   await sleep(1_000);
   const resumedAt = new Date();
   current.child.kill("SIGCONT");
@@ -169,6 +185,18 @@ test("the leader paused past its lease: the other takes over, and the old leader
   );
   assert.equal(Number(stale[0]?.["n"]), 0);
   assert.equal(pidOf((await leader())?.holder ?? ""), follower.child.pid, "the resumed old leader did not take leadership back");
+  const old = await runsBy(oldHolder);
+  assert.ok(old.length > 0, "the test attributes runs to the controller that ran them");
+  assert.deepEqual(
+    old.filter((run) => run.startedAt >= takeover),
+    [],
+    "the old leader recorded a run after the takeover",
+  );
+  assert.deepEqual(
+    old.filter((run) => run.status === "running"),
+    [],
+    "a run of the old leader was left running",
+  );
 });
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, why: () => string): Promise<void> {
