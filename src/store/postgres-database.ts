@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { SlipwayError } from "../errors/index.js";
 import type { Migration } from "./migrations.js";
-import type { SqlDatabase, SqlRunner, SqlValue } from "./sql.js";
+import type { SqlDatabase, SqlRunner, SqlValue, TransactionOptions } from "./sql.js";
 
 /**
  * SqlDatabase over a pool of PostgreSQL connections (node-postgres). Opening is lazy: the pool
@@ -58,8 +58,8 @@ export class PostgresDatabase implements SqlDatabase {
     return (await this.query(await this.open(), sql, params)).rowCount ?? 0;
   }
 
-  async transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
-    return this.serializable(await this.open(), work);
+  async transaction<T>(work: (tx: SqlRunner) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    return this.serializable(await this.open(), work, options.isolation ?? "serializable");
   }
 
   async notify(tx: SqlRunner, channel: string, payload: string): Promise<void> {
@@ -156,7 +156,7 @@ export class PostgresDatabase implements SqlDatabase {
     }
   }
 
-  private async serializable<T>(pool: pg.Pool, work: (tx: SqlRunner) => Promise<T>): Promise<T> {
+  private async serializable<T>(pool: pg.Pool, work: (tx: SqlRunner) => Promise<T>, isolation: "serializable" | "read committed"): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.connect(pool);
       const tx: SqlRunner = {
@@ -165,7 +165,7 @@ export class PostgresDatabase implements SqlDatabase {
         run: async (sql, params = []) => (await this.query(client, sql, params)).rowCount ?? 0,
       };
       try {
-        await client.query("BEGIN ISOLATION LEVEL SERIALIZABLE");
+        await client.query(isolation === "serializable" ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN ISOLATION LEVEL READ COMMITTED");
         const result = await work(tx);
         await client.query("COMMIT");
         return result;

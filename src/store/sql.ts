@@ -16,6 +16,15 @@ export interface SqlRunner {
   run(sql: string, params?: readonly SqlValue[]): Promise<number>;
 }
 
+export interface TransactionOptions {
+  /**
+   * "read committed" (PostgreSQL) for work whose statements are each atomic and need no
+   * snapshot of others' rows (an `INSERT ... ON CONFLICT DO NOTHING` and what it decides), so
+   * many controllers doing it at once never abort each other. Default: serializable.
+   */
+  readonly isolation?: "serializable" | "read committed";
+}
+
 export interface SqlDatabase extends SqlRunner {
   readonly dialect: "sqlite" | "postgres";
   /**
@@ -28,7 +37,7 @@ export interface SqlDatabase extends SqlRunner {
    * back when it throws. PostgreSQL runs it serializable and runs it again when it lost a race
    * with another controller's transaction, so `work` must only touch the database.
    */
-  transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: SqlRunner) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Tells every listener of `channel` (PostgreSQL NOTIFY, sent when `tx` commits); SQLite has no listeners. */
   notify(tx: SqlRunner, channel: string, payload: string): Promise<void>;
   /** Calls `handler` with each payload sent on `channel` (PostgreSQL LISTEN on a connection of its own); resolves with a stop function. */

@@ -24,6 +24,7 @@ interface InboxRow {
 export class StoreInbox {
   constructor(private readonly db: SqlDatabase) {}
 
+  /** Read committed: each statement decides atomically, and deliveries accepted at once by many controllers never abort each other. */
   async accept(delivery: NewDelivery, now: Date): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const fresh = await tx.run("INSERT INTO webhook_deliveries (provider, delivery_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [
@@ -41,7 +42,7 @@ export class StoreInbox {
       );
       await this.db.notify(tx, INBOX_CHANNEL, delivery.queueFor);
       return true;
-    });
+    }, { isolation: "read committed" });
   }
 
   async take(term: LeaderTerm, limit: number): Promise<InboxItem[]> {

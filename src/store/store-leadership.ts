@@ -1,5 +1,5 @@
 import { SlipwayError } from "../errors/index.js";
-import type { SqlDatabase, SqlRunner, SqlValue } from "./sql.js";
+import type { SqlDatabase, SqlRunner, SqlValue, TransactionOptions } from "./sql.js";
 import type { LeaderTerm, Leadership } from "./store.js";
 
 interface LeadershipRow {
@@ -89,7 +89,7 @@ export class FencedDatabase implements SqlDatabase {
     return this.transaction((tx) => tx.run(sql, params));
   }
 
-  async transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: SqlRunner) => Promise<T>, options?: TransactionOptions): Promise<T> {
     return this.inner.transaction(async (tx) => {
       const now = (await clockOf(this.inner, tx)).toISOString();
       // FOR SHARE (PostgreSQL): a takeover's update waits for this transaction to end, so no
@@ -105,7 +105,7 @@ export class FencedDatabase implements SqlDatabase {
       ]);
       if (holds === undefined) throw leadershipLost(this.term);
       return work(tx);
-    });
+    }, options);
   }
 
   notify(tx: SqlRunner, channel: string, payload: string): Promise<void> {

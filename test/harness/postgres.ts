@@ -32,9 +32,10 @@ export function postgresUnavailable(): string | undefined {
  * A real PostgreSQL 15 in a temporary directory: initdb and pg_ctl run as the postgres user
  * (the server refuses to run as root), listening on 127.0.0.1 on a free port and on a socket
  * in that directory. Host connections need the password (scram-sha-256), so the URLs carry one.
- * The server is stopped, and its directory removed, by stop(), at exit, and on SIGINT/SIGTERM.
+ * Durability is off unless `durable` (fsync, synchronous commit). The server is stopped, and its
+ * directory removed, by stop(), at exit, and on SIGINT/SIGTERM.
  */
-export async function startPostgres(): Promise<TestPostgres> {
+export async function startPostgres(options: { durable?: boolean } = {}): Promise<TestPostgres> {
   const dir = mkdtempSync(join(tmpdir(), "slipway-pg-"));
   const data = join(dir, "data");
   const logFile = join(dir, "postgres.log");
@@ -68,8 +69,9 @@ export async function startPostgres(): Promise<TestPostgres> {
     await run(
       ...as("initdb", ["-D", data, "-U", "slipway", `--pwfile=${join(dir, "pwfile")}`, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8"]),
     );
-    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
-    await run(...as("pg_ctl", ["start", "-D", data, "-l", logFile, "-w", "-t", "30", "-s", "-o", options]));
+    // Tests need no durability; a benchmark keeps PostgreSQL's defaults (fsync and synchronous commit on).
+    const fast = options.durable === true ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+    await run(...as("pg_ctl", ["start", "-D", data, "-l", logFile, "-w", "-t", "30", "-s", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${fast}`]));
   } catch (error) {
     const log = existsSync(logFile) ? readFileSync(logFile, "utf8").slice(-2000) : "";
     forget();
