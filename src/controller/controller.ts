@@ -293,12 +293,13 @@ export async function startController(options: ControllerOptions): Promise<Contr
     const reconcile = createReconcileLoop({ context, queue, intervalMs: settings?.reconcile ?? 30_000, log, notify: context.notify });
     const held = createHeldLoop({ context, queue, intervalMs: HELD_INTERVAL_MS, log });
     const scheduler = scheduleJobs({ loaded, stateDir: options.stateDir, store: fenced, engine: options.engine, notifier, log, controller: id });
+    // The one start that can fail goes first, so a failed start leaves nothing running.
+    await reconcile.start();
     const recheckTimer = setInterval(() => recheck("recheck"), settings?.recheck ?? 24 * 3_600_000);
     recheckTimer.unref();
     for (const poller of pollers) poller.start();
     scheduler.start();
     updates.start();
-    await reconcile.start();
     held.start();
     term = { leadership, store: fenced, scheduler, held, updates };
     const inbox = shared ? await drainInbox(leadership, fenced) : undefined;

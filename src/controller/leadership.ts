@@ -137,7 +137,10 @@ export function electLeader(options: ElectionOptions): Election {
     if (stopped) return;
     timer = setTimeout(
       () => {
-        ticking = tick().finally(schedule);
+        // A term whose work failed to start is tried again at the next claim; it never ends the process.
+        ticking = tick()
+          .catch((error: unknown) => options.log({ err: error }, "the leader's work did not start; trying again at the next claim"))
+          .finally(schedule);
       },
       Math.max(50, Math.floor(options.leaseMs / 3)),
     );

@@ -93,11 +93,16 @@ export class StoreController {
   }
 
   async interruptRuns(controller: string, reason: string, now: Date): Promise<number[]> {
+    return this.interrupt("pipeline_runs", controller, reason, now);
+  }
+
+  /** Ends the running rows of `controller` in a table of runs as failed with `reason`; their ids. */
+  private async interrupt(table: "pipeline_runs" | "job_runs", controller: string, reason: string, now: Date): Promise<number[]> {
     const rows = await this.db.all<{ id: number }>(
-      "UPDATE pipeline_runs SET status = 'failed', error = ?, finished_at = ? WHERE controller = ? AND status = 'running' RETURNING id",
+      `UPDATE ${table} SET status = 'failed', error = ?, finished_at = ? WHERE controller = ? AND status = 'running' RETURNING id`,
       [redactText(reason), now.toISOString(), controller],
     );
-    return rows.map(({ id }) => id).sort((a, b) => a - b);
+    return rows.map(({ id }) => id).sort((x, y) => x - y);
   }
 
   async getRun(id: number): Promise<PipelineRunRecord | undefined> {
@@ -188,11 +193,7 @@ export class StoreController {
   }
 
   async interruptJobRuns(controller: string, reason: string, now: Date): Promise<number[]> {
-    const rows = await this.db.all<{ id: number }>(
-      "UPDATE job_runs SET status = 'failed', error = ?, finished_at = ? WHERE controller = ? AND status = 'running' RETURNING id",
-      [redactText(reason), now.toISOString(), controller],
-    );
-    return rows.map(({ id }) => id).sort((a, b) => a - b);
+    return this.interrupt("job_runs", controller, reason, now);
   }
 
   async listJobRuns(options: { job?: string; limit?: number }): Promise<JobRunRecord[]> {

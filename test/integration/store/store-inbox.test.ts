@@ -30,6 +30,16 @@ for (const backend of backends)
       await store.close();
     });
 
+    test("deliveries accepted at once by several controllers all go in, each once, none refused", async () => {
+      const place = await backend.fresh();
+      const stores = [place.open(), place.open(), place.open(), place.open()];
+      const ids = Array.from({ length: 80 }, (_, n) => `d-${n}`);
+      const fresh = await Promise.all([...ids, ...ids.slice(0, 20)].map((id, n) => stores[n % stores.length]?.acceptDelivery(push(id, "controller"))));
+      assert.equal(fresh.filter((f) => f === true).length, 80, "each new delivery accepted once");
+      assert.equal((await stores[0]?.listInbox({ limit: 200 }))?.length, 80);
+      await Promise.all(stores.map((store) => store.close()));
+    });
+
     test("the leader takes what waits, once per term; the next term takes again what a lost term did not finish", async () => {
       const place = await backend.fresh();
       const store = place.open();
