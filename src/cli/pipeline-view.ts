@@ -6,7 +6,8 @@ import { formatDuration } from "./progress.js";
 
 export function runLine(run: Wire<PipelineRunRecord>): string {
   const took = run.finishedAt === undefined ? "running" : formatDuration(Date.parse(run.finishedAt) - Date.parse(run.startedAt));
-  return `#${run.id}  ${run.environment}  ${run.source}@${run.branch} ${run.commit.slice(0, 7)}  ${run.status} (${took})  ${run.trigger}  ${run.startedAt}`;
+  const by = run.controller === undefined ? "" : `  on ${run.controller}`;
+  return `#${run.id}  ${run.environment}  ${run.source}@${run.branch} ${run.commit.slice(0, 7)}  ${run.status} (${took})  ${run.trigger}  ${run.startedAt}${by}`;
 }
 
 export function renderRun(run: Wire<PipelineRunRecord>, steps: readonly Wire<PipelineStep>[]): string {

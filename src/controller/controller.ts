@@ -17,7 +17,7 @@ import { scheduleJobs } from "./job-schedule.js";
 import { sourcePollers } from "./source-pollers.js";
 import type { Leadership, Store } from "../store/index.js";
 import type { NotifyEventInput } from "../notify/index.js";
-import { controllerId, electLeader, leadAlone, leadershipName, type LeaderWork } from "./leadership.js";
+import { controllerId, deadLocalHolder, electLeader, leadAlone, leadershipName, type LeaderWork } from "./leadership.js";
 import { runPipeline, type PipelineEvent } from "./pipeline.js";
 import { pipelinesFor, watchedBranches } from "./pipeline-targets.js";
 import { createWorkQueue, WorkCancelled, type SubmitOutcome, type WorkQueue } from "../util/work-queue.js";
@@ -279,11 +279,12 @@ export async function startController(options: ControllerOptions): Promise<Contr
   };
   const lead = async (leadership: Leadership, fenced: Store, previous?: Leadership): Promise<LeaderWork> => {
     // The runs the last leader left running will never finish: they end as failed, saying why.
-    if (previous !== undefined && previous.holder !== id) {
-      const reason = `interrupted: ${previous.holder} stopped leading before the run finished`;
-      const [pipelines, jobRuns] = [await fenced.interruptPipelineRuns(previous.holder, reason), await fenced.interruptJobRuns(previous.holder, reason)];
-      if (pipelines.length + jobRuns.length > 0)
-        log.warn({ pipelines, jobs: jobRuns, controller: previous.holder }, "runs of the last leader ended as interrupted");
+    // Alone on SQLite, the last controller is known only by its runs: those of a gone process of this host.
+    const gone = shared ? (previous !== undefined && previous.holder !== id ? [previous.holder] : []) : await goneLocalControllers(fenced);
+    for (const holder of gone) {
+      const reason = `interrupted: ${holder} stopped leading before the run finished`;
+      const [pipelines, jobRuns] = [await fenced.interruptPipelineRuns(holder, reason), await fenced.interruptJobRuns(holder, reason)];
+      if (pipelines.length + jobRuns.length > 0) log.warn({ pipelines, jobs: jobRuns, controller: holder }, "runs of the last leader ended as interrupted");
     }
     const context = { loaded, stateDir: options.stateDir, store: fenced, engine: engines, notify: (event: NotifyEventInput) => notifier.notify(event) };
     const pollers = sourcePollers(loaded, fenced, log, settings?.poll_jitter ?? 0.1, (source, branch, commit) =>
@@ -390,4 +391,11 @@ export async function startController(options: ControllerOptions): Promise<Contr
       return stopping;
     },
   };
+}
+
+/** The controllers of this host, gone now, that left pipeline or job runs running. */
+async function goneLocalControllers(store: Store): Promise<string[]> {
+  const [pipelines, jobs] = await Promise.all([store.listPipelineRuns({ status: "running", limit: 500 }), store.listJobRuns({ limit: 500 })]);
+  const holders = [...pipelines, ...jobs.filter((run) => run.status === "running")].flatMap((run) => (run.controller === undefined ? [] : [run.controller]));
+  return [...new Set(holders)].filter((holder) => deadLocalHolder(holder) !== undefined);
 }

@@ -26,23 +26,26 @@ export class StoreInbox {
 
   /** Read committed: each statement decides atomically, and deliveries accepted at once by many controllers never abort each other. */
   async accept(delivery: NewDelivery, now: Date): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      const fresh = await tx.run("INSERT INTO webhook_deliveries (provider, delivery_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [
-        delivery.provider,
-        delivery.deliveryId,
-        now.toISOString(),
-      ]);
-      // Keep a week of delivery ids: providers re-deliver within hours, not weeks.
-      await tx.run("DELETE FROM webhook_deliveries WHERE received_at < ?", [new Date(now.getTime() - 7 * 86_400_000).toISOString()]);
-      if (fresh === 0 || delivery.queueFor === undefined) return fresh > 0;
-      await tx.run(
-        `INSERT INTO inbox (provider, delivery_id, leadership, event, hints, received_by, received_at, status)
+    return this.db.transaction(
+      async (tx) => {
+        const fresh = await tx.run("INSERT INTO webhook_deliveries (provider, delivery_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [
+          delivery.provider,
+          delivery.deliveryId,
+          now.toISOString(),
+        ]);
+        // Keep a week of delivery ids: providers re-deliver within hours, not weeks.
+        await tx.run("DELETE FROM webhook_deliveries WHERE received_at < ?", [new Date(now.getTime() - 7 * 86_400_000).toISOString()]);
+        if (fresh === 0 || delivery.queueFor === undefined) return fresh > 0;
+        await tx.run(
+          `INSERT INTO inbox (provider, delivery_id, leadership, event, hints, received_by, received_at, status)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'queued')`,
-        [delivery.provider, delivery.deliveryId, delivery.queueFor, delivery.event, JSON.stringify(delivery.hints), delivery.receivedBy, now.toISOString()],
-      );
-      await this.db.notify(tx, INBOX_CHANNEL, delivery.queueFor);
-      return true;
-    }, { isolation: "read committed" });
+          [delivery.provider, delivery.deliveryId, delivery.queueFor, delivery.event, JSON.stringify(delivery.hints), delivery.receivedBy, now.toISOString()],
+        );
+        await this.db.notify(tx, INBOX_CHANNEL, delivery.queueFor);
+        return true;
+      },
+      { isolation: "read committed" },
+    );
   }
 
   async take(term: LeaderTerm, limit: number): Promise<InboxItem[]> {
