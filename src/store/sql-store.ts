@@ -285,10 +285,6 @@ export class SqlStore implements Store {
     return this.controller.revokeToken(name);
   }
 
-  async recordDelivery(provider: string, deliveryId: string, now = new Date()): Promise<boolean> {
-    return this.controller.recordDelivery(provider, deliveryId, now);
-  }
-
   async acceptDelivery(delivery: NewDelivery, now = new Date()): Promise<boolean> {
     return this.inbox.accept(delivery, now);
   }

@@ -61,7 +61,7 @@ interface TokenRow {
   revoked_at: string | null;
 }
 
-/** The controller's tables: pipeline runs and steps, job runs, API tokens, webhook deliveries, watch state. */
+/** The controller's tables: pipeline runs and steps, job runs, API tokens, watch state (webhook deliveries: store-inbox.ts). */
 export class StoreController {
   constructor(private readonly db: SqlDatabase) {}
 
@@ -231,17 +231,6 @@ export class StoreController {
   async revokeToken(name: string): Promise<boolean> {
     // A revoked token is deleted: its name is free again and nothing of it remains to match.
     return (await this.db.run("DELETE FROM api_tokens WHERE name = ?", [name])) > 0;
-  }
-
-  async recordDelivery(provider: string, deliveryId: string, now: Date): Promise<boolean> {
-    const inserted = await this.db.run("INSERT INTO webhook_deliveries (provider, delivery_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [
-      provider,
-      deliveryId,
-      now.toISOString(),
-    ]);
-    // Keep a week of delivery ids: providers re-deliver within hours, not weeks.
-    await this.db.run("DELETE FROM webhook_deliveries WHERE received_at < ?", [new Date(now.getTime() - 7 * 86_400_000).toISOString()]);
-    return inserted > 0;
   }
 
   async getWatch(key: string): Promise<{ value: string; checkedAt: Date } | undefined> {

@@ -385,11 +385,10 @@ export interface Store {
   listTokens(): Promise<ApiTokenRecord[]>;
   revokeToken(name: string): Promise<boolean>;
 
-  /** Records a webhook delivery id; false when it was seen before (a re-delivery). */
-  recordDelivery(provider: string, deliveryId: string, now?: Date): Promise<boolean>;
   /**
-   * Records a delivery and, with `queueFor`, puts it in the inbox, in one transaction: false
-   * (and nothing queued) for a re-delivery. Every controller sharing the store is woken (watchInbox).
+   * Records a webhook delivery's id (a week of them are kept) and, with `queueFor`, puts it in the
+   * inbox, in one transaction: false (and nothing queued) when the id was seen before, a
+   * re-delivery. Every controller sharing the store is woken (watchInbox).
    */
   acceptDelivery(delivery: NewDelivery, now?: Date): Promise<boolean>;
   /** Takes the waiting items of `term`'s leadership, oldest first: queued ones and those an earlier term took and did not finish. */

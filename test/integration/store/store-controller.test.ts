@@ -62,9 +62,10 @@ for (const backend of backends)
     });
 
     it("tells a new webhook delivery from a re-delivery", async () => {
-      assert.equal(await store.recordDelivery("github", "d-1"), true);
-      assert.equal(await store.recordDelivery("github", "d-1"), false);
-      assert.equal(await store.recordDelivery("gitlab", "d-1"), true);
+      const delivery = (provider: string, deliveryId: string) => ({ provider, deliveryId, event: "push", hints: [], receivedBy: "ctl" });
+      assert.equal(await store.acceptDelivery(delivery("github", "d-1")), true);
+      assert.equal(await store.acceptDelivery(delivery("github", "d-1")), false);
+      assert.equal(await store.acceptDelivery(delivery("gitlab", "d-1")), true);
     });
 
     it("remembers watched values across a reopen", async () => {
