@@ -9,7 +9,7 @@ import { engineSource, pipelineNotice } from "../app/index.js";
 import { createNotifier } from "../notify/index.js";
 import { createHttpServer } from "../server/http-server.js";
 import { registerApiRoutes } from "../server/api-routes.js";
-import { registerWebhookRoutes, type Hint, type HintMeta, type ProviderId } from "../webhooks/index.js";
+import { registerWebhookRoutes, type Hint, type HintMeta } from "../webhooks/index.js";
 import { routeHints } from "./hint-router.js";
 import { registryPoolFor } from "../builder/registry-reader.js";
 import { createAutoUpdates, type AutoUpdates } from "./auto-updates.js";
@@ -17,6 +17,7 @@ import { scheduleJobs } from "./job-schedule.js";
 import { sourcePollers } from "./source-pollers.js";
 import type { Leadership, Store } from "../store/index.js";
 import type { NotifyEventInput } from "../notify/index.js";
+import { startInboxLoop } from "./inbox-loop.js";
 import { controllerId, deadLocalHolder, electLeader, leadAlone, leadershipName, type LeaderWork } from "./leadership.js";
 import { runPipeline, type PipelineEvent } from "./pipeline.js";
 import { pipelinesFor, watchedBranches } from "./pipeline-targets.js";
@@ -27,7 +28,6 @@ const HELD_INTERVAL_MS = 5_000;
 
 /** What the term this controller leads runs, for the parts that reach into it. */
 interface TermWork {
-  readonly leadership: Leadership;
   readonly store: Store;
   readonly scheduler: JobScheduler;
   readonly held: HeldLoop;
@@ -45,8 +45,6 @@ export interface ControllerOptions {
   readonly concurrency?: number;
   readonly bodyLimit?: number;
   readonly onPipelineEvent?: (event: PipelineEvent) => void;
-  /** This controller's name among those sharing the store (default: host:pid:random). */
-  readonly id?: string;
 }
 
 export interface Controller {
@@ -55,10 +53,6 @@ export interface Controller {
   readonly app: FastifyInstance;
   readonly queue: WorkQueue;
   readonly jobs: JobScheduler;
-  /** This controller's name in the leadership table. */
-  readonly id: string;
-  /** The leadership as last seen (who leads, since when, its epoch), and whether this controller holds it. */
-  leadership(): { leader?: Leadership; leading: boolean };
   /** Queues the pipelines a new commit on source@branch starts; returns what was queued. */
   /**
    * Starts the pipelines a commit on source@branch starts. `commit` (from a webhook or poller)
@@ -83,7 +77,7 @@ export interface Controller {
  */
 export async function startController(options: ControllerOptions): Promise<Controller> {
   const { loaded, store } = options;
-  const id = options.id ?? controllerId();
+  const id = controllerId();
   const app = createHttpServer({
     store,
     logger: options.logger,
@@ -181,7 +175,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
   app.get("/api/v1/queue", async () => queue.snapshot());
 
   const settings = loaded.config.controller;
-  const name = leadershipName(settings?.scope);
+  const leaderName = leadershipName(settings?.scope);
   // On a shared (PostgreSQL) store, every controller puts what a webhook says in the store's
   // inbox and the leader acts on it; alone on SQLite, the controller acts on it at once.
   const shared = store.kind === "postgres";
@@ -207,7 +201,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
       store,
       log,
       receivedBy: id,
-      ...(shared ? { queueFor: name } : {}),
+      ...(shared ? { queueFor: leaderName } : {}),
       onHints: actOnHints,
     });
   }
@@ -234,56 +228,14 @@ export async function startController(options: ControllerOptions): Promise<Contr
   const autoUpdates = updatesOn(store);
   const standbyJobs = scheduleJobs({ loaded, stateDir: options.stateDir, store, engine: options.engine, notifier, log, controller: id });
   let term: TermWork | undefined;
-  /** The leader's inbox: taken when a controller queues to it (LISTEN/NOTIFY) and every second, each item acted on once. */
-  const drainInbox = async (leadership: Leadership, fenced: Store): Promise<{ stop(): Promise<void> }> => {
-    let draining: Promise<void> | undefined;
-    let again = false;
-    const drain = (): void => {
-      if (draining !== undefined) {
-        again = true;
-        return;
-      }
-      draining = (async () => {
-        do {
-          again = false;
-          const items = await fenced.takeInbox(leadership);
-          for (const item of items) actOnHints(item.hints as Hint[], { provider: item.provider as ProviderId, deliveryId: item.deliveryId, event: item.event });
-          await fenced.finishInbox(items.map((item) => item.id));
-          if (items.length > 0)
-            log.info({ items: items.length, from: [...new Set(items.map((item) => item.receivedBy))] }, "inbox: acted on webhook deliveries");
-          again ||= items.length > 0;
-        } while (again);
-      })()
-        .catch((error: unknown) => log.warn({ err: error }, "inbox: cannot take webhook deliveries now; trying again"))
-        .finally(() => {
-          draining = undefined;
-        });
-    };
-    const unwatch = await store
-      .watchInbox((queuedFor) => {
-        if (queuedFor === leadership.name) drain();
-      })
-      .catch((error: unknown) => {
-        log.warn({ err: error }, "inbox: cannot listen for new deliveries; polling every second");
-        return async () => undefined;
-      });
-    const poll = setInterval(drain, 1_000);
-    drain();
-    return {
-      async stop() {
-        clearInterval(poll);
-        await unwatch();
-        await draining;
-      },
-    };
-  };
   const lead = async (leadership: Leadership, fenced: Store, previous?: Leadership): Promise<LeaderWork> => {
     // The runs the last leader left running will never finish: they end as failed, saying why.
     // Alone on SQLite, the last controller is known only by its runs: those of a gone process of this host.
     const gone = shared ? (previous !== undefined && previous.holder !== id ? [previous.holder] : []) : await goneLocalControllers(fenced);
     for (const holder of gone) {
       const reason = `interrupted: ${holder} stopped leading before the run finished`;
-      const [pipelines, jobRuns] = [await fenced.interruptPipelineRuns(holder, reason), await fenced.interruptJobRuns(holder, reason)];
+      const pipelines = await fenced.interruptPipelineRuns(holder, reason);
+      const jobRuns = await fenced.interruptJobRuns(holder, reason);
       if (pipelines.length + jobRuns.length > 0) log.warn({ pipelines, jobs: jobRuns, controller: holder }, "runs of the last leader ended as interrupted");
     }
     const context = { loaded, stateDir: options.stateDir, store: fenced, engine: engines, notify: (event: NotifyEventInput) => notifier.notify(event) };
@@ -302,8 +254,8 @@ export async function startController(options: ControllerOptions): Promise<Contr
     scheduler.start();
     updates.start();
     held.start();
-    term = { leadership, store: fenced, scheduler, held, updates };
-    const inbox = shared ? await drainInbox(leadership, fenced) : undefined;
+    term = { store: fenced, scheduler, held, updates };
+    const inbox = shared ? await startInboxLoop({ store, fenced, leadership, act: actOnHints, log }) : undefined;
     log.info({ epoch: leadership.epoch, pollers: pollers.length }, "leader work started");
     // A term that follows another leader's re-checks everything once: what that leader had
     // queued or was running when it stopped is built now (a plan with nothing new does nothing).
@@ -320,8 +272,8 @@ export async function startController(options: ControllerOptions): Promise<Contr
   };
   const election =
     store.kind === "postgres"
-      ? electLeader({ store, name, holder: id, leaseMs: settings?.lease ?? 15_000, lead, log: (fields, message) => log.info(fields, message) })
-      : leadAlone({ store, name, holder: id, lead });
+      ? electLeader({ store, name: leaderName, holder: id, leaseMs: settings?.lease ?? 15_000, lead, log: (fields, message) => log.info(fields, message) })
+      : leadAlone({ store, name: leaderName, holder: id, lead });
   // The API's view of the jobs: the leader's scheduler when this controller leads, else one that never fires on its own.
   const jobs: JobScheduler = {
     start: () => undefined,
@@ -372,11 +324,6 @@ export async function startController(options: ControllerOptions): Promise<Contr
     app,
     queue,
     jobs,
-    id,
-    leadership: () => {
-      const leader = election.leader();
-      return { ...(leader === undefined ? {} : { leader }), leading: election.term() !== undefined };
-    },
     triggerPipelines,
     recheck,
     stop() {

@@ -31,7 +31,7 @@ function typesOf(driver: typeof pg): pg.CustomTypesConfig {
 export class PostgresDatabase implements SqlDatabase {
   readonly dialect = "postgres" as const;
   /** clock_timestamp(), not now(): the time of the query, not of its transaction's start. */
-  readonly clock = "SELECT clock_timestamp() AS now";
+  readonly clock = "clock_timestamp()";
   /** The URL with its password replaced, for messages and `status`. */
   readonly location: string;
   /** Created on first use: the driver is loaded only by a command that uses this store. */
@@ -59,7 +59,7 @@ export class PostgresDatabase implements SqlDatabase {
   }
 
   async transaction<T>(work: (tx: SqlRunner) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    return this.serializable(await this.open(), work, options.isolation ?? "serializable");
+    return this.inTransaction(await this.open(), work, options.isolation ?? "serializable");
   }
 
   async notify(tx: SqlRunner, channel: string, payload: string): Promise<void> {
@@ -156,7 +156,7 @@ export class PostgresDatabase implements SqlDatabase {
     }
   }
 
-  private async serializable<T>(pool: pg.Pool, work: (tx: SqlRunner) => Promise<T>, isolation: "serializable" | "read committed"): Promise<T> {
+  private async inTransaction<T>(pool: pg.Pool, work: (tx: SqlRunner) => Promise<T>, isolation: "serializable" | "read committed"): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.connect(pool);
       const tx: SqlRunner = {

@@ -28,8 +28,9 @@ export interface TransactionOptions {
 export interface SqlDatabase extends SqlRunner {
   readonly dialect: "sqlite" | "postgres";
   /**
-   * A query of one row, `now`: the database's own clock as an ISO-8601 string. Leases are timed
-   * by it, so controllers whose clocks disagree still agree on when a lease ran out.
+   * An SQL expression of the database's own clock, comparable with the stored timestamps (and
+   * read back as an ISO-8601 string). Leases are timed by it, so controllers whose clocks
+   * disagree still agree on when a lease ran out.
    */
   readonly clock: string;
   /**

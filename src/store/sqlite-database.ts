@@ -18,7 +18,7 @@ const gates = new Map<string, Gate>();
 
 export class SqliteDatabase implements SqlDatabase {
   readonly dialect = "sqlite" as const;
-  readonly clock = "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS now";
+  readonly clock = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
   private readonly statements = new Map<string, Database.Statement>();
   private readonly gate: Gate;
 

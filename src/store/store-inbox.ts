@@ -1,5 +1,4 @@
-import type { SqlDatabase } from "./sql.js";
-import { whereEqual } from "./sql.js";
+import { whereEqual, type SqlDatabase } from "./sql.js";
 import type { InboxItem, LeaderTerm, NewDelivery } from "./store.js";
 
 /** The channel every controller listens on for new inbox items (PostgreSQL). */

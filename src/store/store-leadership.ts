@@ -91,18 +91,16 @@ export class FencedDatabase implements SqlDatabase {
 
   async transaction<T>(work: (tx: SqlRunner) => Promise<T>, options?: TransactionOptions): Promise<T> {
     return this.inner.transaction(async (tx) => {
-      const now = (await clockOf(this.inner, tx)).toISOString();
       // FOR SHARE (PostgreSQL): a takeover's update waits for this transaction to end, so no
       // fenced write commits after it; a leader paused mid-transaction is cut off by the server
       // (idle_in_transaction_session_timeout, src/store/postgres-database.ts). SQLite's
       // transactions already run one at a time.
       const share = this.dialect === "postgres" ? " FOR SHARE" : "";
-      const holds = await tx.get<{ epoch: number }>(`SELECT epoch FROM leadership WHERE name = ? AND holder = ? AND epoch = ? AND expires_at > ?${share}`, [
-        this.term.name,
-        this.term.holder,
-        this.term.epoch,
-        now,
-      ]);
+      // One query: the check and the database's clock together.
+      const holds = await tx.get<{ epoch: number }>(
+        `SELECT epoch FROM leadership WHERE name = ? AND holder = ? AND epoch = ? AND expires_at > ${this.clock}${share}`,
+        [this.term.name, this.term.holder, this.term.epoch],
+      );
       if (holds === undefined) throw leadershipLost(this.term);
       return work(tx);
     }, options);
@@ -135,7 +133,7 @@ function isRead(sql: string): boolean {
 }
 
 async function clockOf(db: SqlDatabase, tx: SqlRunner): Promise<Date> {
-  const row = await tx.get<{ now: string }>(db.clock);
+  const row = await tx.get<{ now: string }>(`SELECT ${db.clock} AS now`);
   if (row === undefined) throw new Error("the database did not tell its time");
   return new Date(row.now);
 }

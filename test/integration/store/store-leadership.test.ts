@@ -4,7 +4,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { isSlipwayError } from "../../../src/errors/index.js";
 import { backends } from "./backends.js";
 
-const LEASE_MS = 400;
+// Long enough that a claim never outlives it on a loaded machine (CI runs three files at once), short enough to wait out.
+const LEASE_MS = 1_500;
 
 for (const backend of backends)
   describe(`store on ${backend.kind}: leadership and fenced writes`, () => {
