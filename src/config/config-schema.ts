@@ -16,6 +16,10 @@ const storeSchema = z
     url: z
       .string()
       .regex(/^postgres(?:ql)?:\/\/\S+$/, "expected a postgres:// URL")
+      .refine(
+        (url) => URL.canParse(url),
+        "expected a valid URL: postgres://USER:PASSWORD@HOST:PORT/DATABASE, with any @ : / or % in the password percent-encoded",
+      )
       .transform((url) => new Secret(url))
       .describe(
         "A PostgreSQL URL (postgres://user:${PASSWORD}@host/db), for several controllers sharing state (docs/ha.md). SLIPWAY_STORE overrides it. Never shown: messages and doctor print it with the password hidden.",

@@ -15,7 +15,15 @@ export function openStore(options: { stateDir: string; url?: string; keys?: Secr
   const keys = options.keys ?? secretKeySource({ stateDir: options.stateDir });
   if (url === "") return openSqliteStore(join(options.stateDir, "slipway.db"), { keys });
   if (url.startsWith("sqlite:")) return openSqliteStore(url.slice("sqlite:".length), { keys });
-  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) return openPostgresStore(url, { keys });
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+    // Never the URL itself in the message: it may hold the password.
+    if (!URL.canParse(url)) {
+      throw new SlipwayError("STORE_FAILED", "the PostgreSQL store URL (SLIPWAY_STORE or store.url) is not a valid URL", {
+        hint: "write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE, with any @ : / or % in the password percent-encoded",
+      });
+    }
+    return openPostgresStore(url, { keys });
+  }
   throw new SlipwayError("STORE_FAILED", "SLIPWAY_STORE must be a sqlite:PATH or postgres:// URL", {
     hint: "for example SLIPWAY_STORE=sqlite:/var/lib/slipway/slipway.db",
   });

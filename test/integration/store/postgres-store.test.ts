@@ -73,3 +73,11 @@ test("a database migrated by a newer Slipway is refused with a clear message, an
   await newer.close();
   assert.equal((await place.rows("SELECT MAX(version) AS v FROM schema_migrations"))[0]?.["v"], 999);
 });
+
+test("a postgres:// URL that is not a URL is STORE_FAILED saying how to write one, without echoing it", () => {
+  assert.throws(
+    () => openStore({ stateDir: "/tmp", url: "postgres://app:s3cret@db:notaport/slipway" }),
+    (error: unknown) =>
+      isSlipwayError(error, "STORE_FAILED") && /is not a valid URL/.test(error.message) && !`${error.message}${error.hint ?? ""}`.includes("s3cret"),
+  );
+});

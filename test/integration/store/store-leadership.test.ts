@@ -16,6 +16,7 @@ for (const backend of backends)
       assert.deepEqual([first.acquired, first.leadership.holder, first.leadership.epoch], [true, "ctl-a", 1]);
       const refused = await b.claimLeadership("controller", "ctl-b", LEASE_MS);
       assert.deepEqual([refused.acquired, refused.leadership.holder, refused.leadership.epoch], [false, "ctl-a", 1]);
+      await sleep(5); // timestamps are in milliseconds: a renewal in the same one would not be later
       const renewed = await a.claimLeadership("controller", "ctl-a", LEASE_MS);
       assert.deepEqual([renewed.acquired, renewed.leadership.epoch], [true, 1]);
       assert.deepEqual(renewed.leadership.since, first.leadership.since, "a renewal is the same term");

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseConfigText } from "../../../src/config/parse-config-text.js";
 import { isSlipwayError, type SlipwayError } from "../../../src/errors/index.js";
+import { details } from "./config-problems.js";
 
 function errorOf(text: string): SlipwayError {
   try {
@@ -137,4 +138,11 @@ test("environments.<env>.docker_host is refused by validation exactly where conn
   }
   for (const host of ["unix:///var/run/docker.sock", "tcp://10.0.0.2:2376", "ssh://deploy@web-1.example.com:2222", "tcp://[::1]:2375"])
     parseConfigText(withHost(host), { path: "slipway.yml", env: {} });
+});
+
+test("a store.url that is not a URL is refused at validate, without echoing it (it may hold the password)", () => {
+  const problems = details("store: { url: 'postgres://app:s3cret@db:notaport/slipway' }\n");
+  assert.equal(problems.length, 1);
+  assert.match(problems[0] ?? "", /store\.url: expected a valid URL: postgres:\/\/USER:PASSWORD@HOST:PORT\/DATABASE/);
+  assert.ok(!(problems[0] ?? "").includes("s3cret"));
 });
