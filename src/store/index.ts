@@ -25,11 +25,13 @@ export type {
   NewJobRun,
   NewPipelineRun,
   NewRevision,
+  NewSession,
   PipelineRunRecord,
   PipelineRunStatus,
   PipelineStep,
   PipelineStepStatus,
   RevisionRecord,
+  SessionRecord,
   StepStatus,
   Store,
 } from "./store.js";

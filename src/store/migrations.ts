@@ -432,4 +432,30 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX inbox_status ON inbox (leadership, status, id);
     `,
   },
+  {
+    version: 8,
+    name: "read-only API tokens; dashboard sessions, each bound to the token it was opened with (only the SHA-256 of its secret is stored)",
+    sqlite: `
+      ALTER TABLE api_tokens ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0 CHECK (read_only IN (0, 1));
+      CREATE TABLE sessions (
+        id_hash    TEXT    PRIMARY KEY,
+        token_id   INTEGER NOT NULL REFERENCES api_tokens (id) ON DELETE CASCADE,
+        created_at TEXT    NOT NULL,
+        expires_at TEXT    NOT NULL
+      );
+      CREATE INDEX sessions_expires_at ON sessions (expires_at);
+      CREATE INDEX sessions_token ON sessions (token_id);
+    `,
+    postgres: `
+      ALTER TABLE api_tokens ADD COLUMN read_only BOOLEAN NOT NULL DEFAULT false;
+      CREATE TABLE sessions (
+        id_hash    TEXT        PRIMARY KEY,
+        token_id   BIGINT      NOT NULL REFERENCES api_tokens (id) ON DELETE CASCADE,
+        created_at TIMESTAMPTZ NOT NULL,
+        expires_at TIMESTAMPTZ NOT NULL
+      );
+      CREATE INDEX sessions_expires_at ON sessions (expires_at);
+      CREATE INDEX sessions_token ON sessions (token_id);
+    `,
+  },
 ];

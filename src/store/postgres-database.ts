@@ -15,12 +15,13 @@ const ATTEMPTS = 8;
 /** pg_advisory_xact_lock key taken while migrating: one controller migrates, the others wait. */
 const MIGRATION_LOCK = 0x736c6970;
 
-/** Values come back as the SQLite adapter gives them: numbers for bigint, JSON as text, timestamps as ISO strings. */
+/** Values come back as the SQLite adapter gives them: numbers for bigint, 1 and 0 for booleans, JSON as text, timestamps as ISO strings. */
 function typesOf(driver: typeof pg): pg.CustomTypesConfig {
   const { builtins } = driver.types;
   const parseTimestamp = driver.types.getTypeParser(builtins.TIMESTAMPTZ, "text") as (value: string) => Date;
   const getTypeParser = (oid: number, format?: "text" | "binary"): unknown => {
     if (oid === builtins.INT8) return (value: string) => Number(value);
+    if (oid === builtins.BOOL) return (value: string) => (value === "t" ? 1 : 0);
     if (oid === builtins.JSON || oid === builtins.JSONB) return (value: string) => value;
     if (oid === builtins.TIMESTAMPTZ) return (value: string) => parseTimestamp(value).toISOString();
     return format === "binary" ? driver.types.getTypeParser(oid, "binary") : driver.types.getTypeParser(oid, "text");

@@ -36,7 +36,9 @@ import type {
   NewDelivery,
   NewDeployment,
   NewRevision,
+  NewSession,
   RevisionRecord,
+  SessionRecord,
   StepStatus,
   Store,
 } from "./store.js";
@@ -269,8 +271,8 @@ export class SqlStore implements Store {
     return this.controller.listJobRuns(options);
   }
 
-  async createToken(name: string, hash: string): Promise<ApiTokenRecord> {
-    return this.controller.createToken(name, hash);
+  async createToken(name: string, hash: string, options: { readOnly?: boolean } = {}): Promise<ApiTokenRecord> {
+    return this.controller.createToken(name, hash, options);
   }
 
   async useToken(hash: string, now = new Date()): Promise<ApiTokenRecord | undefined> {
@@ -283,6 +285,18 @@ export class SqlStore implements Store {
 
   async revokeToken(name: string): Promise<boolean> {
     return this.controller.revokeToken(name);
+  }
+
+  async createSession(session: NewSession, now = new Date()): Promise<SessionRecord> {
+    return this.controller.createSession(session, now);
+  }
+
+  async useSession(idHash: string, now = new Date()): Promise<SessionRecord | undefined> {
+    return this.controller.useSession(idHash, now);
+  }
+
+  async endSession(idHash: string): Promise<boolean> {
+    return this.controller.endSession(idHash);
   }
 
   async acceptDelivery(delivery: NewDelivery, now = new Date()): Promise<boolean> {

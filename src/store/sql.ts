@@ -2,8 +2,8 @@
  * The one seam between the store's tables and a database: SQL with `?` placeholders, run on
  * SQLite (src/store/sqlite-database.ts) or PostgreSQL (src/store/postgres-database.ts). The
  * tables (store-*.ts) are written once, in the SQL both dialects share: `INSERT ... RETURNING`,
- * `ON CONFLICT ... DO UPDATE`, `COALESCE`, `LIMIT ?`. Timestamps are ISO-8601 strings and JSON
- * is text on the way in and out, whatever the columns are in each dialect.
+ * `ON CONFLICT ... DO UPDATE`, `COALESCE`, `LIMIT ?`. Timestamps are ISO-8601 strings, booleans
+ * 1 and 0, and JSON is text on the way in and out, whatever the columns are in each dialect.
  */
 export type SqlValue = string | number | null;
 

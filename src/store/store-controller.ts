@@ -7,10 +7,12 @@ import type {
   JobRunStatus,
   NewJobRun,
   NewPipelineRun,
+  NewSession,
   PipelineRunRecord,
   PipelineRunStatus,
   PipelineStep,
   PipelineStepStatus,
+  SessionRecord,
 } from "./store.js";
 
 interface RunRow {
@@ -59,7 +61,21 @@ interface TokenRow {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  read_only: number;
 }
+
+interface SessionRow {
+  id_hash: string;
+  token_id: number;
+  token_name: string;
+  read_only: number;
+  created_at: string;
+  expires_at: string;
+}
+
+/** A session with its token's name and scope; only sessions of tokens that still exist join. */
+const SESSION_SELECT = `SELECT s.id_hash, s.token_id, t.name AS token_name, t.read_only, s.created_at, s.expires_at
+  FROM sessions s JOIN api_tokens t ON t.id = s.token_id`;
 
 /** The controller's tables: pipeline runs and steps, job runs, API tokens, watch state (webhook deliveries: store-inbox.ts). */
 export class StoreController {
@@ -202,12 +218,11 @@ export class StoreController {
     return rows.map(toJobRun);
   }
 
-  async createToken(name: string, hash: string): Promise<ApiTokenRecord> {
-    const row = await this.db.get<TokenRow>("INSERT INTO api_tokens (name, hash, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING *", [
-      name,
-      hash,
-      new Date().toISOString(),
-    ]);
+  async createToken(name: string, hash: string, options: { readOnly?: boolean } = {}): Promise<ApiTokenRecord> {
+    const row = await this.db.get<TokenRow>(
+      "INSERT INTO api_tokens (name, hash, created_at, read_only) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING *",
+      [name, hash, new Date().toISOString(), options.readOnly === true ? 1 : 0],
+    );
     if (row === undefined) {
       throw new SlipwayError("TOKEN_EXISTS", `a token named ${name} already exists`, {
         hint: `choose another name, or revoke it first with: slipway token revoke ${name}`,
@@ -230,7 +245,39 @@ export class StoreController {
 
   async revokeToken(name: string): Promise<boolean> {
     // A revoked token is deleted: its name is free again and nothing of it remains to match.
+    // Its sessions go with it (ON DELETE CASCADE).
     return (await this.db.run("DELETE FROM api_tokens WHERE name = ?", [name])) > 0;
+  }
+
+  async createSession(session: NewSession, now: Date): Promise<SessionRecord> {
+    await this.db.run("DELETE FROM sessions WHERE expires_at <= ?", [now.toISOString()]);
+    const row = await this.db.transaction(async (tx) => {
+      const token = await tx.get<{ id: number }>("SELECT id FROM api_tokens WHERE id = ? AND revoked_at IS NULL", [session.tokenId]);
+      if (token === undefined) {
+        throw new SlipwayError("API_UNAUTHORIZED", `no session is opened for token ${session.tokenId}: there is no such token, or it was revoked`, {
+          hint: "sign in again with a live token (slipway token list shows them)",
+        });
+      }
+      const inserted = await tx.get<{ id_hash: string }>(
+        "INSERT INTO sessions (id_hash, token_id, created_at, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (id_hash) DO NOTHING RETURNING id_hash",
+        [session.idHash, session.tokenId, now.toISOString(), session.expiresAt.toISOString()],
+      );
+      if (inserted === undefined) throw new SlipwayError("INTERNAL", "a session with this id already exists: session secrets must be random");
+      return tx.get<SessionRow>(`${SESSION_SELECT} WHERE s.id_hash = ?`, [session.idHash]);
+    });
+    return toSession(row as SessionRow);
+  }
+
+  async useSession(idHash: string, now: Date): Promise<SessionRecord | undefined> {
+    const at = now.toISOString();
+    const row = await this.db.get<SessionRow>(`${SESSION_SELECT} WHERE s.id_hash = ? AND s.expires_at > ? AND t.revoked_at IS NULL`, [idHash, at]);
+    if (row === undefined) return undefined;
+    await this.db.run("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", [at, row.token_id]);
+    return toSession(row);
+  }
+
+  async endSession(idHash: string): Promise<boolean> {
+    return (await this.db.run("DELETE FROM sessions WHERE id_hash = ?", [idHash])) > 0;
   }
 
   async getWatch(key: string): Promise<{ value: string; checkedAt: Date } | undefined> {
@@ -299,5 +346,17 @@ function toToken(row: TokenRow): ApiTokenRecord {
     createdAt: new Date(row.created_at),
     ...(row.last_used_at === null ? {} : { lastUsedAt: new Date(row.last_used_at) }),
     ...(row.revoked_at === null ? {} : { revokedAt: new Date(row.revoked_at) }),
+    readOnly: row.read_only === 1,
+  };
+}
+
+function toSession(row: SessionRow): SessionRecord {
+  return {
+    idHash: row.id_hash,
+    tokenId: row.token_id,
+    tokenName: row.token_name,
+    readOnly: row.read_only === 1,
+    createdAt: new Date(row.created_at),
+    expiresAt: new Date(row.expires_at),
   };
 }

@@ -205,6 +205,26 @@ export interface ApiTokenRecord {
   readonly createdAt: Date;
   readonly lastUsedAt?: Date;
   readonly revokedAt?: Date;
+  /** A read-only token sees (GET, HEAD) and cannot act. */
+  readonly readOnly: boolean;
+}
+
+/** A signed-in dashboard session, bound to the token it was opened with. */
+export interface SessionRecord {
+  /** The SHA-256 (hex) of the session's secret; the secret itself is never stored. */
+  readonly idHash: string;
+  readonly tokenId: number;
+  readonly tokenName: string;
+  /** The token's scope, as it is now. */
+  readonly readOnly: boolean;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+}
+
+export interface NewSession {
+  readonly idHash: string;
+  readonly tokenId: number;
+  readonly expiresAt: Date;
 }
 
 /**
@@ -378,12 +398,23 @@ export interface Store {
   /** Newest first. */
   listJobRuns(options?: { job?: string; limit?: number }): Promise<JobRunRecord[]>;
 
-  /** Stores a new token's hash under a unique name; refuses a name in use (TOKEN_EXISTS). */
-  createToken(name: string, hash: string): Promise<ApiTokenRecord>;
+  /** Stores a new token's hash under a unique name (read-only when asked); refuses a name in use (TOKEN_EXISTS). */
+  createToken(name: string, hash: string, options?: { readOnly?: boolean }): Promise<ApiTokenRecord>;
   /** The live (not revoked) token with this hash, its last use updated. */
   useToken(hash: string, now?: Date): Promise<ApiTokenRecord | undefined>;
   listTokens(): Promise<ApiTokenRecord[]>;
+  /** Deletes the token, and with it its sessions; false when there was none of that name. */
   revokeToken(name: string): Promise<boolean>;
+
+  /**
+   * Opens a session for a live token (expired sessions are pruned here). Refuses a token that is
+   * unknown or revoked (API_UNAUTHORIZED), and an id hash already in use (INTERNAL).
+   */
+  createSession(session: NewSession, now?: Date): Promise<SessionRecord>;
+  /** The session with this id hash while it has not expired and its token is not revoked (revoking a token ends its sessions); the token's last use is updated. */
+  useSession(idHash: string, now?: Date): Promise<SessionRecord | undefined>;
+  /** Ends a session (sign-out); false when there was none. */
+  endSession(idHash: string): Promise<boolean>;
 
   /**
    * Records a webhook delivery's id (a week of them are kept) and, with `queueFor`, puts it in the
