@@ -79,6 +79,7 @@ export const errorCatalogue = {
   CHECKS_FAILED: { who: "user", summary: "`slipway doctor` found something that does not answer; each failed check says what to do." },
   TOKEN_EXISTS: { who: "user", summary: "An API token with that name already exists." },
   API_UNAUTHORIZED: { who: "user", summary: "The controller refused the request: no bearer token, or one that is unknown or revoked." },
+  API_FORBIDDEN: { who: "user", summary: "The controller refused the request: the token is read-only and the request would act (not a GET or HEAD)." },
   CONTROLLER_UNREACHABLE: { who: "user", summary: "SLIPWAY_URL is set but no Slipway controller answers there." },
   JOB_NOT_FOUND: { who: "user", summary: "slipway.yml declares no job by that name." },
   JOB_LOG_FAILED: { who: "user", summary: "A job's log file cannot be opened or written (check the log directory, its permissions and free space)." },

@@ -38,6 +38,11 @@ export function registerPipelineRoutes(api: FastifyInstance, deps: RouteDeps): v
   });
 
   api.get("/api/v1/tokens", async () =>
-    (await store.listTokens()).map((t) => ({ name: t.name, createdAt: t.createdAt.toISOString(), lastUsedAt: t.lastUsedAt?.toISOString() ?? null })),
+    (await store.listTokens()).map((t) => ({
+      name: t.name,
+      scope: t.readOnly ? "read-only" : "full",
+      createdAt: t.createdAt.toISOString(),
+      lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+    })),
   );
 }

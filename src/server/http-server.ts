@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { SlipwayError } from "../errors/index.js";
-import { apiErrorJson, errorReply } from "./api-errors.js";
+import { apiErrorJson, errorReply, statusOf } from "./api-errors.js";
 import type { Store } from "../store/index.js";
 import { version } from "../util/version.js";
 import { authenticate, tokenInQuery } from "./tokens.js";
@@ -25,7 +25,8 @@ export interface HttpServerOptions {
 
 /**
  * The controller's HTTP server: /healthz for probes, /hooks/* for webhooks (each verifies its
- * own signature), and /api/v1/* behind bearer tokens. Errors answer as JSON
+ * own signature), and /api/v1/* behind bearer tokens (a read-only token may only GET and HEAD
+ * there: anything else answers 403 API_FORBIDDEN). Errors answer as JSON
  * `{ error: { code, message, hint? } }` with the status their kind implies.
  */
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
@@ -73,6 +74,15 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     }
     request.actor = token.name;
     request.log.info({ token: token.name }, "authenticated");
+    if (token.readOnly && !READ_METHODS.has(request.method)) {
+      request.log.info({ token: token.name, method: request.method }, "read-only token refused");
+      return refuse(
+        reply,
+        new SlipwayError("API_FORBIDDEN", `the token ${token.name} is read-only: it can see and cannot act`, {
+          hint: "use a token created without --read-only",
+        }),
+      );
+    }
     return undefined;
   });
 
@@ -100,10 +110,13 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
   return app;
 }
 
+/** What a read-only token may do under /api/: look. */
+const READ_METHODS = new Set(["GET", "HEAD"]);
+
+/** 401 (with the Bearer challenge) for a token that is missing or refused; 403 for one that may not do this. */
 async function refuse(reply: FastifyReply, error: SlipwayError): Promise<FastifyReply> {
-  await reply
-    .code(401)
-    .header("www-authenticate", 'Bearer realm="slipway"')
-    .send({ error: apiErrorJson(error) });
+  const status = statusOf(error);
+  if (status === 401) reply.header("www-authenticate", 'Bearer realm="slipway"');
+  await reply.code(status).send({ error: apiErrorJson(error) });
   return reply;
 }

@@ -11,12 +11,13 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
 }
 
-export async function createApiToken(store: Store, name: string): Promise<{ token: string; record: ApiTokenRecord }> {
+/** A new token for the HTTP API under `name`; a read-only one may only GET (and HEAD) under /api/. */
+export async function createApiToken(store: Store, name: string, options: { readOnly?: boolean } = {}): Promise<{ token: string; record: ApiTokenRecord }> {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name)) {
     throw new SlipwayError("USAGE", `"${name}" is not a token name`, { hint: "use letters, digits, dot, dash and underscore, e.g. ci or alice-laptop" });
   }
   const token = generateToken();
-  const record = await store.createToken(name, hashToken(token));
+  const record = await store.createToken(name, hashToken(token), options);
   return { token, record };
 }
 

@@ -16,6 +16,11 @@ async function listenAddress(value: string | ListenAddress): Promise<ListenAddre
   return parsed;
 }
 
+/** What a token may do: "full", or "read-only" (GET and HEAD only). */
+function scopeOf(token: { readonly readOnly: boolean }): "full" | "read-only" {
+  return token.readOnly ? "read-only" : "full";
+}
+
 /** slipway serve | token: the long-running controller and the API tokens it accepts. */
 export function registerServeCommands(program: Command): void {
   program
@@ -51,29 +56,38 @@ export function registerServeCommands(program: Command): void {
     .command("create")
     .description("create a token and print it once; only its hash is kept")
     .argument("<name>", "who or what uses it, e.g. ci")
-    .option("--json", "print {name, token} as JSON")
-    .action(async (name: string, options: { json?: boolean }, command: Command) => {
+    .option("--read-only", "a token that can see and cannot act: the HTTP API answers its GET and HEAD requests only")
+    .option("--json", "print {name, scope, token} as JSON")
+    .action(async (name: string, options: { json?: boolean; readOnly?: boolean }, command: Command) => {
       const { createApiToken } = await import("../../server/tokens.js");
       await withProject(command, async (project) => {
-        const { token: value } = await createApiToken(project.store(), name);
-        if (options.json) printJson({ name, token: value });
+        const { token: value, record } = await createApiToken(project.store(), name, { readOnly: options.readOnly === true });
+        if (options.json) printJson({ name, scope: scopeOf(record), token: value });
         else process.stdout.write(`${value}\n`);
-        process.stderr.write(`token ${name} created; it is shown only now. Send it as: Authorization: Bearer <token> (the CLI reads SLIPWAY_TOKEN)\n`);
+        process.stderr.write(
+          `${record.readOnly ? "read-only token" : "token"} ${name} created; it is shown only now. Send it as: Authorization: Bearer <token> (the CLI reads SLIPWAY_TOKEN)\n`,
+        );
       });
     });
   token
     .command("list")
-    .description("the tokens' names, when they were created and last used (never the tokens)")
+    .description("the tokens' names, scopes (full or read-only), when they were created and last used (never the tokens)")
     .option("--json", "print as JSON")
     .action(async (options: { json?: boolean }, command: Command) => {
       await withProject(command, async (project) => {
         const tokens = await project.store().listTokens();
         if (options.json) {
-          printJson(tokens.map((t) => ({ name: t.name, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt ?? null })));
+          printJson(tokens.map((t) => ({ name: t.name, scope: scopeOf(t), createdAt: t.createdAt, lastUsedAt: t.lastUsedAt ?? null })));
           return;
         }
         if (tokens.length === 0) process.stdout.write("no tokens; create one with: slipway token create NAME\n");
-        for (const t of tokens) process.stdout.write(`${t.name}  created ${t.createdAt.toISOString()}  last used ${t.lastUsedAt?.toISOString() ?? "never"}\n`);
+        const width = Math.max(0, ...tokens.map((t) => t.name.length));
+        for (const t of tokens) {
+          const scope = scopeOf(t).padEnd("read-only".length);
+          process.stdout.write(
+            `${t.name.padEnd(width)}  ${scope}  created ${t.createdAt.toISOString()}  last used ${t.lastUsedAt?.toISOString() ?? "never"}\n`,
+          );
+        }
       });
     });
   token
