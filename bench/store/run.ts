@@ -131,10 +131,14 @@ async function webhookRound(setup: Setup, round: number): Promise<{ perSecond: n
   for (let n = 0; n < setup.controllers; n += 1) {
     const port = await freePort();
     const log = openSync(join(stateDir, `serve-${n}.log`), "a");
-    const child = spawn(process.execPath, [bin, "-c", config, "--state-dir", stateDir, "serve", "--listen", `127.0.0.1:${port}`, "--log-level", "warn"], {
-      stdio: ["ignore", log, log],
-      env,
-    });
+    const child = spawn(
+      process.execPath,
+      [bin, "-c", config, "--state-dir", stateDir, "serve", "--listen", `127.0.0.1:${port}`, "--dashboard", "off", "--log-level", "warn"],
+      {
+        stdio: ["ignore", log, log],
+        env,
+      },
+    );
     children.push(child);
     started.push(child);
     urls.push(`http://127.0.0.1:${port}`);

@@ -96,6 +96,17 @@ export const webhooksSchema = z
   })
   .describe("Which webhooks the controller accepts, each with its secret. A provider left out answers 404.");
 
+const dashboardSchema = z
+  .strictObject({
+    listen: listenSchema
+      .prefault("127.0.0.1:8421")
+      .describe("Where the dashboard listens, as host:port: a port of its own, apart from the API and webhooks. Default: 127.0.0.1:8421."),
+    session: durationAtLeast("1m", "a shorter session signs people out while they read")
+      .prefault("12h")
+      .describe("How long a dashboard sign-in lasts before the token must be given again. Default: 12h."),
+  })
+  .describe("The web dashboard `slipway serve` serves (docs/dashboard.md); false turns it off.");
+
 /** controller: how `slipway serve` listens, which webhooks it accepts, how it polls. */
 export const controllerSchema = z
   .strictObject({
@@ -106,6 +117,7 @@ export const controllerSchema = z
       .transform((url) => url.replace(/\/+$/, ""))
       .optional()
       .describe("The controller's public base URL as webhooks reach it (e.g. https://slipway.example.com), for links and setup hints."),
+    dashboard: z.union([z.literal(false), dashboardSchema]).prefault({}),
     webhooks: webhooksSchema.default({}),
     max_body: bytesSchema.prefault("1m").describe("The largest webhook body accepted; a larger one is refused with 413. Default: 1m."),
     recheck: durationAtLeast("1m", "every re-check reads every source and tag")
@@ -143,5 +155,6 @@ export const controllerSchema = z
   .describe("The controller (`slipway serve`): where it listens, which webhooks it accepts, how it re-checks.");
 
 export type ControllerConfig = z.output<typeof controllerSchema>;
+export type DashboardConfig = z.output<typeof dashboardSchema>;
 export type WebhooksConfig = z.output<typeof webhooksSchema>;
 export type WebhookProviderId = keyof WebhooksConfig;

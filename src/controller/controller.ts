@@ -9,6 +9,9 @@ import { engineSource, pipelineNotice } from "../app/index.js";
 import { createNotifier } from "../notify/index.js";
 import { createHttpServer } from "../server/http-server.js";
 import { registerApiRoutes } from "../server/api-routes.js";
+import { observeStore } from "../store/store-events.js";
+import { createDashboard } from "../web/dashboard-server.js";
+import { createEventHub } from "../web/event-hub.js";
 import { registerWebhookRoutes, type Hint, type HintMeta } from "../webhooks/index.js";
 import { routeHints } from "./hint-router.js";
 import { registryPoolFor } from "../builder/registry-reader.js";
@@ -45,11 +48,15 @@ export interface ControllerOptions {
   readonly concurrency?: number;
   readonly bodyLimit?: number;
   readonly onPipelineEvent?: (event: PipelineEvent) => void;
+  /** The web dashboard, on a port of its own (src/web); none when absent. */
+  readonly dashboard?: { readonly listen: { readonly host: string; readonly port: number }; readonly sessionTtlMs: number };
 }
 
 export interface Controller {
   /** http://host:port the server listens on. */
   readonly url: string;
+  /** http://host:port the dashboard listens on, when it runs. */
+  readonly dashboardUrl?: string;
   readonly app: FastifyInstance;
   readonly queue: WorkQueue;
   readonly jobs: JobScheduler;
@@ -76,8 +83,14 @@ export interface Controller {
  * keyed so one environment's pipeline (or one service's update) runs at a time.
  */
 export async function startController(options: ControllerOptions): Promise<Controller> {
-  const { loaded, store } = options;
+  const { loaded } = options;
   const id = controllerId();
+  // What the store records reaches open dashboard pages (src/web/event-hub.ts), whichever part of the controller wrote it.
+  const hub = createEventHub(async (deployment) => {
+    const found = await options.store.getDeployment(deployment);
+    return found === undefined ? undefined : { service: found.service, environment: found.environment };
+  });
+  const store = observeStore(options.store, (event) => hub.publish(event));
   const app = createHttpServer({
     store,
     logger: options.logger,
@@ -294,33 +307,41 @@ export async function startController(options: ControllerOptions): Promise<Contr
     notify: (event) => notifier.notify(event),
     onHeldChange: () => term?.held.poke("api"),
   });
+  const dashboard =
+    options.dashboard === undefined
+      ? undefined
+      : createDashboard({
+          sessions: store,
+          context: { loaded, stateDir: options.stateDir, store, engine: engines, notify: (event: NotifyEventInput) => notifier.notify(event) },
+          hub,
+          sessionTtlMs: options.dashboard.sessionTtlMs,
+          logger: log,
+          nextRun: (name) => jobs.next(name),
+          queue,
+          jobs,
+          triggerPipelines,
+        });
+  let url: string;
+  let dashboardUrl: string | undefined;
   try {
-    await app.listen({ host: options.listen.host, port: options.listen.port });
+    url = await listenOn(app, options.listen, "the controller", "--listen or controller.listen");
+    if (dashboard !== undefined && options.dashboard !== undefined)
+      dashboardUrl = await listenOn(dashboard, options.dashboard.listen, "the dashboard", "--dashboard or controller.dashboard.listen (or --dashboard off)");
   } catch (error) {
     // Stop what already holds the process (the job scheduler's timers), so `serve` exits at once.
-    await Promise.all([app.close(), standbyJobs.stop()]);
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new SlipwayError(
-      "LISTEN_FAILED",
-      `the controller cannot listen on ${options.listen.host}:${options.listen.port}: ${code === "EADDRINUSE" ? "the port is in use" : (error as Error).message}`,
-      {
-        hint:
-          code === "EADDRINUSE"
-            ? "stop what listens there (is another slipway serve running?), or choose another address with --listen or controller.listen"
-            : "choose another address with --listen or controller.listen",
-        cause: error,
-      },
-    );
+    await Promise.all([app.close(), dashboard?.close(), standbyJobs.stop()]);
+    throw error;
   }
-  const address = app.server.address();
-  const port = typeof address === "object" && address !== null ? address.port : options.listen.port;
-  const url = `http://${options.listen.host.includes(":") ? `[${options.listen.host}]` : options.listen.host}:${port}`;
   await election.start();
-  log.info({ url, config: loaded.path, stateDir: options.stateDir, id, leader: election.leader()?.holder }, "controller listening");
+  log.info(
+    { url, dashboard: dashboardUrl ?? null, config: loaded.path, stateDir: options.stateDir, id, leader: election.leader()?.holder },
+    "controller listening",
+  );
 
   let stopping: Promise<void> | undefined;
   return {
     url,
+    ...(dashboardUrl === undefined ? {} : { dashboardUrl }),
     app,
     queue,
     jobs,
@@ -330,7 +351,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
       stopping ??= (async () => {
         log.info("stopping: no new work; running work stops at its next safe point");
         await Promise.all([election.stop(), standbyJobs.stop(), autoUpdates.stop()]);
-        await app.close();
+        await Promise.all([app.close(), dashboard?.close()]);
         await queue.close({ abortRunning: "the controller is stopping" });
         await notifier.close(5_000);
         log.info("stopped");
@@ -338,6 +359,29 @@ export async function startController(options: ControllerOptions): Promise<Contr
       return stopping;
     },
   };
+}
+
+/** Listens on `address`, or LISTEN_FAILED saying what could not listen and where to choose another address; the URL it listens on. */
+async function listenOn(server: FastifyInstance, address: { host: string; port: number }, what: string, where: string): Promise<string> {
+  try {
+    await server.listen({ host: address.host, port: address.port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new SlipwayError(
+      "LISTEN_FAILED",
+      `${what} cannot listen on ${address.host}:${address.port}: ${code === "EADDRINUSE" ? "the port is in use" : (error as Error).message}`,
+      {
+        hint:
+          code === "EADDRINUSE"
+            ? `stop what listens there (is another slipway serve running?), or choose another address with ${where}`
+            : `choose another address with ${where}`,
+        cause: error,
+      },
+    );
+  }
+  const bound = server.server.address();
+  const port = typeof bound === "object" && bound !== null ? bound.port : address.port;
+  return `http://${address.host.includes(":") ? `[${address.host}]` : address.host}:${port}`;
 }
 
 /** The controllers of this host, gone now, that left pipeline or job runs running. */

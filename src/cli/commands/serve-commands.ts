@@ -5,6 +5,8 @@ import { printJson } from "../context.js";
 import { withProject } from "../project.js";
 
 const DEFAULT_LISTEN = "127.0.0.1:8420";
+const DEFAULT_DASHBOARD = "127.0.0.1:8421";
+const TWELVE_HOURS = 12 * 3_600_000;
 
 async function listenAddress(value: string | ListenAddress): Promise<ListenAddress> {
   if (typeof value !== "string") return value;
@@ -21,18 +23,38 @@ function scopeOf(token: { readonly readOnly: boolean }): "full" | "read-only" {
   return token.readOnly ? "read-only" : "full";
 }
 
+/** Where the dashboard listens: --dashboard (host:port or off), else controller.dashboard (false: off), else its default; undefined when off. */
+async function dashboardAddress(flag: string | undefined, configured: false | { listen: ListenAddress } | undefined): Promise<ListenAddress | undefined> {
+  if (flag !== undefined) {
+    if (flag === "off") return undefined;
+    const { parseListen } = await import("../../config/controller-schema.js");
+    const parsed = parseListen(flag);
+    if (parsed === undefined)
+      throw new SlipwayError("USAGE", `--dashboard ${flag} is not host:port or off`, { hint: `e.g. ${DEFAULT_DASHBOARD}, or off for no dashboard` });
+    return parsed;
+  }
+  if (configured === false) return undefined;
+  return configured?.listen ?? listenAddress(DEFAULT_DASHBOARD);
+}
+
 /** slipway serve | token: the long-running controller and the API tokens it accepts. */
 export function registerServeCommands(program: Command): void {
   program
     .command("serve")
-    .description("run the controller: webhooks, pollers, pipelines, auto-update, scheduled jobs and the HTTP API")
+    .description("run the controller: webhooks, pollers, pipelines, auto-update, scheduled jobs, the HTTP API and the dashboard")
     .option("--listen <host:port>", `where the HTTP server listens (default: controller.listen, else ${DEFAULT_LISTEN})`)
+    .option("--dashboard <host:port|off>", `where the dashboard listens, or off (default: controller.dashboard.listen, else ${DEFAULT_DASHBOARD})`)
     .option("--log-level <level>", "trace, debug, info, warn or error", "info")
-    .action(async (options: { listen?: string; logLevel: string }, command: Command) => {
+    .action(async (options: { listen?: string; dashboard?: string; logLevel: string }, command: Command) => {
       const { startController } = await import("../../controller/controller.js");
       await withProject(command, async (project) => {
-        const listen = await listenAddress(options.listen ?? project.loaded.config.controller?.listen ?? DEFAULT_LISTEN);
+        const settings = project.loaded.config.controller;
+        const listen = await listenAddress(options.listen ?? settings?.listen ?? DEFAULT_LISTEN);
+        const dashboard = await dashboardAddress(options.dashboard, settings?.dashboard);
         const controller = await startController({
+          ...(dashboard === undefined
+            ? {}
+            : { dashboard: { listen: dashboard, sessionTtlMs: settings?.dashboard === false ? TWELVE_HOURS : (settings?.dashboard.session ?? TWELVE_HOURS) } }),
           loaded: project.loaded,
           stateDir: project.stateDir,
           store: project.store(),

@@ -79,7 +79,7 @@ async function startServe(name: string): Promise<Serve> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    [bin, "-c", join(work, "project", "slipway.yml"), "--state-dir", join(work, name), "serve", "--listen", `127.0.0.1:${port}`],
+    [bin, "-c", join(work, "project", "slipway.yml"), "--state-dir", join(work, name), "serve", "--listen", `127.0.0.1:${port}`, "--dashboard", "off"],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SLIPWAY_TEST_DATABASE_URL: url, SLIPWAY_SECRET_KEY: SECRET_KEY, SLIPWAY_STORE: "" } },
   );
   let output = "";

@@ -85,10 +85,14 @@ const env = (): NodeJS.ProcessEnv => ({ ...process.env, SLIPWAY_TEST_DATABASE_UR
 /** Both controllers on one host share the state directory (its Caddy) and, through the database, everything else. */
 async function startServe(): Promise<Serve> {
   const port = await freePort();
-  const child = spawn(process.execPath, [bin, "-c", join(root, "slipway.yml"), "--state-dir", world.stateDir, "serve", "--listen", `127.0.0.1:${port}`], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: env(),
-  });
+  const child = spawn(
+    process.execPath,
+    [bin, "-c", join(root, "slipway.yml"), "--state-dir", world.stateDir, "serve", "--listen", `127.0.0.1:${port}`, "--dashboard", "off"],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: env(),
+    },
+  );
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -83,7 +83,7 @@ test("serve runs cron jobs in the newest image, rotates their logs, notifies a f
   const port = await freePort();
   const config = join(work, "project", "slipway.yml");
   const token = (await run(process.execPath, [bin, "-c", config, "--state-dir", stateDir, "token", "create", "ops"])).stdout.trim();
-  const child = spawn(process.execPath, [bin, "-c", config, "--state-dir", stateDir, "serve", "--listen", `127.0.0.1:${port}`], {
+  const child = spawn(process.execPath, [bin, "-c", config, "--state-dir", stateDir, "serve", "--listen", `127.0.0.1:${port}`, "--dashboard", "off"], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
