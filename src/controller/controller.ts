@@ -90,7 +90,11 @@ export async function startController(options: ControllerOptions): Promise<Contr
     const found = await options.store.getDeployment(deployment);
     return found === undefined ? undefined : { service: found.service, environment: found.environment };
   });
-  const store = observeStore(options.store, (event) => hub.publish(event));
+  // …and, on a shared store, to the other controllers' pages (they hear it through watchChanges).
+  const store = observeStore(options.store, (event) => {
+    hub.publish(event);
+    if (options.store.kind === "postgres") options.store.announce(event).catch(() => undefined);
+  });
   const app = createHttpServer({
     store,
     logger: options.logger,
@@ -332,6 +336,8 @@ export async function startController(options: ControllerOptions): Promise<Contr
     await Promise.all([app.close(), dashboard?.close(), standbyJobs.stop()]);
     throw error;
   }
+  // What other processes record (a CLI deploy beside the controller, another controller) reaches open pages too.
+  const stopChanges = dashboard === undefined ? undefined : await options.store.watchChanges((event) => hub.publish(event));
   await election.start();
   log.info(
     { url, dashboard: dashboardUrl ?? null, config: loaded.path, stateDir: options.stateDir, id, leader: election.leader()?.holder },
@@ -350,7 +356,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
     stop() {
       stopping ??= (async () => {
         log.info("stopping: no new work; running work stops at its next safe point");
-        await Promise.all([election.stop(), standbyJobs.stop(), autoUpdates.stop()]);
+        await Promise.all([election.stop(), standbyJobs.stop(), autoUpdates.stop(), stopChanges?.()]);
         await Promise.all([app.close(), dashboard?.close()]);
         await queue.close({ abortRunning: "the controller is stopping" });
         await notifier.close(5_000);

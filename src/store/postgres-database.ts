@@ -67,6 +67,11 @@ export class PostgresDatabase implements SqlDatabase {
     await tx.get("SELECT pg_notify(?, ?)", [channel, payload]);
   }
 
+  /** Controllers announce what they write (Store.announce); nothing to poll. */
+  async watchForeignWrites(): Promise<() => Promise<void>> {
+    return async () => undefined;
+  }
+
   async listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>> {
     if (!/^[a-z_]+$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
     await this.open();

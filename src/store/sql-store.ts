@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import type { StoreEvent } from "./store-events.js";
 import type { SecretKeySource } from "./secret-key.js";
 import type { SqlDatabase } from "./sql.js";
 import { StoreBuilds } from "./store-builds.js";
@@ -62,6 +64,20 @@ interface LockRow {
  * The Store, written once over a SqlDatabase: the same statements, transactions and records on
  * SQLite (src/store/sqlite-store.ts) and on PostgreSQL (src/store/postgres-store.ts).
  */
+/** The channel controllers announce what they record on (PostgreSQL), for each other's dashboards. */
+const CHANGES_CHANNEL = "slipway_changes";
+
+/** An announcement another controller sent, or undefined for one Slipway cannot read (sent by another version). */
+function parseAnnouncement(payload: string): { origin: string; event: StoreEvent } | undefined {
+  try {
+    const parsed = JSON.parse(payload) as { origin?: unknown; event?: { kind?: unknown } };
+    if (typeof parsed.origin !== "string" || typeof parsed.event?.kind !== "string") return undefined;
+    return { origin: parsed.origin, event: parsed.event as StoreEvent };
+  } catch {
+    return undefined;
+  }
+}
+
 export class SqlStore implements Store {
   readonly kind: "sqlite" | "postgres";
   private readonly builds: StoreBuilds;
@@ -75,6 +91,8 @@ export class SqlStore implements Store {
     private readonly db: SqlDatabase,
     readonly location: string,
     private readonly keys: SecretKeySource,
+    /** Who this store is in its announcements (its fenced views share it): what it announced, it has shown already. */
+    private readonly origin: string = `${process.pid}:${randomUUID()}`,
   ) {
     this.kind = db.dialect;
     this.builds = new StoreBuilds(db);
@@ -147,7 +165,7 @@ export class SqlStore implements Store {
   }
 
   fenced(term: LeaderTerm): Store {
-    return new SqlStore(new FencedDatabase(this.db, term), this.location, this.keys);
+    return new SqlStore(new FencedDatabase(this.db, term), this.location, this.keys, this.origin);
   }
 
   async startBuild(build: NewBuild): Promise<BuildRecord> {
@@ -317,6 +335,23 @@ export class SqlStore implements Store {
 
   async watchInbox(wake: (leadership: string) => void): Promise<() => Promise<void>> {
     return this.inbox.watch(wake);
+  }
+
+  async announce(event: StoreEvent): Promise<void> {
+    if (this.db.dialect !== "postgres") return;
+    await this.db.notify(this.db, CHANGES_CHANNEL, JSON.stringify({ origin: this.origin, event }));
+  }
+
+  async watchChanges(changed: (event: StoreEvent) => void, options: { pollMs?: number } = {}): Promise<() => Promise<void>> {
+    const stopPolling = await this.db.watchForeignWrites(() => changed({ kind: "changed" }), options.pollMs ?? 200);
+    const stopListening = await this.db.listen(CHANGES_CHANNEL, (payload) => {
+      const announced = parseAnnouncement(payload);
+      if (announced !== undefined && announced.origin !== this.origin) changed(announced.event);
+    });
+    return async () => {
+      await stopPolling();
+      await stopListening();
+    };
   }
 
   async getWatch(key: string): Promise<{ value: string; checkedAt: Date } | undefined> {

@@ -43,6 +43,12 @@ export interface SqlDatabase extends SqlRunner {
   notify(tx: SqlRunner, channel: string, payload: string): Promise<void>;
   /** Calls `handler` with each payload sent on `channel` (PostgreSQL LISTEN on a connection of its own); resolves with a stop function. */
   listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `changed` soon after another connection (another process) commits a write: SQLite
+   * checks PRAGMA data_version every `pollMs`; PostgreSQL calls it never (its controllers announce
+   * what they write on a channel instead). Resolves with a stop function.
+   */
+  watchForeignWrites(changed: () => void, pollMs: number): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -84,6 +84,24 @@ export class SqliteDatabase implements SqlDatabase {
     return async () => undefined;
   }
 
+  /** PRAGMA data_version moves when another connection to the file commits (never for this one's own writes). */
+  async watchForeignWrites(changed: () => void, pollMs: number): Promise<() => Promise<void>> {
+    let seen = this.dataVersion();
+    const timer = setInterval(() => {
+      if (!this.raw.open) return;
+      const now = this.dataVersion();
+      if (now === seen) return;
+      seen = now;
+      changed();
+    }, pollMs);
+    timer.unref();
+    return async () => clearInterval(timer);
+  }
+
+  private dataVersion(): number {
+    return Number(this.raw.pragma("data_version", { simple: true }));
+  }
+
   async close(): Promise<void> {
     while (this.active !== undefined) await this.active.catch(ignore);
     this.raw.close();

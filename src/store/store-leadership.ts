@@ -114,6 +114,10 @@ export class FencedDatabase implements SqlDatabase {
     return this.inner.listen(channel, handler);
   }
 
+  watchForeignWrites(changed: () => void, pollMs: number): Promise<() => Promise<void>> {
+    return this.inner.watchForeignWrites(changed, pollMs);
+  }
+
   /** The connection is the inner store's; closing a fenced view of it closes nothing. */
   async close(): Promise<void> {}
 }

@@ -1,3 +1,5 @@
+import type { StoreEvent } from "./store-events.js";
+
 /**
  * Slipway's persistent state, behind one narrow interface. SQLite (embedded, one file under
  * the state directory) implements it today; PostgreSQL implements the same interface when
@@ -429,6 +431,18 @@ export interface Store {
   listInbox(options?: { status?: InboxItem["status"]; limit?: number }): Promise<InboxItem[]>;
   /** Calls `wake` when a controller queues an item (PostgreSQL: LISTEN/NOTIFY); on SQLite never, the leader polls. Resolves with a stop function. */
   watchInbox(wake: (leadership: string) => void): Promise<() => Promise<void>>;
+
+  /**
+   * Tells the other controllers sharing this store what this one just recorded (PostgreSQL
+   * NOTIFY), so their dashboards show it live; on SQLite nothing (others see the file change).
+   */
+  announce(event: StoreEvent): Promise<void>;
+  /**
+   * Calls `changed` with what other processes record: on PostgreSQL the events other controllers
+   * announce; on SQLite `{ kind: "changed" }` soon after another process wrote (checked every
+   * `pollMs`, default 200). Resolves with a stop function.
+   */
+  watchChanges(changed: (event: StoreEvent) => void, options?: { pollMs?: number }): Promise<() => Promise<void>>;
 
   /** Last-seen values of watched things (a source's head, a tag's digest), by key. */
   getWatch(key: string): Promise<{ value: string; checkedAt: Date } | undefined>;

@@ -216,8 +216,16 @@ test("the overview shows the service with its version; a deploy from the page sh
 
   // A new version of the app, built by the CLI beside the controller (one store), deployed from the page.
   await commitApp1('#!/bin/sh\necho "app1 report v2"\n');
+  // The image's page stays open while the CLI, another process, builds: the new build appears on it by itself.
+  const builds = await context.newPage();
+  await builds.goto(dashboard("/images/app1-prod"));
+  await markWindow(builds);
+  const listed = await builds.locator("#live ol.builds > li").count();
   const build = await runSlipway(["--state-dir", stateDir, "build", "--push"], { cwd: dir, env: { SLIPWAY_PROXY_ADMIN: proxy.adminUrl }, timeoutMs: 300_000 });
   assert.equal(build.code, 0, build.stderr);
+  await builds.locator("#live ol.builds > li").nth(listed).waitFor({ timeout: 10_000 });
+  assert.ok(await windowMarked(builds), "a build another process recorded appeared without a reload");
+  await builds.close();
   await cell.getByRole("link").first().click();
   await page.getByRole("button", { name: "Deploy" }).click();
   await page.waitForURL(dashboard("/services/reports/default"));
@@ -268,8 +276,8 @@ test("the build graph shows the five images; after a commit to infra it marks th
   assert.deepEqual(rebuilding.sort(), ["app1-dev", "app1-prod", "infra-prod"]);
   const reasons = await page.locator("ul.reasons li").allTextContents();
   assert.equal(reasons.length, 3);
-  assert.match(reasons.find((r) => r.startsWith("infra-prod")) ?? "", /infra/);
-  assert.match(reasons.find((r) => r.startsWith("app1-dev")) ?? "", /infra-prod/);
+  assert.match((await page.locator('ul.reasons li[data-image="infra-prod"]').textContent()) ?? "", /source infra moved/);
+  assert.match((await page.locator('ul.reasons li[data-image="app1-dev"]').textContent()) ?? "", /parent infra-prod is rebuilt/);
   await screenshot(page, "build-graph");
   await page.locator('svg.image-graph a[href="/images/app1-prod"]').click();
   await page.getByRole("heading", { name: "Builds of app1-prod" }).waitFor();
