@@ -24,6 +24,9 @@ SLIPWAY_PACKAGES=(
   "sshd:openssh-server"
   # The store suite also runs on a real PostgreSQL 15 (test/harness/postgres.ts); Debian keeps its programs off PATH.
   "/usr/lib/postgresql/15/bin/initdb:postgresql-15"
+  # The dashboard's browser tests drive Debian's chromium (playwright-core), with a font to render text in.
+  "/usr/bin/chromium:chromium"
+  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf:fonts-dejavu-core"
 )
 
 ensure_packages() {
@@ -32,6 +35,8 @@ ensure_packages() {
     cmd=${pair%%:*}; pkg=${pair#*:}
     if [ "$pkg" = busybox-static ]; then
       dpkg -s busybox-static >/dev/null 2>&1 || missing+=("$pkg")
+    elif [[ $cmd == /* ]]; then
+      [ -e "$cmd" ] || missing+=("$pkg")
     elif ! command -v "$cmd" >/dev/null 2>&1; then
       missing+=("$pkg")
     fi

@@ -130,6 +130,13 @@ test("the controller's bad inputs: a port in use, a bad listen address, a bad we
   const dir = project(t, SERVICE);
   assertOneClearError(await slipway(dir, ["serve", "--listen", `127.0.0.1:${port}`]), "LISTEN_FAILED", new RegExp(`127\\.0\\.0\\.1:${port}[\\s\\S]*in use`));
   assertOneClearError(await slipway(dir, ["serve", "--listen", "nonsense"]), "USAGE", /host:port/);
+  assertOneClearError(await slipway(dir, ["serve", "--dashboard", "nonsense"]), "USAGE", /--dashboard nonsense is not host:port or off/);
+  const dashboardConfig = project(t, "controller:\n  dashboard: { listen: nowhere, session: 10s }\n");
+  assertOneClearError(
+    await slipway(dashboardConfig, ["validate"]),
+    "CONFIG_INVALID",
+    /controller\.dashboard\.listen: expected host:port[\s\S]*controller\.dashboard\.session/,
+  );
   const hooks = project(t, 'controller:\n  webhooks:\n    github: { secret: "" }\n    bitbucket: {}\n');
   const run = await slipway(hooks, ["validate"]);
   assertOneClearError(run, "CONFIG_INVALID", /controller\.webhooks\.github\.secret[\s\S]*controller\.webhooks\.bitbucket: unknown key/);

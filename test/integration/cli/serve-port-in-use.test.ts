@@ -73,3 +73,31 @@ test("slipway serve on a port in use exits at once, non-zero, with one LISTEN_FA
     assert.doesNotMatch(run.stderr, /^\s+at .+:\d+:\d+\)?$/m, "no stack trace");
   }
 });
+
+test("slipway serve whose dashboard port is in use exits at once with LISTEN_FAILED naming the dashboard, and leaves its API port free", async (t) => {
+  const busy = createServer();
+  await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+  t.after(() => busy.close());
+  const port = (busy.address() as AddressInfo).port;
+  const free = createServer();
+  await new Promise<void>((resolve) => free.listen(0, "127.0.0.1", resolve));
+  const apiPort = (free.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => free.close(() => resolve()));
+  const dir = mkdtempSync(join(tmpdir(), "slipway-dashboard-in-use-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, "slipway.yml"), CONFIG);
+
+  const run = await serveUntilExit(dir, ["--state-dir", join(dir, "state"), "serve", "--listen", `127.0.0.1:${apiPort}`, "--dashboard", `127.0.0.1:${port}`]);
+  assert.equal(run.code, 2, run.stderr);
+  assert.ok(run.afterErrorMs < 3000, `it exited ${run.afterErrorMs} ms after printing its error`);
+  const errors = run.stderr.split("\n").filter((line) => line.startsWith("error["));
+  assert.deepEqual(errors, [`error[LISTEN_FAILED]: the dashboard cannot listen on 127.0.0.1:${port}: the port is in use`], run.stderr);
+  assert.match(run.stderr, /^hint: .*--dashboard or controller\.dashboard\.listen \(or --dashboard off\)/m);
+  // The API port it had opened is closed again.
+  const again = createServer();
+  await new Promise<void>((resolve, reject) => {
+    again.once("error", reject);
+    again.listen(apiPort, "127.0.0.1", resolve);
+  });
+  await new Promise<void>((resolve) => again.close(() => resolve()));
+});

@@ -11,13 +11,17 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `slipway <args> serve --listen 127.0.0.1:<port>` in `cwd` and waits until /healthz answers. */
-export async function startServe(cwd: string, args: readonly string[], port: number): Promise<ServeProcess> {
-  const child = spawn(
-    process.execPath,
-    [SLIPWAY_BIN, ...args, "serve", "--listen", `127.0.0.1:${port}`, ...(args.includes("--dashboard") ? [] : ["--dashboard", "off"])],
-    { cwd, stdio: ["ignore", "pipe", "pipe"] },
-  );
+/** Starts `slipway <args> serve --listen 127.0.0.1:<port> <serveArgs>` in `cwd` (no dashboard unless serveArgs names one) and waits until /healthz answers. */
+export async function startServe(
+  cwd: string,
+  args: readonly string[],
+  port: number,
+  serveArgs: readonly string[] = ["--dashboard", "off"],
+): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [SLIPWAY_BIN, ...args, "serve", "--listen", `127.0.0.1:${port}`, ...serveArgs], {
+    cwd,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
