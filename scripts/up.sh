@@ -60,6 +60,7 @@ Slipway is up.
   service         : http://127.0.0.1:18080/ (the reports service, behind Caddy)
   proxy log       : $SLIPWAY_STATE_DIR/proxy/caddy.log
   controller      : http://127.0.0.1:8420/healthz (slipway serve; log $serve_log)
+  dashboard       : http://127.0.0.1:8421/ (sign in with a token: slipway token create me)
 Next, in a new shell, first: export SLIPWAY_STATE_DIR=$SLIPWAY_STATE_DIR SLIPWAY_REGISTRY=$SLIPWAY_REGISTRY
       (the example's store and registry; without them slipway uses ~/.local/state/slipway and localhost:5000)
       cd $example && ./show-changes.sh   (a change in each repository, and what Slipway rebuilds)

@@ -324,6 +324,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
           queue,
           jobs,
           triggerPipelines,
+          onHeldChange: () => term?.held.poke("dashboard"),
         });
   let url: string;
   let dashboardUrl: string | undefined;
@@ -337,7 +338,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
     throw error;
   }
   // What other processes record (a CLI deploy beside the controller, another controller) reaches open pages too.
-  const stopChanges = dashboard === undefined ? undefined : await options.store.watchChanges((event) => hub.publish(event));
+  const stopChanges = dashboard === undefined ? undefined : await options.store.watchChanges((event) => hub.publish(event), { pollMs: 100 });
   await election.start();
   log.info(
     { url, dashboard: dashboardUrl ?? null, config: loaded.path, stateDir: options.stateDir, id, leader: election.leader()?.holder },

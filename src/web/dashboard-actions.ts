@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { requestDeploy, rollbackService, takeDown, type AppContext, type Attempt } from "../app/index.js";
+import { approveHeld, gateDeps, parseHeldId, rejectHeld, requestDeploy, rollbackService, takeDown, type AppContext, type Attempt } from "../app/index.js";
 import { isSlipwayError } from "../errors/index.js";
 import type { JobScheduler } from "../jobs/index.js";
 import { runKeyed } from "../server/api-queue.js";
@@ -14,6 +14,8 @@ export interface DashboardActionDeps {
   readonly queue?: WorkQueue;
   readonly jobs?: Pick<JobScheduler, "runNow">;
   readonly triggerPipelines: (source: string, branch: string, trigger: string) => readonly { environment: string; outcome: string }[];
+  /** The controller's: look at the held deploys now (one was approved). */
+  readonly onHeldChange?: () => void;
 }
 
 interface ActionTools extends DashboardActionDeps {
@@ -55,7 +57,8 @@ function field(body: unknown, name: string): string | undefined {
 
 /**
  * The dashboard's actions (POST, behind the session, form token and read-only checks of
- * dashboard-server.ts): deploy, roll back, take down, run a job, start pipelines. Each is audited
+ * dashboard-server.ts): deploy, roll back, take down, run a job, start pipelines, approve or
+ * reject a held deploy. Each is audited
  * with who did it, then runs through the same application functions and work queue as the API's.
  */
 export function registerDashboardActions(app: FastifyInstance, tools: ActionTools): void {
@@ -123,6 +126,22 @@ export function registerDashboardActions(app: FastifyInstance, tools: ActionTool
         `${job} run #${outcome.value.id}: ${outcome.value.status}${outcome.value.exitCode === undefined ? "" : ` (exit ${outcome.value.exitCode})`}.`,
       );
     return reply.code(303).header("location", "/jobs").send();
+  });
+
+  app.post<{ Params: { id: string; verdict: string } }>("/held/:id/:verdict", async (request, reply) => {
+    const { verdict } = request.params;
+    if (verdict !== "approve" && verdict !== "reject") return reply.code(404).send();
+    const actor = tools.viewerOf(request).name;
+    await context.store.appendAudit({ actor, action: `dashboard.${verdict}`, subject: `held:${request.params.id}`, detail: {} });
+    try {
+      const id = parseHeldId(request.params.id);
+      const held = verdict === "approve" ? await approveHeld(gateDeps(context), id, actor) : await rejectHeld(gateDeps(context), id, actor);
+      if (verdict === "approve") tools.onHeldChange?.();
+      tools.flash(request, "ok", `Held deploy #${held.id} of ${held.service} (${held.environment}): ${held.status}${held.waiting === undefined ? "" : `, ${held.waiting}`}.`);
+    } catch (error) {
+      tools.flash(request, "error", `The ${verdict} of held deploy ${request.params.id} was refused: ${failureText(error)}`);
+    }
+    return reply.code(303).header("location", "/updates").send();
   });
 
   app.post("/pipelines", async (request, reply) => {

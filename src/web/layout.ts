@@ -136,6 +136,12 @@ export function versionOf(reference: string | undefined): string | undefined {
   return at === -1 ? undefined : shortDigest(reference.slice(at + 1));
 }
 
+/** The digest a revision runs: recorded with it, or pinned in its reference (name:tag@sha256:…). */
+export function digestOf(revision: { readonly digest?: string; readonly image: string } | undefined): string | undefined {
+  if (revision === undefined) return undefined;
+  return revision.digest ?? (revision.image.includes("@") ? revision.image.slice(revision.image.indexOf("@") + 1) : undefined);
+}
+
 export function shortDigest(digest: string | undefined): string | undefined {
   return digest?.replace(/^sha256:/, "").slice(0, 12);
 }

@@ -4,7 +4,7 @@ import { currentRevision, LABEL } from "../deploy/index.js";
 import type { ContainerSummary, Engine } from "../engine/index.js";
 import type { DeploymentRecord } from "../store/index.js";
 import { html, type Html } from "./html.js";
-import { badge, liveRegion, servicePath, shortDigest, versionOf, when } from "./layout.js";
+import { badge, digestOf, liveRegion, servicePath, shortDigest, versionOf, when } from "./layout.js";
 
 /** One replica as the overview shows it, read from the container list (one call per engine). */
 export interface ReplicaView {
@@ -78,12 +78,6 @@ export function cellHealth(cell: Pick<OverviewCell, "revision" | "wanted" | "rep
   if (current.length < cell.wanted || current.some((r) => r.health === "unhealthy")) return "degraded";
   if (current.some((r) => r.health === "starting")) return "progressing";
   return "healthy";
-}
-
-/** The digest a revision runs: recorded with it, or pinned in its reference (name:tag@sha256:…). */
-function digestOf(revision: { digest?: string; image: string } | undefined): string | undefined {
-  if (revision === undefined) return undefined;
-  return revision.digest ?? (revision.image.includes("@") ? revision.image.slice(revision.image.indexOf("@") + 1) : undefined);
 }
 
 function environmentsOf(context: AppContext): string[] {

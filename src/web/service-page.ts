@@ -3,7 +3,7 @@ import { listReplicas } from "../deploy/index.js";
 import type { RevisionRecord } from "../store/index.js";
 import { redactText } from "../util/secret.js";
 import { html, type Html } from "./html.js";
-import { actionButton, badge, csrfField, duration, liveRegion, servicePath, shortDigest, versionOf, when, type Viewer } from "./layout.js";
+import { actionButton, badge, csrfField, digestOf, duration, liveRegion, servicePath, shortDigest, versionOf, when, type Viewer } from "./layout.js";
 import { specDiff } from "./spec-diff.js";
 
 export interface ServicePage {
@@ -111,7 +111,7 @@ function revisionsView(data: ServicePage, viewer: Viewer): Html {
       ${data.revisions.map((r, i) => {
         const older = data.revisions[i + 1];
         return html`<tr${r.revision === data.current ? html` class="current"` : ""}><th scope="row">r${r.revision}${r.revision === data.current ? " (current)" : ""}</th>
-<td class="mono">${versionOf(r.image) ?? r.image}</td><td class="mono" title="${r.digest ?? ""}">${shortDigest(r.digest) ?? ""}</td><td>${when(r.createdAt)}</td>
+<td class="mono">${versionOf(r.image) ?? r.image}</td><td class="mono" title="${digestOf(r) ?? ""}">${shortDigest(digestOf(r)) ?? ""}</td><td>${when(r.createdAt)}</td>
 <td>${older === undefined ? "" : html`<a href="${path}?from=${older.revision}&amp;to=${r.revision}#compare">changes from r${older.revision}</a>`}
 ${r.revision === data.current || viewer.readOnly ? "" : html` <a class="button" href="${path}/rollback?to=${r.revision}">Roll back to r${r.revision}</a>`}</td></tr>`;
       })}
