@@ -137,7 +137,11 @@ export function registerDashboardActions(app: FastifyInstance, tools: ActionTool
       const id = parseHeldId(request.params.id);
       const held = verdict === "approve" ? await approveHeld(gateDeps(context), id, actor) : await rejectHeld(gateDeps(context), id, actor);
       if (verdict === "approve") tools.onHeldChange?.();
-      tools.flash(request, "ok", `Held deploy #${held.id} of ${held.service} (${held.environment}): ${held.status}${held.waiting === undefined ? "" : `, ${held.waiting}`}.`);
+      tools.flash(
+        request,
+        "ok",
+        `Held deploy #${held.id} of ${held.service} (${held.environment}): ${held.status}${held.waiting === undefined ? "" : `, ${held.waiting}`}.`,
+      );
     } catch (error) {
       tools.flash(request, "error", `The ${verdict} of held deploy ${request.params.id} was refused: ${failureText(error)}`);
     }

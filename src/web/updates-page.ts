@@ -71,18 +71,46 @@ function serviceRow(row: WatchedService, viewer: Viewer): Html {
 }
 
 function heldRow(held: HeldView, viewer: Viewer): Html {
-  return html`<tr><th scope="row">#${held.id}</th><td><a href="${servicePath(held.service, held.environment)}">${held.service}</a></td><td>${held.environment}</td>
-<td class="mono">${held.image}</td><td>${held.trigger} by ${held.requestedBy}</td><td>${held.waiting ?? held.status}${held.approvedBy.length === 0 ? "" : html` <span class="muted">(approved by ${held.approvedBy.join(", ")})</span>`}</td>
-<td>${actionButton(viewer, `/held/${held.id}/approve`, `Approve #${held.id}`)} ${actionButton(viewer, `/held/${held.id}/reject`, `Reject #${held.id}`, {}, "danger")}</td></tr>`;
+  return html`<tr>
+    <th scope="row">#${held.id}</th>
+    <td><a href="${servicePath(held.service, held.environment)}">${held.service}</a></td>
+    <td>${held.environment}</td>
+    <td class="mono">${held.image}</td>
+    <td>${held.trigger} by ${held.requestedBy}</td>
+    <td>${held.waiting ?? held.status}${held.approvedBy.length === 0 ? "" : html` <span class="muted">(approved by ${held.approvedBy.join(", ")})</span>`}</td>
+    <td>
+      ${actionButton(viewer, `/held/${held.id}/approve`, `Approve #${held.id}`)}
+      ${actionButton(viewer, `/held/${held.id}/reject`, `Reject #${held.id}`, {}, "danger")}
+    </td>
+  </tr>`;
 }
 
 export function renderUpdates(data: UpdatesPage, viewer: Viewer): Html {
-  const live = html`<h2>Waiting deploys</h2>${
-    data.held.length === 0
-      ? html`<p>No deploy waits for an approval, a maintenance window or the end of a freeze.</p>`
-      : html`<table><caption>Deploys held by their environment's policy (docs/policy.md)</caption><thead><tr><th scope="col">Held</th><th scope="col">Service</th><th scope="col">Environment</th><th scope="col">Image</th><th scope="col">Requested</th><th scope="col">Waits for</th><th scope="col">Actions</th></tr></thead><tbody>${data.held.map((h) => heldRow(h, viewer))}</tbody></table>`
-  }
-<h2>Services</h2>
+  const live = html`<h2>Waiting deploys</h2>
+    ${
+      data.held.length === 0
+        ? html`<p>No deploy waits for an approval, a maintenance window or the end of a freeze.</p>`
+        : html`<table>
+            <caption>
+              Deploys held by their environment's policy (docs/policy.md)
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Held</th>
+                <th scope="col">Service</th>
+                <th scope="col">Environment</th>
+                <th scope="col">Image</th>
+                <th scope="col">Requested</th>
+                <th scope="col">Waits for</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${data.held.map((h) => heldRow(h, viewer))}
+            </tbody>
+          </table>`
+    }
+    <h2>Services</h2>
     ${
       data.services.length === 0
         ? html`<p>No service has update.auto.</p>`
