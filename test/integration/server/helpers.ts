@@ -22,7 +22,7 @@ export interface ApiWorld {
   stop(): Promise<void>;
 }
 
-export async function startApiWorld(engine: Engine, config: Record<string, unknown>): Promise<ApiWorld> {
+export async function startApiWorld(engine: Engine, config: Record<string, unknown>, options: { dashboard?: boolean } = {}): Promise<ApiWorld> {
   const projectDir = mkdtempSync(join(tmpdir(), "slipway-api-"));
   const stateDir = join(projectDir, "state");
   const proxy = await startManagedProxy({ stateDir, adminAddress: `127.0.0.1:${await freePort()}` });
@@ -31,7 +31,15 @@ export async function startApiWorld(engine: Engine, config: Record<string, unkno
   const loaded = await loadConfig({ path: join(projectDir, "slipway.yml") });
   const store = openSqliteStore(join(stateDir, "slipway.db"));
   const { token } = await createApiToken(store, "test");
-  const controller = await startController({ loaded, stateDir, store, engine, listen: { host: "127.0.0.1", port: 0 }, logger: false });
+  const controller = await startController({
+    loaded,
+    stateDir,
+    store,
+    engine,
+    listen: { host: "127.0.0.1", port: 0 },
+    ...(options.dashboard === true ? { dashboard: { listen: { host: "127.0.0.1", port: 0 }, sessionTtlMs: 3_600_000 } } : {}),
+    logger: false,
+  });
   return {
     projectDir,
     stateDir,
