@@ -1,3 +1,4 @@
+import { redactText } from "../util/secret.js";
 import { html, type Html } from "./html.js";
 
 /** Who is looking: the token's name, whether it may act, and the form token its actions carry. */
@@ -104,6 +105,18 @@ export function actionButton(viewer: Viewer, action: string, label: string, fiel
 /** A status as a word with a class, so it reads without colour: succeeded, failed, rolled-back, running… */
 export function badge(status: string): Html {
   return html`<span class="badge badge-${status.replace(/[^a-z-]/g, "")}">${status}</span>`;
+}
+
+/** One recorded step (of a deployment or a pipeline run): its name, outcome, duration, error, and what else the page says of it. */
+export function stepItem(
+  step: { name: string; status: string; startedAt: string | Date; finishedAt?: string | Date; error?: string },
+  extra: Html = html``,
+): Html {
+  return html`<li class="step step-${step.status}">
+    <span class="step-name">${step.name}</span> ${badge(step.status)} <span class="muted">${duration(step.startedAt, step.finishedAt)}</span>${
+      step.error === undefined ? "" : html`<div class="error">${redactText(step.error)}</div>`
+    }${extra}
+  </li>`;
 }
 
 /** A time as text people read (UTC, to the second) in a <time> element carrying the exact instant. */

@@ -2,7 +2,7 @@ import type { AppContext } from "../app/index.js";
 import type { BuildRecord, PipelineRunRecord, PipelineStep } from "../store/index.js";
 import { redactText } from "../util/secret.js";
 import { html, type Html } from "./html.js";
-import { actionButton, badge, duration, liveRegion, when, type Viewer } from "./layout.js";
+import { actionButton, badge, duration, liveRegion, stepItem, when, type Viewer } from "./layout.js";
 
 export interface PipelinesPage {
   readonly environment?: string;
@@ -131,14 +131,7 @@ export function renderPipelineRun(data: PipelineRunPage): Html {
     ${run.error === undefined ? "" : html`<p class="error"><strong>Failed:</strong> ${redactText(run.error)}</p>`}
     <h2>Steps</h2>
     <ol class="steps">
-      ${data.steps.map(
-        (s) =>
-          html`<li class="step step-${s.status}">
-            <span class="step-name">${s.name}</span> ${badge(s.status)} <span class="muted">${duration(s.startedAt, s.finishedAt)}</span>${
-              s.error === undefined ? "" : html`<div class="error">${redactText(s.error)}</div>`
-            }${stepDetail(s)}
-          </li>`,
-      )}
+      ${data.steps.map((s) => stepItem(s, stepDetail(s)))}
     </ol>
     ${
       data.builds.length === 0

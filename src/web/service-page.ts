@@ -3,7 +3,7 @@ import { listReplicas } from "../deploy/index.js";
 import type { RevisionRecord } from "../store/index.js";
 import { redactText } from "../util/secret.js";
 import { html, type Html } from "./html.js";
-import { actionButton, badge, csrfField, digestOf, duration, liveRegion, servicePath, shortDigest, versionOf, when, type Viewer } from "./layout.js";
+import { actionButton, badge, csrfField, digestOf, duration, liveRegion, servicePath, shortDigest, stepItem, versionOf, when, type Viewer } from "./layout.js";
 import { specDiff } from "./spec-diff.js";
 
 export interface ServicePage {
@@ -60,14 +60,7 @@ async function logTail(context: AppContext, service: string, environment: string
 
 function stepsView(entry: HistoryEntry): Html {
   return html`<ol class="steps">
-    ${entry.steps.map(
-      (s) =>
-        html`<li class="step step-${s.status}">
-          <span class="step-name">${s.name}</span> ${badge(s.status)} <span class="muted">${duration(s.startedAt, s.finishedAt)}</span>${
-            s.error === undefined ? "" : html`<div class="error">${redactText(s.error)}</div>`
-          }
-        </li>`,
-    )}
+    ${entry.steps.map((s) => stepItem(s))}
   </ol>`;
 }
 
