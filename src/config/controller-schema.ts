@@ -105,7 +105,7 @@ const dashboardSchema = z
       .prefault("12h")
       .describe("How long a dashboard sign-in lasts before the token must be given again. Default: 12h."),
   })
-  .describe("The web dashboard `slipway serve` serves (docs/dashboard.md); false turns it off.");
+  .describe("Where the web dashboard listens and how long a sign-in lasts.");
 
 /** controller: how `slipway serve` listens, which webhooks it accepts, how it polls. */
 export const controllerSchema = z
@@ -117,7 +117,12 @@ export const controllerSchema = z
       .transform((url) => url.replace(/\/+$/, ""))
       .optional()
       .describe("The controller's public base URL as webhooks reach it (e.g. https://slipway.example.com), for links and setup hints."),
-    dashboard: z.union([z.literal(false), dashboardSchema]).prefault({}),
+    dashboard: z
+      .union([z.literal(false), dashboardSchema])
+      .prefault({})
+      .describe(
+        "The web dashboard `slipway serve` serves on a port of its own (docs/dashboard.md): its address and sessions, or false for none. Default: on, at 127.0.0.1:8421.",
+      ),
     webhooks: webhooksSchema.default({}),
     max_body: bytesSchema.prefault("1m").describe("The largest webhook body accepted; a larger one is refused with 413. Default: 1m."),
     recheck: durationAtLeast("1m", "every re-check reads every source and tag")

@@ -9,6 +9,7 @@ import { safeNext } from "../../../src/web/sign-in-page.js";
 import { specDiff } from "../../../src/web/spec-diff.js";
 import { nodeState } from "../../../src/web/graph-page.js";
 import { availableReference } from "../../../src/web/updates-page.js";
+import { renderPipelineRun } from "../../../src/web/pipelines-page.js";
 
 test("html escapes every interpolated value, keeps Html and raw markup, and drops nothing but undefined, null and false", () => {
   const tag = html; // not named html here, so the formatter leaves these templates as written
@@ -138,4 +139,55 @@ test("an available update deploys the followed tag pinned to the checked digest"
   const digest = `sha256:${"c".repeat(64)}`;
   assert.equal(availableReference("myorg/foo:qa", { tag: "qa", digest }), `myorg/foo:qa@${digest}`);
   assert.equal(availableReference("registry.example.com:5000/foo:1", { tag: "1.2", digest }), `registry.example.com:5000/foo:1.2@${digest}`);
+});
+
+test("a pipeline run's page shows a failed build with the failing test and its output, redacted", () => {
+  const at = new Date("2026-12-07T10:00:00Z");
+  const later = new Date("2026-12-07T10:00:05Z");
+  const page = renderPipelineRun({
+    run: {
+      id: 7,
+      environment: "prod",
+      source: "app1",
+      branch: "main",
+      commit: "a".repeat(40),
+      trigger: "webhook:github",
+      status: "failed",
+      startedAt: at,
+      finishedAt: later,
+      error: "a build or test failed",
+      summary: {},
+    },
+    steps: [
+      {
+        runId: 7,
+        seq: 1,
+        name: "plan",
+        status: "done",
+        detail: { toBuild: ["app1-prod"], reasons: { "app1-prod": ["source app1 moved 1234567 -> 89abcde: app1/report.sh"] } },
+        startedAt: at,
+        finishedAt: at,
+      },
+      { runId: 7, seq: 2, name: "build", status: "failed", detail: {}, startedAt: at, finishedAt: later, error: "a build or test failed" },
+    ],
+    builds: [
+      {
+        id: 3,
+        image: "app1-prod",
+        status: "failed",
+        reasons: [],
+        inputs: {},
+        startedAt: at,
+        finishedAt: later,
+        error: 'test "pipeline script runs" failed: exit code 1',
+        log: "running the pipeline script\nTraceback: KeyError 'x'\n",
+      },
+    ],
+  }).text;
+  assert.match(page, /source app1 moved 1234567 -&gt; 89abcde: app1\/report.sh/);
+  assert.match(page, /test &quot;pipeline script runs&quot; failed: exit code 1/);
+  assert.match(
+    page,
+    /<details open>\s*<summary>Output of app1-prod<\/summary>\s*<pre class="log">running the pipeline script\nTraceback: KeyError &#39;x&#39;/,
+  );
 });
