@@ -23,6 +23,7 @@ import { createNetwork, listNetworks, removeNetwork, type NetworkSpec, type Netw
 import { pullImage, pushImage, type PullResult, type PushResult, type TransferOptions } from "./push-pull.js";
 import { engineInfo, engineVersion, type EngineInfo, type EngineVersion } from "./system.js";
 import { createVolume, listVolumes, removeVolume, type VolumeSummary } from "./volumes.js";
+import { createSwarmApi, type SwarmApi } from "./swarm.js";
 
 type Labels = Readonly<Record<string, string>>;
 
@@ -75,6 +76,9 @@ export interface Engine {
 
   /** Resolves once subscribed; iterate the result. Ends when `signal` aborts. */
   events(options?: EventOptions): Promise<AsyncIterable<EngineEvent>>;
+
+  /** Swarm services, tasks, nodes and secrets (on a manager). */
+  readonly swarm: SwarmApi;
 }
 
 /** Where a replica's published ports are: `bind` is the host address they listen on, `host` where they are dialled. */
@@ -128,6 +132,7 @@ export function createEngine(docker: Docker, endpoint: EngineEndpoint, options: 
     removeVolume: (name) => removeVolume(docker, endpoint, name),
     listVolumes: (options) => listVolumes(docker, endpoint, options),
     events: (options) => subscribeEvents(docker, endpoint, options),
+    swarm: createSwarmApi(docker, endpoint),
   };
   handles.set(engine, { docker, endpoint });
   return engine;

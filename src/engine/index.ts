@@ -28,3 +28,4 @@ export {
 } from "./container-spec.js";
 export type { ProgressEvent } from "./progress.js";
 export { splitImageRef, type ImageRefParts } from "./image-ref.js";
+export type { SwarmApi, SwarmNode, SwarmService, SwarmTask } from "./swarm.js";
