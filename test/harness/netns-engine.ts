@@ -49,6 +49,12 @@ export interface TestHosts {
 export interface TestHostsOptions {
   /** host:port of a registry on this machine's loopback, made reachable from the hosts at GATEWAY:PORT. */
   readonly registry?: string;
+  /**
+   * Let the hosts reach each other (a swarm's nodes do): bridged traffic passes iptables' FORWARD
+   * chain, whose policy the main engine sets to DROP, so one rule accepts traffic from this
+   * bridge to itself, and exactly that rule is removed at the end.
+   */
+  readonly betweenHosts?: boolean;
 }
 
 export interface HostOptions {
@@ -88,6 +94,11 @@ export async function startTestHosts(specs: readonly HostOptions[], options: Tes
     undo.push(() => ip(["link", "del", bridge]));
     await ip(["addr", "add", `${gateway}/24`, "dev", bridge]);
     await ip(["link", "set", bridge, "up"]);
+    if (options.betweenHosts === true) {
+      const rule = ["FORWARD", "-i", bridge, "-o", bridge, "-j", "ACCEPT"];
+      await run("iptables", ["-I", ...rule]);
+      undo.push(() => run("iptables", ["-D", ...rule]));
+    }
     let registryHost: string | undefined;
     if (options.registry !== undefined) {
       const port = Number(options.registry.split(":")[1]);

@@ -18,7 +18,7 @@ export interface TestSwarm {
 }
 
 export async function startTestSwarm(options: { registry?: string } = {}): Promise<TestSwarm> {
-  const hosts = await startTestHosts([{}, {}, {}], options.registry === undefined ? {} : { registry: options.registry });
+  const hosts = await startTestHosts([{}, {}, {}], { betweenHosts: true, ...(options.registry === undefined ? {} : { registry: options.registry }) });
   try {
     const [manager, ...workers] = hosts.hosts;
     if (manager === undefined) throw new Error("no hosts started");

@@ -96,6 +96,7 @@ describe("a service on a three-node swarm", { skip: unavailable }, () => {
     });
     const verdict = await watch(2, 4, 60_000);
     assert.equal(verdict.kind, "failed", JSON.stringify(verdict));
+    assert.match(verdict.kind === "failed" ? verdict.reason : "", /revision 2 .*(failed|rejected)|paused the update/);
     const running = (await swarm.engine.swarm.listTasks({ service: `${service}-prod` })).filter((t) => t.desired === "running" && t.state === "running");
     assert.ok(
       running.some((t) => t.labels[LABEL.revision] === "1"),
