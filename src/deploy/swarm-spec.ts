@@ -1,3 +1,4 @@
+import { defaultSettleMs } from "../health/settle-state.js";
 import { LABEL, serviceSelector } from "./labels.js";
 import type { ServiceSpec, ServiceVolume, Strategy } from "./service-spec.js";
 
@@ -76,7 +77,7 @@ export interface SwarmUpdateConfig {
   readonly Delay: number;
   /** Swarm stops and reports; Slipway decides what comes next (its own last good spec), never Swarm's one-step rollback. */
   readonly FailureAction: "pause";
-  /** Nanoseconds a new task is watched for failing after it starts. */
+  /** Nanoseconds a new task is watched for failing after it starts: the settle time. */
   readonly Monitor: number;
   readonly MaxFailureRatio: number;
   readonly Order: "start-first" | "stop-first";
@@ -123,8 +124,9 @@ export function updateOrder(strategy: Strategy): SwarmUpdateConfig["Order"] {
 
 /**
  * How Swarm paces an update: blue-green replaces every replica at once, start-first; rolling
- * `update.batch` at a time; recreate stops each batch first. A new task is watched for the
- * health deadline before the next batch; Swarm pauses on a failure and Slipway takes over.
+ * `update.batch` at a time; recreate stops each batch first. A new task must stay up for the
+ * settle time (at least a second) before the next batch; Swarm pauses on a failure and Slipway
+ * takes over. The health deadline bounds Slipway's watch of the whole update, not each task.
  */
 export function updateConfig(spec: ServiceSpec): SwarmUpdateConfig {
   const parallelism = spec.update.strategy === "blue-green" ? Math.max(1, spec.replicas) : Math.max(1, spec.update.batch);
@@ -132,7 +134,7 @@ export function updateConfig(spec: ServiceSpec): SwarmUpdateConfig {
     Parallelism: parallelism,
     Delay: 0,
     FailureAction: "pause",
-    Monitor: Math.max(spec.health.deadlineMs, 1000) * NANOS_PER_MS,
+    Monitor: Math.max(spec.health.settleMs ?? defaultSettleMs(spec.health.probe.kind), 1000) * NANOS_PER_MS,
     MaxFailureRatio: 0,
     Order: updateOrder(spec.update.strategy),
   };

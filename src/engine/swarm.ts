@@ -15,6 +15,8 @@ export interface SwarmService {
   /** UpdateStatus.State: updating, paused, completed, rollback_started, …; absent before the first update. */
   readonly updateState?: string;
   readonly updateMessage?: string;
+  /** UpdateStatus.StartedAt: which update the state is of (a new update replaces it). */
+  readonly updateStartedAt?: string;
   /** The spec as the manager holds it (what Swarm would roll back to is PreviousSpec; Slipway keeps its own). */
   readonly spec: Readonly<Record<string, unknown>>;
 }
@@ -64,7 +66,7 @@ const serviceSchema = z.object({
   ID: z.string(),
   Version: z.object({ Index: z.number() }),
   Spec: z.record(z.string(), z.unknown()).catch({}),
-  UpdateStatus: z.object({ State: z.string().optional(), Message: z.string().optional() }).optional().catch(undefined),
+  UpdateStatus: z.object({ State: z.string().optional(), Message: z.string().optional(), StartedAt: z.string().optional() }).optional().catch(undefined),
 });
 
 const taskSchema = z.object({
@@ -108,6 +110,7 @@ function toService(raw: unknown): SwarmService {
     spec,
     ...(s.UpdateStatus?.State === undefined ? {} : { updateState: s.UpdateStatus.State }),
     ...(s.UpdateStatus?.Message === undefined ? {} : { updateMessage: s.UpdateStatus.Message }),
+    ...(s.UpdateStatus?.StartedAt === undefined ? {} : { updateStartedAt: s.UpdateStatus.StartedAt }),
   };
 }
 

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LABEL, revisionOf } from "../../../src/deploy/labels.js";
+import { rolloutOnSwarm, type SwarmRevision } from "../../../src/deploy/swarm-rollout.js";
 import { swarmServiceSpec } from "../../../src/deploy/swarm-spec.js";
+import { openSqliteStore } from "../../../src/store/index.js";
 import { updateVerdict, type UpdateVerdict } from "../../../src/deploy/swarm-watch.js";
 import type { Engine } from "../../../src/engine/index.js";
 import { buildWebImages, webCommand } from "../../harness/deploy.js";
@@ -102,5 +104,62 @@ describe("a service on a three-node swarm", { skip: unavailable }, () => {
       running.some((t) => t.labels[LABEL.revision] === "1"),
       "start-first with a pause: tasks of the good revision still run",
     );
+  });
+
+  test("Slipway's own last good revision: a revision that never runs is followed to its failure, the last good one applied again as a new update, and a rollback two revisions back", async () => {
+    const store = openSqliteStore(":memory:");
+    const name = `${service}x`;
+    const network = testName("swnet");
+    await swarm.manager.docker(["network", "create", "--driver", "overlay", "--attachable", network]);
+    const revision = (n: number, env: Record<string, string>, command = webCommand(8080)): SwarmRevision => ({
+      revision: n,
+      specHash: `h${n}`,
+      spec: webSpec({ service: name, image, command, env, replicas: 4, ports: [] }),
+    });
+    const r1 = revision(1, { HTTP_BODY: "one" });
+    const r2 = revision(2, { HTTP_BODY: "two" });
+    const r3 = revision(3, { HTTP_BODY: "three" }, ["sh", "-c", "exit 3"]);
+    const ports = { swarm: swarm.engine.swarm, store };
+    const running = async () =>
+      (await swarm.engine.swarm.listTasks({ service: `${name}-prod` }))
+        .filter((t) => t.desired === "running" && t.state === "running")
+        .map((t) => t.labels[LABEL.revision]);
+    try {
+      const first = await rolloutOnSwarm(ports, { target: r1, options: { network }, trigger: "test", holder: "test:1" });
+      assert.equal(first.status, "succeeded");
+      const second = await rolloutOnSwarm(ports, { target: r2, lastGood: r1, options: { network }, trigger: "test", holder: "test:1" });
+      assert.equal(second.status, "succeeded");
+      assert.deepEqual(await running(), ["2", "2", "2", "2"]);
+
+      const third = await rolloutOnSwarm(ports, { target: r3, lastGood: r2, options: { network }, trigger: "test", holder: "test:1" });
+      assert.equal(third.status, "rolled-back", JSON.stringify(third));
+      assert.match(third.deployment.error ?? "", /^revision 3 failed: .+; revision 2 serves again$/);
+      assert.deepEqual(await running(), ["2", "2", "2", "2"], "every task runs the last good revision");
+      const steps = await store.listSteps(third.deployment.id);
+      assert.deepEqual(
+        steps.map((s) => [s.name, s.status]),
+        [
+          ["apply", "done"],
+          ["watch", "failed"],
+          ["restore", "done"],
+          ["watch-restore", "done"],
+        ],
+      );
+
+      const back = await rolloutOnSwarm(ports, { target: r1, lastGood: r2, options: { network }, trigger: "rollback", holder: "test:1" });
+      assert.equal(back.status, "succeeded", "a rollback two revisions back applies that revision's own spec");
+      assert.deepEqual(await running(), ["1", "1", "1", "1"]);
+      assert.deepEqual(
+        (await store.listDeployments({ service: name })).map((d) => [d.toRevision, d.status]),
+        [
+          [1, "succeeded"],
+          [3, "rolled-back"],
+          [2, "succeeded"],
+          [1, "succeeded"],
+        ],
+      );
+    } finally {
+      await store.close();
+    }
   });
 });

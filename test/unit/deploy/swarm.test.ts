@@ -77,7 +77,12 @@ test("the routing mesh, when chosen, publishes the ports through ingress", () =>
 
 test("the strategy sets the update's order and pace; Swarm pauses on failure and Slipway decides", () => {
   const blueGreen = updateConfig(webSpec({ replicas: 4 }));
-  assert.deepEqual(blueGreen, { Parallelism: 4, Delay: 0, FailureAction: "pause", Monitor: 20_000_000_000, MaxFailureRatio: 0, Order: "start-first" });
+  assert.deepEqual(blueGreen, { Parallelism: 4, Delay: 0, FailureAction: "pause", Monitor: 1_000_000_000, MaxFailureRatio: 0, Order: "start-first" });
+  assert.equal(
+    updateConfig(webSpec({ health: { ...webSpec().health, settleMs: 3000 } })).Monitor,
+    3_000_000_000,
+    "a new task must stay up for the settle time",
+  );
   const rolling = updateConfig(webSpec({ replicas: 4, update: { strategy: "rolling", batch: 2, drainMs: 0, keep: 5, allowSharedVolumes: false } }));
   assert.deepEqual([rolling.Parallelism, rolling.Order], [2, "start-first"]);
   const recreate = updateConfig(webSpec({ replicas: 3, update: { strategy: "recreate", batch: 1, drainMs: 0, keep: 5, allowSharedVolumes: false } }));
