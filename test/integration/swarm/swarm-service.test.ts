@@ -71,7 +71,7 @@ describe("a service on a three-node swarm", { skip: unavailable }, () => {
     }
   }
 
-  test("four replicas of a revision spread over the nodes and settle; a revision that exits at once is paused by Swarm and the watch says why", async () => {
+  test("four replicas of a revision spread over the nodes, settle and reach each other over the overlay; a revision that exits at once is reported failed while the good one keeps running", async () => {
     const spec = webSpec({
       service,
       image,
@@ -89,6 +89,20 @@ describe("a service on a three-node swarm", { skip: unavailable }, () => {
     assert.equal(tasks.length, 4);
     assert.ok(new Set(tasks.map((t) => t.node)).size >= 2, `the tasks spread over the nodes: ${JSON.stringify(tasks.map((t) => t.node))}`);
     for (const t of tasks) assert.equal(t.labels[LABEL.revision], "1");
+    // Over the overlay network, one task reaches every task, on every node (VXLAN between the namespaces).
+    const addresses: string[] = [];
+    for (const host of swarm.hosts.hosts) {
+      const ids = (await host.docker(["ps", "-q", "--filter", `label=com.docker.swarm.service.name=${service}-prod`])).trim().split("\n").filter(Boolean);
+      for (const id of ids) addresses.push((await host.docker(["inspect", "-f", `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, id])).trim());
+    }
+    assert.equal(addresses.length, 4, `every task has an address on ${network}: ${JSON.stringify(addresses)}`);
+    const [from] = (await swarm.manager.docker(["ps", "-q", "--filter", `label=com.docker.swarm.service.name=${service}-prod`])).trim().split("\n");
+    assert.ok(from !== undefined && from !== "", "a task runs on the manager");
+    for (const address of addresses) {
+      // busybox's wget crashes in this image; nc speaks the HTTP request itself.
+      const answer = await swarm.manager.docker(["exec", from, "sh", "-c", `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${address} 8080 | tail -1`]);
+      assert.equal(answer.trim(), "v1", `the task at ${address} answers over the overlay`);
+    }
 
     const broken = { ...spec, command: ["sh", "-c", "exit 3"] };
     const current = await swarm.engine.swarm.inspectService(`${service}-prod`);
