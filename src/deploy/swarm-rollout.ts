@@ -1,9 +1,9 @@
-import type { SwarmApi } from "../engine/index.js";
+import type { SwarmApi, SwarmNode } from "../engine/index.js";
 import type { DeploymentRecord, Store } from "../store/index.js";
 import { revisionOf } from "./labels.js";
 import type { ServiceSpec } from "./service-spec.js";
 import { swarmServiceName, swarmServiceSpec, type SwarmOptions } from "./swarm-spec.js";
-import { updateVerdict, type UpdateObservation, type UpdateVerdict } from "./swarm-watch.js";
+import { statusByNode, updateVerdict, type NodeStatus, type UpdateObservation, type UpdateVerdict } from "./swarm-watch.js";
 
 /** A revision as a Swarm rollout applies it. */
 export interface SwarmRevision {
@@ -44,9 +44,7 @@ export interface SwarmRolloutResult {
  */
 export async function observeSwarmService(swarm: SwarmApi, name: string, before?: string): Promise<UpdateObservation> {
   const [service, tasks, nodes] = await Promise.all([swarm.inspectService(name), swarm.listTasks({ service: name }), swarm.listNodes()]);
-  // A node by its host name where those are unique (they are not when nodes share a machine).
-  const unique = new Set(nodes.map((n) => n.hostname)).size === nodes.length;
-  const nodeName = new Map(nodes.map((n) => [n.id, unique && n.hostname !== "" ? n.hostname : n.id]));
+  const nodeName = nodeNames(nodes);
   const stale = service?.updateStartedAt !== undefined && service.updateStartedAt === before;
   return {
     ...(service?.updateState === undefined || stale ? {} : { updateState: service.updateState }),
@@ -156,4 +154,24 @@ async function watchUpdate(ports: SwarmRolloutPorts, name: string, revision: Swa
     if (verdict.kind !== "progressing") return verdict;
     await sleep(ports.pollMs ?? 250);
   }
+}
+
+/** A service's tasks on the swarm, node by node, every node named (a node that is down included). */
+export async function swarmServiceStatus(swarm: SwarmApi, service: string, environment: string): Promise<NodeStatus[]> {
+  const name = swarmServiceName(service, environment);
+  const [tasks, nodes] = await Promise.all([swarm.listTasks({ service: name }), swarm.listNodes()]);
+  const nodeName = nodeNames(nodes);
+  return statusByNode(
+    nodes.map((n) => ({ id: n.id, name: nodeName.get(n.id) ?? n.id, state: n.state })),
+    tasks.map((t) => {
+      const revision = revisionOf(t.labels);
+      return { id: t.id, node: t.node, state: t.state, desired: t.desired, ...(revision === undefined ? {} : { revision }) };
+    }),
+  );
+}
+
+/** Each node's name for people: its host name where those are unique (they are not when nodes share a machine), else its ID. */
+function nodeNames(nodes: readonly SwarmNode[]): Map<string, string> {
+  const unique = new Set(nodes.map((n) => n.hostname)).size === nodes.length;
+  return new Map(nodes.map((n) => [n.id, unique && n.hostname !== "" ? n.hostname : n.id]));
 }

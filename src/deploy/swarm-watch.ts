@@ -76,3 +76,32 @@ export function tasksByNode(tasks: readonly ObservedTask[]): Map<string, Observe
   for (const task of tasks.filter((t) => t.desired === "running")) byNode.set(task.node, [...(byNode.get(task.node) ?? []), task]);
   return byNode;
 }
+
+/** A node as status shows it: its name, whether it is up, and the tasks of the service meant to run there. */
+export interface NodeStatus {
+  readonly node: string;
+  /** ready, down, unknown, disconnected (as the manager sees it). */
+  readonly state: string;
+  readonly tasks: readonly { readonly id: string; readonly revision?: number; readonly state: string }[];
+}
+
+/**
+ * Where a service runs on a swarm, node by node: every node (a node with none of its tasks
+ * too, so a node that went down shows), and the tasks meant to run on each. A node that is
+ * down keeps no task meant to run once the manager has rescheduled them.
+ */
+export function statusByNode(
+  nodes: readonly { readonly id: string; readonly name: string; readonly state: string }[],
+  tasks: readonly ObservedTask[],
+): NodeStatus[] {
+  const byNode = tasksByNode(tasks);
+  return nodes.map((node) => ({
+    node: node.name,
+    state: node.state,
+    tasks: (byNode.get(node.id) ?? byNode.get(node.name) ?? []).map((t) => ({
+      id: t.id,
+      state: t.state,
+      ...(t.revision === undefined ? {} : { revision: t.revision }),
+    })),
+  }));
+}

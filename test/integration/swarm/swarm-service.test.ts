@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { LABEL, revisionOf } from "../../../src/deploy/labels.js";
-import { rolloutOnSwarm, type SwarmRevision } from "../../../src/deploy/swarm-rollout.js";
+import { rolloutOnSwarm, swarmServiceStatus, type SwarmRevision } from "../../../src/deploy/swarm-rollout.js";
 import { swarmServiceSpec } from "../../../src/deploy/swarm-spec.js";
 import { openSqliteStore } from "../../../src/store/index.js";
 import { updateVerdict, type UpdateVerdict } from "../../../src/deploy/swarm-watch.js";
@@ -172,6 +172,50 @@ describe("a service on a three-node swarm", { skip: unavailable }, () => {
           [1, "succeeded"],
         ],
       );
+    } finally {
+      await store.close();
+    }
+  });
+
+  test("a worker's engine killed: status shows the node down, and its tasks move to the nodes still up", async () => {
+    const store = openSqliteStore(":memory:");
+    const name = `${service}k`;
+    const network = testName("swnet");
+    await swarm.manager.docker(["network", "create", "--driver", "overlay", "--attachable", network]);
+    const spec = webSpec({ service: name, image, command: webCommand(8080), replicas: 4, ports: [] });
+    try {
+      const deployed = await rolloutOnSwarm(
+        { swarm: swarm.engine.swarm, store },
+        { target: { spec, revision: 1, specHash: "h1" }, options: { network }, trigger: "test", holder: "test:1" },
+      );
+      assert.equal(deployed.status, "succeeded");
+      const before = await swarmServiceStatus(swarm.engine.swarm, name, "prod");
+      const running = (status: typeof before) => status.flatMap((n) => n.tasks.filter((t) => t.state === "running").map(() => n.node));
+      // The worker with the most tasks dies.
+      const nodes = await swarm.engine.swarm.listNodes();
+      const workerIds = nodes.filter((n) => n.role === "worker").map((n) => n.id);
+      const victimId =
+        workerIds.sort((a, b) => running(before).filter((n) => n === b).length - running(before).filter((n) => n === a).length)[0] ?? assert.fail("no worker");
+      const victimIndex = swarm.workers.findIndex((w) => nodes.find((n) => n.id === victimId)?.address === w.address);
+      const victim = swarm.workers[victimIndex] ?? assert.fail(`no test host for node ${victimId}`);
+      assert.ok(running(before).includes(victimId), `the victim runs tasks: ${JSON.stringify(before)}`);
+      await victim.killEngine();
+      try {
+        const deadline = Date.now() + 90_000;
+        let status = before;
+        for (;;) {
+          status = await swarmServiceStatus(swarm.engine.swarm, name, "prod");
+          const down = status.find((n) => n.node === victimId);
+          const elsewhere = running(status).filter((n) => n !== victimId).length;
+          if (down?.state === "down" && elsewhere === 4) break;
+          assert.ok(Date.now() < deadline, `within 90 s the node is down and 4 tasks run elsewhere: ${JSON.stringify(status)}`);
+          await sleep(500);
+        }
+        assert.equal(status.find((n) => n.node === victimId)?.state, "down");
+        assert.ok(status.filter((n) => n.node !== victimId).every((n) => n.state === "ready"));
+      } finally {
+        await victim.startEngine();
+      }
     } finally {
       await store.close();
     }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { LABEL } from "../../../src/deploy/index.js";
 import { swarmServiceName, swarmServiceSpec, updateConfig } from "../../../src/deploy/swarm-spec.js";
-import { tasksByNode, updateVerdict, type ObservedTask } from "../../../src/deploy/swarm-watch.js";
+import { statusByNode, tasksByNode, updateVerdict, type ObservedTask } from "../../../src/deploy/swarm-watch.js";
 import { webSpec } from "./spec-fixture.js";
 
 const DIGEST = `sha256:${"d".repeat(64)}`;
@@ -165,4 +165,24 @@ test("tasks meant to run are grouped by node", () => {
     byNode.get("n1")?.map((t) => t.id),
     ["a"],
   );
+});
+
+test("status names every node, a node that is down and runs nothing of the service included", () => {
+  const status = statusByNode(
+    [
+      { id: "n1", name: "manager", state: "ready" },
+      { id: "n2", name: "worker-1", state: "down" },
+      { id: "n3", name: "worker-2", state: "ready" },
+    ],
+    [
+      task("a", 4, "running", "running", { node: "n1" }),
+      task("b", 4, "running", "running", { node: "n3" }),
+      task("c", 4, "running", "shutdown", { node: "n2" }),
+    ],
+  );
+  assert.deepEqual(status, [
+    { node: "manager", state: "ready", tasks: [{ id: "a", state: "running", revision: 4 }] },
+    { node: "worker-1", state: "down", tasks: [] },
+    { node: "worker-2", state: "ready", tasks: [{ id: "b", state: "running", revision: 4 }] },
+  ]);
 });
