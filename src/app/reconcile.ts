@@ -1,5 +1,14 @@
 import { converge, currentRevision, planConvergence, revisionSpec, runtimeOf, describePlan, acquireDeployLock, processHolder } from "../deploy/index.js";
-import { chooseEnvironment, describeHosts, mendHost, proxiedPorts, type DeployPorts, type HostReport, type ServiceSpec } from "../deploy/index.js";
+import {
+  chooseEnvironment,
+  describeHosts,
+  environmentNames,
+  mendHost,
+  proxiedPorts,
+  type DeployPorts,
+  type HostReport,
+  type ServiceSpec,
+} from "../deploy/index.js";
 import type { AppContext } from "./context.js";
 import { createDeployPorts, createFleetPorts } from "./deploy-ports.js";
 import { fleetOf } from "./fleet-hosts.js";
@@ -108,8 +117,7 @@ export async function reconcileOne(
 }
 
 function environmentsOf(context: AppContext): string[] {
-  const names = Object.keys(context.loaded.config.environments);
-  return names.length === 0 ? ["default"] : names;
+  return environmentNames(context.loaded.config);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { lastUpdateCheck, type LastUpdateCheck } from "../autoupdate/index.js";
-import { currentRevision, listReplicas } from "../deploy/index.js";
+import { currentRevision, environmentNames, listReplicas } from "../deploy/index.js";
 import type { RevisionRecord } from "../store/index.js";
 import { fleetOf, type DeployHost } from "./fleet-hosts.js";
 import type { Engine } from "../engine/index.js";
@@ -52,7 +52,7 @@ export interface HostStatus {
 export async function serviceStatus(context: AppContext): Promise<StatusRow[]> {
   const { config } = context.loaded;
   const store = context.store;
-  const environments = Object.keys(config.environments).length === 0 ? ["default"] : Object.keys(config.environments);
+  const environments = environmentNames(config);
   const rows: StatusRow[] = [];
   const gate = gateDeps(context);
   const waiting = await listHeldViews(gate);

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import { firstAnswering, fleetOf, gateUpdate, runDeployment } from "../app/index.js";
-import { describeHosts, hostList, type HostReport } from "../deploy/index.js";
+import { describeHosts, environmentNames, hostList, type HostReport } from "../deploy/index.js";
 import { createDeployPorts } from "../app/deploy-ports.js";
 import {
   autoUpdateServices,
@@ -221,8 +221,7 @@ export function createAutoUpdates(input: {
 function environmentsOf(loaded: LoadedConfig, service: string): string[] {
   const declared = loaded.config.services[service]?.environments;
   if (declared !== undefined) return [...declared];
-  const all = Object.keys(loaded.config.environments);
-  return all.length === 0 ? ["default"] : all;
+  return environmentNames(loaded.config);
 }
 
 function repositoryOf(reference: string): string {

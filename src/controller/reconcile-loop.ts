@@ -2,7 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyBaseLogger } from "fastify";
 import { connectOptions, reconcileOne, type AppContext, type ReconcileRow } from "../app/index.js";
 import { placedHosts } from "../config/index.js";
-import { LABEL } from "../deploy/index.js";
+import { environmentNames, LABEL } from "../deploy/index.js";
 import type { Engine, EngineEvent } from "../engine/index.js";
 import type { NotifyEventInput } from "../notify/index.js";
 import type { WorkQueue } from "../util/work-queue.js";
@@ -105,7 +105,7 @@ export function createReconcileLoop(options: ReconcileLoopOptions): ReconcileLoo
   const trigger: ReconcileLoop["trigger"] = (reason, only) => {
     if (only !== undefined) return submit(only.service, only.environment, reason);
     const { config } = context.loaded;
-    const environments = Object.keys(config.environments).length === 0 ? ["default"] : Object.keys(config.environments);
+    const environments = environmentNames(config);
     for (const environment of environments) {
       for (const [service, definition] of Object.entries(config.services)) {
         if (definition.environments === undefined || definition.environments.includes(environment)) submit(service, environment, reason);

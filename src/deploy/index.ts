@@ -13,7 +13,7 @@ export type { Runtime } from "./runtime.js";
 export { specHash, proxiedPorts, namedVolumes } from "./service-spec.js";
 export type { ServiceSpec, HealthProbe, HealthSettings, UpdateSettings, ServicePort, ServiceVolume, Strategy } from "./service-spec.js";
 export type { DeployPorts, HealthGate, HealthResult, TrafficRouter } from "./ports.js";
-export { specFromConfig, chooseEnvironment, DEFAULT_ENVIRONMENT } from "./spec-from-config.js";
+export { specFromConfig, chooseEnvironment, environmentNames, DEFAULT_ENVIRONMENT } from "./spec-from-config.js";
 export { createHealthGate, healthCheckFor } from "./health-gate.js";
 export { mendHost } from "./fleet-deploy.js";
 export { describeHosts, hostList, type Fleet, type FleetHost, type HostReport } from "./fleet.js";

@@ -10,6 +10,12 @@ import type { ServiceSpec } from "./service-spec.js";
 const UNLIMITED_RETRIES = 1_000_000;
 export const DEFAULT_ENVIRONMENT = "default";
 
+/** The environments of slipway.yml, in its order; `default` alone when it declares none. */
+export function environmentNames(config: Pick<Config, "environments">): string[] {
+  const names = Object.keys(config.environments);
+  return names.length === 0 ? [DEFAULT_ENVIRONMENT] : names;
+}
+
 /**
  * The environment a command acts on: the one given, else the only one declared, else
  * "default" when slipway.yml declares none.

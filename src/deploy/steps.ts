@@ -7,12 +7,13 @@ import type { Store } from "../store/index.js";
  */
 export class StepRunner {
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<Store, "startStep" | "finishStep">,
     private readonly deploymentId: number,
     private readonly fault: string | undefined,
   ) {}
 
-  async run<T>(name: string, detail: Readonly<Record<string, unknown>>, act: () => Promise<T>): Promise<T> {
+  /** `failed` turns a result into a failed step without throwing (a watch whose verdict is a failure). */
+  async run<T>(name: string, detail: Readonly<Record<string, unknown>>, act: () => Promise<T>, failed?: (result: T) => string | undefined): Promise<T> {
     const step = await this.store.startStep(this.deploymentId, name, detail);
     this.inject("before", name);
     let result: T;
@@ -23,7 +24,8 @@ export class StepRunner {
       throw error;
     }
     this.inject("after", name);
-    await this.store.finishStep(this.deploymentId, step.seq, { status: "done" });
+    const problem = failed?.(result);
+    await this.store.finishStep(this.deploymentId, step.seq, problem === undefined ? { status: "done" } : { status: "failed", error: problem });
     return result;
   }
 

@@ -1,6 +1,7 @@
 import type { SwarmApi, SwarmNode } from "../engine/index.js";
 import type { DeploymentRecord, Store } from "../store/index.js";
 import { revisionOf } from "./labels.js";
+import { StepRunner } from "./steps.js";
 import type { ServiceSpec } from "./service-spec.js";
 import { swarmServiceName, swarmServiceSpec, type SwarmOptions } from "./swarm-spec.js";
 import { statusByNode, updateVerdict, type NodeStatus, type UpdateObservation, type UpdateVerdict } from "./swarm-watch.js";
@@ -82,34 +83,25 @@ export async function rolloutOnSwarm(ports: SwarmRolloutPorts, request: SwarmRol
     trigger: request.trigger,
     holder: request.holder,
   });
-  const step = async <T>(stepName: string, detail: Record<string, unknown>, act: () => Promise<T>, failed?: (result: T) => string | undefined): Promise<T> => {
-    const started = await store.startStep(deployment.id, stepName, detail);
-    try {
-      const result = await act();
-      const problem = failed?.(result);
-      await store.finishStep(deployment.id, started.seq, {
-        status: problem === undefined ? "done" : "failed",
-        ...(problem === undefined ? {} : { error: problem }),
-      });
-      return result;
-    } catch (error) {
-      await store.finishStep(deployment.id, started.seq, { status: "failed", error: error instanceof Error ? error.message : String(error) });
-      throw error;
-    }
-  };
+  const steps = new StepRunner(store, deployment.id, undefined);
   const apply = (revision: SwarmRevision) => applyRevision(swarm, name, revision, deployment.id, request.options);
   const watch = (revision: SwarmRevision, before: string | undefined) => watchUpdate(ports, name, revision, before);
   const reasonOf = (verdict: UpdateVerdict): string | undefined => (verdict.kind === "failed" ? verdict.reason : undefined);
   try {
-    const before = await step("apply", { revision: target.revision, service: name }, () => apply(target));
-    const verdict = await step("watch", { revision: target.revision, replicas: target.spec.replicas }, () => watch(target, before), reasonOf);
+    const before = await steps.run("apply", { revision: target.revision, service: name }, () => apply(target));
+    const verdict = await steps.run("watch", { revision: target.revision, replicas: target.spec.replicas }, () => watch(target, before), reasonOf);
     if (verdict.kind === "settled") return { deployment: await store.finishDeployment(deployment.id, { status: "succeeded" }), status: "succeeded" };
     const reason = reasonOf(verdict) ?? "it did not settle";
     if (lastGood === undefined) {
       return { deployment: await store.finishDeployment(deployment.id, { status: "failed", error: reason }), status: "failed", reason };
     }
-    const paused = await step("restore", { revision: lastGood.revision }, () => apply(lastGood));
-    const restored = await step("watch-restore", { revision: lastGood.revision, replicas: lastGood.spec.replicas }, () => watch(lastGood, paused), reasonOf);
+    const paused = await steps.run("restore", { revision: lastGood.revision }, () => apply(lastGood));
+    const restored = await steps.run(
+      "watch-restore",
+      { revision: lastGood.revision, replicas: lastGood.spec.replicas },
+      () => watch(lastGood, paused),
+      reasonOf,
+    );
     const error =
       restored.kind === "settled"
         ? `revision ${target.revision} failed: ${reason}; revision ${lastGood.revision} serves again`

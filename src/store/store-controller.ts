@@ -272,7 +272,9 @@ export class StoreController {
     const at = now.toISOString();
     const row = await this.db.get<SessionRow>(`${SESSION_SELECT} WHERE s.id_hash = ? AND s.expires_at > ? AND t.revoked_at IS NULL`, [idHash, at]);
     if (row === undefined) return undefined;
-    await this.db.run("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", [at, row.token_id]);
+    // Every dashboard request uses its session: the token's last use is written at most once a minute, not on each.
+    const stale = new Date(now.getTime() - 60_000).toISOString();
+    await this.db.run("UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)", [at, row.token_id, stale]);
     return toSession(row);
   }
 

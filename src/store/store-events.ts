@@ -64,25 +64,34 @@ export function eventOf(method: string, args: readonly unknown[], result: unknow
  * problem: the write stands and the caller sees its result.
  */
 export function observeStore(store: Store, emit: (event: StoreEvent) => void): Store {
+  // Each method wrapped once, not on every call: the store is on every hot path.
+  const wrapped = new Map<PropertyKey, unknown>();
+  const wrap = (property: PropertyKey, method: (...args: unknown[]) => unknown): unknown => {
+    if (property === "fenced") return (...args: unknown[]) => observeStore(method.apply(store, args) as Store, emit);
+    if (typeof property !== "string" || EVENTS[property as Method] === undefined) return method.bind(store);
+    return async (...args: unknown[]) => {
+      const result = await method.apply(store, args);
+      const event = eventOf(property, args, result);
+      if (event !== undefined) {
+        try {
+          emit(event);
+        } catch {
+          // a listener's failure is not the write's
+        }
+      }
+      return result;
+    };
+  };
   return new Proxy(store, {
     get(target, property, receiver) {
       const value: unknown = Reflect.get(target, property, receiver);
       if (typeof value !== "function") return value;
-      const method = value as (...args: unknown[]) => unknown;
-      if (property === "fenced") return (...args: unknown[]) => observeStore(method.apply(target, args) as Store, emit);
-      if (typeof property !== "string" || EVENTS[property as Method] === undefined) return method.bind(target);
-      return async (...args: unknown[]) => {
-        const result = await method.apply(target, args);
-        const event = eventOf(property, args, result);
-        if (event !== undefined) {
-          try {
-            emit(event);
-          } catch {
-            // a listener's failure is not the write's
-          }
-        }
-        return result;
-      };
+      let method = wrapped.get(property);
+      if (method === undefined) {
+        method = wrap(property, value as (...args: unknown[]) => unknown);
+        wrapped.set(property, method);
+      }
+      return method;
     },
   });
 }

@@ -413,7 +413,7 @@ export interface Store {
    * unknown or revoked (API_UNAUTHORIZED), and an id hash already in use (INTERNAL).
    */
   createSession(session: NewSession, now?: Date): Promise<SessionRecord>;
-  /** The session with this id hash while it has not expired and its token is not revoked (revoking a token ends its sessions); the token's last use is updated. */
+  /** The session with this id hash while it has not expired and its token is not revoked (revoking a token ends its sessions); the token's last use is updated (at most once a minute: every dashboard request uses its session). */
   useSession(idHash: string, now?: Date): Promise<SessionRecord | undefined>;
   /** Ends a session (sign-out); false when there was none. */
   endSession(idHash: string): Promise<boolean>;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../app/index.js";
 import { jobLogDir, jobLogFiles } from "../jobs/index.js";
@@ -8,7 +8,7 @@ import { loadGraph, renderGraph, renderImageBuilds } from "./graph-page.js";
 import { loadJobs, renderJobRun, renderJobs } from "./jobs-page.js";
 import { loadOverview, renderOverview } from "./overview.js";
 import { loadPipelineRun, loadPipelines, renderPipelineRun, renderPipelines } from "./pipelines-page.js";
-import { loadServicePage, renderRollbackConfirm, renderServicePage } from "./service-page.js";
+import { loadRevisions, loadServicePage, renderRollbackConfirm, renderServicePage } from "./service-page.js";
 import { serviceTopic } from "./event-topics.js";
 import { loadUpdates, renderUpdates } from "./updates-page.js";
 
@@ -39,11 +39,12 @@ function declared(context: AppContext, service: string, environment: string): bo
 }
 
 /** The output of one job run: its section of the job's log files, found by the header written when it started. */
-export function jobRunLog(stateDir: string, job: string, startedAt: Date, files = 5): string | undefined {
+export async function jobRunLog(stateDir: string, job: string, startedAt: Date, files = 5): Promise<string | undefined> {
   const header = new RegExp(`^=== (\\S+) job ${job.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} `);
   for (const path of jobLogFiles(jobLogDir(stateDir), job, files)) {
-    if (!existsSync(path)) continue;
-    const lines = readFileSync(path, "utf8").split("\n");
+    const text = await readFile(path, "utf8").catch(() => undefined);
+    if (text === undefined) continue;
+    const lines = text.split("\n");
     let start = -1;
     for (let i = 0; i < lines.length; i++) {
       const at = header.exec(lines[i] ?? "")?.[1];
@@ -92,7 +93,7 @@ export function registerDashboardPages(app: FastifyInstance, deps: PageDeps): vo
       return show(request, reply, async (viewer) => ({
         title: `Roll back ${service}`,
         section: "overview",
-        body: renderRollbackConfirm(await loadServicePage(context, service, environment), target, viewer),
+        body: renderRollbackConfirm(await loadRevisions(context, service, environment), target, viewer),
       }));
     },
   );
@@ -150,7 +151,7 @@ export function registerDashboardPages(app: FastifyInstance, deps: PageDeps): vo
     return show(request, reply, async () => ({
       title: `${run.job} run #${run.id}`,
       section: "jobs",
-      body: renderJobRun(run, jobRunLog(context.stateDir, run.job, run.startedAt)),
+      body: renderJobRun(run, await jobRunLog(context.stateDir, run.job, run.startedAt)),
     }));
   });
 

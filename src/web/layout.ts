@@ -1,3 +1,4 @@
+import { parseReference, type ImageReference } from "../reference/index.js";
 import { redactText } from "../util/secret.js";
 import { html, type Html } from "./html.js";
 
@@ -139,20 +140,26 @@ export function duration(from: string | Date, to: string | Date | undefined): st
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
+/** A reference parsed, or undefined for text that is not one (a record of an older format). */
+function parsed(reference: string | undefined): ImageReference | undefined {
+  if (reference === undefined) return undefined;
+  try {
+    return parseReference(reference);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The tag (or short digest) of an image reference: what people call its version. */
 export function versionOf(reference: string | undefined): string | undefined {
-  if (reference === undefined) return undefined;
-  const at = reference.indexOf("@");
-  const name = at === -1 ? reference : reference.slice(0, at);
-  const colon = name.lastIndexOf(":");
-  if (colon > name.lastIndexOf("/")) return name.slice(colon + 1);
-  return at === -1 ? undefined : shortDigest(reference.slice(at + 1));
+  const ref = parsed(reference);
+  return ref?.tag ?? shortDigest(ref?.digest);
 }
 
 /** The digest a revision runs: recorded with it, or pinned in its reference (name:tag@sha256:…). */
 export function digestOf(revision: { readonly digest?: string; readonly image: string } | undefined): string | undefined {
   if (revision === undefined) return undefined;
-  return revision.digest ?? (revision.image.includes("@") ? revision.image.slice(revision.image.indexOf("@") + 1) : undefined);
+  return revision.digest ?? parsed(revision.image)?.digest;
 }
 
 export function shortDigest(digest: string | undefined): string | undefined {

@@ -1,6 +1,6 @@
 import { fleetOf, type AppContext } from "../app/index.js";
 import { lastUpdateCheck, type LastUpdateCheck } from "../autoupdate/index.js";
-import { currentRevision, LABEL } from "../deploy/index.js";
+import { currentRevision, environmentNames, LABEL } from "../deploy/index.js";
 import type { ContainerSummary, Engine } from "../engine/index.js";
 import type { DeploymentRecord } from "../store/index.js";
 import { html, type Html } from "./html.js";
@@ -80,11 +80,6 @@ export function cellHealth(cell: Pick<OverviewCell, "revision" | "wanted" | "rep
   return "healthy";
 }
 
-function environmentsOf(context: AppContext): string[] {
-  const declared = Object.keys(context.loaded.config.environments);
-  return declared.length === 0 ? ["default"] : declared;
-}
-
 function toReplica(container: ContainerSummary, host?: string): ReplicaView {
   const health = healthFromStatus(container.status);
   return {
@@ -117,7 +112,7 @@ async function reach<T>(work: () => Promise<T>): Promise<{ value?: T; error?: st
 /** Environments x services: what runs, since when, how healthy, what drifted, what update waits; read from the store and one container list per engine. */
 export async function loadOverview(context: AppContext): Promise<Overview> {
   const { config } = context.loaded;
-  const environments = environmentsOf(context);
+  const environments = environmentNames(config);
   const cells: OverviewCell[] = [];
   const hostLists = new Map<string, Promise<{ value?: Map<string, ReplicaView[]>; error?: string }>>();
   const listOn = (key: string, engine: () => Promise<Engine>, host?: string) => {

@@ -19,19 +19,24 @@ export interface ServicePage {
 }
 
 /** A service in an environment: its deployments with their steps, its revisions, the running containers' log tail. */
-export async function loadServicePage(context: AppContext, service: string, environment: string, compare?: { from: number; to: number }): Promise<ServicePage> {
-  const history = await serviceHistory(context, { service, environment, limit: 25 });
+/** A service's revisions, newest first, and which one is current: what the page and the rollback confirmation show. */
+export type ServiceRevisions = Pick<ServicePage, "service" | "environment" | "revisions" | "current">;
+
+export async function loadRevisions(context: AppContext, service: string, environment: string): Promise<ServiceRevisions> {
   const revisions = await context.store.listRevisions(service, environment, { limit: 50 });
   const [lastOk] = await context.store.listDeployments({ service, environment, status: "succeeded", limit: 1 });
+  return { service, environment, revisions, ...(lastOk === undefined ? {} : { current: lastOk.toRevision }) };
+}
+
+export async function loadServicePage(context: AppContext, service: string, environment: string, compare?: { from: number; to: number }): Promise<ServicePage> {
+  const history = await serviceHistory(context, { service, environment, limit: 25 });
+  const revisions = await loadRevisions(context, service, environment);
   const tail = await logTail(context, service, environment);
   const from = compare === undefined ? undefined : await context.store.getRevision(service, environment, compare.from);
   const to = compare === undefined ? undefined : await context.store.getRevision(service, environment, compare.to);
   return {
-    service,
-    environment,
+    ...revisions,
     history,
-    revisions,
-    ...(lastOk === undefined ? {} : { current: lastOk.toRevision }),
     ...tail,
     ...(from === undefined || to === undefined ? {} : { compare: { from, to } }),
   };
@@ -176,7 +181,7 @@ export function renderServicePage(data: ServicePage, viewer: Viewer): Html {
 }
 
 /** The confirmation before a rollback: what runs, what comes back, one button. */
-export function renderRollbackConfirm(data: ServicePage, to: RevisionRecord, viewer: Viewer): Html {
+export function renderRollbackConfirm(data: ServiceRevisions, to: RevisionRecord, viewer: Viewer): Html {
   const path = servicePath(data.service, data.environment);
   const current = data.revisions.find((r) => r.revision === data.current);
   const changes = current === undefined ? [] : specDiff(current.spec, to.spec);

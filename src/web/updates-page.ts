@@ -1,6 +1,14 @@
+import { environmentNames } from "../deploy/index.js";
 import { gateDeps, listHeldViews, type AppContext, type HeldView } from "../app/index.js";
-import { autoUpdateServices, lastUpdateCheck, listWatchedContainers, type LastUpdateCheck, type WatchedContainer } from "../autoupdate/index.js";
-import { formatReference, parseReference } from "../reference/index.js";
+import {
+  autoUpdateServices,
+  lastUpdateCheck,
+  listWatchedContainers,
+  pinnedReference,
+  type LastUpdateCheck,
+  type WatchedContainer,
+} from "../autoupdate/index.js";
+import { parseReference } from "../reference/index.js";
 import { html, type Html } from "./html.js";
 import { actionButton, badge, servicePath, shortDigest, when, type Viewer } from "./layout.js";
 import { liveRegion } from "./layout.js";
@@ -22,8 +30,7 @@ export interface UpdatesPage {
 }
 
 function environmentsOf(context: AppContext, only: readonly string[] | undefined): string[] {
-  const declared = Object.keys(context.loaded.config.environments);
-  const all = declared.length === 0 ? ["default"] : declared;
+  const all = environmentNames(context.loaded.config);
   return only === undefined ? all : all.filter((e) => only.includes(e));
 }
 
@@ -48,8 +55,7 @@ export async function loadUpdates(context: AppContext): Promise<UpdatesPage> {
 
 /** The reference an available update deploys: the image's repository at the checked tag, pinned to the checked digest. */
 export function availableReference(image: string, last: Pick<LastUpdateCheck, "tag" | "digest">): string {
-  const written = parseReference(image);
-  return formatReference({ ...written, tag: last.tag, digest: last.digest });
+  return pinnedReference({ written: parseReference(image), tag: last.tag, digest: last.digest });
 }
 
 function serviceRow(row: WatchedService, viewer: Viewer): Html {
